@@ -1,0 +1,141 @@
+//! Rejections: the stable, machine-readable answer to bad input or a refused
+//! command. Technical failures (a store that is down) are separate: see
+//! [`crate::engine::EngineError`].
+
+use alloc::string::{String, ToString};
+use core::fmt;
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+macro_rules! codes {
+    ($($variant:ident = $name:literal, $status:literal, $doc:literal;)*) => {
+        /// A stable error code. The string form never changes once released.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode { $(#[doc = $doc] $variant,)* }
+
+        impl ErrorCode {
+            /// Every code.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+            /// The stable snake_case name.
+            pub const fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $name,)* }
+            }
+            /// The HTTP status a transport answers with (always 4xx).
+            pub const fn http_status(self) -> u16 {
+                match self { $(ErrorCode::$variant => $status,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    MalformedJson = "malformed_json", 400, "The body is not JSON.";
+    TooDeep = "too_deep", 400, "The JSON nests deeper than allowed.";
+    BadRequest = "bad_request", 400, "A query parameter or header is invalid.";
+    Unauthorized = "unauthorized", 401, "Missing, malformed, forged or expired credentials.";
+    NotFound = "not_found", 404, "No such route.";
+    MethodNotAllowed = "method_not_allowed", 405, "The route exists but not for this method.";
+    TaskNotFound = "task_not_found", 404, "The task does not exist (or was deleted).";
+    OperationNotFound = "operation_not_found", 404, "The operation does not exist.";
+    OperationFinished = "operation_finished", 409, "The operation already finished.";
+    ClientActionConflict = "client_action_conflict", 409, "The client_action_id was used for a different action.";
+    EventIdConflict = "event_id_conflict", 409, "The event_id was used for a different event.";
+    TooManyTasks = "too_many_tasks", 409, "The user has reached the limit of open tasks.";
+    BodyTooLarge = "body_too_large", 413, "The body exceeds the size limit.";
+    UnsupportedMediaType = "unsupported_media_type", 415, "The body is not application/json.";
+    UnknownField = "unknown_field", 422, "A field is not part of the schema.";
+    MissingField = "missing_field", 422, "A required field is absent.";
+    InvalidType = "invalid_type", 422, "A field has the wrong JSON type.";
+    InvalidValue = "invalid_value", 422, "A field's value is malformed (a date, a time, an id).";
+    TooLong = "too_long", 422, "A string or list is longer than allowed.";
+    Empty = "empty", 422, "A string or list must not be empty.";
+    OutOfRange = "out_of_range", 422, "A number is outside its range.";
+    UnknownEventType = "unknown_event_type", 422, "The event type does not exist.";
+    EventTypeNotAllowed = "event_type_not_allowed", 422, "Clients may not send this event type.";
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Bad input or a refused command: a stable code, the failing field (a dotted
+/// path such as `payload.title`) and a message for humans.
+///
+/// Serialises as `{"error":{"code":…,"message":…,"field":…}}`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct Rejection {
+    /// Stable machine-readable code.
+    pub code: ErrorCode,
+    /// The failing field, when one is to blame.
+    pub field: Option<String>,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+impl Rejection {
+    /// A rejection not tied to a field.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Rejection { code, field: None, message: message.into() }
+    }
+    /// A rejection blaming `field`.
+    pub fn field(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Rejection { code, field: Some(field.into()), message: message.into() }
+    }
+    /// The HTTP status for this rejection.
+    pub fn http_status(&self) -> u16 {
+        self.code.http_status()
+    }
+    /// The JSON body `{"error":{…}}`.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| self.code.as_str().to_string())
+    }
+}
+
+impl Serialize for Rejection {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        struct Inner<'a>(&'a Rejection);
+        impl Serialize for Inner<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let r = self.0;
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("code", r.code.as_str())?;
+                m.serialize_entry("message", &r.message)?;
+                if let Some(f) = &r.field {
+                    m.serialize_entry("field", f)?;
+                }
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("error", &Inner(self))?;
+        m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_a_4xx_and_names_are_unique() {
+        let mut names: alloc::vec::Vec<_> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ErrorCode::ALL.len());
+        assert!(ErrorCode::ALL.iter().all(|c| (400..500).contains(&c.http_status())));
+    }
+
+    #[test]
+    fn rejection_json_shape() {
+        let r = Rejection::field(ErrorCode::TooLong, "payload.title", "at most 200 characters");
+        assert_eq!(
+            r.to_json(),
+            r#"{"error":{"code":"too_long","message":"at most 200 characters","field":"payload.title"}}"#
+        );
+    }
+}

@@ -1,0 +1,153 @@
+//! Realtime frames pushed to subscribers, and the resume cursor.
+//!
+//! Three frames, each self-identifying so a client can dedupe on its own:
+//!
+//! - `{"frame":"event","seq":S,"event":{…envelope…}}` for stored events;
+//! - `{"frame":"token","operation_id":O,"attempt":A,"index":I,"text":"…"}` for
+//!   each generated token, pushed at once;
+//! - `{"frame":"progress","seq":S,…,"through_index":I}` for a stored
+//!   `llm.checkpoint` / `llm.completed`: it advances `seq`, and its tokens
+//!   reach the client as `token` frames exactly once.
+//!
+//! A client that reconnects sends a [`Cursor`]: the last `seq` it saw and, for
+//! each operation it was receiving, the attempt and the next token index it
+//! expects. It then gets exactly what it missed ([`crate::Machine::backlog`]).
+//! An `event` frame of type `llm.started` means: a (new) attempt begins, drop
+//! the text of earlier attempts of that operation.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+
+use serde::Serialize;
+
+use crate::event::{Envelope, Event, EventType};
+use crate::ids::{EventId, OperationId, Seq};
+
+/// A frame pushed to a subscriber.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "frame", rename_all = "snake_case")]
+pub enum Frame {
+    /// A stored event.
+    Event {
+        /// Its seq.
+        seq: Seq,
+        /// The event.
+        event: Envelope,
+    },
+    /// A stored checkpoint or completion whose tokens were sent as `token` frames.
+    Progress {
+        /// Its seq.
+        seq: Seq,
+        /// Its id.
+        event_id: EventId,
+        /// `llm.checkpoint` or `llm.completed`.
+        #[serde(rename = "type")]
+        event_type: EventType,
+        /// The operation.
+        operation_id: OperationId,
+        /// The attempt.
+        attempt: u32,
+        /// Tokens `0..through_index` of the attempt are now stored.
+        through_index: u32,
+    },
+    /// One generated token.
+    Token {
+        /// The operation.
+        operation_id: OperationId,
+        /// The attempt.
+        attempt: u32,
+        /// Index within the attempt.
+        index: u32,
+        /// Text.
+        text: String,
+    },
+}
+
+impl Frame {
+    /// The seq this frame advances a client to, if it is a stored event.
+    pub fn seq(&self) -> Option<Seq> {
+        match self {
+            Frame::Event { seq, .. } | Frame::Progress { seq, .. } => Some(*seq),
+            Frame::Token { .. } => None,
+        }
+    }
+
+    /// Compact JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The live frame for a stored event (tokens of checkpoints were pushed already).
+    pub fn for_stored(env: &Envelope) -> Frame {
+        match (&env.event, env.operation_id) {
+            (Event::LlmCheckpoint(p), Some(op)) => progress(env, op, p.attempt, p.from_index + p.tokens.len() as u32),
+            (Event::LlmCompleted(p), Some(op)) => progress(env, op, p.attempt, p.from_index + p.tokens.len() as u32),
+            _ => Frame::Event { seq: env.seq, event: env.clone() },
+        }
+    }
+}
+
+fn progress(env: &Envelope, op: OperationId, attempt: u32, through_index: u32) -> Frame {
+    Frame::Progress { seq: env.seq, event_id: env.event_id, event_type: env.event_type(), operation_id: op, attempt, through_index }
+}
+
+/// Where a subscriber resumes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cursor {
+    /// Last seq received (0: from the beginning).
+    pub after: Seq,
+    /// Per operation: the attempt and the next token index the client expects.
+    pub tokens: BTreeMap<OperationId, (u32, u32)>,
+}
+
+impl Cursor {
+    /// A cursor after `seq`, with no token progress.
+    pub fn after(seq: Seq) -> Self {
+        Cursor { after: seq, tokens: BTreeMap::new() }
+    }
+
+    /// Parses the token part of a cursor: `op:attempt:next_index` items
+    /// separated by commas (at most 16). Returns `None` when malformed.
+    pub fn parse_tokens(s: &str) -> Option<BTreeMap<OperationId, (u32, u32)>> {
+        let mut out = BTreeMap::new();
+        if s.is_empty() {
+            return Some(out);
+        }
+        for (i, item) in s.split(',').enumerate() {
+            if i >= 16 {
+                return None;
+            }
+            let mut parts = item.split(':');
+            let op = OperationId::parse(parts.next()?)?;
+            let attempt = parts.next()?.parse().ok()?;
+            let next = parts.next()?.parse().ok()?;
+            if parts.next().is_some() {
+                return None;
+            }
+            out.insert(op, (attempt, next));
+        }
+        Some(out)
+    }
+
+    /// Advances the cursor past a frame (what a well-behaved client does).
+    pub fn observe(&mut self, frame: &Frame) {
+        match frame {
+            Frame::Event { seq, event } => {
+                self.after = *seq;
+                if let (Event::LlmStarted(p), Some(op)) = (&event.event, event.operation_id) {
+                    self.tokens.insert(op, (p.attempt, 0));
+                }
+            }
+            Frame::Progress { seq, operation_id, attempt, through_index, .. } => {
+                self.after = *seq;
+                let e = self.tokens.entry(*operation_id).or_insert((*attempt, 0));
+                if e.0 == *attempt && e.1 < *through_index {
+                    e.1 = *through_index;
+                }
+            }
+            Frame::Token { operation_id, attempt, index, .. } => {
+                self.tokens.insert(*operation_id, (*attempt, index + 1));
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! Replaying a log: parse, dedupe exactly, reduce.
+//!
+//! Replay never calls a model and never reads a clock: LLM output is in the
+//! log as events. The same log gives byte-identical state ([`State::to_bytes`])
+//! on every target.
+
+use alloc::collections::BTreeSet;
+use alloc::string::ToString;
+
+use crate::engine::EngineError;
+use crate::event::Envelope;
+use crate::ids::Seq;
+use crate::state::{Bounds, State};
+
+/// Folds envelopes into a state, dropping repeated event ids (exact 128-bit
+/// keys, never hashes).
+#[derive(Clone, Debug, Default)]
+pub struct Replayer {
+    state: State,
+    bounds: Bounds,
+    seen: BTreeSet<u128>,
+    duplicates: u64,
+}
+
+impl Replayer {
+    /// A replayer from empty state.
+    pub fn new(bounds: Bounds) -> Self {
+        Replayer { state: State::default(), bounds, seen: BTreeSet::new(), duplicates: 0 }
+    }
+
+    /// Applies one envelope unless its id was seen; returns whether it applied.
+    pub fn apply(&mut self, env: &Envelope) -> bool {
+        if !self.seen.insert(env.event_id.as_u128()) {
+            self.duplicates += 1;
+            return false;
+        }
+        self.state.apply(env, &self.bounds);
+        true
+    }
+
+    /// Parses and applies one JSON envelope.
+    pub fn apply_json(&mut self, line: &str) -> Result<bool, EngineError> {
+        let env = Envelope::from_json(line)
+            .map_err(|e| EngineError::Corrupt { seq: self.state.seq.next(), message: e.to_string() })?;
+        Ok(self.apply(&env))
+    }
+
+    /// Duplicates dropped so far.
+    pub fn duplicates(&self) -> u64 {
+        self.duplicates
+    }
+    /// The state so far.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+    /// The final state.
+    pub fn finish(self) -> State {
+        self.state
+    }
+}
+
+/// Replays envelopes from empty state.
+pub fn replay<'a>(events: impl IntoIterator<Item = &'a Envelope>, bounds: &Bounds) -> State {
+    let mut r = Replayer::new(bounds.clone());
+    events.into_iter().for_each(|e| {
+        r.apply(e);
+    });
+    r.finish()
+}
+
+/// Replays `events` on top of a snapshot state (events at or before its seq are skipped).
+pub fn replay_from<'a>(snapshot: State, events: impl IntoIterator<Item = &'a Envelope>, bounds: &Bounds) -> State {
+    let from: Seq = snapshot.seq;
+    let mut state = snapshot;
+    for e in events.into_iter().filter(|e| e.seq > from) {
+        state.apply(e, bounds);
+    }
+    state
+}

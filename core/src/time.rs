@@ -1,0 +1,196 @@
+//! Civil dates and times of day, computed from epoch milliseconds and a UTC
+//! offset. No time-zone database and no clock: the user's offset comes from
+//! their settings and "now" comes from the caller.
+
+use alloc::string::String;
+use core::fmt;
+
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::ids::Timestamp;
+
+const MS_PER_MINUTE: i64 = 60_000;
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// A calendar date (proleptic Gregorian), written `YYYY-MM-DD` on the wire.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct LocalDate {
+    /// Year, 1970..=9999.
+    pub year: u16,
+    /// Month, 1..=12.
+    pub month: u8,
+    /// Day of the month, 1..=31.
+    pub day: u8,
+}
+
+/// A time of day, written `HH:MM` on the wire.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct LocalTime {
+    /// Hour, 0..=23.
+    pub hour: u8,
+    /// Minute, 0..=59.
+    pub minute: u8,
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+impl LocalDate {
+    /// Builds a date, checking ranges (years 1970..=9999).
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Self> {
+        let ok = (1970..=9999).contains(&year)
+            && (1..=12).contains(&month)
+            && day >= 1
+            && day <= days_in_month(year, month);
+        ok.then_some(LocalDate { year, month, day })
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let y = digits(&b[0..4])?;
+        let m = digits(&b[5..7])?;
+        let d = digits(&b[8..10])?;
+        Self::new(y as u16, m as u8, d as u8)
+    }
+
+    /// The local date at instant `t` for a user `offset_minutes` east of UTC.
+    pub fn at(t: Timestamp, offset_minutes: i32) -> Self {
+        let local = t.0 as i64 + i64::from(offset_minutes) * MS_PER_MINUTE;
+        let (y, m, d) = civil_from_days(local.div_euclid(MS_PER_DAY));
+        LocalDate { year: y.clamp(1970, 9999) as u16, month: m as u8, day: d as u8 }
+    }
+
+    /// Days since 1970-01-01.
+    pub fn days(self) -> i64 {
+        days_from_civil(i64::from(self.year), i64::from(self.month), i64::from(self.day))
+    }
+
+    /// The instant at which local time `time` on this date begins, for a user
+    /// `offset_minutes` east of UTC.
+    pub fn instant(self, time: LocalTime, offset_minutes: i32) -> Timestamp {
+        let local = self.days() * MS_PER_DAY
+            + (i64::from(time.hour) * 60 + i64::from(time.minute)) * MS_PER_MINUTE;
+        Timestamp((local - i64::from(offset_minutes) * MS_PER_MINUTE).max(0) as u64)
+    }
+
+    /// The following day.
+    pub fn succ(self) -> Self {
+        let (y, m, d) = civil_from_days(self.days() + 1);
+        LocalDate { year: y.min(9999) as u16, month: m as u8, day: d as u8 }
+    }
+}
+
+impl LocalTime {
+    /// Builds a time of day, checking ranges.
+    pub fn new(hour: u8, minute: u8) -> Option<Self> {
+        (hour < 24 && minute < 60).then_some(LocalTime { hour, minute })
+    }
+    /// Parses `HH:MM`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let b = s.as_bytes();
+        if b.len() != 5 || b[2] != b':' {
+            return None;
+        }
+        Self::new(digits(&b[0..2])? as u8, digits(&b[3..5])? as u8)
+    }
+}
+
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+}
+
+impl fmt::Display for LocalDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+impl fmt::Display for LocalTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.hour, self.minute)
+    }
+}
+
+macro_rules! string_serde {
+    ($ty:ty, $what:literal) => {
+        impl Serialize for $ty {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl de::Visitor<'_> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str($what)
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<$ty, E> {
+                        <$ty>::parse(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+                    }
+                    fn visit_string<E: de::Error>(self, v: String) -> Result<$ty, E> {
+                        self.visit_str(&v)
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+    };
+}
+string_serde!(LocalDate, "a date as YYYY-MM-DD");
+string_serde!(LocalTime, "a time of day as HH:MM");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip_through_days_and_text() {
+        let d = LocalDate::parse("2026-11-28").unwrap();
+        assert_eq!(alloc::format!("{d}"), "2026-11-28");
+        assert_eq!(LocalDate::at(Timestamp(0), 0), LocalDate::new(1970, 1, 1).unwrap());
+        // 2026-11-28T23:30Z is already the 29th at UTC+1.
+        let t = d.instant(LocalTime::new(23, 30).unwrap(), 0);
+        assert_eq!(LocalDate::at(t, 60), LocalDate::parse("2026-11-29").unwrap());
+        assert_eq!(LocalDate::at(t, -600), d);
+        assert_eq!(LocalDate::parse("2024-02-28").unwrap().succ(), LocalDate::parse("2024-02-29").unwrap());
+        assert_eq!(LocalDate::parse("2025-12-31").unwrap().succ(), LocalDate::parse("2026-01-01").unwrap());
+        assert!(LocalDate::parse("2025-02-29").is_none());
+        assert!(LocalDate::parse("2025-1-01").is_none());
+        assert!(LocalTime::parse("24:00").is_none());
+        assert_eq!(LocalTime::parse("07:05"), LocalTime::new(7, 5));
+    }
+}
