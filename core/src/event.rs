@@ -37,6 +37,7 @@ pub enum Origin {
 
 /// What an LLM operation produces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OperationKind {
     /// The assistant's reply to a `user.message`.
@@ -51,6 +52,7 @@ pub enum OperationKind {
 
 /// Why an LLM attempt failed. Stable, snake_case on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FailureCode {
     /// The provider returned an error.
@@ -71,6 +73,7 @@ pub enum FailureCode {
 
 /// One item of a daily plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PlanItem {
     /// Local start time, if the plan gives one.
@@ -85,6 +88,7 @@ pub struct PlanItem {
 
 /// One task found by task extraction.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExtractedTask {
     /// Deterministic id ([`TaskId::extracted`]).
@@ -100,6 +104,7 @@ macro_rules! payload {
     ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
         $(#[$m])*
         #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(deny_unknown_fields)]
         pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
     };

@@ -1,0 +1,42 @@
+//! Helpers shared by the workspace tests.
+#![allow(dead_code)]
+
+use microcos_core::{Envelope, Frame, State};
+use microcos_memory::{MemoryStore, Sim};
+
+/// The stored log, decoded.
+pub fn log(store: &MemoryStore) -> Vec<Envelope> {
+    store.rows().iter().map(|r| Envelope::from_json(&r.body).expect("stored rows decode")).collect()
+}
+
+/// One line per stored event: `seq type [op] payload`, ids shortened.
+pub fn transcript(store: &MemoryStore) -> String {
+    let mut out = String::new();
+    for env in log(store) {
+        let v: serde_json::Value = serde_json::from_str(&env.to_json()).unwrap();
+        let op = env.operation_id.map(|o| format!(" op={}", &o.to_string()[..8])).unwrap_or_default();
+        let ca = env.client_action_id.as_ref().map(|c| format!(" ca={}", c.0)).unwrap_or_default();
+        out.push_str(&format!("{:>3} {}{}{} {}\n", env.seq.0, env.event_type(), op, ca, v["payload"]));
+    }
+    out
+}
+
+/// One line per frame a subscriber received.
+pub fn frames(frames: &[Frame]) -> String {
+    frames
+        .iter()
+        .map(|f| match f {
+            Frame::Event { seq, event } => format!("event {} {}", seq.0, event.event_type()),
+            Frame::Progress { seq, event_type, attempt, through_index, .. } => {
+                format!("progress {} {event_type} attempt={attempt} through={through_index}", seq.0)
+            }
+            Frame::Token { attempt, index, text, .. } => format!("token attempt={attempt} #{index} {text:?}"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The live state, which must exist.
+pub fn state(sim: &Sim) -> State {
+    sim.state().expect("engine is up")
+}

@@ -1,0 +1,155 @@
+//! Golden wire formats: every event type, error bodies, frames, and the
+//! checked-in JSON Schema of client requests.
+
+mod common;
+
+use microcos_core::event::*;
+use microcos_core::frame::Frame;
+use microcos_core::ids::*;
+use microcos_core::time::{LocalDate, LocalTime};
+use microcos_core::uuid::Uuid;
+use microcos_core::{ErrorCode, Rejection};
+
+fn id(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+fn sample(event: Event) -> Envelope {
+    let op = event.event_type().starts_operation().is_some()
+        || matches!(event.event_type().as_str().split('.').next(), Some("llm"))
+        || event.event_type() == EventType::AssistantMessage;
+    Envelope {
+        v: SCHEMA_VERSION,
+        seq: Seq(42),
+        event_id: EventId(id(0xe1)),
+        timestamp: Timestamp(1_764_316_800_000),
+        user_id: UserId::parse("alice").unwrap(),
+        request_id: RequestId(id(0x4e)),
+        client_action_id: ClientActionId::parse("ca-1"),
+        operation_id: op.then(|| OperationId(id(0x0b))),
+        causation_id: None,
+        event,
+    }
+}
+
+fn every_type() -> Vec<Event> {
+    let date = LocalDate::parse("2026-11-28").unwrap();
+    let task = TaskId(id(0x7a));
+    vec![
+        Event::UserMessage(UserMessage { text: "What is on today?".into() }),
+        Event::AssistantMessage(AssistantMessage { text: "Two tasks.".into() }),
+        Event::SettingsUpdated(SettingsUpdated { tz_offset_minutes: 60, daily_plan_time: LocalTime::new(7, 30) }),
+        Event::TaskCreated(TaskCreated { task_id: Some(task), title: "Book flights".into(), notes: None, due_date: Some(date) }),
+        Event::TaskUpdated(TaskUpdated { task_id: task, title: Some("Book flights to Oslo".into()), notes: None, due_date: None }),
+        Event::TaskCompleted(TaskCompleted { task_id: task }),
+        Event::TaskDeleted(TaskDeleted { task_id: task }),
+        Event::PlanRequested(PlanRequested { date: Some(date) }),
+        Event::WorkflowDailyPlan(WorkflowDailyPlan { date }),
+        Event::PlanGenerated(PlanGenerated {
+            date,
+            items: vec![PlanItem { time: LocalTime::new(9, 0), title: "Book flights".into(), task_id: Some(task) }],
+        }),
+        Event::SummaryRequested(SummaryRequested {}),
+        Event::WorkflowGenerateSummary(WorkflowGenerateSummary { through_seq: Seq(40) }),
+        Event::SummaryGenerated(SummaryGenerated { text: "Planning a trip.".into(), through_seq: Seq(40) }),
+        Event::TaskExtract(TaskExtract { text: "Call Ann. Pay rent.".into() }),
+        Event::TasksExtracted(TasksExtracted {
+            tasks: vec![ExtractedTask { task_id: task, title: "Call Ann".into(), due_date: None }],
+        }),
+        Event::LlmStarted(LlmStarted { kind: OperationKind::Chat, attempt: 1 }),
+        Event::LlmToken(LlmToken { attempt: 1, index: 0, text: "Two".into() }),
+        Event::LlmCheckpoint(LlmCheckpoint { attempt: 1, from_index: 0, tokens: vec!["Two".into(), " tasks".into()] }),
+        Event::LlmCompleted(LlmCompleted { attempt: 1, from_index: 2, tokens: vec![".".into()] }),
+        Event::LlmFailed(LlmFailed { attempt: 1, code: FailureCode::RateLimited, message: "429".into(), terminal: false }),
+        Event::LlmRetryScheduled(LlmRetryScheduled { attempt: 2, at: Timestamp(1_764_316_801_000) }),
+        Event::LlmCancel(LlmCancel { operation_id: OperationId(id(0x0b)) }),
+    ]
+}
+
+#[test]
+fn every_event_type_has_a_sample() {
+    let mut types: Vec<EventType> = every_type().iter().map(Event::event_type).collect();
+    types.sort();
+    let mut all = EventType::ALL.to_vec();
+    all.sort();
+    assert_eq!(types, all);
+}
+
+#[test]
+fn wire_format_of_every_event_type() {
+    for event in every_type() {
+        let env = sample(event);
+        let json = env.to_json();
+        assert_eq!(Envelope::from_json(&json).unwrap(), env, "round trip of {json}");
+        // Pinned byte for byte: field order is part of the format.
+        insta::assert_snapshot!(env.event_type().as_str(), json);
+    }
+}
+
+#[test]
+fn payload_before_type_still_decodes() {
+    let env = sample(Event::TaskCompleted(TaskCompleted { task_id: TaskId(id(0x7a)) }));
+    let mut v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&env.to_json()).unwrap();
+    let payload = v.remove("payload").unwrap();
+    let mut reordered = serde_json::Map::new();
+    reordered.insert("payload".into(), payload);
+    reordered.extend(v);
+    // serde_json's Map is ordered by key unless preserve_order; build the text by hand.
+    let text = format!(
+        "{{\"payload\":{},{}}}",
+        reordered["payload"],
+        reordered.iter().filter(|(k, _)| *k != "payload").map(|(k, v)| format!("{k:?}:{v}")).collect::<Vec<_>>().join(",")
+    );
+    assert!(text.starts_with("{\"payload\""));
+    assert_eq!(Envelope::from_json(&text).unwrap(), env);
+}
+
+#[test]
+fn stored_events_reject_unknown_fields_and_versions() {
+    let env = sample(Event::TaskCompleted(TaskCompleted { task_id: TaskId(id(0x7a)) }));
+    let json = env.to_json();
+    let extra = json.replace("\"payload\":{", "\"payload\":{\"x\":1,");
+    assert!(Envelope::from_json(&extra).is_err());
+    let future = json.replace("\"v\":1", "\"v\":99");
+    assert!(Envelope::from_json(&future).unwrap_err().to_string().contains("unsupported schema version 99"));
+}
+
+#[test]
+fn wire_format_of_frames_and_errors() {
+    let op = OperationId(id(0x0b));
+    let frames = vec![
+        Frame::Event { seq: Seq(7), event: sample(Event::UserMessage(UserMessage { text: "hi".into() })) },
+        Frame::Token { operation_id: op, attempt: 1, index: 3, text: " there".into() },
+        Frame::Progress {
+            seq: Seq(9),
+            event_id: EventId(id(0xe9)),
+            event_type: EventType::LlmCheckpoint,
+            operation_id: op,
+            attempt: 1,
+            through_index: 32,
+        },
+    ];
+    let json: Vec<String> = frames.iter().map(Frame::to_json).collect();
+    insta::assert_snapshot!("frames", json.join("\n"));
+    let err = Rejection::field(ErrorCode::TooLong, "payload.title", "at most 200 characters");
+    insta::assert_snapshot!("error_body", err.to_json());
+    let codes: Vec<String> = ErrorCode::ALL.iter().map(|c| format!("{} {}", c.http_status(), c.as_str())).collect();
+    insta::assert_snapshot!("error_codes", codes.join("\n"));
+}
+
+/// The schema file frontend teams consume must match the code. Run with
+/// `MICROCOS_BLESS=1` to rewrite it after a deliberate change.
+#[test]
+fn client_schema_file_is_current() {
+    let schema = microcos_core::schema::client_request_schema();
+    let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/client-events.schema.json");
+    if std::env::var_os("MICROCOS_BLESS").is_some() {
+        std::fs::write(path, &text).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(on_disk == text, "schema/client-events.schema.json is stale: rerun with MICROCOS_BLESS=1 and commit it");
+    let branches = schema["oneOf"].as_array().unwrap();
+    let client_types = EventType::ALL.iter().filter(|t| t.origin() == Origin::Client).count();
+    assert_eq!(branches.len(), client_types);
+}
