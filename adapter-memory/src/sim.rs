@@ -34,7 +34,7 @@ pub struct Sim {
 }
 
 /// Start of virtual time in a new [`Sim`]: 2026-11-28T08:00:00Z.
-pub const SIM_EPOCH_MS: u64 = 1_764_316_800_000;
+pub const SIM_EPOCH_MS: u64 = 1_795_852_800_000;
 
 /// Why a [`Sim::send`] did not record the event.
 #[derive(Debug, thiserror::Error)]

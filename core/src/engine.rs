@@ -179,13 +179,18 @@ impl<S: Store, P: Push> Engine<S, P> {
         let outcome = self.store.append(&rows).inspect_err(|_| self.poisoned = true)?;
         if outcome == Appended::Written {
             for env in &envs {
-                self.release(env)?;
+                self.release(env);
+            }
+            // Follow-ups are decided once the whole batch is applied.
+            if let Some(last) = envs.last() {
+                let follow = self.machine.follow_ups(last);
+                self.commit_system(follow)?;
             }
         }
         Ok(outcome)
     }
 
-    fn release(&mut self, env: &Envelope) -> Result<(), EngineError> {
+    fn release(&mut self, env: &Envelope) {
         for effect in self.machine.apply(env) {
             match effect {
                 Effect::Push(frame) => self.push.push(&frame),
@@ -198,8 +203,6 @@ impl<S: Store, P: Push> Engine<S, P> {
                 }
             }
         }
-        let follow = self.machine.follow_ups(env);
-        self.commit_system(follow)
     }
 
     /// Stores system events; ones already stored (a job firing twice) are dropped.

@@ -1,0 +1,303 @@
+//! Scenario tests, given / when / then, pinned as transcripts of the stored
+//! log and of the frames a subscriber received.
+
+mod common;
+
+use common::{frames, log, state, transcript};
+use microcos_core::state::{OperationStatus, TaskStatus};
+use microcos_core::{Config, Cursor, ErrorCode, EngineError, LlmError, LlmErrorKind, Seq};
+use microcos_memory::{block_on, Script, SendError, Sim, Step, StoreFaults};
+
+fn config() -> Config {
+    Config { checkpoint_tokens: 3, checkpoint_ms: 10_000, snapshot_every: 0, ..Config::default() }
+}
+
+fn given() -> Sim {
+    Sim::new("alice", config())
+}
+
+fn rejected(r: Result<microcos_core::Accepted, SendError>) -> ErrorCode {
+    match r {
+        Err(SendError::Engine(EngineError::Rejected(rej))) | Err(SendError::Invalid(rej)) => rej.code,
+        other => panic!("expected a rejection, got {other:?}"),
+    }
+}
+
+#[test]
+fn chat_turn_streams_tokens_then_stores_the_reply() {
+    let mut sim = given();
+    let sub = sim.push.subscribe(Vec::new());
+    sim.llm.queue(Script::tokens(["Good ", "morning", ", ", "Alice", "!"]));
+
+    let accepted = sim.send(r#"{"type":"user.message","payload":{"text":"Hi"},"client_action_id":"m1"}"#).unwrap();
+    sim.run().unwrap();
+
+    assert_eq!(accepted.seq, Seq(1));
+    let s = state(&sim);
+    assert_eq!(s.chat.messages.last().unwrap().text, "Good morning, Alice!");
+    let op = &s.operations[&accepted.operation_id.unwrap()];
+    assert_eq!((op.status, op.text.as_str()), (OperationStatus::Completed, "Good morning, Alice!"));
+    assert!(sim.push.violations().is_empty() && sim.llm.violations().is_empty());
+    insta::assert_snapshot!("chat_turn_log", transcript(&sim.store));
+    insta::assert_snapshot!("chat_turn_frames", frames(&sim.push.received(sub)));
+}
+
+#[test]
+fn task_lifecycle() {
+    let mut sim = given();
+    let id = "7a5c0000-0000-4000-8000-000000000001";
+    sim.send(&format!(r#"{{"type":"task.created","payload":{{"task_id":"{id}","title":"Book flights","due_date":"2026-12-01"}}}}"#)).unwrap();
+    sim.send(&format!(r#"{{"type":"task.updated","payload":{{"task_id":"{id}","title":"Book flights to Oslo","notes":"window seat"}}}}"#)).unwrap();
+    sim.send(&format!(r#"{{"type":"task.completed","payload":{{"task_id":"{id}"}}}}"#)).unwrap();
+    let t = state(&sim).tasks.items.values().next().cloned().unwrap();
+    assert_eq!((t.title.as_str(), t.status, t.notes.as_deref()), ("Book flights to Oslo", TaskStatus::Done, Some("window seat")));
+
+    sim.send(&format!(r#"{{"type":"task.deleted","payload":{{"task_id":"{id}"}}}}"#)).unwrap();
+    assert!(state(&sim).tasks.items.is_empty());
+    let again = sim.send(&format!(r#"{{"type":"task.completed","payload":{{"task_id":"{id}"}}}}"#));
+    assert_eq!(rejected(again), ErrorCode::TaskNotFound);
+    insta::assert_snapshot!("task_lifecycle_log", transcript(&sim.store));
+}
+
+#[test]
+fn a_repeated_client_action_gets_the_original_answer() {
+    let mut sim = given();
+    let body = r#"{"type":"task.created","payload":{"title":"Pay rent"},"client_action_id":"rent-1"}"#;
+    let first = sim.send(body).unwrap();
+    let second = sim.send(body).unwrap();
+    assert!(!first.duplicate && second.duplicate);
+    assert_eq!((second.event_id, second.seq), (first.event_id, first.seq));
+
+    let other = sim.send(r#"{"type":"task.created","payload":{"title":"Pay bills"},"client_action_id":"rent-1"}"#);
+    assert_eq!(rejected(other), ErrorCode::ClientActionConflict);
+
+    let with_id = r#"{"type":"user.message","payload":{"text":"x"},"event_id":"c11e0000-0000-4000-8000-000000000001"}"#;
+    let a = sim.send(with_id).unwrap();
+    let b = sim.send(with_id).unwrap();
+    assert!(b.duplicate && a.seq == b.seq);
+    let clash = sim.send(r#"{"type":"user.message","payload":{"text":"y"},"event_id":"c11e0000-0000-4000-8000-000000000001"}"#);
+    assert_eq!(rejected(clash), ErrorCode::EventIdConflict);
+    assert_eq!(sim.store.len(), 2);
+    insta::assert_snapshot!("duplicate_client_action_log", transcript(&sim.store));
+}
+
+#[test]
+fn llm_failure_is_retried_with_backoff_then_succeeds() {
+    let mut sim = given();
+    sim.llm.queue(Script::StartError(LlmError::new(LlmErrorKind::RateLimited, "429 Too Many Requests")));
+    sim.llm.queue(Script::Reply(vec![
+        Step::Token("Par".into()),
+        Step::Token("tial".into()),
+        Step::Fail(LlmError::new(LlmErrorKind::Provider, "connection reset")),
+    ]));
+    sim.llm.queue(Script::tokens(["All ", "good."]));
+
+    let a = sim.send(r#"{"type":"user.message","payload":{"text":"Plan my week"}}"#).unwrap();
+    sim.settle(600_000).unwrap();
+
+    let op = &state(&sim).operations[&a.operation_id.unwrap()];
+    assert_eq!((op.status, op.attempt, op.text.as_str()), (OperationStatus::Completed, 3, "All good."));
+    let calls = sim.llm.calls();
+    assert_eq!(calls.iter().map(|c| c.attempt).collect::<Vec<_>>(), vec![1, 2, 3]);
+    insta::assert_snapshot!("retry_log", transcript(&sim.store));
+}
+
+#[test]
+fn failures_stop_after_max_attempts() {
+    let mut sim = given();
+    for _ in 0..3 {
+        sim.llm.queue(Script::Reply(vec![Step::Token("{\"tasks\": [oops".into())]));
+    }
+    let a = sim.send(r#"{"type":"task.extract","payload":{"text":"Call Ann tomorrow"}}"#).unwrap();
+    sim.settle(600_000).unwrap();
+    let op = &state(&sim).operations[&a.operation_id.unwrap()];
+    assert_eq!(op.status, OperationStatus::Failed);
+    assert_eq!(sim.llm.calls().len(), 3);
+    insta::assert_snapshot!("malformed_output_log", transcript(&sim.store));
+}
+
+#[test]
+fn a_stalled_stream_is_recorded_and_retried() {
+    let mut sim = given();
+    sim.llm.queue(Script::Reply(vec![Step::Token("Hm".into()), Step::Stall]));
+    let a = sim.send(r#"{"type":"user.message","payload":{"text":"Hello?"}}"#).unwrap();
+    sim.settle(600_000).unwrap();
+    let s = state(&sim);
+    let op = &s.operations[&a.operation_id.unwrap()];
+    assert_eq!((op.status, op.attempt), (OperationStatus::Completed, 2));
+    assert!(s.chat.messages.last().unwrap().text.contains("offline stand-in model"));
+}
+
+#[test]
+fn cancel_mid_stream_stops_the_generation() {
+    let mut sim = given();
+    sim.llm.queue(Script::tokens(["one ", "two ", "three ", "four ", "five "]));
+    let a = sim.send(r#"{"type":"user.message","payload":{"text":"Count"}}"#).unwrap();
+    let op = a.operation_id.unwrap();
+    let driver = sim.driver().unwrap();
+    let mut run = block_on(driver.start(op)).unwrap().unwrap();
+    assert!(block_on(run.step(driver)).unwrap());
+    assert!(block_on(run.step(driver)).unwrap());
+
+    // While the model streams, the user cancels (served between two tokens).
+    sim.send(&format!(r#"{{"type":"llm.cancel","payload":{{"operation_id":"{op}"}}}}"#)).unwrap();
+    let driver = sim.driver().unwrap();
+    assert!(!block_on(run.step(driver)).unwrap(), "the next token stops the run");
+
+    let s = state(&sim);
+    assert_eq!(s.operations[&op].status, OperationStatus::Cancelled);
+    assert_eq!(s.chat.messages.len(), 1, "no assistant reply after a cancel");
+    let again = sim.send(&format!(r#"{{"type":"llm.cancel","payload":{{"operation_id":"{op}"}}}}"#));
+    assert_eq!(rejected(again), ErrorCode::OperationFinished);
+    insta::assert_snapshot!("cancel_log", transcript(&sim.store));
+}
+
+#[test]
+fn daily_plan_job_fired_twice_makes_one_plan() {
+    let mut sim = given();
+    sim.send(r#"{"type":"task.created","payload":{"title":"Write report"}}"#).unwrap();
+    sim.send(r#"{"type":"settings.updated","payload":{"tz_offset_minutes":60,"daily_plan_time":"07:30"}}"#).unwrap();
+    // 08:00Z is 09:00 local: the 07:30 plan is due.
+    sim.tick().unwrap();
+    sim.tick().unwrap();
+    sim.restart().unwrap();
+    sim.tick().unwrap();
+
+    let s = state(&sim);
+    assert_eq!(s.planner.plans.len(), 1);
+    let plan = s.planner.plans.values().next().unwrap();
+    assert_eq!(plan.items[0].title, "Write report");
+    let jobs = log(&sim.store).iter().filter(|e| e.event_type().as_str() == "workflow.daily_plan").count();
+    assert_eq!(jobs, 1);
+    // The next one is due tomorrow at 07:30 local.
+    let next = sim.driver().unwrap().engine().next_wake(sim.clock_now()).unwrap();
+    assert_eq!(next.0, microcos_memory::SIM_EPOCH_MS + 22 * 3_600_000 + 30 * 60_000);
+    insta::assert_snapshot!("daily_plan_log", transcript(&sim.store));
+}
+
+#[test]
+fn reconnect_mid_generation_gets_exactly_the_missed_tokens() {
+    let mut sim = given();
+    let words: Vec<String> = (0..10).map(|i| format!("w{i} ")).collect();
+    sim.llm.queue(Script::tokens(words.clone()));
+    let a = sim.send(r#"{"type":"user.message","payload":{"text":"Talk"}}"#).unwrap();
+    let op = a.operation_id.unwrap();
+    let sub = sim.push.subscribe(Vec::new());
+    let driver = sim.driver().unwrap();
+    let mut run = block_on(driver.start(op)).unwrap().unwrap();
+    for _ in 0..4 {
+        block_on(run.step(driver)).unwrap();
+    }
+    // The client drops after 4 tokens (one checkpoint of 3 is stored)…
+    let seen = sim.push.unsubscribe(sub);
+    let mut cursor = Cursor::default();
+    seen.iter().for_each(|f| cursor.observe(f));
+    for _ in 0..3 {
+        block_on(run.step(driver)).unwrap();
+    }
+    // …and comes back with its cursor while the model is still streaming.
+    let backlog = driver.engine().subscribe(&cursor).unwrap();
+    let sub = sim.push.subscribe(backlog);
+    while block_on(run.step(driver)).unwrap() {}
+
+    let after = sim.push.received(sub);
+    let text: String = seen.iter().chain(after.iter()).filter_map(|f| match f {
+        microcos_core::Frame::Token { text, .. } => Some(text.as_str()),
+        _ => None,
+    }).collect();
+    assert_eq!(text, words.concat(), "every token exactly once");
+    insta::assert_snapshot!("reconnect_frames_before", frames(&seen));
+    insta::assert_snapshot!("reconnect_frames_after", frames(&after));
+}
+
+#[test]
+fn crash_mid_stream_restores_the_last_checkpoint_then_retries() {
+    let mut sim = given();
+    sim.llm.queue(Script::tokens(["a", "b", "c", "d", "e"]));
+    let a = sim.send(r#"{"type":"user.message","payload":{"text":"Go"}}"#).unwrap();
+    let op = a.operation_id.unwrap();
+    {
+        let driver = sim.driver().unwrap();
+        let mut run = block_on(driver.start(op)).unwrap().unwrap();
+        for _ in 0..5 {
+            block_on(run.step(driver)).unwrap();
+        }
+        assert_eq!(driver.engine().machine().partial_text(op).unwrap(), "abcde");
+    }
+    // The process dies: only the checkpoint of "abc" is durable.
+    let state_before = microcos_core::replay::replay(&log(&sim.store), &config().bounds);
+    assert_eq!(state_before.operations[&op].text, "abc");
+    let restored = sim.restart().unwrap();
+    assert_eq!(restored.replayed, 3);
+    sim.settle(60_000).unwrap();
+    let s = state(&sim);
+    assert_eq!(s.operations[&op].status, OperationStatus::Completed);
+    assert_eq!(s.operations[&op].attempt, 2);
+    insta::assert_snapshot!("crash_mid_stream_log", transcript(&sim.store));
+}
+
+#[test]
+fn a_snapshot_of_another_version_is_ignored_and_state_rebuilt() {
+    let mut sim = Sim::new("alice", Config { snapshot_every: 2, ..config() });
+    for i in 0..5 {
+        sim.send(&format!(r#"{{"type":"task.created","payload":{{"title":"t{i}"}}}}"#)).unwrap();
+    }
+    let expected = state(&sim);
+    let r = sim.restart().unwrap();
+    assert_eq!((r.snapshot_seq, r.replayed), (Some(Seq(4)), 1));
+    assert_eq!(state(&sim), expected);
+
+    let mut old = sim.store.snapshot().unwrap();
+    old.state_version = 0;
+    sim.store.put_snapshot(Some(old));
+    let r = sim.restart().unwrap();
+    assert!(r.snapshot_discarded && r.snapshot_seq.is_none());
+    assert_eq!(r.replayed, 5);
+    assert_eq!(state(&sim), expected);
+}
+
+#[test]
+fn a_failed_append_stores_nothing_and_the_engine_recovers() {
+    let mut sim = given();
+    sim.send(r#"{"type":"task.created","payload":{"title":"keep me"}}"#).unwrap();
+    let next = sim.store.append_calls() + 1;
+    sim.store.set_faults(StoreFaults { fail_appends: [next].into(), ..StoreFaults::default() });
+    let r = sim.send(r#"{"type":"task.created","payload":{"title":"lost"}}"#);
+    assert!(matches!(r, Err(SendError::Engine(EngineError::Store(_)))));
+    assert_eq!(sim.store.len(), 1);
+    assert!(sim.state().is_none(), "a failed engine is dropped");
+    sim.send(r#"{"type":"task.created","payload":{"title":"after"}}"#).unwrap();
+    let titles: Vec<String> = state(&sim).tasks.items.values().map(|t| t.title.clone()).collect();
+    assert_eq!(titles.len(), 2);
+    assert!(titles.contains(&"keep me".to_string()) && titles.contains(&"after".to_string()));
+}
+
+#[test]
+fn overflowing_the_chat_window_triggers_one_summary() {
+    let cfg = Config {
+        bounds: microcos_core::state::Bounds { chat_window: 4, ..Default::default() },
+        summary_trigger: 4,
+        ..config()
+    };
+    let mut sim = Sim::new("alice", cfg);
+    for i in 0..4 {
+        sim.send(&format!(r#"{{"type":"user.message","payload":{{"text":"message {i}"}}}}"#)).unwrap();
+        sim.run().unwrap();
+    }
+    let s = state(&sim);
+    let summary = s.chat.summary.clone().expect("a summary was generated");
+    assert!(summary.text.contains("message 0"));
+    assert!(s.chat.unsummarized.is_empty());
+    let jobs = log(&sim.store).iter().filter(|e| e.event_type().as_str() == "workflow.generate_summary").count();
+    assert_eq!(jobs, 1);
+}
+
+trait ClockNow {
+    fn clock_now(&self) -> microcos_core::Timestamp;
+}
+impl ClockNow for Sim {
+    fn clock_now(&self) -> microcos_core::Timestamp {
+        use microcos_core::Clock;
+        self.clock.now()
+    }
+}
