@@ -100,8 +100,14 @@ impl Sim {
     /// Sends a client body as the edge would; on an engine failure the
     /// engine is dropped (the next call reopens it).
     pub fn send(&mut self, body: &str) -> Result<Accepted, SendError> {
-        let req = parse_client_request(body.as_bytes(), &self.config.limits)?;
         let meta = self.next_meta();
+        self.send_as(body, meta)
+    }
+
+    /// Sends a client body with given ids: sending the same body with the
+    /// same `meta` again is an exact retry of the same request.
+    pub fn send_as(&mut self, body: &str, meta: RequestMeta) -> Result<Accepted, SendError> {
+        let req = parse_client_request(body.as_bytes(), &self.config.limits)?;
         let result = self.live()?.submit(req, meta);
         self.after(result).map_err(SendError::from)
     }

@@ -241,14 +241,16 @@ impl<S: Store, P: Push> Engine<S, P> {
     pub fn submit(&mut self, req: ClientRequest, meta: RequestMeta) -> Result<Accepted, EngineError> {
         self.check()?;
         let env = self.machine.envelope(req, meta);
+        // The exact event id first: it is permanent (a unique index), while
+        // client action ids are remembered only within their retention.
+        if let Some(seq) = self.store.find_event(env.event_id)? {
+            return self.replay_answer(&env, seq, ErrorCode::EventIdConflict, "event_id");
+        }
         if let Some(ca) = &env.client_action_id {
             if let Some(rec) = self.machine.known_action(ca) {
                 let seq = rec.seq;
                 return self.replay_answer(&env, seq, ErrorCode::ClientActionConflict, "client_action_id");
             }
-        }
-        if let Some(seq) = self.store.find_event(env.event_id)? {
-            return self.replay_answer(&env, seq, ErrorCode::EventIdConflict, "event_id");
         }
         self.machine.decide(&env)?;
         let (event_id, operation_id) = (env.event_id, env.operation_id);
