@@ -227,8 +227,8 @@ proptest! {
             let replayed = replay(&persisted, &config().bounds);
             for op in replayed.operations.values().filter(|o| o.status == OperationStatus::Streaming) {
                 let checkpointed: String = persisted.iter().filter(|e| e.operation_id == Some(op.operation_id)).flat_map(|e| match &e.event {
-                    Event::LlmCheckpoint(c) if c.attempt == op.attempt => c.tokens.clone(),
-                    _ => Vec::new(),
+                    Event::LlmCheckpoint(c) if c.attempt == op.attempt => Some(c.tokens.as_text().to_string()),
+                    _ => None,
                 }).collect();
                 prop_assert_eq!(&op.text, &checkpointed);
             }

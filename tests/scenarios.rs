@@ -34,7 +34,7 @@ fn chat_turn_streams_tokens_then_stores_the_reply() {
 
     assert_eq!(accepted.seq, Seq(1));
     let s = state(&sim);
-    assert_eq!(s.chat.messages.last().unwrap().text, "Good morning, Alice!");
+    assert_eq!(s.chat.messages.back().unwrap().text, "Good morning, Alice!");
     let op = &s.operations[&accepted.operation_id.unwrap()];
     assert_eq!((op.status, op.text.as_str()), (OperationStatus::Completed, "Good morning, Alice!"));
     assert!(sim.push.violations().is_empty() && sim.llm.violations().is_empty());
@@ -125,7 +125,7 @@ fn a_stalled_stream_is_recorded_and_retried() {
     let s = state(&sim);
     let op = &s.operations[&a.operation_id.unwrap()];
     assert_eq!((op.status, op.attempt), (OperationStatus::Completed, 2));
-    assert!(s.chat.messages.last().unwrap().text.contains("offline stand-in model"));
+    assert!(s.chat.messages.back().unwrap().text.contains("offline stand-in model"));
 }
 
 #[test]

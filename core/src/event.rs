@@ -100,6 +100,105 @@ pub struct ExtractedTask {
     pub due_date: Option<LocalDate>,
 }
 
+/// A run of generated tokens, on the wire a JSON array of strings.
+///
+/// Stored as one text buffer plus token boundaries, so decoding a checkpoint
+/// allocates twice instead of once per token (replay speed).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Tokens {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Tokens {
+    /// No tokens.
+    pub const fn new() -> Self {
+        Tokens { text: String::new(), ends: Vec::new() }
+    }
+    /// Appends a token.
+    pub fn push(&mut self, token: &str) {
+        self.text.push_str(token);
+        self.ends.push(self.text.len() as u32);
+    }
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+    /// The tokens concatenated.
+    pub fn as_text(&self) -> &str {
+        &self.text
+    }
+    /// Each token.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let mut start = 0usize;
+        self.ends.iter().map(move |&end| {
+            let s = &self.text[start..end as usize];
+            start = end as usize;
+            s
+        })
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Tokens {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
+        let mut t = Tokens::new();
+        iter.into_iter().for_each(|s| t.push(s.as_ref()));
+        t
+    }
+}
+
+impl fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Tokens {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Tokens {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Append<'a>(&'a mut Tokens);
+        impl<'de> DeserializeSeed<'de> for Append<'_> {
+            type Value = ();
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+                d.deserialize_str(self)
+            }
+        }
+        impl Visitor<'_> for Append<'_> {
+            type Value = ();
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a token string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+                self.0.push(v);
+                Ok(())
+            }
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Tokens;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of token strings")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Tokens, A::Error> {
+                // Checkpoints hold up to a few dozen short tokens: size for that once.
+                let mut t = Tokens { text: String::with_capacity(256), ends: Vec::with_capacity(32) };
+                while seq.next_element_seed(Append(&mut t))?.is_some() {}
+                Ok(t)
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
 macro_rules! payload {
     ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
         $(#[$m])*
@@ -215,7 +314,7 @@ LlmCheckpoint {
     /// Index of the first token.
     from_index: u32,
     /// The tokens.
-    tokens: Vec<String>,
+    tokens: Tokens,
 });
 payload!(/// `llm.completed`: the attempt finished; carries the tokens since the last checkpoint.
 LlmCompleted {
@@ -224,7 +323,7 @@ LlmCompleted {
     /// Index of the first token in `tokens`.
     from_index: u32,
     /// The last tokens.
-    tokens: Vec<String>,
+    tokens: Tokens,
 });
 payload!(/// `llm.failed`: the attempt failed.
 LlmFailed {

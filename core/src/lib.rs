@@ -36,7 +36,7 @@
 //! - [`machine`]: decisions, effects, token checkpoints, retries, jobs, resume.
 //! - [`llm`]: the context builder and structured-output parsing.
 //! - [`frame`]: realtime frames and the resume cursor.
-//! - [`snapshot`], [`replay`]: pieces under 2 MB; exact-dedupe replay.
+//! - [`snapshot`], [`replay`], [`dedupe`]: pieces under 2 MB; exact-dedupe replay.
 //! - [`ports`]: `Store`, `Llm`, `Push`, `Clock`.
 //! - [`engine`] (sync: machine + store + push) and [`driver`] (async: + model + clock).
 //! - `testing` (feature `testing`): proptest strategies and replay checkers.
@@ -57,6 +57,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod dedupe;
 pub mod driver;
 pub mod engine;
 pub mod error;

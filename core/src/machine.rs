@@ -125,7 +125,7 @@ struct Tail {
     attempt: u32,
     /// Index of the first token not yet stored.
     from_index: u32,
-    tokens: Vec<String>,
+    tokens: Tokens,
     last_store_at: Timestamp,
 }
 
@@ -173,7 +173,7 @@ impl Machine {
         let o = self.state.operations.get(&op)?;
         let mut text = o.text.clone();
         if let Some(t) = self.tails.get(&op).filter(|t| t.attempt == o.attempt) {
-            t.tokens.iter().for_each(|s| text.push_str(s));
+            text.push_str(t.tokens.as_text());
         }
         Some(text)
     }
@@ -269,7 +269,7 @@ impl Machine {
         if chat.summary_in_flight.is_some() || chat.unsummarized.len() < self.config.summary_trigger {
             return Vec::new();
         }
-        let Some(through_seq) = chat.unsummarized.last().map(|m| m.seq) else { return Vec::new() };
+        let Some(through_seq) = chat.unsummarized.back().map(|m| m.seq) else { return Vec::new() };
         let event = Event::WorkflowGenerateSummary(WorkflowGenerateSummary { through_seq });
         let key = format!("{}", through_seq.0);
         let mut env = self.system(event, None, cause.request_id, Some(cause.event_id), &key, cause.timestamp);
@@ -348,14 +348,14 @@ impl Machine {
         let tail = self.tails.entry(op).or_insert_with(|| Tail {
             attempt,
             from_index: durable,
-            tokens: Vec::new(),
+            tokens: Tokens::new(),
             last_store_at: now,
         });
         if tail.attempt != attempt {
-            *tail = Tail { attempt, from_index: durable, tokens: Vec::new(), last_store_at: now };
+            *tail = Tail { attempt, from_index: durable, tokens: Tokens::new(), last_store_at: now };
         }
         let index = tail.next_index();
-        tail.tokens.push(text.clone());
+        tail.tokens.push(&text);
         let frame = Frame::Token { operation_id: op, attempt, index, text };
         let due = tail.tokens.len() as u32 >= self.config.checkpoint_tokens
             || now.0.saturating_sub(tail.last_store_at.0) >= self.config.checkpoint_ms;
@@ -381,10 +381,10 @@ impl Machine {
         let tail = self.tails.remove(&op).filter(|t| t.attempt == attempt);
         let (from_index, tokens) = match tail {
             Some(t) => (t.from_index, t.tokens),
-            None => (o.tokens, Vec::new()),
+            None => (o.tokens, Tokens::new()),
         };
         let mut text = o.text.clone();
-        tokens.iter().for_each(|t| text.push_str(t));
+        text.push_str(tokens.as_text());
         let result = match &o.input {
             OperationInput::Chat if text.trim().is_empty() => Err("the model returned an empty reply".to_string()),
             OperationInput::Chat => Ok(Event::AssistantMessage(AssistantMessage { text })),
@@ -539,7 +539,7 @@ impl Machine {
             for (i, t) in tokens.iter().enumerate() {
                 let index = from + i as u32;
                 if index >= next {
-                    frames.push(Frame::Token { operation_id: op, attempt, index, text: t.clone() });
+                    frames.push(Frame::Token { operation_id: op, attempt, index, text: String::from(t) });
                 }
             }
             progress.insert(op, (attempt, next.max(from + tokens.len() as u32)));
@@ -556,7 +556,7 @@ impl Machine {
             for (i, t) in tail.tokens.iter().enumerate() {
                 let index = tail.from_index + i as u32;
                 if index >= next {
-                    frames.push(Frame::Token { operation_id: *op, attempt: tail.attempt, index, text: t.clone() });
+                    frames.push(Frame::Token { operation_id: *op, attempt: tail.attempt, index, text: String::from(t) });
                 }
             }
         }

@@ -4,28 +4,28 @@
 //! log as events. The same log gives byte-identical state ([`State::to_bytes`])
 //! on every target.
 
-use alloc::collections::BTreeSet;
 use alloc::string::ToString;
 
+use crate::dedupe::ExactSet;
 use crate::engine::EngineError;
 use crate::event::Envelope;
 use crate::ids::Seq;
 use crate::state::{Bounds, State};
 
 /// Folds envelopes into a state, dropping repeated event ids (exact 128-bit
-/// keys, never hashes).
+/// keys, never hashes: see [`ExactSet`]).
 #[derive(Clone, Debug, Default)]
 pub struct Replayer {
     state: State,
     bounds: Bounds,
-    seen: BTreeSet<u128>,
+    seen: ExactSet,
     duplicates: u64,
 }
 
 impl Replayer {
     /// A replayer from empty state.
     pub fn new(bounds: Bounds) -> Self {
-        Replayer { state: State::default(), bounds, seen: BTreeSet::new(), duplicates: 0 }
+        Replayer { state: State::default(), bounds, seen: ExactSet::new(), duplicates: 0 }
     }
 
     /// Applies one envelope unless its id was seen; returns whether it applied.

@@ -31,6 +31,7 @@ string_schema!(LocalTime, "LocalTime", {"type": "string", "pattern": "^([01][0-9
 string_schema!(TaskId, "TaskId", {"type": "string", "format": "uuid"});
 string_schema!(OperationId, "OperationId", {"type": "string", "format": "uuid"});
 string_schema!(Seq, "Seq", {"type": "integer", "minimum": 0});
+string_schema!(Tokens, "Tokens", {"type": "array", "items": {"type": "string"}});
 string_schema!(Timestamp, "Timestamp", {"type": "integer", "minimum": 0, "description": "milliseconds since the Unix epoch"});
 
 /// The JSON Schema (draft 2020-12) of a client request body

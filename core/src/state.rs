@@ -8,13 +8,13 @@
 //! Everything here uses ordered maps, so serialising a state gives the same
 //! bytes on every target, and the state is part of snapshots.
 
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, VecDeque};
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{Envelope, Event, FailureCode, OperationKind, PlanItem};
+use crate::event::{Envelope, Event, FailureCode, OperationKind, PlanItem, Tokens};
 use crate::ids::{ClientActionId, EventId, OperationId, RequestId, Seq, TaskId, Timestamp};
 use crate::time::{LocalDate, LocalTime};
 
@@ -95,9 +95,9 @@ pub struct Summary {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Chat {
     /// Recent messages, oldest first.
-    pub messages: Vec<Message>,
+    pub messages: VecDeque<Message>,
     /// Messages evicted from the window, not yet folded into the summary.
-    pub unsummarized: Vec<Message>,
+    pub unsummarized: VecDeque<Message>,
     /// The rolling summary.
     pub summary: Option<Summary>,
     /// Messages ever recorded.
@@ -289,8 +289,8 @@ pub struct ActionRecord {
 pub struct Idempotency {
     /// Records by client action id.
     pub actions: BTreeMap<ClientActionId, ActionRecord>,
-    /// Client action ids by seq (eviction order).
-    pub order: BTreeMap<Seq, ClientActionId>,
+    /// Client action ids by seq, with their time (eviction order).
+    pub order: BTreeMap<Seq, (Timestamp, ClientActionId)>,
 }
 
 /// Everything the state machine knows about one user, derived from the log.
@@ -425,7 +425,7 @@ impl State {
                 }
             }
             Event::SummaryRequested(_) => {
-                let through_seq = self.chat.messages.last().map_or(self.seq, |m| m.seq);
+                let through_seq = self.chat.messages.back().map_or(self.seq, |m| m.seq);
                 self.open_operation(env, OperationInput::Summary { through_seq });
             }
             Event::WorkflowGenerateSummary(p) => {
@@ -505,14 +505,13 @@ impl State {
         if let Some(old) = idem.actions.insert(ca.clone(), record) {
             idem.order.remove(&old.seq);
         }
-        idem.order.insert(env.seq, ca.clone());
+        idem.order.insert(env.seq, (env.timestamp, ca.clone()));
         let horizon = env.timestamp.0.saturating_sub(bounds.idempotency_retention_ms);
-        while let Some((&seq, id)) = idem.order.first_key_value() {
-            let expired = idem.actions.get(id).is_none_or(|r| r.timestamp.0 < horizon);
-            if idem.order.len() <= bounds.idempotency_entries && !expired {
+        while let Some((_, (at, _))) = idem.order.first_key_value() {
+            if idem.order.len() <= bounds.idempotency_entries && at.0 >= horizon {
                 break;
             }
-            if let Some(id) = idem.order.remove(&seq) {
+            if let Some((_, (_, id))) = idem.order.pop_first() {
                 idem.actions.remove(&id);
             }
         }
@@ -521,14 +520,14 @@ impl State {
     fn push_message(&mut self, role: Role, text: &str, env: &Envelope, bounds: &Bounds) {
         let chat = &mut self.chat;
         chat.total_messages += 1;
-        chat.messages.push(Message { seq: env.seq, role, text: String::from(text), timestamp: env.timestamp });
-        if chat.messages.len() > bounds.chat_window {
-            let excess = chat.messages.len() - bounds.chat_window;
-            chat.unsummarized.extend(chat.messages.drain(..excess));
-            if chat.unsummarized.len() > bounds.max_unsummarized {
-                let drop = chat.unsummarized.len() - bounds.max_unsummarized;
-                chat.unsummarized.drain(..drop);
+        chat.messages.push_back(Message { seq: env.seq, role, text: String::from(text), timestamp: env.timestamp });
+        while chat.messages.len() > bounds.chat_window {
+            if let Some(old) = chat.messages.pop_front() {
+                chat.unsummarized.push_back(old);
             }
+        }
+        while chat.unsummarized.len() > bounds.max_unsummarized {
+            chat.unsummarized.pop_front();
         }
     }
 
@@ -599,13 +598,15 @@ impl State {
 }
 
 impl Operation {
-    fn absorb(&mut self, attempt: u32, from_index: u32, tokens: &[String]) {
+    fn absorb(&mut self, attempt: u32, from_index: u32, tokens: &Tokens) {
         if attempt != self.attempt || from_index != self.tokens || self.status != OperationStatus::Streaming {
             return;
         }
-        for t in tokens {
-            self.text.push_str(t);
+        if self.text.capacity() == 0 {
+            // A reply arrives in several checkpoints: size for a typical one at once.
+            self.text.reserve(1024);
         }
+        self.text.push_str(tokens.as_text());
         self.tokens += tokens.len() as u32;
     }
 }

@@ -127,7 +127,7 @@ fn arb_ids() -> impl Strategy<Value = (EventId, RequestId, Option<ClientActionId
 pub fn arb_event() -> impl Strategy<Value = Event> {
     let text = || arb_text(60);
     let task = || any::<u8>().prop_map(task_id_pool);
-    let tokens = || proptest::collection::vec(arb_text(8), 0..5);
+    let tokens = || proptest::collection::vec(arb_text(8), 0..5).prop_map(|v| v.into_iter().collect::<Tokens>());
     let code = prop_oneof![
         Just(FailureCode::Provider), Just(FailureCode::RateLimited), Just(FailureCode::Stalled),
         Just(FailureCode::MalformedOutput), Just(FailureCode::Interrupted), Just(FailureCode::Rejected),
@@ -260,9 +260,9 @@ pub fn check_tokens_concatenate(pushed: &[Frame], log: &[Envelope], state: &Stat
             .iter()
             .filter(|e| e.operation_id == Some(op))
             .flat_map(|e| match &e.event {
-                Event::LlmCheckpoint(c) if c.attempt == p.attempt => c.tokens.clone(),
-                Event::LlmCompleted(c) if c.attempt == p.attempt => c.tokens.clone(),
-                _ => Vec::new(),
+                Event::LlmCheckpoint(c) if c.attempt == p.attempt => Some(c.tokens.as_text().to_string()),
+                Event::LlmCompleted(c) if c.attempt == p.attempt => Some(c.tokens.as_text().to_string()),
+                _ => None,
             })
             .collect();
         if pushed_text != stored {
