@@ -119,18 +119,31 @@ impl Gen {
     fn step(&mut self) {
         match self.rng.below(100) {
             0..=44 => {
-                let text = { let k = 6 + self.rng.below(20); sentence(&mut self.rng, k) };
+                let text = {
+                    let k = 6 + self.rng.below(20);
+                    sentence(&mut self.rng, k)
+                };
                 let id = self.emit(Event::UserMessage(UserMessage { text }), None, true);
                 let op = OperationId::for_request(id);
-                let reply = { let k = 20 + self.rng.below(60); sentence(&mut self.rng, k) };
+                let reply = {
+                    let k = 20 + self.rng.below(60);
+                    sentence(&mut self.rng, k)
+                };
                 self.generation(op, OperationKind::Chat, &reply);
                 self.emit(Event::AssistantMessage(AssistantMessage { text: reply }), Some(op), false);
             }
             45..=69 => {
                 let task_id = TaskId(Uuid::from_u128(u128::from(self.rng.next())));
-                let title = { let k = 3 + self.rng.below(5); sentence(&mut self.rng, k) };
+                let title = {
+                    let k = 3 + self.rng.below(5);
+                    sentence(&mut self.rng, k)
+                };
                 let due_date = LocalDate::new(2026, 1 + self.rng.below(12) as u8, 1 + self.rng.below(28) as u8);
-                self.emit(Event::TaskCreated(TaskCreated { task_id: Some(task_id), title, notes: None, due_date }), None, true);
+                self.emit(
+                    Event::TaskCreated(TaskCreated { task_id: Some(task_id), title, notes: None, due_date }),
+                    None,
+                    true,
+                );
                 self.tasks.push(task_id);
             }
             70..=79 if !self.tasks.is_empty() => {
@@ -151,10 +164,15 @@ impl Gen {
                 let date = LocalDate::new(2026, 1 + self.rng.below(12) as u8, 1 + self.rng.below(28) as u8);
                 let id = self.emit(Event::PlanRequested(PlanRequested { date }), None, true);
                 let op = OperationId::for_request(id);
-                let plan_json = format!("{{\"items\":[{{\"time\":\"09:00\",\"title\":\"{}\"}}]}}", sentence(&mut self.rng, 4));
+                let plan_json =
+                    format!("{{\"items\":[{{\"time\":\"09:00\",\"title\":\"{}\"}}]}}", sentence(&mut self.rng, 4));
                 self.generation(op, OperationKind::DailyPlan, &plan_json);
                 let items = (0..4)
-                    .map(|h| PlanItem { time: LocalTime::new(9 + h, 0), title: sentence(&mut self.rng, 4), task_id: self.tasks.first().copied() })
+                    .map(|h| PlanItem {
+                        time: LocalTime::new(9 + h, 0),
+                        title: sentence(&mut self.rng, 4),
+                        task_id: self.tasks.first().copied(),
+                    })
                     .collect();
                 let date = date.unwrap_or(LocalDate { year: 2026, month: 11, day: 28 });
                 self.emit(Event::PlanGenerated(PlanGenerated { date, items }), Some(op), false);

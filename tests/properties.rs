@@ -20,7 +20,14 @@ use proptest::prelude::*;
 
 fn config() -> Config {
     let bounds = Bounds { chat_window: 6, idempotency_entries: 16, max_done_tasks: 3, ..Bounds::default() };
-    Config { bounds, checkpoint_tokens: 4, checkpoint_ms: 50, summary_trigger: 4, snapshot_every: 7, ..Config::default() }
+    Config {
+        bounds,
+        checkpoint_tokens: 4,
+        checkpoint_ms: 50,
+        summary_trigger: 4,
+        snapshot_every: 7,
+        ..Config::default()
+    }
 }
 
 /// What the model does on its next call.
@@ -72,7 +79,13 @@ struct Played {
     metas: Vec<RequestMeta>,
 }
 
-fn play(sim: &mut Sim, ops: &[ClientOp], models: &[Model], metas: Option<&[RequestMeta]>, dup_after: &[(usize, usize)]) -> Played {
+fn play(
+    sim: &mut Sim,
+    ops: &[ClientOp],
+    models: &[Model],
+    metas: Option<&[RequestMeta]>,
+    dup_after: &[(usize, usize)],
+) -> Played {
     let mut sent: Vec<(String, RequestMeta)> = Vec::new();
     let mut played = Played { accepted: Vec::new(), positions: Vec::new(), metas: Vec::new() };
     let mut model = models.iter().cycle();
@@ -115,16 +128,17 @@ fn play(sim: &mut Sim, ops: &[ClientOp], models: &[Model], metas: Option<&[Reque
                 let _ = sim.tick();
             }
             ClientOp::CancelLatest => {
-                let latest = sim.state().and_then(|s| {
-                    s.operations_in_flight().max_by_key(|o| o.request_seq).map(|o| o.operation_id)
-                });
+                let latest = sim
+                    .state()
+                    .and_then(|s| s.operations_in_flight().max_by_key(|o| o.request_seq).map(|o| o.operation_id));
                 if let Some(op) = latest {
                     let meta = match metas {
                         Some(m) => m[played.metas.len()],
                         None => sim.next_meta(),
                     };
                     played.metas.push(meta);
-                    let _ = sim.send_as(&format!(r#"{{"type":"llm.cancel","payload":{{"operation_id":"{op}"}}}}"#), meta);
+                    let _ =
+                        sim.send_as(&format!(r#"{{"type":"llm.cancel","payload":{{"operation_id":"{op}"}}}}"#), meta);
                 }
             }
         }
@@ -133,7 +147,10 @@ fn play(sim: &mut Sim, ops: &[ClientOp], models: &[Model], metas: Option<&[Reque
             if *after == i {
                 if let Some((body, meta)) = sent.get(*idx).cloned() {
                     let again = sim.send_as(&body, meta);
-                    assert!(again.as_ref().is_ok_and(|a| a.duplicate), "retry of send #{idx} was not a duplicate: {again:?}");
+                    assert!(
+                        again.as_ref().is_ok_and(|a| a.duplicate),
+                        "retry of send #{idx} was not a duplicate: {again:?}"
+                    );
                 }
             }
         }

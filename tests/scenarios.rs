@@ -5,7 +5,7 @@ mod common;
 
 use common::{frames, log, state, transcript};
 use microcos_core::state::{OperationStatus, TaskStatus};
-use microcos_core::{Config, Cursor, ErrorCode, EngineError, LlmError, LlmErrorKind, Seq};
+use microcos_core::{Config, Cursor, EngineError, ErrorCode, LlmError, LlmErrorKind, Seq};
 use microcos_memory::{block_on, Script, SendError, Sim, Step, StoreFaults};
 
 fn config() -> Config {
@@ -46,11 +46,17 @@ fn chat_turn_streams_tokens_then_stores_the_reply() {
 fn task_lifecycle() {
     let mut sim = given();
     let id = "7a5c0000-0000-4000-8000-000000000001";
-    sim.send(&format!(r#"{{"type":"task.created","payload":{{"task_id":"{id}","title":"Book flights","due_date":"2026-12-01"}}}}"#)).unwrap();
+    sim.send(&format!(
+        r#"{{"type":"task.created","payload":{{"task_id":"{id}","title":"Book flights","due_date":"2026-12-01"}}}}"#
+    ))
+    .unwrap();
     sim.send(&format!(r#"{{"type":"task.updated","payload":{{"task_id":"{id}","title":"Book flights to Oslo","notes":"window seat"}}}}"#)).unwrap();
     sim.send(&format!(r#"{{"type":"task.completed","payload":{{"task_id":"{id}"}}}}"#)).unwrap();
     let t = state(&sim).tasks.items.values().next().cloned().unwrap();
-    assert_eq!((t.title.as_str(), t.status, t.notes.as_deref()), ("Book flights to Oslo", TaskStatus::Done, Some("window seat")));
+    assert_eq!(
+        (t.title.as_str(), t.status, t.notes.as_deref()),
+        ("Book flights to Oslo", TaskStatus::Done, Some("window seat"))
+    );
 
     sim.send(&format!(r#"{{"type":"task.deleted","payload":{{"task_id":"{id}"}}}}"#)).unwrap();
     assert!(state(&sim).tasks.items.is_empty());
@@ -75,7 +81,8 @@ fn a_repeated_client_action_gets_the_original_answer() {
     let a = sim.send(with_id).unwrap();
     let b = sim.send(with_id).unwrap();
     assert!(b.duplicate && a.seq == b.seq);
-    let clash = sim.send(r#"{"type":"user.message","payload":{"text":"y"},"event_id":"c11e0000-0000-4000-8000-000000000001"}"#);
+    let clash =
+        sim.send(r#"{"type":"user.message","payload":{"text":"y"},"event_id":"c11e0000-0000-4000-8000-000000000001"}"#);
     assert_eq!(rejected(clash), ErrorCode::EventIdConflict);
     assert_eq!(sim.store.len(), 2);
     insta::assert_snapshot!("duplicate_client_action_log", transcript(&sim.store));
@@ -201,10 +208,14 @@ fn reconnect_mid_generation_gets_exactly_the_missed_tokens() {
     while block_on(run.step(driver)).unwrap() {}
 
     let after = sim.push.received(sub);
-    let text: String = seen.iter().chain(after.iter()).filter_map(|f| match f {
-        microcos_core::Frame::Token { text, .. } => Some(text.as_str()),
-        _ => None,
-    }).collect();
+    let text: String = seen
+        .iter()
+        .chain(after.iter())
+        .filter_map(|f| match f {
+            microcos_core::Frame::Token { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
     assert_eq!(text, words.concat(), "every token exactly once");
     insta::assert_snapshot!("reconnect_frames_before", frames(&seen));
     insta::assert_snapshot!("reconnect_frames_after", frames(&after));

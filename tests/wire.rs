@@ -39,8 +39,18 @@ fn every_type() -> Vec<Event> {
         Event::UserMessage(UserMessage { text: "What is on today?".into() }),
         Event::AssistantMessage(AssistantMessage { text: "Two tasks.".into() }),
         Event::SettingsUpdated(SettingsUpdated { tz_offset_minutes: 60, daily_plan_time: LocalTime::new(7, 30) }),
-        Event::TaskCreated(TaskCreated { task_id: Some(task), title: "Book flights".into(), notes: None, due_date: Some(date) }),
-        Event::TaskUpdated(TaskUpdated { task_id: task, title: Some("Book flights to Oslo".into()), notes: None, due_date: None }),
+        Event::TaskCreated(TaskCreated {
+            task_id: Some(task),
+            title: "Book flights".into(),
+            notes: None,
+            due_date: Some(date),
+        }),
+        Event::TaskUpdated(TaskUpdated {
+            task_id: task,
+            title: Some("Book flights to Oslo".into()),
+            notes: None,
+            due_date: None,
+        }),
         Event::TaskCompleted(TaskCompleted { task_id: task }),
         Event::TaskDeleted(TaskDeleted { task_id: task }),
         Event::PlanRequested(PlanRequested { date: Some(date) }),
@@ -58,9 +68,18 @@ fn every_type() -> Vec<Event> {
         }),
         Event::LlmStarted(LlmStarted { kind: OperationKind::Chat, attempt: 1 }),
         Event::LlmToken(LlmToken { attempt: 1, index: 0, text: "Two".into() }),
-        Event::LlmCheckpoint(LlmCheckpoint { attempt: 1, from_index: 0, tokens: ["Two", " tasks"].into_iter().collect() }),
+        Event::LlmCheckpoint(LlmCheckpoint {
+            attempt: 1,
+            from_index: 0,
+            tokens: ["Two", " tasks"].into_iter().collect(),
+        }),
         Event::LlmCompleted(LlmCompleted { attempt: 1, from_index: 2, tokens: ["."].into_iter().collect() }),
-        Event::LlmFailed(LlmFailed { attempt: 1, code: FailureCode::RateLimited, message: "429".into(), terminal: false }),
+        Event::LlmFailed(LlmFailed {
+            attempt: 1,
+            code: FailureCode::RateLimited,
+            message: "429".into(),
+            terminal: false,
+        }),
         Event::LlmRetryScheduled(LlmRetryScheduled { attempt: 2, at: Timestamp(1_764_316_801_000) }),
         Event::LlmCancel(LlmCancel { operation_id: OperationId(id(0x0b)) }),
     ]
@@ -98,7 +117,12 @@ fn payload_before_type_still_decodes() {
     let text = format!(
         "{{\"payload\":{},{}}}",
         reordered["payload"],
-        reordered.iter().filter(|(k, _)| *k != "payload").map(|(k, v)| format!("{k:?}:{v}")).collect::<Vec<_>>().join(",")
+        reordered
+            .iter()
+            .filter(|(k, _)| *k != "payload")
+            .map(|(k, v)| format!("{k:?}:{v}"))
+            .collect::<Vec<_>>()
+            .join(",")
     );
     assert!(text.starts_with("{\"payload\""));
     assert_eq!(Envelope::from_json(&text).unwrap(), env);
@@ -117,7 +141,7 @@ fn stored_events_reject_unknown_fields_and_versions() {
 #[test]
 fn wire_format_of_frames_and_errors() {
     let op = OperationId(id(0x0b));
-    let frames = vec![
+    let frames = [
         Frame::Event { seq: Seq(7), event: sample(Event::UserMessage(UserMessage { text: "hi".into() })) },
         Frame::Token { operation_id: op, attempt: 1, index: 3, text: " there".into() },
         Frame::Progress {

@@ -9,7 +9,7 @@
 //!   falling back to the deterministic offline [`StandIn`] model.
 //! - [`MemoryPush`]: subscribers that resume after a cursor, dropped pushes,
 //!   and an audit that nothing is pushed before it is stored.
-//! - [`ManualClock`] (virtual time) and [`block_on`].
+//! - [`ManualClock`] (virtual time), [`SystemClock`] and [`block_on`].
 //! - [`Sim`]: all of the above around one user's driver.
 //!
 //! ```
@@ -32,8 +32,8 @@ mod push;
 mod sim;
 mod store;
 
-pub use clock::{block_on, ManualClock};
-pub use llm::{Script, ScriptStream, ScriptedLlm, StandIn, Step, STAND_IN_NAME};
+pub use clock::{block_on, ManualClock, SystemClock};
+pub use llm::{Script, ScriptStream, ScriptedLlm, StandIn, StandInStream, Step, STAND_IN_NAME};
 pub use push::MemoryPush;
 pub use sim::{SendError, Sim, SimDriver, SIM_EPOCH_MS};
 pub use store::{MemoryStore, StoreFaults};

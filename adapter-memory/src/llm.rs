@@ -83,7 +83,8 @@ impl StandIn {
                 serde_json::json!({ "items": items, "model": STAND_IN_NAME }).to_string()
             }
             OperationKind::Summary => {
-                let words: Vec<&str> = last_user(req).lines().skip(1).flat_map(str::split_whitespace).take(40).collect();
+                let words: Vec<&str> =
+                    last_user(req).lines().skip(1).flat_map(str::split_whitespace).take(40).collect();
                 format!("{STAND_IN_NAME} Summary: {}", words.join(" "))
             }
         }
@@ -108,6 +109,24 @@ impl StandIn {
             out.push(cur);
         }
         out
+    }
+}
+
+/// The token stream of a [`StandIn`] reply.
+#[derive(Debug)]
+pub struct StandInStream(std::vec::IntoIter<String>);
+
+impl TokenStream for StandInStream {
+    async fn next_token(&mut self) -> Option<Result<String, LlmError>> {
+        self.0.next().map(Ok)
+    }
+}
+
+impl Llm for StandIn {
+    type Stream = StandInStream;
+
+    async fn generate(&self, request: &LlmRequest) -> Result<StandInStream, LlmError> {
+        Ok(StandInStream(StandIn::tokens(request).into_iter()))
     }
 }
 
@@ -239,7 +258,10 @@ impl Llm for ScriptedLlm {
         inner.calls.push(request.clone());
         if let Some(store) = &inner.audit {
             if !started_is_stored(store, request) {
-                let v = format!("model called for {} attempt {} before llm.started was stored", request.operation_id, request.attempt);
+                let v = format!(
+                    "model called for {} attempt {} before llm.started was stored",
+                    request.operation_id, request.attempt
+                );
                 inner.violations.push(v);
             }
         }

@@ -5,8 +5,8 @@
 use microcos_core::engine::Restored;
 use microcos_core::validate::parse_client_request;
 use microcos_core::{
-    uuid::Uuid, Accepted, Clock, Config, Driver, Engine, EngineError, EventId, Rejection, RequestId, RequestMeta, State,
-    Timestamp, UserId,
+    uuid::Uuid, Accepted, Clock, Config, Driver, Engine, EngineError, EventId, Rejection, RequestId, RequestMeta,
+    State, Timestamp, UserId,
 };
 
 use crate::clock::{block_on, ManualClock};

@@ -49,7 +49,10 @@ impl<T> Run<T> {
 impl<T: TokenStream> Run<T> {
     /// Pulls one token (or the end, or an error) and records it. Returns
     /// `Ok(true)` while the attempt goes on.
-    pub async fn step<S: Store, P: Push, L: Llm, C: Clock>(&mut self, driver: &Driver<S, P, L, C>) -> Result<bool, EngineError> {
+    pub async fn step<S: Store, P: Push, L: Llm, C: Clock>(
+        &mut self,
+        driver: &Driver<S, P, L, C>,
+    ) -> Result<bool, EngineError> {
         let next = self.stream.next_token().await; // no borrow held while waiting
         let now = driver.clock.now();
         let mut engine = driver.engine.borrow_mut();

@@ -84,7 +84,8 @@ pub struct Engine<S: Store, P: Push> {
 }
 
 fn decode(row: &Row) -> Result<Envelope, EngineError> {
-    let env = Envelope::from_json(&row.body).map_err(|e| EngineError::Corrupt { seq: row.seq, message: e.to_string() })?;
+    let env =
+        Envelope::from_json(&row.body).map_err(|e| EngineError::Corrupt { seq: row.seq, message: e.to_string() })?;
     if env.seq != row.seq {
         return Err(EngineError::Corrupt { seq: row.seq, message: format!("row holds seq {}", env.seq) });
     }
@@ -95,7 +96,13 @@ impl<S: Store, P: Push> Engine<S, P> {
     /// Restores a user's engine from its store (latest usable snapshot plus the
     /// log tail), records operations interrupted by the previous stop, and
     /// queues the work that is due at `now`.
-    pub fn open(user: UserId, config: Config, store: S, push: P, now: Timestamp) -> Result<(Self, Restored), EngineError> {
+    pub fn open(
+        user: UserId,
+        config: Config,
+        store: S,
+        push: P,
+        now: Timestamp,
+    ) -> Result<(Self, Restored), EngineError> {
         let mut restored = Restored::default();
         let state = match store.load_snapshot()? {
             Some(rec) => match snapshot::decode(&rec) {
@@ -257,7 +264,9 @@ impl<S: Store, P: Push> Engine<S, P> {
         // The client event is the first of its batch; follow-ups come after it.
         let seq = self.machine.state().seq.next();
         match self.append(alloc::vec![env.clone()])? {
-            Appended::Written => Ok(Accepted { event_id, request_id: meta.request_id, seq, duplicate: false, operation_id }),
+            Appended::Written => {
+                Ok(Accepted { event_id, request_id: meta.request_id, seq, duplicate: false, operation_id })
+            }
             Appended::Duplicate { existing, .. } => {
                 self.replay_answer(&env, existing, ErrorCode::EventIdConflict, "event_id")
             }
@@ -288,7 +297,13 @@ impl<S: Store, P: Push> Engine<S, P> {
 
     /// Records a token: pushes it at once, stores a checkpoint when due.
     /// Returns `false` when the generation should stop (cancelled).
-    pub fn on_token(&mut self, op: OperationId, attempt: u32, text: alloc::string::String, now: Timestamp) -> Result<bool, EngineError> {
+    pub fn on_token(
+        &mut self,
+        op: OperationId,
+        attempt: u32,
+        text: alloc::string::String,
+        now: Timestamp,
+    ) -> Result<bool, EngineError> {
         self.check()?;
         match self.machine.on_token(op, attempt, text, now) {
             TokenStep::Stop => Ok(false),
@@ -310,7 +325,13 @@ impl<S: Store, P: Push> Engine<S, P> {
     }
 
     /// Records a failed attempt and schedules a retry when allowed.
-    pub fn on_error(&mut self, op: OperationId, attempt: u32, err: &LlmError, now: Timestamp) -> Result<(), EngineError> {
+    pub fn on_error(
+        &mut self,
+        op: OperationId,
+        attempt: u32,
+        err: &LlmError,
+        now: Timestamp,
+    ) -> Result<(), EngineError> {
         self.check()?;
         let events = self.machine.on_error(op, attempt, err, now);
         self.commit_system(events)

@@ -489,7 +489,8 @@ impl Envelope {
 
 impl Serialize for Envelope {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let n = 8 + usize::from(self.client_action_id.is_some())
+        let n = 8
+            + usize::from(self.client_action_id.is_some())
             + usize::from(self.operation_id.is_some())
             + usize::from(self.causation_id.is_some());
         let mut m = s.serialize_map(Some(n))?;
@@ -623,5 +624,3 @@ impl<'de> Deserialize<'de> for Envelope {
         d.deserialize_map(V)
     }
 }
-
-

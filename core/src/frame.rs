@@ -88,7 +88,14 @@ impl Frame {
 }
 
 fn progress(env: &Envelope, op: OperationId, attempt: u32, through_index: u32) -> Frame {
-    Frame::Progress { seq: env.seq, event_id: env.event_id, event_type: env.event_type(), operation_id: op, attempt, through_index }
+    Frame::Progress {
+        seq: env.seq,
+        event_id: env.event_id,
+        event_type: env.event_type(),
+        operation_id: op,
+        attempt,
+        through_index,
+    }
 }
 
 /// Where a subscriber resumes.

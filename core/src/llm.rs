@@ -128,7 +128,8 @@ pub fn build_request(state: &State, op: &Operation, attempt: u32, budget: &Promp
             if let Some(s) = &state.chat.summary {
                 text.push_str(&format!("Earlier summary: {}\n", s.text));
             }
-            for m in state.chat.unsummarized.iter().chain(state.chat.messages.iter()).filter(|m| m.seq <= *through_seq) {
+            for m in state.chat.unsummarized.iter().chain(state.chat.messages.iter()).filter(|m| m.seq <= *through_seq)
+            {
                 let who = if m.role == Role::User { "User" } else { "Assistant" };
                 text.push_str(&format!("{who}: {}\n", m.text));
             }
@@ -203,11 +204,7 @@ pub fn parse_plan(text: &str, state: &State) -> Result<Vec<PlanItem>, String> {
     let mut items = Vec::new();
     for r in raw.items.into_iter().take(MAX_ITEMS) {
         let Some(title) = clean_title(&r.title) else { continue };
-        let task_id = r
-            .task_id
-            .as_deref()
-            .and_then(TaskId::parse)
-            .filter(|id| state.tasks.items.contains_key(id));
+        let task_id = r.task_id.as_deref().and_then(TaskId::parse).filter(|id| state.tasks.items.contains_key(id));
         items.push(PlanItem { time: r.time.as_deref().and_then(LocalTime::parse), title, task_id });
     }
     if items.is_empty() {
@@ -254,7 +251,11 @@ mod tests {
         assert!(parse_extracted_tasks("{\"tasks\": 5}", op).is_err());
         assert!(parse_extracted_tasks("} {", op).is_err());
         let state = State::default();
-        let p = parse_plan(r#"{"items":[{"time":"09:00","title":"Deep work","task_id":"nope"},{"time":"bad","title":"Lunch"}]}"#, &state).unwrap();
+        let p = parse_plan(
+            r#"{"items":[{"time":"09:00","title":"Deep work","task_id":"nope"},{"time":"bad","title":"Lunch"}]}"#,
+            &state,
+        )
+        .unwrap();
         assert_eq!(p[0].time, LocalTime::new(9, 0));
         assert_eq!(p[0].task_id, None);
         assert_eq!(p[1].time, None);

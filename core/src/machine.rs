@@ -88,6 +88,7 @@ pub struct RequestMeta {
 
 /// Something to do once the events that caused it are durable.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // short-lived and moved once; boxing would cost an allocation per event
 pub enum Effect {
     /// Push a frame to the user's subscribers.
     Push(Frame),
@@ -99,6 +100,7 @@ pub enum Effect {
 
 /// What to do with one generated token.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // short-lived and moved once; boxing would cost an allocation per token
 pub enum TokenStep {
     /// Push this frame; store the checkpoint if there is one.
     Accept {
@@ -182,10 +184,7 @@ impl Machine {
     /// `seq` is assigned at append.
     pub fn envelope(&self, req: ClientRequest, meta: RequestMeta) -> Envelope {
         let event_id = req.event_id.unwrap_or(meta.event_id);
-        let operation_id = match req.event.event_type().starts_operation() {
-            Some(_) => Some(OperationId::for_request(event_id)),
-            None => None,
-        };
+        let operation_id = req.event.event_type().starts_operation().map(|_| OperationId::for_request(event_id));
         Envelope {
             v: SCHEMA_VERSION,
             seq: Seq::ZERO,
@@ -225,7 +224,11 @@ impl Machine {
                 }
                 let id = p.task_id.unwrap_or(TaskId(env.event_id.0));
                 if tasks.contains_key(&id) {
-                    return Err(Rejection::field(ErrorCode::EventIdConflict, "payload.task_id", format!("task {id} exists")));
+                    return Err(Rejection::field(
+                        ErrorCode::EventIdConflict,
+                        "payload.task_id",
+                        format!("task {id} exists"),
+                    ));
                 }
                 Ok(())
             }
@@ -233,10 +236,14 @@ impl Machine {
             Event::TaskCompleted(p) => need_task(&p.task_id),
             Event::TaskDeleted(p) => need_task(&p.task_id),
             Event::LlmCancel(p) => match self.state.operations.get(&p.operation_id) {
-                None => Err(Rejection::field(ErrorCode::OperationNotFound, "payload.operation_id", "no such operation")),
-                Some(o) if o.status.is_finished() => {
-                    Err(Rejection::field(ErrorCode::OperationFinished, "payload.operation_id", "the operation already finished"))
+                None => {
+                    Err(Rejection::field(ErrorCode::OperationNotFound, "payload.operation_id", "no such operation"))
                 }
+                Some(o) if o.status.is_finished() => Err(Rejection::field(
+                    ErrorCode::OperationFinished,
+                    "payload.operation_id",
+                    "the operation already finished",
+                )),
                 Some(_) => Ok(()),
             },
             _ => Ok(()),
@@ -395,10 +402,13 @@ impl Machine {
                 let date = *date;
                 parse_plan(&text, &self.state).map(|items| Event::PlanGenerated(PlanGenerated { date, items }))
             }
-            OperationInput::Summary { .. } if text.trim().is_empty() => Err("the model returned an empty summary".to_string()),
-            OperationInput::Summary { through_seq } => {
-                Ok(Event::SummaryGenerated(SummaryGenerated { text: text.trim().to_string(), through_seq: *through_seq }))
+            OperationInput::Summary { .. } if text.trim().is_empty() => {
+                Err("the model returned an empty summary".to_string())
             }
+            OperationInput::Summary { through_seq } => Ok(Event::SummaryGenerated(SummaryGenerated {
+                text: text.trim().to_string(),
+                through_seq: *through_seq,
+            })),
         };
         match result {
             Ok(event) => {
@@ -556,7 +566,12 @@ impl Machine {
             for (i, t) in tail.tokens.iter().enumerate() {
                 let index = tail.from_index + i as u32;
                 if index >= next {
-                    frames.push(Frame::Token { operation_id: *op, attempt: tail.attempt, index, text: String::from(t) });
+                    frames.push(Frame::Token {
+                        operation_id: *op,
+                        attempt: tail.attempt,
+                        index,
+                        text: String::from(t),
+                    });
                 }
             }
         }

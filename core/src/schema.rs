@@ -78,11 +78,15 @@ pub fn client_request_schema() -> Value {
         ("TaskUpdated", "notes", limits.max_notes_chars),
     ];
     for (def, field, max) in bounds {
-        if let Some(Value::Object(p)) = defs.get_mut(def).and_then(|d| d.pointer_mut(&std::format!("/properties/{field}"))) {
+        if let Some(Value::Object(p)) =
+            defs.get_mut(def).and_then(|d| d.pointer_mut(&std::format!("/properties/{field}")))
+        {
             p.insert("maxLength".to_string(), json!(max));
         }
     }
-    if let Some(Value::Object(p)) = defs.get_mut("SettingsUpdated").and_then(|d| d.pointer_mut("/properties/tz_offset_minutes")) {
+    if let Some(Value::Object(p)) =
+        defs.get_mut("SettingsUpdated").and_then(|d| d.pointer_mut("/properties/tz_offset_minutes"))
+    {
         p.insert("minimum".to_string(), json!(-720));
         p.insert("maximum".to_string(), json!(840));
     }

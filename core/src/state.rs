@@ -409,7 +409,8 @@ impl State {
                 }
             }
             Event::PlanRequested(p) => {
-                let date = p.date.unwrap_or_else(|| LocalDate::at(env.timestamp, self.planner.settings.tz_offset_minutes));
+                let date =
+                    p.date.unwrap_or_else(|| LocalDate::at(env.timestamp, self.planner.settings.tz_offset_minutes));
                 self.open_operation(env, OperationInput::DailyPlan { date });
             }
             Event::WorkflowDailyPlan(p) => {

@@ -13,9 +13,9 @@
 
 use std::format;
 use std::string::{String, ToString};
-use std::vec::Vec;
 #[allow(unused_imports)]
 use std::vec;
+use std::vec::Vec;
 
 use proptest::prelude::*;
 
@@ -33,13 +33,18 @@ pub fn task_id_pool(i: u8) -> TaskId {
 }
 
 fn arb_text(max: usize) -> impl Strategy<Value = String> {
-    proptest::string::string_regex(&format!("[a-zA-Z0-9 ,.!?éü😀-]{{1,{max}}}"))
-        .expect("valid regex")
-        .prop_map(|s| if s.trim().is_empty() { "x".to_string() } else { s })
+    proptest::string::string_regex(&format!("[a-zA-Z0-9 ,.!?éü😀-]{{1,{max}}}")).expect("valid regex").prop_map(|s| {
+        if s.trim().is_empty() {
+            "x".to_string()
+        } else {
+            s
+        }
+    })
 }
 
 fn arb_date() -> impl Strategy<Value = LocalDate> {
-    (2025u16..2028, 1u8..=12, 1u8..=28).prop_map(|(y, m, d)| LocalDate::new(y, m, d).unwrap_or(LocalDate { year: 2026, month: 1, day: 1 }))
+    (2025u16..2028, 1u8..=12, 1u8..=28)
+        .prop_map(|(y, m, d)| LocalDate::new(y, m, d).unwrap_or(LocalDate { year: 2026, month: 1, day: 1 }))
 }
 
 fn arb_time() -> impl Strategy<Value = LocalTime> {
@@ -66,7 +71,10 @@ pub enum ClientOp {
 /// drawn from a small pool so that repeats and conflicts happen.
 pub fn arb_client_body() -> impl Strategy<Value = String> {
     let action = proptest::option::of((0u16..64).prop_map(|n| format!("ca-{n}")));
-    let event_id = proptest::option::of((0u16..64).prop_map(|n| format!("{}", uuid::Uuid::from_u128(0xc11e_0000_0000_4000_8000_0000_0000_0000 | u128::from(n)))));
+    let event_id =
+        proptest::option::of((0u16..64).prop_map(|n| {
+            format!("{}", uuid::Uuid::from_u128(0xc11e_0000_0000_4000_8000_0000_0000_0000 | u128::from(n)))
+        }));
     let body = prop_oneof![
         4 => arb_text(80).prop_map(|t| serde_json::json!({"type":"user.message","payload":{"text":t}})),
         3 => (any::<u8>(), arb_text(40), proptest::option::of(arb_date())).prop_map(|(i, t, d)| {
@@ -85,8 +93,12 @@ pub fn arb_client_body() -> impl Strategy<Value = String> {
         1 => arb_text(120).prop_map(|t| serde_json::json!({"type":"task.extract","payload":{"text":t}})),
     ];
     (body, action, event_id).prop_map(|(mut b, a, e)| {
-        if let Some(a) = a { b["client_action_id"] = serde_json::json!(a); }
-        if let Some(e) = e { b["event_id"] = serde_json::json!(e); }
+        if let Some(a) = a {
+            b["client_action_id"] = serde_json::json!(a);
+        }
+        if let Some(e) = e {
+            b["event_id"] = serde_json::json!(e);
+        }
         b.to_string()
     })
 }
@@ -104,7 +116,8 @@ pub fn arb_client_ops(max_len: usize) -> impl Strategy<Value = Vec<ClientOp>> {
     proptest::collection::vec(op, 1..max_len)
 }
 
-fn arb_ids() -> impl Strategy<Value = (EventId, RequestId, Option<ClientActionId>, Option<OperationId>, Option<EventId>)> {
+fn arb_ids() -> impl Strategy<Value = (EventId, RequestId, Option<ClientActionId>, Option<OperationId>, Option<EventId>)>
+{
     (
         any::<u128>(),
         any::<u128>(),
@@ -129,43 +142,88 @@ pub fn arb_event() -> impl Strategy<Value = Event> {
     let task = || any::<u8>().prop_map(task_id_pool);
     let tokens = || proptest::collection::vec(arb_text(8), 0..5).prop_map(|v| v.into_iter().collect::<Tokens>());
     let code = prop_oneof![
-        Just(FailureCode::Provider), Just(FailureCode::RateLimited), Just(FailureCode::Stalled),
-        Just(FailureCode::MalformedOutput), Just(FailureCode::Interrupted), Just(FailureCode::Rejected),
+        Just(FailureCode::Provider),
+        Just(FailureCode::RateLimited),
+        Just(FailureCode::Stalled),
+        Just(FailureCode::MalformedOutput),
+        Just(FailureCode::Interrupted),
+        Just(FailureCode::Rejected),
     ];
     let kind = prop_oneof![
-        Just(OperationKind::Chat), Just(OperationKind::ExtractTasks), Just(OperationKind::DailyPlan), Just(OperationKind::Summary),
+        Just(OperationKind::Chat),
+        Just(OperationKind::ExtractTasks),
+        Just(OperationKind::DailyPlan),
+        Just(OperationKind::Summary),
     ];
     prop_oneof![
         text().prop_map(|text| Event::UserMessage(UserMessage { text })),
         text().prop_map(|text| Event::AssistantMessage(AssistantMessage { text })),
-        ((-720i32..=840), proptest::option::of(arb_time()))
-            .prop_map(|(tz_offset_minutes, daily_plan_time)| Event::SettingsUpdated(SettingsUpdated { tz_offset_minutes, daily_plan_time })),
+        ((-720i32..=840), proptest::option::of(arb_time())).prop_map(|(tz_offset_minutes, daily_plan_time)| {
+            Event::SettingsUpdated(SettingsUpdated { tz_offset_minutes, daily_plan_time })
+        }),
         (proptest::option::of(task()), text(), proptest::option::of(text()), proptest::option::of(arb_date()))
-            .prop_map(|(task_id, title, notes, due_date)| Event::TaskCreated(TaskCreated { task_id, title, notes, due_date })),
+            .prop_map(|(task_id, title, notes, due_date)| Event::TaskCreated(TaskCreated {
+                task_id,
+                title,
+                notes,
+                due_date
+            })),
         (task(), proptest::option::of(text()), proptest::option::of(text()), proptest::option::of(arb_date()))
-            .prop_map(|(task_id, title, notes, due_date)| Event::TaskUpdated(TaskUpdated { task_id, title, notes, due_date })),
+            .prop_map(|(task_id, title, notes, due_date)| Event::TaskUpdated(TaskUpdated {
+                task_id,
+                title,
+                notes,
+                due_date
+            })),
         task().prop_map(|task_id| Event::TaskCompleted(TaskCompleted { task_id })),
         task().prop_map(|task_id| Event::TaskDeleted(TaskDeleted { task_id })),
         proptest::option::of(arb_date()).prop_map(|date| Event::PlanRequested(PlanRequested { date })),
         arb_date().prop_map(|date| Event::WorkflowDailyPlan(WorkflowDailyPlan { date })),
-        (arb_date(), proptest::collection::vec((proptest::option::of(arb_time()), text(), proptest::option::of(task())), 0..4))
+        (
+            arb_date(),
+            proptest::collection::vec((proptest::option::of(arb_time()), text(), proptest::option::of(task())), 0..4)
+        )
             .prop_map(|(date, items)| Event::PlanGenerated(PlanGenerated {
                 date,
                 items: items.into_iter().map(|(time, title, task_id)| PlanItem { time, title, task_id }).collect(),
             })),
         Just(Event::SummaryRequested(SummaryRequested {})),
-        any::<u32>().prop_map(|s| Event::WorkflowGenerateSummary(WorkflowGenerateSummary { through_seq: Seq(u64::from(s)) })),
-        (text(), any::<u32>()).prop_map(|(text, s)| Event::SummaryGenerated(SummaryGenerated { text, through_seq: Seq(u64::from(s)) })),
+        any::<u32>()
+            .prop_map(|s| Event::WorkflowGenerateSummary(WorkflowGenerateSummary { through_seq: Seq(u64::from(s)) })),
+        (text(), any::<u32>())
+            .prop_map(|(text, s)| Event::SummaryGenerated(SummaryGenerated { text, through_seq: Seq(u64::from(s)) })),
         text().prop_map(|text| Event::TaskExtract(TaskExtract { text })),
-        proptest::collection::vec((task(), text(), proptest::option::of(arb_date())), 0..4).prop_map(|ts| Event::TasksExtracted(TasksExtracted {
-            tasks: ts.into_iter().map(|(task_id, title, due_date)| ExtractedTask { task_id, title, due_date }).collect(),
-        })),
+        proptest::collection::vec((task(), text(), proptest::option::of(arb_date())), 0..4).prop_map(|ts| {
+            Event::TasksExtracted(TasksExtracted {
+                tasks: ts
+                    .into_iter()
+                    .map(|(task_id, title, due_date)| ExtractedTask { task_id, title, due_date })
+                    .collect(),
+            })
+        }),
         (kind, 1u32..5).prop_map(|(kind, attempt)| Event::LlmStarted(LlmStarted { kind, attempt })),
-        (1u32..5, any::<u32>(), arb_text(8)).prop_map(|(attempt, index, text)| Event::LlmToken(LlmToken { attempt, index, text })),
-        (1u32..5, any::<u16>(), tokens()).prop_map(|(attempt, f, tokens)| Event::LlmCheckpoint(LlmCheckpoint { attempt, from_index: u32::from(f), tokens })),
-        (1u32..5, any::<u16>(), tokens()).prop_map(|(attempt, f, tokens)| Event::LlmCompleted(LlmCompleted { attempt, from_index: u32::from(f), tokens })),
-        (1u32..5, code, text(), any::<bool>()).prop_map(|(attempt, code, message, terminal)| Event::LlmFailed(LlmFailed { attempt, code, message, terminal })),
-        (1u32..5, any::<u32>()).prop_map(|(attempt, at)| Event::LlmRetryScheduled(LlmRetryScheduled { attempt, at: Timestamp(u64::from(at)) })),
+        (1u32..5, any::<u32>(), arb_text(8)).prop_map(|(attempt, index, text)| Event::LlmToken(LlmToken {
+            attempt,
+            index,
+            text
+        })),
+        (1u32..5, any::<u16>(), tokens()).prop_map(|(attempt, f, tokens)| Event::LlmCheckpoint(LlmCheckpoint {
+            attempt,
+            from_index: u32::from(f),
+            tokens
+        })),
+        (1u32..5, any::<u16>(), tokens()).prop_map(|(attempt, f, tokens)| Event::LlmCompleted(LlmCompleted {
+            attempt,
+            from_index: u32::from(f),
+            tokens
+        })),
+        (1u32..5, code, text(), any::<bool>()).prop_map(|(attempt, code, message, terminal)| Event::LlmFailed(
+            LlmFailed { attempt, code, message, terminal }
+        )),
+        (1u32..5, any::<u32>()).prop_map(|(attempt, at)| Event::LlmRetryScheduled(LlmRetryScheduled {
+            attempt,
+            at: Timestamp(u64::from(at))
+        })),
         any::<u128>().prop_map(|o| Event::LlmCancel(LlmCancel { operation_id: OperationId(uuid::Uuid::from_u128(o)) })),
     ]
 }
@@ -194,7 +252,11 @@ pub fn arb_envelope() -> impl Strategy<Value = Envelope> {
 pub struct CheckFailed(pub String);
 
 fn diff(what: &str, a: &State, b: &State) -> CheckFailed {
-    CheckFailed(format!("{what}\n  left:  {}\n  right: {}", String::from_utf8_lossy(&a.to_bytes()), String::from_utf8_lossy(&b.to_bytes())))
+    CheckFailed(format!(
+        "{what}\n  left:  {}\n  right: {}",
+        String::from_utf8_lossy(&a.to_bytes()),
+        String::from_utf8_lossy(&b.to_bytes())
+    ))
 }
 
 /// (a) Replaying `log` from empty state gives `live` byte for byte.
@@ -220,10 +282,15 @@ pub fn check_snapshot_prefixes(log: &[Envelope], bounds: &Bounds, step: usize) -
         if rec.pieces.iter().any(|p| p.len() > 64 + 3) {
             return Err(CheckFailed(format!("snapshot piece over the limit after event {k}")));
         }
-        let restored = snapshot::decode(&rec).map_err(|e| CheckFailed(format!("snapshot after {k} does not decode: {e:?}")))?;
+        let restored =
+            snapshot::decode(&rec).map_err(|e| CheckFailed(format!("snapshot after {k} does not decode: {e:?}")))?;
         let resumed = replay_from(restored, &log[k + 1..], bounds);
         if resumed.to_bytes() != full {
-            return Err(diff(&format!("snapshot after event {k} + tail differs from the full replay"), &resumed, &replay(log, bounds)));
+            return Err(diff(
+                &format!("snapshot after event {k} + tail differs from the full replay"),
+                &resumed,
+                &replay(log, bounds),
+            ));
         }
     }
     Ok(())
@@ -247,7 +314,9 @@ pub fn check_tokens_concatenate(pushed: &[Frame], log: &[Envelope], state: &Stat
         let mut tokens: Vec<(u32, &str)> = pushed
             .iter()
             .filter_map(|f| match f {
-                Frame::Token { operation_id, attempt, index, text } if *operation_id == op && *attempt == p.attempt => Some((*index, text.as_str())),
+                Frame::Token { operation_id, attempt, index, text } if *operation_id == op && *attempt == p.attempt => {
+                    Some((*index, text.as_str()))
+                }
                 _ => None,
             })
             .collect();
@@ -266,7 +335,9 @@ pub fn check_tokens_concatenate(pushed: &[Frame], log: &[Envelope], state: &Stat
             })
             .collect();
         if pushed_text != stored {
-            return Err(CheckFailed(format!("operation {op}: pushed tokens {pushed_text:?} != stored text {stored:?}")));
+            return Err(CheckFailed(format!(
+                "operation {op}: pushed tokens {pushed_text:?} != stored text {stored:?}"
+            )));
         }
         if let Some(o) = state.operations.get(&op) {
             if o.status == OperationStatus::Completed && o.text != stored {

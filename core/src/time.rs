@@ -67,10 +67,8 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 impl LocalDate {
     /// Builds a date, checking ranges (years 1970..=9999).
     pub fn new(year: u16, month: u8, day: u8) -> Option<Self> {
-        let ok = (1970..=9999).contains(&year)
-            && (1..=12).contains(&month)
-            && day >= 1
-            && day <= days_in_month(year, month);
+        let ok =
+            (1970..=9999).contains(&year) && (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
         ok.then_some(LocalDate { year, month, day })
     }
 
@@ -101,8 +99,7 @@ impl LocalDate {
     /// The instant at which local time `time` on this date begins, for a user
     /// `offset_minutes` east of UTC.
     pub fn instant(self, time: LocalTime, offset_minutes: i32) -> Timestamp {
-        let local = self.days() * MS_PER_DAY
-            + (i64::from(time.hour) * 60 + i64::from(time.minute)) * MS_PER_MINUTE;
+        let local = self.days() * MS_PER_DAY + (i64::from(time.hour) * 60 + i64::from(time.minute)) * MS_PER_MINUTE;
         Timestamp((local - i64::from(offset_minutes) * MS_PER_MINUTE).max(0) as u64)
     }
 

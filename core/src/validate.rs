@@ -89,8 +89,12 @@ fn client_fields(ty: EventType) -> &'static [FieldSpec] {
     match ty {
         EventType::UserMessage => &[req!("text", Str)],
         EventType::SettingsUpdated => &[req!("tz_offset_minutes", Int), opt!("daily_plan_time", NullableTime)],
-        EventType::TaskCreated => &[opt!("task_id", Uuid), req!("title", Str), opt!("notes", Str), opt!("due_date", Date)],
-        EventType::TaskUpdated => &[req!("task_id", Uuid), opt!("title", Str), opt!("notes", Str), opt!("due_date", Date)],
+        EventType::TaskCreated => {
+            &[opt!("task_id", Uuid), req!("title", Str), opt!("notes", Str), opt!("due_date", Date)]
+        }
+        EventType::TaskUpdated => {
+            &[req!("task_id", Uuid), opt!("title", Str), opt!("notes", Str), opt!("due_date", Date)]
+        }
         EventType::TaskCompleted | EventType::TaskDeleted => &[req!("task_id", Uuid)],
         EventType::PlanRequested => &[opt!("date", Date)],
         EventType::SummaryRequested => &[],
@@ -206,7 +210,10 @@ pub fn parse_client_request(body: &[u8], limits: &Limits) -> Result<ClientReques
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| Rejection::new(ErrorCode::MalformedJson, format!("malformed JSON: {e}")))?;
     let Value::Object(mut top) = value else {
-        return Err(Rejection::new(ErrorCode::InvalidType, format!("expected a JSON object, got {}", type_name(&value))));
+        return Err(Rejection::new(
+            ErrorCode::InvalidType,
+            format!("expected a JSON object, got {}", type_name(&value)),
+        ));
     };
     for key in top.keys() {
         if !matches!(key.as_str(), "type" | "payload" | "client_action_id" | "event_id") {
@@ -215,8 +222,9 @@ pub fn parse_client_request(body: &[u8], limits: &Limits) -> Result<ClientReques
     }
     let ty = match top.get("type") {
         None => return Err(Rejection::field(ErrorCode::MissingField, "type", "required field")),
-        Some(Value::String(s)) => EventType::parse(s)
-            .ok_or_else(|| Rejection::field(ErrorCode::UnknownEventType, "type", format!("unknown event type `{}`", truncate(s))))?,
+        Some(Value::String(s)) => EventType::parse(s).ok_or_else(|| {
+            Rejection::field(ErrorCode::UnknownEventType, "type", format!("unknown event type `{}`", truncate(s)))
+        })?,
         Some(other) => return Err(invalid_type("type", "a string", other)),
     };
     if ty.origin() != Origin::Client {
@@ -236,7 +244,8 @@ pub fn parse_client_request(body: &[u8], limits: &Limits) -> Result<ClientReques
     let event_id = match top.get("event_id") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(
-            EventId::parse(s).ok_or_else(|| Rejection::field(ErrorCode::InvalidValue, "event_id", "expected a UUID"))?,
+            EventId::parse(s)
+                .ok_or_else(|| Rejection::field(ErrorCode::InvalidValue, "event_id", "expected a UUID"))?,
         ),
         Some(other) => return Err(invalid_type("event_id", "a string", other)),
     };
@@ -291,7 +300,11 @@ pub fn check_event(event: &Event, limits: &Limits) -> Result<(), Rejection> {
         }
         Event::TaskUpdated(p) => {
             if p.title.is_none() && p.notes.is_none() && p.due_date.is_none() {
-                return Err(Rejection::field(ErrorCode::MissingField, "payload", "give at least one of title, notes, due_date"));
+                return Err(Rejection::field(
+                    ErrorCode::MissingField,
+                    "payload",
+                    "give at least one of title, notes, due_date",
+                ));
             }
             if let Some(t) = &p.title {
                 check_text("payload.title", t, limits.max_title_chars, false)?;
@@ -350,10 +363,22 @@ mod tests {
             (r#"{"type":"user.message","payload":{"text":"  "}}"#, Empty, Some("payload.text")),
             (r#"{"type":"task.completed","payload":{"task_id":"not-a-uuid"}}"#, InvalidValue, Some("payload.task_id")),
             (r#"{"type":"plan.requested","payload":{"date":"2026-02-30"}}"#, InvalidValue, Some("payload.date")),
-            (r#"{"type":"settings.updated","payload":{"tz_offset_minutes":9000}}"#, OutOfRange, Some("payload.tz_offset_minutes")),
-            (r#"{"type":"settings.updated","payload":{"tz_offset_minutes":1.5}}"#, InvalidType, Some("payload.tz_offset_minutes")),
+            (
+                r#"{"type":"settings.updated","payload":{"tz_offset_minutes":9000}}"#,
+                OutOfRange,
+                Some("payload.tz_offset_minutes"),
+            ),
+            (
+                r#"{"type":"settings.updated","payload":{"tz_offset_minutes":1.5}}"#,
+                InvalidType,
+                Some("payload.tz_offset_minutes"),
+            ),
             (r#"{"type":"user.message","payload":{"text":"a"},"event_id":"x"}"#, InvalidValue, Some("event_id")),
-            (r#"{"type":"user.message","payload":{"text":"a"},"client_action_id":"a b"}"#, InvalidValue, Some("client_action_id")),
+            (
+                r#"{"type":"user.message","payload":{"text":"a"},"client_action_id":"a b"}"#,
+                InvalidValue,
+                Some("client_action_id"),
+            ),
             (&long, TooLong, Some("payload.title")),
             (&"[".repeat(100), TooDeep, None),
         ];
