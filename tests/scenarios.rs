@@ -5,7 +5,7 @@ mod common;
 
 use common::{frames, log, state, transcript};
 use microcos_core::state::{OperationStatus, TaskStatus};
-use microcos_core::{Config, Cursor, EngineError, ErrorCode, LlmError, LlmErrorKind, Seq};
+use microcos_core::{Config, Cursor, Delivery, EngineError, ErrorCode, Gap, LlmError, LlmErrorKind, Seq};
 use microcos_memory::{block_on, Script, SendError, Sim, Step, StoreFaults};
 
 fn config() -> Config {
@@ -189,8 +189,9 @@ fn reconnect_mid_generation_gets_exactly_the_missed_tokens() {
     sim.llm.queue(Script::tokens(words.clone()));
     let a = sim.send(r#"{"type":"user.message","payload":{"text":"Talk"}}"#).unwrap();
     let op = a.operation_id.unwrap();
-    let sub = sim.push.subscribe(Vec::new());
     let driver = sim.driver().unwrap();
+    // The client connects from the beginning: the backlog holds the message.
+    let sub = sim.push.subscribe(driver.engine().subscribe(&Cursor::default()).unwrap());
     let mut run = block_on(driver.start(op)).unwrap().unwrap();
     for _ in 0..4 {
         block_on(run.step(driver)).unwrap();
@@ -198,7 +199,9 @@ fn reconnect_mid_generation_gets_exactly_the_missed_tokens() {
     // The client drops after 4 tokens (one checkpoint of 3 is stored)…
     let seen = sim.push.unsubscribe(sub);
     let mut cursor = Cursor::default();
-    seen.iter().for_each(|f| cursor.observe(f));
+    for f in &seen {
+        assert_eq!(cursor.accept(f), Ok(Delivery::New));
+    }
     for _ in 0..3 {
         block_on(run.step(driver)).unwrap();
     }
@@ -208,6 +211,9 @@ fn reconnect_mid_generation_gets_exactly_the_missed_tokens() {
     while block_on(run.step(driver)).unwrap() {}
 
     let after = sim.push.received(sub);
+    for f in &after {
+        assert_eq!(cursor.accept(f), Ok(Delivery::New), "never a duplicate or a gap: {f:?}");
+    }
     let text: String = seen
         .iter()
         .chain(after.iter())
@@ -311,4 +317,42 @@ impl ClockNow for Sim {
         use microcos_core::Clock;
         self.clock.now()
     }
+}
+
+#[test]
+fn a_dropped_push_is_detected_by_its_gap_and_healed_by_resuming() {
+    let mut sim = given();
+    let words: Vec<String> = (0..8).map(|i| format!("w{i} ")).collect();
+    sim.llm.queue(Script::tokens(words.clone()));
+    let sub = sim.push.subscribe(Vec::new());
+    let calls_before = 1; // the user.message frame is push #1
+                          // Push #5 is the third token frame (#2 llm.started, #3 token 0, #4 token 1).
+    sim.push.drop_pushes([calls_before + 4].into());
+    sim.send(r#"{"type":"user.message","payload":{"text":"Talk"}}"#).unwrap();
+    sim.run().unwrap();
+
+    // The client keeps frames up to the first gap in seq or token index, then resumes.
+    let got = sim.push.unsubscribe(sub);
+    let mut cursor = Cursor::default();
+    let mut kept = Vec::new();
+    for f in &got {
+        match cursor.accept(f) {
+            Ok(Delivery::New) => kept.push(f.clone()),
+            Ok(Delivery::Duplicate) => panic!("duplicate {f:?}"),
+            Err(Gap) => break,
+        }
+    }
+    assert!(kept.len() < got.len(), "the dropped frame left a gap: {}", common::frames(&got));
+    let backlog = sim.driver().unwrap().engine().subscribe(&cursor).unwrap();
+    let text: String = kept
+        .iter()
+        .chain(backlog.iter())
+        .filter_map(|f| match f {
+            microcos_core::Frame::Token { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(text, words.concat());
+    let last_seq = backlog.iter().filter_map(microcos_core::Frame::seq).last().unwrap();
+    assert_eq!(last_seq, Seq(sim.store.len() as u64), "the resumed client is caught up");
 }

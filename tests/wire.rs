@@ -143,7 +143,7 @@ fn wire_format_of_frames_and_errors() {
     let op = OperationId(id(0x0b));
     let frames = [
         Frame::Event { seq: Seq(7), event: sample(Event::UserMessage(UserMessage { text: "hi".into() })) },
-        Frame::Token { operation_id: op, attempt: 1, index: 3, text: " there".into() },
+        Frame::Token { after: Seq(8), operation_id: op, attempt: 1, index: 3, text: " there".into() },
         Frame::Progress {
             seq: Seq(9),
             event_id: EventId(id(0xe9)),

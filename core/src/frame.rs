@@ -3,8 +3,9 @@
 //! Three frames, each self-identifying so a client can dedupe on its own:
 //!
 //! - `{"frame":"event","seq":S,"event":{…envelope…}}` for stored events;
-//! - `{"frame":"token","operation_id":O,"attempt":A,"index":I,"text":"…"}` for
-//!   each generated token, pushed at once;
+//! - `{"frame":"token","after":S,"operation_id":O,"attempt":A,"index":I,"text":"…"}`
+//!   for each generated token, pushed at once (`after`: the last stored
+//!   event before it);
 //! - `{"frame":"progress","seq":S,…,"through_index":I}` for a stored
 //!   `llm.checkpoint` / `llm.completed`: it advances `seq`, and its tokens
 //!   reach the client as `token` frames exactly once.
@@ -52,6 +53,9 @@ pub enum Frame {
     },
     /// One generated token.
     Token {
+        /// The last stored event before this token: a client whose cursor is
+        /// behind it has lost a frame.
+        after: Seq,
         /// The operation.
         operation_id: OperationId,
         /// The attempt.
@@ -136,25 +140,62 @@ impl Cursor {
         Some(out)
     }
 
-    /// Advances the cursor past a frame (what a well-behaved client does).
-    pub fn observe(&mut self, frame: &Frame) {
+    /// What a client does with each frame it receives: checks that the frame
+    /// continues this cursor and, if so, advances it.
+    ///
+    /// - [`Delivery::New`]: apply the frame.
+    /// - [`Delivery::Duplicate`]: already seen (only possible if the client
+    ///   resumed from an older cursor than it had); ignore it.
+    /// - `Err(Gap)`: something before this frame was lost (a dropped push).
+    ///   Drop the connection and resume with this cursor, which still points
+    ///   just after the last frame applied.
+    pub fn accept(&mut self, frame: &Frame) -> Result<Delivery, Gap> {
         match frame {
+            Frame::Event { seq, .. } | Frame::Progress { seq, .. } if *seq <= self.after => Ok(Delivery::Duplicate),
+            Frame::Event { seq, .. } | Frame::Progress { seq, .. } if seq.0 > self.after.0 + 1 => Err(Gap),
             Frame::Event { seq, event } => {
                 self.after = *seq;
                 if let (Event::LlmStarted(p), Some(op)) = (&event.event, event.operation_id) {
-                    self.tokens.insert(op, (p.attempt, 0));
+                    if self.tokens.get(&op).is_none_or(|(a, _)| *a != p.attempt) {
+                        self.tokens.insert(op, (p.attempt, 0));
+                    }
                 }
+                Ok(Delivery::New)
             }
             Frame::Progress { seq, operation_id, attempt, through_index, .. } => {
-                self.after = *seq;
-                let e = self.tokens.entry(*operation_id).or_insert((*attempt, 0));
-                if e.0 == *attempt && e.1 < *through_index {
-                    e.1 = *through_index;
+                match self.tokens.get(operation_id) {
+                    // Stored tokens the client never received: they were lost.
+                    Some((a, next)) if a == attempt && next < through_index => return Err(Gap),
+                    _ => {}
                 }
+                self.after = *seq;
+                Ok(Delivery::New)
             }
-            Frame::Token { operation_id, attempt, index, .. } => {
-                self.tokens.insert(*operation_id, (*attempt, index + 1));
-            }
+            Frame::Token { after, .. } if *after > self.after => Err(Gap), // a stored frame was lost
+            Frame::Token { operation_id, attempt, index, .. } => match self.tokens.get(operation_id).copied() {
+                Some((a, next)) if a == *attempt && *index < next => Ok(Delivery::Duplicate),
+                Some((a, next)) if a == *attempt && *index > next => Err(Gap),
+                Some((a, _)) if a > *attempt => Ok(Delivery::Duplicate), // a stale attempt
+                Some((a, _)) if a < *attempt => Err(Gap),                // missed llm.started
+                _ => {
+                    self.tokens.insert(*operation_id, (*attempt, index + 1));
+                    Ok(Delivery::New)
+                }
+            },
         }
     }
 }
+
+/// A frame that continues a [`Cursor`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    /// Apply it.
+    New,
+    /// Already applied; ignore it.
+    Duplicate,
+}
+
+/// A frame arrived after a lost one: resume from the cursor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a frame was lost before this one: resume from the cursor")]
+pub struct Gap;

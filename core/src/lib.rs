@@ -82,7 +82,7 @@ pub use driver::{Driver, Run};
 pub use engine::{Accepted, Engine, EngineError, Restored};
 pub use error::{ErrorCode, Rejection};
 pub use event::{Envelope, Event, EventType, OperationKind, SCHEMA_VERSION};
-pub use frame::{Cursor, Frame};
+pub use frame::{Cursor, Delivery, Frame, Gap};
 pub use ids::{ClientActionId, EventId, OperationId, RequestId, Seq, TaskId, Timestamp, UserId};
 pub use machine::{Config, Effect, Machine, RequestMeta};
 pub use ports::{Clock, Llm, LlmError, LlmErrorKind, Push, Store, StoreError, TokenStream};

@@ -363,7 +363,7 @@ impl Machine {
         }
         let index = tail.next_index();
         tail.tokens.push(&text);
-        let frame = Frame::Token { operation_id: op, attempt, index, text };
+        let frame = Frame::Token { after: self.state.seq, operation_id: op, attempt, index, text };
         let due = tail.tokens.len() as u32 >= self.config.checkpoint_tokens
             || now.0.saturating_sub(tail.last_store_at.0) >= self.config.checkpoint_ms;
         let checkpoint = if due {
@@ -549,7 +549,8 @@ impl Machine {
             for (i, t) in tokens.iter().enumerate() {
                 let index = from + i as u32;
                 if index >= next {
-                    frames.push(Frame::Token { operation_id: op, attempt, index, text: String::from(t) });
+                    let after = Seq(env.seq.0 - 1);
+                    frames.push(Frame::Token { after, operation_id: op, attempt, index, text: String::from(t) });
                 }
             }
             progress.insert(op, (attempt, next.max(from + tokens.len() as u32)));
@@ -567,6 +568,7 @@ impl Machine {
                 let index = tail.from_index + i as u32;
                 if index >= next {
                     frames.push(Frame::Token {
+                        after: self.state.seq,
                         operation_id: *op,
                         attempt: tail.attempt,
                         index,

@@ -314,7 +314,9 @@ pub fn check_tokens_concatenate(pushed: &[Frame], log: &[Envelope], state: &Stat
         let mut tokens: Vec<(u32, &str)> = pushed
             .iter()
             .filter_map(|f| match f {
-                Frame::Token { operation_id, attempt, index, text } if *operation_id == op && *attempt == p.attempt => {
+                Frame::Token { operation_id, attempt, index, text, .. }
+                    if *operation_id == op && *attempt == p.attempt =>
+                {
                     Some((*index, text.as_str()))
                 }
                 _ => None,

@@ -1,0 +1,127 @@
+//! Realtime resume, property-based: whatever frames are dropped and whenever
+//! the client reconnects (mid-generation included), a client that resumes
+//! from its cursor ends with every token exactly once and never receives a
+//! frame twice.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use microcos_core::event::Event;
+use microcos_core::{Config, Cursor, Delivery, Frame, LlmError, LlmErrorKind, OperationId, Seq};
+use microcos_memory::{block_on, Script, Sim, Step};
+use proptest::prelude::*;
+
+/// A well-behaved client: applies frames through its cursor, reconnects on a gap.
+struct Client {
+    cursor: Cursor,
+    sub: u64,
+    tokens: BTreeMap<(OperationId, u32), BTreeMap<u32, String>>,
+    duplicates: usize,
+    gaps: usize,
+}
+
+impl Client {
+    fn connect(sim: &Sim) -> Client {
+        let cursor = Cursor::default();
+        let backlog = sim.driver().unwrap().engine().subscribe(&cursor).unwrap();
+        let sub = sim.push.subscribe(backlog);
+        Client { cursor, sub, tokens: BTreeMap::new(), duplicates: 0, gaps: 0 }
+    }
+
+    /// Reads what arrived on the connection, then drops it and reconnects.
+    fn reconnect(&mut self, sim: &Sim) {
+        for frame in sim.push.unsubscribe(self.sub) {
+            match self.cursor.accept(&frame) {
+                Ok(Delivery::New) => {
+                    if let Frame::Token { operation_id, attempt, index, text, .. } = frame {
+                        self.tokens.entry((operation_id, attempt)).or_default().insert(index, text);
+                    }
+                }
+                Ok(Delivery::Duplicate) => self.duplicates += 1,
+                Err(_) => {
+                    self.gaps += 1;
+                    break; // everything after a gap is discarded; the resume resends it
+                }
+            }
+        }
+        let backlog = sim.driver().unwrap().engine().subscribe(&self.cursor).unwrap();
+        self.sub = sim.push.subscribe(backlog);
+    }
+}
+
+proptest! {
+    #[test]
+    fn a_resuming_client_gets_every_token_exactly_once(
+        n in 1usize..40,
+        fail_at in proptest::option::of(0usize..40),
+        checkpoint_tokens in 1u32..8,
+        checkpoint_ms in 5u64..100,
+        drops in proptest::collection::btree_set(1u64..80, 0..6),
+        reconnects in proptest::collection::btree_set(0usize..45, 0..6),
+        task_at in proptest::collection::btree_set(0usize..45, 0..3),
+    ) {
+        let config = Config { checkpoint_tokens, checkpoint_ms, ..Config::default() };
+        let mut sim = Sim::new("resume", config);
+        let mut client = Client::connect(&sim);
+        sim.push.drop_pushes(drops);
+        let mut steps: Vec<Step> = (0..n).map(|i| Step::Token(format!("t{i}·"))).collect();
+        if let Some(k) = fail_at.filter(|k| *k < n) {
+            steps.truncate(k);
+            steps.push(Step::Fail(LlmError::new(LlmErrorKind::Provider, "reset")));
+        }
+        sim.llm.queue(Script::Reply(steps));
+        let final_tokens: Vec<String> = (0..n).map(|i| format!("t{i}·")).collect();
+        sim.llm.queue(Script::tokens(final_tokens.clone()));
+
+        let op = sim.send(r#"{"type":"user.message","payload":{"text":"stream"}}"#).unwrap().operation_id.unwrap();
+        let mut step = 0usize;
+        loop {
+            let Some(mut run) = block_on(sim.driver().unwrap().start(op)).unwrap() else {
+                // Not ready: a retry is scheduled later.
+                let wake = sim.driver().unwrap().engine().next_wake(sim.clock_now());
+                match wake {
+                    Some(at) => { sim.clock.set(at); sim.driver().unwrap().tick().unwrap(); continue; }
+                    None => break,
+                }
+            };
+            loop {
+                if reconnects.contains(&step) {
+                    client.reconnect(&sim);
+                }
+                if task_at.contains(&step) {
+                    sim.send(&format!(r#"{{"type":"task.created","payload":{{"title":"task {step}"}}}}"#)).unwrap();
+                }
+                step += 1;
+                if !block_on(run.step(sim.driver().unwrap())).unwrap() {
+                    break;
+                }
+            }
+        }
+        client.reconnect(&sim); // read the tail of the connection
+        client.reconnect(&sim); // and heal whatever it lost
+
+        prop_assert_eq!(client.duplicates, 0, "the server never sends a frame twice");
+        prop_assert_eq!(client.cursor.after, Seq(sim.store.len() as u64));
+        let log = common::log(&sim.store);
+        let done = log.iter().find_map(|e| match &e.event {
+            Event::LlmCompleted(p) => Some(p.attempt),
+            _ => None,
+        });
+        let attempt = done.expect("the operation completed");
+        let got = client.tokens.get(&(op, attempt)).cloned().unwrap_or_default();
+        let indices: BTreeSet<u32> = got.keys().copied().collect();
+        prop_assert_eq!(indices, (0..n as u32).collect::<BTreeSet<_>>());
+        prop_assert_eq!(got.values().cloned().collect::<String>(), final_tokens.concat());
+    }
+}
+
+trait ClockNow {
+    fn clock_now(&self) -> microcos_core::Timestamp;
+}
+impl ClockNow for Sim {
+    fn clock_now(&self) -> microcos_core::Timestamp {
+        use microcos_core::Clock;
+        self.clock.now()
+    }
+}
