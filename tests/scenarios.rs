@@ -353,6 +353,6 @@ fn a_dropped_push_is_detected_by_its_gap_and_healed_by_resuming() {
         })
         .collect();
     assert_eq!(text, words.concat());
-    let last_seq = backlog.iter().filter_map(microcos_core::Frame::seq).last().unwrap();
+    let last_seq = backlog.iter().rev().find_map(microcos_core::Frame::seq).unwrap();
     assert_eq!(last_seq, Seq(sim.store.len() as u64), "the resumed client is caught up");
 }
