@@ -180,7 +180,15 @@ impl<S: Store, P: Push> Engine<S, P> {
             .map(|e| {
                 seq = seq.next();
                 e.seq = seq;
-                Row { seq, event_id: e.event_id, event_type: e.event_type(), timestamp: e.timestamp, body: e.to_json() }
+                Row {
+                    seq,
+                    event_id: e.event_id,
+                    event_type: e.event_type(),
+                    timestamp: e.timestamp,
+                    request_id: e.request_id,
+                    operation_id: e.operation_id,
+                    body: e.to_json(),
+                }
             })
             .collect();
         let outcome = self.store.append(&rows).inspect_err(|_| self.poisoned = true)?;

@@ -22,7 +22,8 @@ macro_rules! codes {
             pub const fn as_str(self) -> &'static str {
                 match self { $(ErrorCode::$variant => $name,)* }
             }
-            /// The HTTP status a transport answers with (always 4xx).
+            /// The HTTP status a transport answers with: 4xx for anything the
+            /// client can fix, 503 for [`ErrorCode::Unavailable`] alone.
             pub const fn http_status(self) -> u16 {
                 match self { $(ErrorCode::$variant => $status,)* }
             }
@@ -54,6 +55,8 @@ codes! {
     OutOfRange = "out_of_range", 422, "A number is outside its range.";
     UnknownEventType = "unknown_event_type", 422, "The event type does not exist.";
     EventTypeNotAllowed = "event_type_not_allowed", 422, "Clients may not send this event type.";
+    UpgradeRequired = "upgrade_required", 426, "The stream route needs a WebSocket upgrade.";
+    Unavailable = "unavailable", 503, "A technical failure (storage); nothing was lost, retry later.";
 }
 
 impl fmt::Display for ErrorCode {
@@ -122,12 +125,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_code_is_a_4xx_and_names_are_unique() {
+    fn every_code_but_unavailable_is_a_4xx_and_names_are_unique() {
         let mut names: alloc::vec::Vec<_> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), ErrorCode::ALL.len());
-        assert!(ErrorCode::ALL.iter().all(|c| (400..500).contains(&c.http_status())));
+        let technical = ErrorCode::ALL.iter().filter(|c| !(400..500).contains(&c.http_status()));
+        assert!(technical.eq([ErrorCode::Unavailable].iter()));
     }
 
     #[test]

@@ -38,6 +38,10 @@
 //! - [`frame`]: realtime frames and the resume cursor.
 //! - [`snapshot`], [`replay`], [`dedupe`]: pieces under 2 MB; exact-dedupe replay.
 //! - [`ports`]: `Store`, `Llm`, `Push`, `Clock`.
+//! - [`edge`], [`auth`], [`view`]: the HTTP edge shared by every transport (routing,
+//!   signed bearer tokens, validation, response shaping, the client view).
+//! - [`sql`], [`sse`]: the storage schema and SQL text, and model-stream decoding,
+//!   shared by the local service and the Worker.
 //! - [`engine`] (sync: machine + store + push) and [`driver`] (async: + model + clock).
 //! - `testing` (feature `testing`): proptest strategies and replay checkers.
 //! - `schema` (feature `schema`): JSON Schema of client-sent types.
@@ -57,8 +61,10 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod auth;
 pub mod dedupe;
 pub mod driver;
+pub mod edge;
 pub mod engine;
 pub mod error;
 pub mod event;
@@ -69,9 +75,12 @@ pub mod machine;
 pub mod ports;
 pub mod replay;
 pub mod snapshot;
+pub mod sql;
+pub mod sse;
 pub mod state;
 pub mod time;
 pub mod validate;
+pub mod view;
 
 #[cfg(feature = "schema")]
 pub mod schema;

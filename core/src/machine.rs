@@ -180,6 +180,12 @@ impl Machine {
         Some(text)
     }
 
+    /// Tokens generated but not yet stored, across operations: with the seq,
+    /// it identifies a version of what clients see (the snapshot's ETag).
+    pub fn live_tokens(&self) -> usize {
+        self.tails.values().map(|t| t.tokens.len()).sum()
+    }
+
     /// Builds the envelope for a validated client request (the edge's job).
     /// `seq` is assigned at append.
     pub fn envelope(&self, req: ClientRequest, meta: RequestMeta) -> Envelope {

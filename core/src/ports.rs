@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 
 use crate::event::{EventType, FailureCode};
 use crate::frame::Frame;
-use crate::ids::{EventId, Seq, Timestamp};
+use crate::ids::{EventId, OperationId, RequestId, Seq, Timestamp};
 use crate::llm::LlmRequest;
 
 /// One stored event: the unit a [`Store`] persists. `body` is the envelope's
@@ -27,6 +27,10 @@ pub struct Row {
     pub event_type: EventType,
     /// Event time.
     pub timestamp: Timestamp,
+    /// The request that caused it.
+    pub request_id: RequestId,
+    /// The operation it belongs to, if any.
+    pub operation_id: Option<OperationId>,
     /// Envelope JSON.
     pub body: String,
 }

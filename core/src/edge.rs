@@ -1,0 +1,370 @@
+//! The HTTP edge, as pure functions shared by every transport (the local
+//! server and the Cloudflare Worker), so that they route, authenticate,
+//! validate and shape answers identically.
+//!
+//! A transport turns its request into an [`HttpRequest`], calls [`route`],
+//! and carries out the [`Action`]: answer at once, or run the action against
+//! the user's engine and answer with [`respond_accepted`],
+//! [`respond_snapshot`], [`respond_events`] or [`respond_error`].
+//!
+//! API v1:
+//!
+//! | route | answer |
+//! | --- | --- |
+//! | `GET /healthz` | 200, no auth |
+//! | `POST /v1/events` | 202 new / 200 duplicate: `{"event_id","request_id","seq","duplicate"}` |
+//! | `GET /v1/snapshot` | 200 `{"seq","state"}` with an `ETag`; 304 on `If-None-Match` |
+//! | `GET /v1/events?after=N&limit=M` | 200 `{"events":[…],"next_after":N,"more":bool}` |
+//! | `GET /v1/stream?after=N&tokens=…` | WebSocket of frames ([`crate::frame`]) |
+//!
+//! Authentication: `Authorization: Bearer <token>` ([`crate::auth`]); on the
+//! stream also `?access_token=<token>`. Errors: `{"error":{"code","message","field"?}}`.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::auth::verify_token;
+use crate::engine::{Accepted, EngineError};
+use crate::error::{ErrorCode, Rejection};
+use crate::frame::Cursor;
+use crate::ids::{Seq, Timestamp, UserId};
+use crate::machine::Machine;
+use crate::ports::Row;
+use crate::validate::{parse_client_request, ClientRequest, Limits};
+use crate::view;
+
+/// Most events returned by one `GET /v1/events` page.
+pub const MAX_PAGE: usize = 1_000;
+/// Events per page when `limit` is not given.
+pub const DEFAULT_PAGE: usize = 100;
+
+/// The parts of an HTTP request the edge looks at.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HttpRequest<'a> {
+    /// `GET`, `POST`, …
+    pub method: &'a str,
+    /// Path without the query, e.g. `/v1/events`.
+    pub path: &'a str,
+    /// Raw query string without `?`.
+    pub query: &'a str,
+    /// The `Authorization` header.
+    pub authorization: Option<&'a str>,
+    /// The `Content-Type` header.
+    pub content_type: Option<&'a str>,
+    /// The body (a transport reads at most `max_body_bytes + 1` bytes).
+    pub body: &'a [u8],
+}
+
+/// What the transport must do next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Answer with this response.
+    Respond(Response),
+    /// Submit the validated request to `user`'s engine.
+    Submit {
+        /// The authenticated user.
+        user: UserId,
+        /// The validated request.
+        request: ClientRequest,
+    },
+    /// Answer with the user's snapshot ([`respond_snapshot`]).
+    Snapshot {
+        /// The authenticated user.
+        user: UserId,
+    },
+    /// Answer with a page of the user's log ([`respond_events`]).
+    Events {
+        /// The authenticated user.
+        user: UserId,
+        /// Events after this seq.
+        after: Seq,
+        /// At most this many.
+        limit: usize,
+    },
+    /// Upgrade to a WebSocket and stream frames from `cursor`.
+    Stream {
+        /// The authenticated user.
+        user: UserId,
+        /// Where the client resumes.
+        cursor: Cursor,
+    },
+}
+
+/// An HTTP response: status, headers, JSON body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Response {
+    /// Status code.
+    pub status: u16,
+    /// Headers besides `content-type: application/json`.
+    pub headers: Vec<(String, String)>,
+    /// Body (JSON; empty for 304).
+    pub body: String,
+}
+
+impl Response {
+    fn json(status: u16, body: String) -> Response {
+        Response { status, headers: Vec::new(), body }
+    }
+}
+
+/// Parses `a=1&b=2`, percent-decoding values. Repeated keys: the first wins.
+pub fn query_param<'a>(query: &'a str, key: &str) -> Option<String> {
+    query.split('&').filter_map(|kv| kv.split_once('=').or(Some((kv, "")))).find(|(k, _)| *k == key).map(|(_, v)| {
+        let mut out = Vec::with_capacity(v.len());
+        let b = v.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'%' if i + 2 < b.len() => {
+                    let hex = core::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                    match hex {
+                        Some(byte) => {
+                            out.push(byte);
+                            i += 3;
+                        }
+                        None => {
+                            out.push(b'%');
+                            i += 1;
+                        }
+                    }
+                }
+                b'+' => {
+                    out.push(b' ');
+                    i += 1;
+                }
+                c => {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    })
+}
+
+fn bearer(authorization: Option<&str>) -> Option<&str> {
+    let h = authorization?.trim();
+    let (scheme, token) = h.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+fn reject(r: Rejection) -> Action {
+    Action::Respond(respond_rejection(&r))
+}
+
+fn not_allowed(allow: &str) -> Action {
+    let mut resp = respond_rejection(&Rejection::new(ErrorCode::MethodNotAllowed, "method not allowed on this route"));
+    resp.headers.push(("allow".to_string(), allow.to_string()));
+    Action::Respond(resp)
+}
+
+fn seq_param(query: &str, key: &str) -> Result<Seq, Rejection> {
+    match query_param(query, key) {
+        None => Ok(Seq::ZERO),
+        Some(v) => v
+            .parse::<u64>()
+            .map(Seq)
+            .map_err(|_| Rejection::field(ErrorCode::BadRequest, key, "expected a non-negative integer")),
+    }
+}
+
+/// Routes, authenticates and validates one request.
+pub fn route(req: &HttpRequest<'_>, secret: &[u8], limits: &Limits, now: Timestamp) -> Action {
+    let (allow, method) = match req.path {
+        "/healthz" => ("GET", req.method),
+        "/v1/events" => ("GET, POST", req.method),
+        "/v1/snapshot" | "/v1/stream" => ("GET", req.method),
+        _ => return reject(Rejection::new(ErrorCode::NotFound, format!("no route {}", truncate(req.path)))),
+    };
+    let allowed = allow.split(", ").any(|m| m == method);
+    if !allowed {
+        return not_allowed(allow);
+    }
+    if req.path == "/healthz" {
+        return Action::Respond(Response::json(200, String::from(r#"{"status":"ok"}"#)));
+    }
+    let token = match bearer(req.authorization) {
+        Some(t) => Some(String::from(t)),
+        None if req.path == "/v1/stream" => query_param(req.query, "access_token"),
+        None => None,
+    };
+    let Some(token) = token else {
+        return reject(Rejection::new(ErrorCode::Unauthorized, "missing bearer token"));
+    };
+    let user = match verify_token(secret, &token, now) {
+        Ok(u) => u,
+        Err(r) => return reject(r),
+    };
+    match (req.path, method) {
+        ("/v1/events", "POST") => {
+            let json = req.content_type.is_some_and(|ct| {
+                let mime = ct.split(';').next().unwrap_or("").trim();
+                mime.eq_ignore_ascii_case("application/json")
+            });
+            if !json {
+                return reject(Rejection::new(ErrorCode::UnsupportedMediaType, "send the body as application/json"));
+            }
+            match parse_client_request(req.body, limits) {
+                Ok(request) => Action::Submit { user, request },
+                Err(r) => reject(r),
+            }
+        }
+        ("/v1/events", _) => {
+            let after = match seq_param(req.query, "after") {
+                Ok(a) => a,
+                Err(r) => return reject(r),
+            };
+            let limit = match query_param(req.query, "limit") {
+                None => DEFAULT_PAGE,
+                Some(v) => match v.parse::<usize>() {
+                    Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
+                    _ => {
+                        let msg = format!("expected an integer from 1 to {MAX_PAGE}");
+                        return reject(Rejection::field(ErrorCode::BadRequest, "limit", msg));
+                    }
+                },
+            };
+            Action::Events { user, after, limit }
+        }
+        ("/v1/snapshot", _) => Action::Snapshot { user },
+        _ => {
+            let after = match seq_param(req.query, "after") {
+                Ok(a) => a,
+                Err(r) => return reject(r),
+            };
+            let tokens = match Cursor::parse_tokens(&query_param(req.query, "tokens").unwrap_or_default()) {
+                Some(t) => t,
+                None => {
+                    let msg = "expected operation_id:attempt:next_index items separated by commas";
+                    return reject(Rejection::field(ErrorCode::BadRequest, "tokens", msg));
+                }
+            };
+            Action::Stream { user, cursor: Cursor { after, tokens } }
+        }
+    }
+}
+
+fn truncate(s: &str) -> &str {
+    match s.char_indices().nth(100) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// The answer to a bad request.
+pub fn respond_rejection(r: &Rejection) -> Response {
+    Response::json(r.http_status(), r.to_json())
+}
+
+/// The answer to a failed engine call: the rejection's 4xx, or 503 for a
+/// technical failure (nothing stored was lost; the client may retry).
+pub fn respond_error(e: &EngineError) -> Response {
+    match e {
+        EngineError::Rejected(r) => respond_rejection(r),
+        other => respond_rejection(&Rejection::new(ErrorCode::Unavailable, other.to_string())),
+    }
+}
+
+/// 202 for a new event, 200 for a duplicate.
+pub fn respond_accepted(a: &Accepted) -> Response {
+    let mut body = serde_json::json!({
+        "event_id": a.event_id,
+        "request_id": a.request_id,
+        "seq": a.seq,
+        "duplicate": a.duplicate,
+    });
+    if let Some(op) = a.operation_id {
+        body["operation_id"] = serde_json::json!(op);
+    }
+    Response::json(if a.duplicate { 200 } else { 202 }, body.to_string())
+}
+
+/// The snapshot with its ETag, or 304 when `if_none_match` names it.
+pub fn respond_snapshot(machine: &Machine, now: Timestamp, if_none_match: Option<&str>) -> Response {
+    let etag = format!("\"{}.{}\"", machine.state().seq.0, machine.live_tokens());
+    let headers = vec![("etag".to_string(), etag.clone())];
+    let hit = if_none_match
+        .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*"));
+    if hit {
+        return Response { status: 304, headers, body: String::new() };
+    }
+    let body = serde_json::to_string(&view::snapshot(machine, now)).unwrap_or_default();
+    Response { status: 200, headers, body }
+}
+
+/// A page of the log. `rows` are what the store returned for `limit + 1`
+/// (one extra row tells whether there are more).
+pub fn respond_events(rows: &[Row], after: Seq, limit: usize) -> Response {
+    let page = &rows[..rows.len().min(limit)];
+    let mut body = String::with_capacity(page.iter().map(|r| r.body.len() + 1).sum::<usize>() + 64);
+    body.push_str("{\"events\":[");
+    for (i, row) in page.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&row.body); // stored envelopes are already canonical JSON
+    }
+    let next = page.last().map_or(after, |r| r.seq);
+    body.push_str(&format!("],\"next_after\":{},\"more\":{}}}", next.0, rows.len() > limit));
+    Response::json(200, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::sign_token;
+
+    const SECRET: &[u8] = b"s3cret";
+
+    fn req<'a>(method: &'a str, path: &'a str, auth: Option<&'a str>) -> HttpRequest<'a> {
+        HttpRequest { method, path, authorization: auth, content_type: Some("application/json"), ..Default::default() }
+    }
+
+    fn status(a: &Action) -> u16 {
+        match a {
+            Action::Respond(r) => r.status,
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn routing_auth_and_methods() {
+        let token = sign_token(SECRET, &UserId::parse("alice").unwrap(), Timestamp(10_000));
+        let auth = format!("Bearer {token}");
+        let l = Limits::default();
+        let now = Timestamp(5_000);
+        assert_eq!(status(&route(&req("GET", "/healthz", None), SECRET, &l, now)), 200);
+        assert_eq!(status(&route(&req("GET", "/nope", None), SECRET, &l, now)), 404);
+        assert_eq!(status(&route(&req("DELETE", "/v1/events", Some(&auth)), SECRET, &l, now)), 405);
+        assert_eq!(status(&route(&req("GET", "/v1/snapshot", None), SECRET, &l, now)), 401);
+        assert_eq!(status(&route(&req("GET", "/v1/snapshot", Some("Bearer x")), SECRET, &l, now)), 401);
+        assert_eq!(status(&route(&req("GET", "/v1/snapshot", Some(&auth)), SECRET, &l, Timestamp(10_000))), 401);
+        assert!(matches!(route(&req("GET", "/v1/snapshot", Some(&auth)), SECRET, &l, now), Action::Snapshot { .. }));
+        let mut post = req("POST", "/v1/events", Some(&auth));
+        post.body = br#"{"type":"user.message","payload":{"text":"hi"}}"#;
+        assert!(matches!(route(&post, SECRET, &l, now), Action::Submit { .. }));
+        post.content_type = Some("text/plain");
+        assert_eq!(status(&route(&post, SECRET, &l, now)), 415);
+        let mut events = req("GET", "/v1/events", Some(&auth));
+        events.query = "after=3&limit=2";
+        assert_eq!(
+            route(&events, SECRET, &l, now),
+            Action::Events { user: UserId::parse("alice").unwrap(), after: Seq(3), limit: 2 }
+        );
+        events.query = "limit=0";
+        assert_eq!(status(&route(&events, SECRET, &l, now)), 400);
+        let q = format!("after=7&access_token={token}");
+        let stream = HttpRequest { query: &q, ..req("GET", "/v1/stream", None) };
+        assert!(matches!(route(&stream, SECRET, &l, now), Action::Stream { cursor, .. } if cursor.after == Seq(7)));
+    }
+
+    #[test]
+    fn query_decoding() {
+        assert_eq!(query_param("a=1&b=x%20y+z", "b").as_deref(), Some("x y z"));
+        assert_eq!(query_param("a=%zz%", "a").as_deref(), Some("%zz%"));
+        assert_eq!(query_param("a", "a").as_deref(), Some(""));
+        assert_eq!(query_param("", "a"), None);
+    }
+}

@@ -1,0 +1,210 @@
+//! Server-sent-events decoding for model streams, shared by the local
+//! service (OpenAI-compatible servers, Workers AI over REST) and the Worker
+//! (the Workers AI binding streams the same format).
+//!
+//! [`SseDecoder`] turns arbitrary byte chunks (a frame may be split anywhere,
+//! even inside a UTF-8 character) into `data` payloads; [`openai_chunk`] and
+//! [`workers_ai_chunk`] read one payload each.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde::Deserialize;
+
+use crate::ports::{LlmError, LlmErrorKind};
+
+/// Incremental SSE decoder: yields the `data` of each complete event.
+#[derive(Clone, Debug, Default)]
+pub struct SseDecoder {
+    line: Vec<u8>,
+    data: Option<String>,
+}
+
+impl SseDecoder {
+    /// A decoder with nothing buffered.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Feeds a chunk; returns the data of every event it completed.
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<String> {
+        let mut out = Vec::new();
+        for &b in chunk {
+            if b == b'\n' {
+                let line = core::mem::take(&mut self.line);
+                self.line_done(&line, &mut out);
+            } else {
+                self.line.push(b);
+            }
+        }
+        out
+    }
+
+    /// Ends the stream: the data of a last event that lacked its blank line.
+    pub fn finish(mut self) -> Option<String> {
+        let mut out = Vec::new();
+        if !self.line.is_empty() {
+            let line = core::mem::take(&mut self.line);
+            self.line_done(&line, &mut out);
+        }
+        out.pop().or(self.data.take())
+    }
+
+    fn line_done(&mut self, line: &[u8], out: &mut Vec<String>) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            if let Some(d) = self.data.take() {
+                out.push(d);
+            }
+            return;
+        }
+        if line.starts_with(b":") {
+            return; // comment / keep-alive
+        }
+        let (field, value) = match line.iter().position(|&b| b == b':') {
+            Some(i) => (&line[..i], &line[i + 1..]),
+            None => (line, &b""[..]),
+        };
+        if field != b"data" {
+            return; // event:, id:, retry: carry nothing we use
+        }
+        let value = value.strip_prefix(b" ").unwrap_or(value);
+        let value = String::from_utf8_lossy(value);
+        match &mut self.data {
+            Some(d) => {
+                d.push('\n');
+                d.push_str(&value);
+            }
+            None => self.data = Some(value.into_owned()),
+        }
+    }
+}
+
+/// One decoded model-stream payload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Chunk {
+    /// Generated text (may be empty for bookkeeping frames).
+    Token(String),
+    /// The end marker.
+    Done,
+}
+
+fn provider(message: String) -> LlmError {
+    LlmError::new(LlmErrorKind::Provider, message)
+}
+
+#[derive(Deserialize)]
+struct OpenAiFrame {
+    #[serde(default)]
+    choices: Vec<OpenAiChoice>,
+    #[serde(default)]
+    error: Option<serde_json::Value>,
+}
+#[derive(Deserialize)]
+struct OpenAiChoice {
+    #[serde(default)]
+    delta: Option<OpenAiDelta>,
+}
+#[derive(Deserialize)]
+struct OpenAiDelta {
+    #[serde(default)]
+    content: Option<String>,
+}
+
+/// Reads one payload of an OpenAI-compatible chat-completions stream.
+pub fn openai_chunk(data: &str) -> Result<Chunk, LlmError> {
+    if data.trim() == "[DONE]" {
+        return Ok(Chunk::Done);
+    }
+    let frame: OpenAiFrame =
+        serde_json::from_str(data).map_err(|e| provider(format!("malformed stream frame: {e}")))?;
+    if let Some(err) = frame.error {
+        return Err(provider(format!("provider error: {err}")));
+    }
+    let text = frame.choices.into_iter().filter_map(|c| c.delta.and_then(|d| d.content)).collect::<String>();
+    Ok(Chunk::Token(text))
+}
+
+#[derive(Deserialize)]
+struct WorkersAiFrame {
+    #[serde(default)]
+    response: Option<String>,
+    #[serde(default)]
+    errors: Option<serde_json::Value>,
+    #[serde(default)]
+    error: Option<serde_json::Value>,
+}
+
+/// Reads one payload of a Workers AI text-generation stream
+/// (`data: {"response":"tok"}` … `data: [DONE]`).
+pub fn workers_ai_chunk(data: &str) -> Result<Chunk, LlmError> {
+    if data.trim() == "[DONE]" {
+        return Ok(Chunk::Done);
+    }
+    let frame: WorkersAiFrame =
+        serde_json::from_str(data).map_err(|e| provider(format!("malformed stream frame: {e}")))?;
+    if let Some(err) = frame.errors.filter(|e| !e.as_array().is_some_and(|a| a.is_empty())).or(frame.error) {
+        return Err(provider(format!("provider error: {err}")));
+    }
+    Ok(Chunk::Token(frame.response.unwrap_or_default()))
+}
+
+/// The error for a stream that ended without its end marker.
+pub fn truncated() -> LlmError {
+    provider(String::from("the stream ended without its end marker"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_all(chunks: &[&[u8]]) -> Vec<String> {
+        let mut d = SseDecoder::new();
+        let mut out: Vec<String> = chunks.iter().flat_map(|c| d.push(c)).collect();
+        out.extend(d.finish());
+        out
+    }
+
+    const WORKERS_AI: &str = "data: {\"response\":\"Hel\"}\n\ndata: {\"response\":\"lo \\u00e9\"}\n\n: keep-alive\n\ndata: {\"response\":\"\",\"usage\":{\"prompt_tokens\":3}}\n\ndata: [DONE]\n\n";
+
+    #[test]
+    fn frames_split_anywhere_decode_the_same() {
+        let whole = decode_all(&[WORKERS_AI.as_bytes()]);
+        assert_eq!(whole.len(), 4);
+        let bytes = WORKERS_AI.as_bytes();
+        for cut in 1..bytes.len() {
+            assert_eq!(decode_all(&[&bytes[..cut], &bytes[cut..]]), whole, "cut at {cut}");
+        }
+        let singles: Vec<&[u8]> = bytes.chunks(1).collect();
+        assert_eq!(decode_all(&singles), whole);
+        let text: String = whole
+            .iter()
+            .map(|d| workers_ai_chunk(d).unwrap())
+            .filter_map(|c| if let Chunk::Token(t) = c { Some(t) } else { None })
+            .collect();
+        assert_eq!(text, "Hello é");
+        assert_eq!(workers_ai_chunk(&whole[3]).unwrap(), Chunk::Done);
+    }
+
+    #[test]
+    fn crlf_multiline_and_missing_final_blank_line() {
+        let d = decode_all(&[b"data: a\r\ndata: b\r\n\r\ndata: [DONE]"]);
+        assert_eq!(d, ["a\nb", "[DONE]"]);
+    }
+
+    #[test]
+    fn openai_frames_errors_and_done() {
+        let ok =
+            r#"{"id":"x","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null}]}"#;
+        assert_eq!(openai_chunk(ok).unwrap(), Chunk::Token("Hi".into()));
+        let end = r#"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#;
+        assert_eq!(openai_chunk(end).unwrap(), Chunk::Token(String::new()));
+        assert_eq!(openai_chunk("[DONE]").unwrap(), Chunk::Done);
+        assert!(openai_chunk(r#"{"error":{"message":"overloaded"}}"#).is_err());
+        assert!(openai_chunk("{not json").is_err());
+        assert!(workers_ai_chunk(r#"{"errors":[{"code":3040,"message":"capacity"}]}"#).is_err());
+        assert!(workers_ai_chunk(r#"{"response":"x","errors":[]}"#).is_ok());
+        assert!(truncated().retryable());
+    }
+}
