@@ -165,6 +165,36 @@ pub fn build_request(state: &State, op: &Operation, attempt: u32, budget: &Promp
     }
 }
 
+/// The JSON Schema a model's answer must follow for `kind`, for providers
+/// with a structured-output mode (`None` for free-text operations).
+pub fn output_schema(kind: OperationKind) -> Option<serde_json::Value> {
+    match kind {
+        OperationKind::ExtractTasks => Some(serde_json::json!({
+            "type": "object",
+            "properties": {"tasks": {"type": "array", "items": {
+                "type": "object",
+                "properties": {"title": {"type": "string"}, "due_date": {"type": ["string", "null"]}},
+                "required": ["title"]
+            }}},
+            "required": ["tasks"]
+        })),
+        OperationKind::DailyPlan => Some(serde_json::json!({
+            "type": "object",
+            "properties": {"items": {"type": "array", "items": {
+                "type": "object",
+                "properties": {
+                    "time": {"type": ["string", "null"]},
+                    "title": {"type": "string"},
+                    "task_id": {"type": ["string", "null"]}
+                },
+                "required": ["title"]
+            }}},
+            "required": ["items"]
+        })),
+        OperationKind::Chat | OperationKind::Summary => None,
+    }
+}
+
 /// Finds the JSON object in a model's answer (models like to wrap it in prose or fences).
 fn json_object(text: &str) -> Result<&str, String> {
     let start = text.find('{').ok_or_else(|| "no JSON object in the output".to_string())?;

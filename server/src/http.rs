@@ -1,0 +1,154 @@
+//! The HTTP and WebSocket transport: every request goes through the core's
+//! pure edge ([`microcos_core::edge::route`]), exactly like the Worker.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use futures_util::{SinkExt, StreamExt};
+use microcos_core::edge::{self, Action, HttpRequest};
+use microcos_core::{uuid::Uuid, Clock, Cursor, ErrorCode, EventId, Rejection, RequestId, RequestMeta, UserId};
+use microcos_memory::SystemClock;
+
+use crate::actor::{unavailable, Command, Users};
+use crate::push::subscription;
+
+/// Shared state of the HTTP layer.
+#[derive(Clone)]
+pub struct App {
+    /// The user actors.
+    pub users: Arc<Users>,
+    /// The token secret.
+    pub secret: Arc<Vec<u8>>,
+}
+
+/// The router: one fallback handler in front of the shared edge.
+pub fn router(app: App) -> Router {
+    Router::new().fallback(handle).with_state(app)
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn to_http(r: edge::Response, request_id: RequestId) -> Response {
+    let mut builder = axum::http::Response::builder()
+        .status(StatusCode::from_u16(r.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE))
+        .header("x-request-id", request_id.to_string());
+    if r.status != 304 {
+        builder = builder.header("content-type", "application/json");
+    }
+    for (k, v) in &r.headers {
+        if let Ok(v) = HeaderValue::from_str(v) {
+            builder = builder.header(k.as_str(), v);
+        }
+    }
+    builder.body(Body::from(r.body)).unwrap_or_else(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())
+}
+
+async fn handle(State(app): State<App>, request: Request) -> Response {
+    let request_id = RequestId(Uuid::new_v4());
+    let (mut parts, body) = request.into_parts();
+    let method = parts.method.as_str().to_owned();
+    let path = parts.uri.path().to_owned();
+    let query = parts.uri.query().unwrap_or("").to_owned();
+    let limits = &app.users.services().config.limits;
+    let body = if method == "POST" {
+        match axum::body::to_bytes(Body::new(body), limits.max_body_bytes + 1).await {
+            Ok(b) => b,
+            Err(_) => {
+                let r =
+                    Rejection::new(ErrorCode::BodyTooLarge, format!("body exceeds {} bytes", limits.max_body_bytes));
+                return finish(&method, &path, request_id, edge::respond_rejection(&r));
+            }
+        }
+    } else {
+        Default::default()
+    };
+    let now = SystemClock.now();
+    let action = edge::route(
+        &HttpRequest {
+            method: &method,
+            path: &path,
+            query: &query,
+            authorization: header(&parts.headers, "authorization"),
+            content_type: header(&parts.headers, "content-type"),
+            body: &body,
+        },
+        &app.secret,
+        limits,
+        now,
+    );
+    let response = match action {
+        Action::Respond(r) => r,
+        Action::Submit { user, request } => {
+            let meta = RequestMeta { request_id, event_id: EventId(Uuid::new_v4()), timestamp: now };
+            app.users.call(&user, |reply| Command::Submit { request, meta, reply }).await
+        }
+        Action::Snapshot { user } => {
+            let if_none_match = header(&parts.headers, "if-none-match").map(str::to_owned);
+            app.users.call(&user, |reply| Command::Snapshot { if_none_match, reply }).await
+        }
+        Action::Events { user, after, limit } => {
+            app.users.call(&user, |reply| Command::Events { after, limit, reply }).await
+        }
+        Action::Stream { user, cursor } => match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
+            Ok(ws) => {
+                tracing::info!(%request_id, %user, after = cursor.after.0, "stream upgrade");
+                return ws.on_upgrade(move |socket| stream(app, user, cursor, socket)).into_response();
+            }
+            Err(_) => edge::respond_rejection(&Rejection::new(
+                ErrorCode::UpgradeRequired,
+                "connect with a WebSocket to stream events",
+            )),
+        },
+    };
+    finish(&method, &path, request_id, response)
+}
+
+fn finish(method: &str, path: &str, request_id: RequestId, response: edge::Response) -> Response {
+    tracing::info!(%request_id, method, path, status = response.status, "request");
+    to_http(response, request_id)
+}
+
+async fn stream(app: App, user: UserId, cursor: Cursor, socket: WebSocket) {
+    let (subscriber, mut frames) = subscription();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let sent = app.users.send(&user, Command::Subscribe { cursor, sender: subscriber, reply: tx }).await;
+    let (mut sink, mut incoming) = socket.split();
+    let id = match (sent, rx.await) {
+        (true, Ok(Ok(id))) => id,
+        (_, Ok(Err(r))) => {
+            let _ = sink.send(Message::Text(r.body.into())).await;
+            let _ = sink.close().await;
+            return;
+        }
+        _ => {
+            let _ = sink.send(Message::Text(unavailable().body.into())).await;
+            let _ = sink.close().await;
+            return;
+        }
+    };
+    loop {
+        tokio::select! {
+            frame = frames.recv() => match frame {
+                Some(text) => {
+                    if sink.send(Message::Text(text.into())).await.is_err() {
+                        break;
+                    }
+                }
+                None => break, // dropped by the actor (fell behind): the client resumes
+            },
+            message = incoming.next() => match message {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+    let _ = sink.close().await;
+    app.users.send(&user, Command::Unsubscribe { id }).await;
+}

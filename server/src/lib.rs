@@ -1,0 +1,30 @@
+//! # microcos-server
+//!
+//! The local microcos service: the same HTTP and WebSocket API v1 as the
+//! Cloudflare Worker, because both run the core's pure edge
+//! ([`microcos_core::edge`]). Storage is SQLite, one database per user, with
+//! the Durable Object's schema and SQL text; each user is served by one
+//! single-threaded actor, like a Durable Object.
+//!
+//! # Layout
+//!
+//! - [`cli`]: `microcos serve | token | load`.
+//! - [`http`]: the axum transport in front of the shared edge; WebSockets.
+//! - [`actor`]: one thread per user running the engine and model driver.
+//! - [`store`]: the `Store` port on SQLite.
+//! - [`push`]: the `Push` port: bounded per-subscriber queues.
+//! - [`llm`]: model backends (offline stand-in, OpenAI-compatible, Workers AI REST).
+//! - [`secret`]: the token secret (`MICROCOS_SECRET` or a 0600 file in the data folder).
+//! - [`load`]: the load generator.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod actor;
+pub mod cli;
+pub mod http;
+pub mod llm;
+pub mod load;
+pub mod push;
+pub mod secret;
+pub mod store;

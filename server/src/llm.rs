@@ -1,0 +1,281 @@
+//! Model backends of the local service, all behind the core's `Llm` port:
+//!
+//! - the offline stand-in (default): deterministic, named as such in every
+//!   reply, streaming with a configurable per-token delay;
+//! - any OpenAI-compatible chat-completions server with streaming (Ollama,
+//!   llama.cpp server, vLLM): `MICROCOS_OPENAI_BASE_URL`, `MICROCOS_OPENAI_MODEL`,
+//!   optional `MICROCOS_OPENAI_API_KEY`;
+//! - Workers AI over its REST API: `MICROCOS_CF_ACCOUNT_ID`, `MICROCOS_CF_API_TOKEN`
+//!   (model `@cf/meta/llama-3.3-70b-instruct-fp8-fast`).
+//!
+//! Both HTTP backends decode SSE with the core's shared parser; a stream that
+//! goes quiet for the idle timeout fails as `Stalled` (retryable).
+
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt};
+use microcos_core::llm::{output_schema, LlmRequest};
+use microcos_core::sse::{self, Chunk, SseDecoder};
+use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
+use microcos_memory::StandIn;
+
+/// The Workers AI model microcos uses.
+pub const WORKERS_AI_MODEL: &str = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
+
+/// Which model answers.
+#[derive(Clone, Debug)]
+pub enum Backend {
+    /// The offline stand-in.
+    StandIn {
+        /// Delay before each token.
+        token_delay: Duration,
+    },
+    /// An OpenAI-compatible server.
+    OpenAi {
+        /// Base URL, e.g. `http://127.0.0.1:11434/v1`.
+        base_url: String,
+        /// Model name.
+        model: String,
+        /// Bearer key, if the server wants one.
+        api_key: Option<String>,
+    },
+    /// Workers AI over REST.
+    WorkersAi {
+        /// API base, normally `https://api.cloudflare.com/client/v4`.
+        base_url: String,
+        /// Account id.
+        account_id: String,
+        /// API token.
+        api_token: String,
+    },
+}
+
+impl Backend {
+    /// Chooses the backend from the environment (see the module docs).
+    pub fn from_env(token_delay: Duration) -> Backend {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        if let (Some(account_id), Some(api_token)) = (var("MICROCOS_CF_ACCOUNT_ID"), var("MICROCOS_CF_API_TOKEN")) {
+            let base_url = var("MICROCOS_CF_API_BASE").unwrap_or_else(|| "https://api.cloudflare.com/client/v4".into());
+            return Backend::WorkersAi { base_url, account_id, api_token };
+        }
+        if let Some(base_url) = var("MICROCOS_OPENAI_BASE_URL") {
+            let model = var("MICROCOS_OPENAI_MODEL").unwrap_or_else(|| "llama3.3".into());
+            return Backend::OpenAi { base_url, model, api_key: var("MICROCOS_OPENAI_API_KEY") };
+        }
+        Backend::StandIn { token_delay }
+    }
+
+    /// A human description (never includes secrets).
+    pub fn describe(&self) -> String {
+        match self {
+            Backend::StandIn { token_delay } => {
+                format!("offline stand-in model ({} ms per token)", token_delay.as_millis())
+            }
+            Backend::OpenAi { base_url, model, .. } => format!("OpenAI-compatible {model} at {base_url}"),
+            Backend::WorkersAi { .. } => format!("Workers AI {WORKERS_AI_MODEL} (REST)"),
+        }
+    }
+}
+
+/// A model client: a backend plus an HTTP client and the idle timeout.
+#[derive(Clone)]
+pub struct Model {
+    backend: Backend,
+    http: reqwest::Client,
+    idle: Duration,
+}
+
+impl Model {
+    /// A client for `backend`; a stream silent for `idle` fails as stalled.
+    pub fn new(backend: Backend, idle: Duration) -> Model {
+        let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(10)).build().unwrap_or_default();
+        Model { backend, http, idle }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Dialect {
+    OpenAi,
+    WorkersAi,
+}
+
+type Body = Pin<Box<dyn Stream<Item = reqwest::Result<axum::body::Bytes>> + Send>>;
+
+enum Inner {
+    StandIn {
+        tokens: std::vec::IntoIter<String>,
+        delay: Duration,
+    },
+    Sse {
+        body: Body,
+        decoder: SseDecoder,
+        pending: VecDeque<String>,
+        dialect: Dialect,
+        done: bool,
+        ended: bool,
+        idle: Duration,
+    },
+    Whole {
+        text: Option<String>,
+    },
+}
+
+/// A streaming reply.
+pub struct ModelStream(Inner);
+
+fn status_error(status: reqwest::StatusCode, body: &str) -> LlmError {
+    let detail: String = body.chars().take(300).collect();
+    let kind = if status.as_u16() == 429 {
+        LlmErrorKind::RateLimited
+    } else if status.is_server_error() || status.as_u16() == 408 {
+        LlmErrorKind::Provider
+    } else {
+        LlmErrorKind::Rejected
+    };
+    LlmError::new(kind, format!("HTTP {status}: {detail}"))
+}
+
+fn transport(e: &reqwest::Error) -> LlmError {
+    LlmError::new(LlmErrorKind::Provider, format!("transport: {e}"))
+}
+
+impl TokenStream for ModelStream {
+    async fn next_token(&mut self) -> Option<Result<String, LlmError>> {
+        match &mut self.0 {
+            Inner::StandIn { tokens, delay } => {
+                let t = tokens.next()?;
+                tokio::time::sleep(*delay).await;
+                Some(Ok(t))
+            }
+            Inner::Whole { text } => text.take().map(Ok),
+            Inner::Sse { body, decoder, pending, dialect, done, ended, idle } => loop {
+                if let Some(data) = pending.pop_front() {
+                    let chunk = match dialect {
+                        Dialect::OpenAi => sse::openai_chunk(&data),
+                        Dialect::WorkersAi => sse::workers_ai_chunk(&data),
+                    };
+                    match chunk {
+                        Ok(Chunk::Token(t)) if t.is_empty() => continue,
+                        Ok(Chunk::Token(t)) => return Some(Ok(t)),
+                        Ok(Chunk::Done) => {
+                            *done = true;
+                            pending.clear();
+                            return None;
+                        }
+                        Err(e) => {
+                            *done = true;
+                            return Some(Err(e));
+                        }
+                    }
+                }
+                if *done {
+                    return None;
+                }
+                if *ended {
+                    // The body ended and every frame was read, but no end marker came.
+                    *done = true;
+                    return Some(Err(sse::truncated()));
+                }
+                match tokio::time::timeout(*idle, body.next()).await {
+                    Err(_) => {
+                        *done = true;
+                        return Some(Err(LlmError::new(LlmErrorKind::Stalled, "no token within the idle timeout")));
+                    }
+                    Ok(Some(Ok(bytes))) => pending.extend(decoder.push(&bytes)),
+                    Ok(Some(Err(e))) => {
+                        *done = true;
+                        return Some(Err(transport(&e)));
+                    }
+                    Ok(None) => {
+                        pending.extend(std::mem::take(decoder).finish());
+                        *ended = true;
+                    }
+                }
+            },
+        }
+    }
+}
+
+impl Llm for Model {
+    type Stream = ModelStream;
+
+    async fn generate(&self, request: &LlmRequest) -> Result<ModelStream, LlmError> {
+        let (url, body, key, dialect) = match &self.backend {
+            Backend::StandIn { token_delay } => {
+                let tokens = StandIn::tokens(request).into_iter();
+                return Ok(ModelStream(Inner::StandIn { tokens, delay: *token_delay }));
+            }
+            Backend::OpenAi { base_url, model, api_key } => {
+                let mut body = serde_json::json!({
+                    "model": model,
+                    "messages": request.messages,
+                    "stream": true,
+                    "max_tokens": request.max_tokens,
+                });
+                if request.json {
+                    body["response_format"] = serde_json::json!({"type": "json_object"});
+                }
+                let url = format!("{}/chat/completions", base_url.trim_end_matches('/'));
+                (url, body, api_key.clone(), Dialect::OpenAi)
+            }
+            Backend::WorkersAi { base_url, account_id, api_token } => {
+                let mut body = serde_json::json!({
+                    "messages": request.messages,
+                    "stream": true,
+                    "max_tokens": request.max_tokens,
+                });
+                if let Some(schema) = output_schema(request.kind) {
+                    body["response_format"] = serde_json::json!({"type": "json_schema", "json_schema": schema});
+                }
+                let url = format!("{}/accounts/{account_id}/ai/run/{WORKERS_AI_MODEL}", base_url.trim_end_matches('/'));
+                (url, body, Some(api_token.clone()), Dialect::WorkersAi)
+            }
+        };
+        let mut req = self
+            .http
+            .post(&url)
+            .header("content-type", "application/json")
+            .header("accept", "text/event-stream")
+            .body(body.to_string());
+        if let Some(key) = key {
+            req = req.bearer_auth(key);
+        }
+        let resp = tokio::time::timeout(self.idle, req.send())
+            .await
+            .map_err(|_| LlmError::new(LlmErrorKind::Stalled, "no response within the idle timeout"))?
+            .map_err(|e| transport(&e))?;
+        let status = resp.status();
+        if !status.is_success() {
+            let text = resp.text().await.unwrap_or_default();
+            return Err(status_error(status, &text));
+        }
+        let is_sse = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("text/event-stream"));
+        if !is_sse {
+            // Some providers answer JSON mode without streaming: one whole reply.
+            let text = resp.text().await.map_err(|e| transport(&e))?;
+            let v: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| LlmError::new(LlmErrorKind::Provider, format!("malformed reply: {e}")))?;
+            let answer = v
+                .pointer("/result/response")
+                .or_else(|| v.pointer("/choices/0/message/content"))
+                .map(|r| if let Some(s) = r.as_str() { s.to_string() } else { r.to_string() })
+                .ok_or_else(|| LlmError::new(LlmErrorKind::Provider, "reply without a response"))?;
+            return Ok(ModelStream(Inner::Whole { text: Some(answer) }));
+        }
+        Ok(ModelStream(Inner::Sse {
+            body: Box::pin(resp.bytes_stream()),
+            decoder: SseDecoder::new(),
+            pending: VecDeque::new(),
+            dialect,
+            done: false,
+            ended: false,
+            idle: self.idle,
+        }))
+    }
+}

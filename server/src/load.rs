@@ -1,0 +1,150 @@
+//! `microcos load`: drives a server over loopback with `POST /v1/events`
+//! (task created, then completed) from 1 and then 50 concurrent users, and
+//! prints `events_per_s`, `p50_ms`, `p99_ms` and `errors` for each.
+//! Without `--url` it starts its own server on a fresh data folder.
+
+#![allow(clippy::print_stdout)]
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use microcos_core::auth::sign_token;
+use microcos_core::{Clock, Timestamp, UserId};
+use microcos_memory::SystemClock;
+
+use crate::cli::{start, ServeOptions};
+use crate::store::Durability;
+
+/// Options of a load run.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// Target; `None` starts a server in-process.
+    pub url: Option<String>,
+    /// The target's token secret.
+    pub secret: Option<String>,
+    /// Seconds per phase.
+    pub seconds: u64,
+    /// Durability of the in-process server.
+    pub durability: Durability,
+}
+
+/// Figures of one phase.
+#[derive(Clone, Debug)]
+pub struct Figures {
+    /// Concurrent users.
+    pub users: usize,
+    /// Accepted events per second.
+    pub events_per_s: f64,
+    /// Median latency.
+    pub p50_ms: f64,
+    /// 99th percentile latency.
+    pub p99_ms: f64,
+    /// Failed requests.
+    pub errors: u64,
+}
+
+/// Runs the load phases against `base` (tokens signed with `secret`).
+pub async fn run(base: &str, secret: &[u8], seconds: u64, users: usize) -> Figures {
+    let client = reqwest::Client::builder().pool_max_idle_per_host(users.max(1)).build().unwrap_or_default();
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let run_id = uuid::Uuid::new_v4().simple().to_string();
+    let mut tasks = Vec::new();
+    for u in 0..users {
+        let client = client.clone();
+        let url = format!("{base}/v1/events");
+        let user = UserId::parse(&format!("load-{}-{u}", &run_id[..8])).unwrap_or_else(|| UserId("load".into()));
+        let token = sign_token(secret, &user, Timestamp(SystemClock.now().0 + 3_600_000));
+        tasks.push(tokio::spawn(async move {
+            let (mut latencies, mut errors, mut n) = (Vec::new(), 0u64, 0u64);
+            while Instant::now() < deadline {
+                n += 1;
+                let task_id = uuid::Uuid::new_v4();
+                let bodies = [
+                    format!(r#"{{"type":"task.created","payload":{{"task_id":"{task_id}","title":"load task {n}"}}}}"#),
+                    format!(r#"{{"type":"task.completed","payload":{{"task_id":"{task_id}"}}}}"#),
+                ];
+                for body in bodies {
+                    let t = Instant::now();
+                    let ok = client
+                        .post(&url)
+                        .bearer_auth(&token)
+                        .header("content-type", "application/json")
+                        .body(body)
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status().as_u16() == 202);
+                    latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+                    errors += u64::from(!ok);
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let started = Instant::now();
+    let (mut all, mut errors) = (Vec::new(), 0u64);
+    for t in tasks {
+        if let Ok((l, e)) = t.await {
+            all.extend(l);
+            errors += e;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64().max(seconds as f64);
+    all.sort_by(f64::total_cmp);
+    let pct =
+        |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or(0.0);
+    Figures {
+        users,
+        events_per_s: (all.len() as u64 - errors) as f64 / elapsed,
+        p50_ms: pct(0.50),
+        p99_ms: pct(0.99),
+        errors,
+    }
+}
+
+/// Prints the figures as `name: value` lines.
+pub fn print(f: &Figures) {
+    println!("users: {}", f.users);
+    println!("events_per_s: {:.0}", f.events_per_s);
+    println!("p50_ms: {:.2}", f.p50_ms);
+    println!("p99_ms: {:.2}", f.p99_ms);
+    println!("errors: {}", f.errors);
+}
+
+/// `microcos load`.
+pub fn main(opts: Result<LoadOptions, String>) -> Result<(), String> {
+    let opts = opts?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let (base, secret, _dir) = match &opts.url {
+            Some(url) => {
+                let secret = opts.secret.clone().ok_or("--url needs --secret (or MICROCOS_SECRET)")?;
+                (url.trim_end_matches('/').to_string(), secret.into_bytes(), None)
+            }
+            None => {
+                let dir = std::env::temp_dir().join(format!("microcos-load-{}", uuid::Uuid::new_v4().simple()));
+                let serve = ServeOptions {
+                    addr: "127.0.0.1:0".parse().map_err(|e| format!("{e}"))?,
+                    data: dir.clone(),
+                    durability: opts.durability,
+                    ..ServeOptions::default()
+                };
+                let running = start(&serve).await.map_err(|e| format!("cannot start a server: {e}"))?;
+                let secret = Arc::try_unwrap(running.secret.clone()).unwrap_or_else(|a| (*a).clone());
+                println!("target: in-process server at http://{} (durability {:?})", running.addr, opts.durability);
+                (format!("http://{}", running.addr), secret, Some(TempDir(dir)))
+            }
+        };
+        for users in [1, 50] {
+            let figures = run(&base, &secret, opts.seconds, users).await;
+            print(&figures);
+        }
+        Ok(())
+    })
+}
+
+struct TempDir(std::path::PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

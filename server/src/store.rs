@@ -1,0 +1,200 @@
+//! [`SqliteStore`]: the `Store` port on SQLite, one database file per user,
+//! with exactly the schema and SQL text the Durable Object uses
+//! ([`microcos_core::sql`]).
+
+use std::path::Path;
+
+use microcos_core::ports::{Appended, Row, SnapshotRecord, Store, StoreError};
+use microcos_core::{sql, EventId, EventType, OperationId, RequestId, Seq, Timestamp};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// How hard SQLite works to make an acknowledged append survive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// fsync on every commit: survives power loss.
+    Full,
+    /// WAL without fsync per commit: survives a process crash, not power loss.
+    Normal,
+}
+
+/// One user's log in a SQLite file.
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+fn backend(e: rusqlite::Error) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+fn uuid_col(s: &str) -> Result<uuid::Uuid, StoreError> {
+    uuid::Uuid::try_parse(s).map_err(|e| StoreError::Backend(format!("bad id in storage: {e}")))
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path`.
+    pub fn open(path: &Path, durability: Durability) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).map_err(backend)?;
+        let sync = match durability {
+            Durability::Full => "FULL",
+            Durability::Normal => "NORMAL",
+        };
+        conn.execute_batch(&format!("PRAGMA journal_mode=WAL; PRAGMA synchronous={sync}; PRAGMA busy_timeout=5000;"))
+            .map_err(backend)?;
+        for stmt in sql::schema_statements() {
+            conn.execute(stmt, []).map_err(backend)?;
+        }
+        Ok(SqliteStore { conn })
+    }
+
+    fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String, i64, String, Option<String>, String)> {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+    }
+}
+
+impl Store for SqliteStore {
+    fn append(&mut self, rows: &[Row]) -> Result<Appended, StoreError> {
+        let tx = self.conn.transaction().map_err(backend)?;
+        let last: i64 = tx.query_row(sql::LAST_SEQ, [], |r| r.get(0)).map_err(backend)?;
+        if let Some(first) = rows.first() {
+            if first.seq.0 != last as u64 + 1 {
+                return Err(StoreError::SeqConflict { expected: first.seq, found: Seq(last as u64) });
+            }
+        }
+        {
+            let mut find = tx.prepare_cached(sql::FIND_EVENT).map_err(backend)?;
+            let mut insert = tx.prepare_cached(sql::INSERT_EVENT).map_err(backend)?;
+            for (index, row) in rows.iter().enumerate() {
+                let id = row.event_id.to_string();
+                let existing: Option<i64> = find.query_row([&id], |r| r.get(0)).optional().map_err(backend)?;
+                if let Some(existing) = existing {
+                    return Ok(Appended::Duplicate { index, existing: Seq(existing as u64) });
+                }
+                insert
+                    .execute(params![
+                        row.seq.0 as i64,
+                        id,
+                        row.event_type.as_str(),
+                        row.timestamp.0 as i64,
+                        row.request_id.to_string(),
+                        row.operation_id.map(|o| o.to_string()),
+                        row.body,
+                    ])
+                    .map_err(backend)?;
+            }
+        }
+        tx.commit().map_err(backend)?;
+        for row in rows {
+            tracing::info!(
+                event_id = %row.event_id,
+                request_id = %row.request_id,
+                operation_id = row.operation_id.map(|o| o.to_string()),
+                seq = row.seq.0,
+                r#type = row.event_type.as_str(),
+                "appended"
+            );
+        }
+        Ok(Appended::Written)
+    }
+
+    fn read_after(&self, after: Seq, limit: usize) -> Result<Vec<Row>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql::READ_AFTER).map_err(backend)?;
+        let raw = stmt
+            .query_map(params![after.0 as i64, limit as i64], Self::row)
+            .map_err(backend)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(backend)?;
+        raw.into_iter()
+            .map(|(seq, id, ty, ts, req, op, body)| {
+                Ok(Row {
+                    seq: Seq(seq as u64),
+                    event_id: EventId(uuid_col(&id)?),
+                    event_type: EventType::parse(&ty)
+                        .ok_or_else(|| StoreError::Backend(format!("unknown event type {ty} in storage")))?,
+                    timestamp: Timestamp(ts as u64),
+                    request_id: RequestId(uuid_col(&req)?),
+                    operation_id: op.as_deref().map(uuid_col).transpose()?.map(OperationId),
+                    body,
+                })
+            })
+            .collect()
+    }
+
+    fn find_event(&self, event_id: EventId) -> Result<Option<Seq>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql::FIND_EVENT).map_err(backend)?;
+        let seq: Option<i64> = stmt.query_row([event_id.to_string()], |r| r.get(0)).optional().map_err(backend)?;
+        Ok(seq.map(|s| Seq(s as u64)))
+    }
+
+    fn last_seq(&self) -> Result<Seq, StoreError> {
+        let last: i64 = self.conn.query_row(sql::LAST_SEQ, [], |r| r.get(0)).map_err(backend)?;
+        Ok(Seq(last as u64))
+    }
+
+    fn save_snapshot(&mut self, snapshot: &SnapshotRecord) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(backend)?;
+        tx.execute(sql::DELETE_SNAPSHOT, []).map_err(backend)?;
+        for (i, piece) in snapshot.pieces.iter().enumerate() {
+            tx.execute(
+                sql::INSERT_SNAPSHOT_PIECE,
+                params![i as i64, snapshot.seq.0 as i64, i64::from(snapshot.state_version), piece],
+            )
+            .map_err(backend)?;
+        }
+        tx.commit().map_err(backend)
+    }
+
+    fn load_snapshot(&self) -> Result<Option<SnapshotRecord>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql::SELECT_SNAPSHOT).map_err(backend)?;
+        let pieces = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?)))
+            .map_err(backend)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(backend)?;
+        let Some(&(seq, version, _)) = pieces.first() else { return Ok(None) };
+        Ok(Some(SnapshotRecord {
+            seq: Seq(seq as u64),
+            state_version: version as u32,
+            pieces: pieces.into_iter().map(|p| p.2).collect(),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(seq: u64, id: u128) -> Row {
+        Row {
+            seq: Seq(seq),
+            event_id: EventId(uuid::Uuid::from_u128(id)),
+            event_type: EventType::UserMessage,
+            timestamp: Timestamp(7),
+            request_id: RequestId(uuid::Uuid::from_u128(99)),
+            operation_id: Some(OperationId(uuid::Uuid::from_u128(5))),
+            body: format!("{{\"seq\":{seq}}}"),
+        }
+    }
+
+    #[test]
+    fn appends_are_atomic_exact_and_ordered() {
+        let dir = std::env::temp_dir().join(format!("microcos-store-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("u.sqlite");
+        let _ = std::fs::remove_file(&path);
+        let mut s = SqliteStore::open(&path, Durability::Normal).unwrap();
+        assert_eq!(s.append(&[row(1, 1), row(2, 2)]).unwrap(), Appended::Written);
+        // A batch with a known id writes nothing.
+        assert_eq!(s.append(&[row(3, 3), row(4, 1)]).unwrap(), Appended::Duplicate { index: 1, existing: Seq(1) });
+        assert_eq!(s.last_seq().unwrap(), Seq(2));
+        assert!(matches!(s.append(&[row(5, 5)]), Err(StoreError::SeqConflict { .. })));
+        assert_eq!(s.read_after(Seq(0), 10).unwrap(), vec![row(1, 1), row(2, 2)]);
+        assert_eq!(s.find_event(EventId(uuid::Uuid::from_u128(2))).unwrap(), Some(Seq(2)));
+        let snap = SnapshotRecord { seq: Seq(2), state_version: 1, pieces: vec!["{\"a\":".into(), "1}".into()] };
+        s.save_snapshot(&snap).unwrap();
+        drop(s);
+        let s = SqliteStore::open(&path, Durability::Normal).unwrap();
+        assert_eq!(s.load_snapshot().unwrap(), Some(snap));
+        assert_eq!(s.read_at(Seq(2)).unwrap(), Some(row(2, 2)));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
