@@ -110,7 +110,7 @@ impl Response {
 }
 
 /// Parses `a=1&b=2`, percent-decoding values. Repeated keys: the first wins.
-pub fn query_param<'a>(query: &'a str, key: &str) -> Option<String> {
+pub fn query_param(query: &str, key: &str) -> Option<String> {
     query.split('&').filter_map(|kv| kv.split_once('=').or(Some((kv, "")))).find(|(k, _)| *k == key).map(|(_, v)| {
         let mut out = Vec::with_capacity(v.len());
         let b = v.as_bytes();

@@ -17,6 +17,9 @@ pub enum Durability {
     Normal,
 }
 
+/// A row as SQLite returns it: seq, event_id, type, ts, request_id, operation_id, body.
+type RawRow = (i64, String, String, i64, String, Option<String>, String);
+
 /// One user's log in a SQLite file.
 pub struct SqliteStore {
     conn: Connection,
@@ -46,7 +49,7 @@ impl SqliteStore {
         Ok(SqliteStore { conn })
     }
 
-    fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String, i64, String, Option<String>, String)> {
+    fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
     }
 }

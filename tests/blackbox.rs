@@ -1,0 +1,647 @@
+//! Black-box suite of API v1: talks HTTP and WebSocket to a running service.
+//!
+//! By default each test starts the real `microcos` binary on an ephemeral
+//! port with a fresh data folder. To run the same suite against another
+//! deployment (the Worker in a local workerd), set
+//! `MICROCOS_BLACKBOX_URL`, `MICROCOS_BLACKBOX_SECRET` and
+//! `MICROCOS_BLACKBOX_RESTART` (a shell command that restarts the target and
+//! returns once it serves again).
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use microcos_core::auth::sign_token;
+use microcos_core::{Cursor, Delivery, Frame, Seq, Timestamp, UserId};
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio_tungstenite::tungstenite::Message;
+
+const SECRET: &str = "blackbox-secret-0123456789";
+
+/// A service under test.
+struct Target {
+    base: String,
+    secret: Vec<u8>,
+    child: Option<tokio::process::Child>,
+    data: Option<std::path::PathBuf>,
+    restart_cmd: Option<String>,
+}
+
+impl Target {
+    async fn start() -> Target {
+        if let Ok(base) = std::env::var("MICROCOS_BLACKBOX_URL") {
+            let secret = std::env::var("MICROCOS_BLACKBOX_SECRET").expect("MICROCOS_BLACKBOX_SECRET");
+            return Target {
+                base: base.trim_end_matches('/').to_string(),
+                secret: secret.into_bytes(),
+                child: None,
+                data: None,
+                restart_cmd: std::env::var("MICROCOS_BLACKBOX_RESTART").ok(),
+            };
+        }
+        let data = std::env::temp_dir().join(format!("microcos-blackbox-{}", uuid::Uuid::new_v4().simple()));
+        let mut t = Target {
+            base: String::new(),
+            secret: SECRET.as_bytes().to_vec(),
+            child: None,
+            data: Some(data),
+            restart_cmd: None,
+        };
+        t.spawn(0).await;
+        t
+    }
+
+    async fn spawn(&mut self, port: u16) {
+        let data = self.data.clone().expect("local target");
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_microcos"))
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data"])
+            .arg(&data)
+            .args(["--token-delay-ms", "25", "--durability", "normal"])
+            .env("MICROCOS_SECRET", SECRET)
+            .env("MICROCOS_LOG", "warn")
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start microcos");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let line =
+            tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.expect("starts").unwrap().unwrap();
+        self.base = line.strip_prefix("microcos listening on ").expect("first line names the URL").to_string();
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        self.child = Some(child);
+    }
+
+    /// Stops the service (SIGKILL: nothing graceful) and starts it again on the same data.
+    async fn restart(&mut self) {
+        if let Some(cmd) = &self.restart_cmd {
+            let status = tokio::process::Command::new("sh").args(["-c", cmd]).status().await.expect("restart command");
+            assert!(status.success(), "restart command failed");
+            return;
+        }
+        let port: u16 = self.base.rsplit(':').next().unwrap().parse().unwrap();
+        let mut child = self.child.take().expect("running");
+        child.kill().await.unwrap();
+        child.wait().await.unwrap();
+        self.spawn(port).await;
+    }
+
+    fn user(&self, name: &str) -> User {
+        let id = format!("{name}-{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
+        let user = UserId::parse(&id).unwrap();
+        let token = sign_token(&self.secret, &user, Timestamp(now_ms() + 3_600_000));
+        User { base: self.base.clone(), token, http: reqwest::Client::new() }
+    }
+}
+
+impl Drop for Target {
+    fn drop(&mut self) {
+        if let Some(data) = &self.data {
+            let _ = std::fs::remove_dir_all(data);
+        }
+    }
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
+}
+
+struct User {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+struct Reply {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: Value,
+}
+
+impl User {
+    async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+        token: Option<&str>,
+    ) -> Reply {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.http.request(method, format!("{}{path}", self.base)).body(body);
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap();
+        let body =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        Reply { status, headers, body }
+    }
+
+    async fn post(&self, body: Value) -> Reply {
+        self.request("POST", "/v1/events", Some("application/json"), body.to_string().into_bytes(), Some(&self.token))
+            .await
+    }
+
+    async fn get(&self, path: &str) -> Reply {
+        self.request("GET", path, None, Vec::new(), Some(&self.token)).await
+    }
+
+    async fn snapshot(&self) -> Value {
+        let r = self.get("/v1/snapshot").await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        r.body
+    }
+
+    async fn events(&self) -> Vec<Value> {
+        let mut out = Vec::new();
+        let mut after = 0;
+        loop {
+            let r = self.get(&format!("/v1/events?after={after}&limit=50")).await;
+            assert_eq!(r.status, 200);
+            out.extend(r.body["events"].as_array().unwrap().iter().cloned());
+            after = r.body["next_after"].as_u64().unwrap();
+            if !r.body["more"].as_bool().unwrap() {
+                return out;
+            }
+        }
+    }
+
+    /// Polls the snapshot until `done` holds (the service works in the background).
+    async fn wait_for(&self, what: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.snapshot().await;
+            if done(&s) {
+                return s;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}: {s}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn stream(&self, cursor: &Cursor) -> Ws {
+        let tokens: Vec<String> = cursor.tokens.iter().map(|(op, (a, n))| format!("{op}:{a}:{n}")).collect();
+        let url = format!(
+            "{}/v1/stream?after={}&tokens={}&access_token={}",
+            self.base.replacen("http", "ws", 1),
+            cursor.after.0,
+            tokens.join(","),
+            self.token
+        );
+        let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("websocket");
+        Ws { ws }
+    }
+}
+
+struct Ws {
+    ws: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+/// What a client keeps while it reads a stream.
+#[derive(Default)]
+struct Seen {
+    cursor: Cursor,
+    tokens: Vec<(String, u32, u32, String)>,
+    events: Vec<Value>,
+}
+
+impl Ws {
+    /// Reads frames into `seen` until `stop` says so (or 20 s pass).
+    async fn read_until(&mut self, seen: &mut Seen, stop: impl Fn(&Seen) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !stop(seen) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let msg = tokio::time::timeout(left, self.ws.next()).await.expect("frames in time").expect("open").unwrap();
+            let Message::Text(text) = msg else { continue };
+            let v: Value = serde_json::from_str(&text).unwrap();
+            let frame = frame_of(&v);
+            assert_eq!(seen.cursor.accept(&frame), Ok(Delivery::New), "never a duplicate or a gap: {v}");
+            match v["frame"].as_str().unwrap() {
+                "token" => seen.tokens.push((
+                    v["operation_id"].as_str().unwrap().to_string(),
+                    v["attempt"].as_u64().unwrap() as u32,
+                    v["index"].as_u64().unwrap() as u32,
+                    v["text"].as_str().unwrap().to_string(),
+                )),
+                "event" => seen.events.push(v["event"].clone()),
+                _ => {}
+            }
+        }
+    }
+
+    async fn close(mut self) {
+        let _ = self.ws.close(None).await;
+    }
+}
+
+/// Rebuilds the core frame (only the fields `Cursor::accept` looks at).
+fn frame_of(v: &Value) -> Frame {
+    let seq = Seq(v["seq"].as_u64().unwrap_or(0));
+    match v["frame"].as_str().unwrap() {
+        "token" => Frame::Token {
+            after: Seq(v["after"].as_u64().unwrap()),
+            operation_id: microcos_core::OperationId::parse(v["operation_id"].as_str().unwrap()).unwrap(),
+            attempt: v["attempt"].as_u64().unwrap() as u32,
+            index: v["index"].as_u64().unwrap() as u32,
+            text: v["text"].as_str().unwrap().to_string(),
+        },
+        "progress" => Frame::Progress {
+            seq,
+            event_id: microcos_core::EventId::parse(v["event_id"].as_str().unwrap()).unwrap(),
+            event_type: microcos_core::EventType::parse(v["type"].as_str().unwrap()).unwrap(),
+            operation_id: microcos_core::OperationId::parse(v["operation_id"].as_str().unwrap()).unwrap(),
+            attempt: v["attempt"].as_u64().unwrap() as u32,
+            through_index: v["through_index"].as_u64().unwrap() as u32,
+        },
+        _ => Frame::Event { seq, event: microcos_core::Envelope::from_json(&v["event"].to_string()).unwrap() },
+    }
+}
+
+fn has_reply(seen: &Seen) -> bool {
+    seen.events.iter().any(|e| e["type"] == "assistant.message")
+}
+
+fn reply_text(seen: &Seen) -> String {
+    seen.events.iter().find(|e| e["type"] == "assistant.message").unwrap()["payload"]["text"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn final_tokens(seen: &Seen, op: &str) -> String {
+    let attempt = seen.tokens.iter().filter(|t| t.0 == op).map(|t| t.1).max().unwrap();
+    let mut toks: Vec<_> = seen.tokens.iter().filter(|t| t.0 == op && t.1 == attempt).collect();
+    toks.sort_by_key(|t| t.2);
+    assert!(toks.iter().enumerate().all(|(i, t)| t.2 == i as u32), "token indices 0..n, each once");
+    toks.iter().map(|t| t.3.as_str()).collect()
+}
+
+#[tokio::test]
+async fn health_needs_no_token() {
+    let t = Target::start().await;
+    let u = t.user("h");
+    let r = u.request("GET", "/healthz", None, Vec::new(), None).await;
+    assert_eq!(r.status, 200);
+}
+
+#[tokio::test]
+async fn chat_turn_streams_tokens_that_concatenate_to_the_reply() {
+    let t = Target::start().await;
+    let u = t.user("chat");
+    let mut ws = u.stream(&Cursor::default()).await;
+    let r = u.post(json!({"type":"user.message","payload":{"text":"Hello, microcos"}})).await;
+    assert_eq!(r.status, 202, "{:?}", r.body);
+    assert_eq!(r.body["duplicate"], false);
+    assert!(r.headers.contains_key("x-request-id"));
+    let op = r.body["operation_id"].as_str().unwrap().to_string();
+    let mut seen = Seen::default();
+    ws.read_until(&mut seen, has_reply).await;
+    let reply = reply_text(&seen);
+    assert!(reply.contains("Hello, microcos"), "{reply}");
+    assert_eq!(final_tokens(&seen, &op), reply);
+    let s = u.snapshot().await;
+    let roles: Vec<&str> =
+        s["state"]["messages"].as_array().unwrap().iter().map(|m| m["role"].as_str().unwrap()).collect();
+    assert_eq!(roles, ["user", "assistant"]);
+    ws.close().await;
+}
+
+#[tokio::test]
+async fn a_repeated_client_action_gets_the_original_answer() {
+    let t = Target::start().await;
+    let u = t.user("dup");
+    let body = json!({"type":"task.created","payload":{"title":"Pay rent"},"client_action_id":"rent-1"});
+    let a = u.post(body.clone()).await;
+    let b = u.post(body).await;
+    assert_eq!((a.status, b.status), (202, 200));
+    assert_eq!(b.body["duplicate"], true);
+    assert_eq!((&a.body["event_id"], &a.body["seq"]), (&b.body["event_id"], &b.body["seq"]));
+    let c = u.post(json!({"type":"task.created","payload":{"title":"Other"},"client_action_id":"rent-1"})).await;
+    assert_eq!(c.status, 409);
+    assert_eq!(c.body["error"]["code"], "client_action_conflict");
+    let id = "0e4c6f0e-55b1-4c8e-9a57-1f3ae1c9b001";
+    let d = u.post(json!({"type":"task.created","payload":{"title":"By id"},"event_id":id})).await;
+    let e = u.post(json!({"type":"task.created","payload":{"title":"By id"},"event_id":id})).await;
+    assert_eq!((d.status, e.status), (202, 200));
+    assert_eq!(u.snapshot().await["state"]["tasks"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn reconnecting_mid_generation_misses_nothing_and_repeats_nothing() {
+    let t = Target::start().await;
+    let u = t.user("resume");
+    let mut ws = u.stream(&Cursor::default()).await;
+    let r =
+        u.post(json!({"type":"user.message","payload":{"text":"Tell me about my day in some detail please"}})).await;
+    let op = r.body["operation_id"].as_str().unwrap().to_string();
+    let mut seen = Seen::default();
+    ws.read_until(&mut seen, |s| s.tokens.len() >= 3).await;
+    ws.close().await; // the client drops mid-generation…
+    tokio::time::sleep(Duration::from_millis(120)).await; // …while tokens keep coming
+    let mut ws = u.stream(&seen.cursor).await; // and resumes from its cursor
+    ws.read_until(&mut seen, has_reply).await;
+    assert_eq!(final_tokens(&seen, &op), reply_text(&seen));
+    ws.close().await;
+}
+
+#[tokio::test]
+async fn snapshot_and_history_survive_a_restart_including_an_interrupted_generation() {
+    let mut t = Target::start().await;
+    let u = t.user("persist");
+    u.post(json!({"type":"task.created","payload":{"title":"Survive restarts"}})).await;
+    u.post(json!({"type":"user.message","payload":{"text":"first"}})).await;
+    u.wait_for("the first reply", |s| s["state"]["messages"].as_array().unwrap().len() == 2).await;
+    let before = u.snapshot().await;
+    // Interrupt a generation mid-stream.
+    u.post(json!({"type":"user.message","payload":{"text":"a second message that gets a long reply"}})).await;
+    u.wait_for("a generation in flight", |s| {
+        s["state"]["operations"].as_array().unwrap().iter().any(|o| !o["text"].as_str().unwrap().is_empty())
+    })
+    .await;
+    t.restart().await;
+    let after = u
+        .wait_for("the interrupted reply to complete", |s| {
+            s["state"]["messages"].as_array().unwrap().len() == 4
+                && s["state"]["operations"].as_array().unwrap().is_empty()
+        })
+        .await;
+    assert_eq!(after["state"]["tasks"], before["state"]["tasks"]);
+    assert_eq!(after["state"]["messages"][0], before["state"]["messages"][0]);
+    assert_eq!(after["state"]["messages"][1], before["state"]["messages"][1]);
+    let events = u.events().await;
+    assert!(
+        events.iter().any(|e| e["type"] == "llm.failed" && e["payload"]["code"] == "interrupted"),
+        "the interruption is recorded"
+    );
+    let seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>(), "no gap in the log");
+}
+
+#[tokio::test]
+async fn task_lifecycle() {
+    let t = Target::start().await;
+    let u = t.user("tasks");
+    let id = "7a5c0000-0000-4000-8000-0000000000aa";
+    assert_eq!(
+        u.post(json!({"type":"task.created","payload":{"task_id":id,"title":"Book flights","due_date":"2026-12-01"}}))
+            .await
+            .status,
+        202
+    );
+    assert_eq!(
+        u.post(json!({"type":"task.updated","payload":{"task_id":id,"title":"Book flights to Oslo"}})).await.status,
+        202
+    );
+    let s = u.snapshot().await;
+    assert_eq!(
+        s["state"]["tasks"][0],
+        json!({"task_id":id,"title":"Book flights to Oslo","status":"open","due_date":"2026-12-01"})
+    );
+    assert_eq!(u.post(json!({"type":"task.completed","payload":{"task_id":id}})).await.status, 202);
+    assert_eq!(u.snapshot().await["state"]["tasks"][0]["status"], "done");
+    assert_eq!(u.post(json!({"type":"task.deleted","payload":{"task_id":id}})).await.status, 202);
+    assert!(u.snapshot().await["state"]["tasks"].as_array().unwrap().is_empty());
+    let gone = u.post(json!({"type":"task.completed","payload":{"task_id":id}})).await;
+    assert_eq!((gone.status, gone.body["error"]["code"].as_str()), (404, Some("task_not_found")));
+}
+
+#[tokio::test]
+async fn daily_plan_fires_at_the_local_time_once() {
+    let mut t = Target::start().await;
+    let u = t.user("plan");
+    u.post(json!({"type":"task.created","payload":{"title":"Write the report"}})).await;
+    // Local time = UTC + 2 h; the plan time is one minute ago, local.
+    let now = now_ms() / 60_000 + 120 - 1;
+    let time = format!("{:02}:{:02}", (now / 60) % 24, now % 60);
+    let r = u.post(json!({"type":"settings.updated","payload":{"tz_offset_minutes":120,"daily_plan_time":time}})).await;
+    assert_eq!(r.status, 202);
+    let s = u.wait_for("the daily plan", |s| !s["state"]["plan"].is_null()).await;
+    assert_eq!(s["state"]["plan"]["items"][0]["title"], "Write the report");
+    t.restart().await;
+    u.post(json!({"type":"task.created","payload":{"title":"after restart"}})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let jobs = u.events().await.iter().filter(|e| e["type"] == "workflow.daily_plan").count();
+    assert_eq!(jobs, 1, "firing again (after a restart) makes no second plan");
+}
+
+#[tokio::test]
+async fn authentication_and_isolation() {
+    let t = Target::start().await;
+    let a = t.user("alice");
+    let b = t.user("bob");
+    a.post(json!({"type":"task.created","payload":{"title":"alice's secret task"}})).await;
+    let code = |r: &Reply| (r.status, r.body["error"]["code"].as_str().map(String::from));
+    let unauthorized = (401, Some("unauthorized".to_string()));
+    assert_eq!(code(&a.request("GET", "/v1/snapshot", None, Vec::new(), None).await), unauthorized);
+    let forged = sign_token(b"not-the-secret", &UserId::parse("alice").unwrap(), Timestamp(now_ms() + 60_000));
+    assert_eq!(code(&a.request("GET", "/v1/snapshot", None, Vec::new(), Some(&forged)).await), unauthorized);
+    let expired = sign_token(&t.secret, &UserId::parse("alice").unwrap(), Timestamp(now_ms() - 1_000));
+    assert_eq!(code(&a.request("GET", "/v1/snapshot", None, Vec::new(), Some(&expired)).await), unauthorized);
+    assert_eq!(code(&a.request("GET", "/v1/snapshot", None, Vec::new(), Some("garbage")).await), unauthorized);
+    let bs = b.snapshot().await;
+    assert!(bs["state"]["tasks"].as_array().unwrap().is_empty(), "bob never sees alice's data");
+    assert!(b.events().await.is_empty());
+    let ws = format!("{}/v1/stream?access_token={forged}", t.base.replacen("http", "ws", 1));
+    assert!(tokio_tungstenite::connect_async(ws).await.is_err(), "a forged token cannot stream");
+    let plain = a.request("GET", "/v1/stream", None, Vec::new(), Some(&a.token)).await;
+    assert_eq!(plain.status, 426, "the stream needs a WebSocket upgrade");
+}
+
+#[tokio::test]
+async fn bad_input_gets_its_documented_4xx_and_stored_data_stays_intact() {
+    let t = Target::start().await;
+    let u = t.user("bad");
+    u.post(json!({"type":"task.created","payload":{"title":"keep me"}})).await;
+    let before_events = u.events().await;
+    let before = u.snapshot().await;
+    let huge = "x".repeat(9_000);
+    // (case, method, content type, body, status, code, field)
+    type Case<'a> = (&'a str, &'a str, Option<&'a str>, Vec<u8>, u16, &'a str, Option<&'a str>);
+    let cases: Vec<Case<'_>> = vec![
+        ("malformed JSON", "POST", Some("application/json"), b"{\"type\":".to_vec(), 400, "malformed_json", None),
+        ("not an object", "POST", Some("application/json"), b"[1,2]".to_vec(), 422, "invalid_type", None),
+        ("too deep", "POST", Some("application/json"), "[".repeat(100).into_bytes(), 400, "too_deep", None),
+        (
+            "wrong type",
+            "POST",
+            Some("application/json"),
+            br#"{"type":"user.message","payload":{"text":42}}"#.to_vec(),
+            422,
+            "invalid_type",
+            Some("payload.text"),
+        ),
+        (
+            "unknown type",
+            "POST",
+            Some("application/json"),
+            br#"{"type":"user.shout","payload":{}}"#.to_vec(),
+            422,
+            "unknown_event_type",
+            Some("type"),
+        ),
+        (
+            "system type",
+            "POST",
+            Some("application/json"),
+            br#"{"type":"assistant.message","payload":{"text":"x"}}"#.to_vec(),
+            422,
+            "event_type_not_allowed",
+            Some("type"),
+        ),
+        (
+            "unknown field",
+            "POST",
+            Some("application/json"),
+            br#"{"type":"user.message","payload":{"text":"a","x":1}}"#.to_vec(),
+            422,
+            "unknown_field",
+            Some("payload.x"),
+        ),
+        (
+            "unknown top field",
+            "POST",
+            Some("application/json"),
+            br#"{"type":"user.message","payload":{"text":"a"},"user_id":"bob"}"#.to_vec(),
+            422,
+            "unknown_field",
+            Some("user_id"),
+        ),
+        (
+            "huge string",
+            "POST",
+            Some("application/json"),
+            format!(r#"{{"type":"user.message","payload":{{"text":"{huge}"}}}}"#).into_bytes(),
+            422,
+            "too_long",
+            Some("payload.text"),
+        ),
+        (
+            "oversized body",
+            "POST",
+            Some("application/json"),
+            format!(r#"{{"type":"user.message","payload":{{"text":"{}"}}}}"#, "y".repeat(70_000)).into_bytes(),
+            413,
+            "body_too_large",
+            None,
+        ),
+        (
+            "invalid id",
+            "POST",
+            Some("application/json"),
+            br#"{"type":"task.completed","payload":{"task_id":"nope"}}"#.to_vec(),
+            422,
+            "invalid_value",
+            Some("payload.task_id"),
+        ),
+        (
+            "invalid event id",
+            "POST",
+            Some("application/json"),
+            br#"{"type":"user.message","payload":{"text":"a"},"event_id":"123"}"#.to_vec(),
+            422,
+            "invalid_value",
+            Some("event_id"),
+        ),
+        (
+            "invalid date",
+            "POST",
+            Some("application/json"),
+            br#"{"type":"plan.requested","payload":{"date":"2026-13-01"}}"#.to_vec(),
+            422,
+            "invalid_value",
+            Some("payload.date"),
+        ),
+        (
+            "out of range",
+            "POST",
+            Some("application/json"),
+            br#"{"type":"settings.updated","payload":{"tz_offset_minutes":5000}}"#.to_vec(),
+            422,
+            "out_of_range",
+            Some("payload.tz_offset_minutes"),
+        ),
+        (
+            "wrong content type",
+            "POST",
+            Some("text/plain"),
+            br#"{"type":"user.message","payload":{"text":"a"}}"#.to_vec(),
+            415,
+            "unsupported_media_type",
+            None,
+        ),
+        (
+            "no content type",
+            "POST",
+            None,
+            br#"{"type":"user.message","payload":{"text":"a"}}"#.to_vec(),
+            415,
+            "unsupported_media_type",
+            None,
+        ),
+        ("wrong method", "PUT", Some("application/json"), b"{}".to_vec(), 405, "method_not_allowed", None),
+        (
+            "cancel unknown operation",
+            "POST",
+            Some("application/json"),
+            br#"{"type":"llm.cancel","payload":{"operation_id":"0e4c6f0e-55b1-4c8e-9a57-1f3ae1c9b001"}}"#.to_vec(),
+            404,
+            "operation_not_found",
+            Some("payload.operation_id"),
+        ),
+    ];
+    for (name, method, ct, body, status, code, field) in cases {
+        let r = u.request(method, "/v1/events", ct, body, Some(&u.token)).await;
+        assert_eq!(r.status, status, "{name}: {:?}", r.body);
+        assert_eq!(r.body["error"]["code"], code, "{name}");
+        assert_eq!(r.body["error"]["field"].as_str(), field, "{name}");
+        assert!(r.body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{name}");
+    }
+    let nf = u.get("/v2/nothing").await;
+    assert_eq!((nf.status, nf.body["error"]["code"].as_str()), (404, Some("not_found")));
+    let bad_limit = u.get("/v1/events?limit=100000").await;
+    assert_eq!((bad_limit.status, bad_limit.body["error"]["field"].as_str()), (400, Some("limit")));
+    assert_eq!(u.events().await, before_events, "nothing stored changed");
+    assert_eq!(u.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn snapshot_etag_and_event_paging() {
+    let t = Target::start().await;
+    let u = t.user("etag");
+    for i in 0..5 {
+        u.post(json!({"type":"task.created","payload":{"title":format!("t{i}")}})).await;
+    }
+    let r = u.get("/v1/snapshot").await;
+    let etag = r.headers["etag"].to_str().unwrap().to_string();
+    let resp = u
+        .http
+        .get(format!("{}/v1/snapshot", u.base))
+        .bearer_auth(&u.token)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 304);
+    u.post(json!({"type":"task.created","payload":{"title":"changes the tag"}})).await;
+    let resp = u
+        .http
+        .get(format!("{}/v1/snapshot", u.base))
+        .bearer_auth(&u.token)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let page = u.get("/v1/events?after=2&limit=2").await;
+    let seqs: Vec<u64> = page.body["events"].as_array().unwrap().iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs, [3, 4]);
+    assert_eq!((page.body["next_after"].as_u64(), page.body["more"].as_bool()), (Some(4), Some(true)));
+}
