@@ -1,7 +1,7 @@
 //! Replay benchmark: typed replay (parse + exact dedupe + reduce) against the
 //! baseline of merely parsing the same log into `serde_json::Value`.
 //!
-//! Run: `cargo bench --bench replay` (set `MICROCOS_BENCH_EVENTS` to change
+//! Run: `cargo bench -p microcos-core --bench replay` (set `MICROCOS_BENCH_EVENTS` to change
 //! the log size; default 1,000,000). Prints `name: value` lines.
 
 #![allow(clippy::print_stdout, missing_docs)]
@@ -191,7 +191,7 @@ fn generate(n: usize) -> Vec<String> {
         rng: Rng(0x9e37_79b9_7f4a_7c15),
         seq: 0,
         now: 1_795_852_800_000,
-        user: UserId::parse("bench-user").unwrap(),
+        user: UserId(String::from("bench-user")),
         tasks: Vec::new(),
         out: Vec::with_capacity(n + 64),
     };

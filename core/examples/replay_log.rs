@@ -1,6 +1,6 @@
 //! Replays a JSON-lines event log and prints the state's canonical bytes.
 //!
-//! `cargo run --example replay_log -- tests/fixtures/session.jsonl`
+//! `cargo run -p microcos-core --example replay_log -- tests/fixtures/session.jsonl`
 //!
 //! The test command builds this for wasm32 too and checks both print the same
 //! bytes (the "same log in, same state out on every target" invariant).
