@@ -1,0 +1,216 @@
+//! The HTTP model backends against a local fake provider that replays
+//! recorded stream frames: split across network chunks, error frames, a
+//! stream that stops without its end marker, a stall, throttling.
+
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, State};
+use axum::http::{Response, StatusCode};
+use axum::routing::post;
+use axum::Router;
+use microcos_core::event::OperationKind;
+use microcos_core::llm::{LlmRequest, PromptMessage, PromptRole};
+use microcos_core::{uuid::Uuid, Llm, LlmErrorKind, OperationId, TokenStream};
+use microcos_server::llm::{Backend, Model};
+
+const OPENAI: &str = concat!(
+    "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n",
+    "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\n\n",
+    ": keep-alive\n\n",
+    "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo w\\u00f6rld\"}}]}\n\n",
+    "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
+    "data: [DONE]\n\n",
+);
+
+const WORKERS_AI: &str = concat!(
+    "data: {\"response\":\"Hel\",\"p\":\"abc\"}\n\n",
+    "data: {\"response\":\"lo w\\u00f6rld\"}\n\n",
+    "data: {\"response\":\"\",\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3}}\n\n",
+    "data: [DONE]\n\n",
+);
+
+#[derive(Clone, Default)]
+struct Seen(Arc<Mutex<Vec<serde_json::Value>>>);
+
+/// Splits `text` into chunks at awkward places (inside JSON, inside `ö`).
+fn chunks(text: &str) -> Vec<Bytes> {
+    let b = text.as_bytes().to_vec();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut size = 1;
+    while i < b.len() {
+        let end = (i + size).min(b.len());
+        out.push(Bytes::copy_from_slice(&b[i..end]));
+        i = end;
+        size = size % 7 + 3;
+    }
+    out
+}
+
+fn sse(parts: Vec<Bytes>, then_stall: bool) -> Response<Body> {
+    let stream = async_stream(parts, then_stall);
+    Response::builder().header("content-type", "text/event-stream").body(Body::from_stream(stream)).unwrap()
+}
+
+fn async_stream(parts: Vec<Bytes>, then_stall: bool) -> impl futures_util::Stream<Item = Result<Bytes, Infallible>> {
+    futures_util::stream::unfold((parts.into_iter(), then_stall), |(mut it, stall)| async move {
+        match it.next() {
+            Some(b) => {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+                Some((Ok(b), (it, stall)))
+            }
+            None if stall => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                None
+            }
+            None => None,
+        }
+    })
+}
+
+async fn provider(Path(scenario): Path<String>, State(seen): State<Seen>, body: Bytes) -> Response<Body> {
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    seen.0.lock().unwrap().push(json);
+    let frames = if scenario.starts_with("cf-") { WORKERS_AI } else { OPENAI };
+    match scenario.trim_start_matches("cf-") {
+        "ok" => sse(chunks(frames), false),
+        "truncated" => sse(chunks(frames.trim_end_matches("data: [DONE]\n\n")), false),
+        "error" => {
+            let error_frame = if scenario.starts_with("cf-") {
+                "data: {\"errors\":[{\"code\":3040,\"message\":\"Capacity temporarily exceeded\"}]}\n\n"
+            } else {
+                "data: {\"error\":{\"message\":\"model overloaded\"}}\n\n"
+            };
+            let text = format!("{}{}", frames.split("\n\n").next().unwrap(), "\n\n") + error_frame;
+            sse(chunks(&text), false)
+        }
+        "stall" => sse(
+            chunks(frames.split("data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{}").next().unwrap()),
+            true,
+        ),
+        "throttled" => Response::builder().status(StatusCode::TOO_MANY_REQUESTS).body(Body::from("slow down")).unwrap(),
+        "refused" => Response::builder().status(StatusCode::BAD_REQUEST).body(Body::from("bad model")).unwrap(),
+        "whole" => Response::builder()
+            .header("content-type", "application/json")
+            .body(Body::from(r#"{"result":{"response":{"tasks":[{"title":"Call Ann"}]}},"success":true}"#))
+            .unwrap(),
+        _ => Response::builder().status(StatusCode::NOT_FOUND).body(Body::empty()).unwrap(),
+    }
+}
+
+async fn fake_provider() -> (String, Seen) {
+    let seen = Seen::default();
+    let app = Router::new()
+        .route("/{scenario}/v1/chat/completions", post(provider))
+        .route("/{scenario}/accounts/acct/ai/run/@cf/meta/llama-3.3-70b-instruct-fp8-fast", post(provider))
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}"), seen)
+}
+
+fn request(kind: OperationKind) -> LlmRequest {
+    LlmRequest {
+        operation_id: OperationId(Uuid::from_u128(1)),
+        attempt: 1,
+        kind,
+        messages: vec![
+            PromptMessage { role: PromptRole::System, content: "be brief".into() },
+            PromptMessage { role: PromptRole::User, content: "hi".into() },
+        ],
+        json: kind != OperationKind::Chat,
+        max_tokens: 64,
+    }
+}
+
+fn openai(base: &str, scenario: &str) -> Model {
+    Model::new(
+        Backend::OpenAi {
+            base_url: format!("{base}/{scenario}/v1"),
+            model: "llama3.3".into(),
+            api_key: Some("k".into()),
+        },
+        Duration::from_millis(400),
+    )
+}
+
+fn workers_ai(base: &str, scenario: &str) -> Model {
+    Model::new(
+        Backend::WorkersAi {
+            base_url: format!("{base}/cf-{scenario}"),
+            account_id: "acct".into(),
+            api_token: "t".into(),
+        },
+        Duration::from_millis(400),
+    )
+}
+
+/// Collects a reply: its text, and how it ended.
+async fn collect(model: &Model, kind: OperationKind) -> (String, Result<(), LlmErrorKind>) {
+    let mut stream = match model.generate(&request(kind)).await {
+        Ok(s) => s,
+        Err(e) => return (String::new(), Err(e.kind)),
+    };
+    let mut text = String::new();
+    while let Some(next) = stream.next_token().await {
+        match next {
+            Ok(t) => text.push_str(&t),
+            Err(e) => return (text, Err(e.kind)),
+        }
+    }
+    (text, Ok(()))
+}
+
+#[tokio::test]
+async fn both_dialects_stream_split_frames_to_the_same_text() {
+    let (base, seen) = fake_provider().await;
+    assert_eq!(collect(&openai(&base, "ok"), OperationKind::Chat).await, ("Hello wörld".into(), Ok(())));
+    assert_eq!(collect(&workers_ai(&base, "ok"), OperationKind::Chat).await, ("Hello wörld".into(), Ok(())));
+    let bodies = seen.0.lock().unwrap().clone();
+    assert_eq!(bodies[0]["stream"], true);
+    assert_eq!(bodies[0]["model"], "llama3.3");
+    assert_eq!(bodies[0]["messages"][1]["content"], "hi");
+    assert_eq!(bodies[1]["stream"], true);
+    assert!(bodies[1].get("response_format").is_none(), "chat asks for free text");
+}
+
+#[tokio::test]
+async fn json_operations_ask_for_structured_output() {
+    let (base, seen) = fake_provider().await;
+    assert_eq!(collect(&openai(&base, "ok"), OperationKind::ExtractTasks).await.1, Ok(()));
+    assert_eq!(collect(&workers_ai(&base, "ok"), OperationKind::DailyPlan).await.1, Ok(()));
+    let bodies = seen.0.lock().unwrap().clone();
+    assert_eq!(bodies[0]["response_format"]["type"], "json_object");
+    assert_eq!(bodies[1]["response_format"]["type"], "json_schema");
+    assert_eq!(bodies[1]["response_format"]["json_schema"]["required"][0], "items");
+    // A provider that answers JSON mode in one piece still works.
+    let (text, end) = collect(&workers_ai(&base, "whole"), OperationKind::ExtractTasks).await;
+    assert_eq!(end, Ok(()));
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap()["tasks"][0]["title"], "Call Ann");
+}
+
+#[tokio::test]
+async fn failures_are_typed_for_the_retry_policy() {
+    let (base, _) = fake_provider().await;
+    for model in [openai(&base, "truncated"), workers_ai(&base, "truncated")] {
+        let (text, end) = collect(&model, OperationKind::Chat).await;
+        assert_eq!(
+            (text.as_str(), end),
+            ("Hello wörld", Err(LlmErrorKind::Provider)),
+            "no end marker: retryable failure"
+        );
+    }
+    for model in [openai(&base, "error"), workers_ai(&base, "error")] {
+        assert_eq!(collect(&model, OperationKind::Chat).await.1, Err(LlmErrorKind::Provider));
+    }
+    assert_eq!(
+        collect(&openai(&base, "stall"), OperationKind::Chat).await,
+        ("Hello wörld".into(), Err(LlmErrorKind::Stalled))
+    );
+    assert_eq!(collect(&openai(&base, "throttled"), OperationKind::Chat).await.1, Err(LlmErrorKind::RateLimited));
+    assert_eq!(collect(&workers_ai(&base, "refused"), OperationKind::Chat).await.1, Err(LlmErrorKind::Rejected));
+}
