@@ -2,6 +2,8 @@
 //! recorded stream frames: split across network chunks, error frames, a
 //! stream that stops without its end marker, a stall, throttling.
 
+#![allow(clippy::unwrap_used)] // helpers of a test crate: a panic is a failed test
+
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
