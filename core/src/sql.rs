@@ -20,7 +20,10 @@ CREATE TABLE IF NOT EXISTS snapshot_pieces (\
  idx INTEGER PRIMARY KEY,\
  seq INTEGER NOT NULL,\
  state_version INTEGER NOT NULL,\
- body TEXT NOT NULL)";
+ body TEXT NOT NULL);\
+CREATE TABLE IF NOT EXISTS meta (\
+ key TEXT PRIMARY KEY,\
+ value TEXT NOT NULL)";
 
 /// The schema as separate statements.
 pub fn schema_statements() -> impl Iterator<Item = &'static str> {
@@ -36,11 +39,15 @@ pub const FIND_EVENT: &str = "SELECT seq FROM events WHERE event_id = ?1";
 pub const READ_AFTER: &str =
     "SELECT seq, event_id, type, ts, request_id, operation_id, body FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 /// The last seq, 0 when empty.
-pub const LAST_SEQ: &str = "SELECT COALESCE(MAX(seq), 0) FROM events";
+pub const LAST_SEQ: &str = "SELECT COALESCE(MAX(seq), 0) AS seq FROM events";
 /// Removes the stored snapshot.
 pub const DELETE_SNAPSHOT: &str = "DELETE FROM snapshot_pieces";
 /// Stores one snapshot piece: `idx, seq, state_version, body`.
 pub const INSERT_SNAPSHOT_PIECE: &str =
     "INSERT INTO snapshot_pieces (idx, seq, state_version, body) VALUES (?1, ?2, ?3, ?4)";
+/// Reads a metadata value (`?1` = key), e.g. `user_id`.
+pub const GET_META: &str = "SELECT value FROM meta WHERE key = ?1";
+/// Writes a metadata value: `key, value`.
+pub const PUT_META: &str = "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)";
 /// The snapshot pieces in order.
 pub const SELECT_SNAPSHOT: &str = "SELECT idx, seq, state_version, body FROM snapshot_pieces ORDER BY idx";

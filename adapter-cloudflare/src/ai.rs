@@ -1,0 +1,154 @@
+//! [`WorkersAi`]: the `Llm` port on the Workers AI binding, streaming
+//! `@cf/meta/llama-3.3-70b-instruct-fp8-fast` and decoding its SSE frames
+//! with the core's shared decoder.
+
+use std::collections::VecDeque;
+
+use futures_util::future::{select, Either};
+use futures_util::StreamExt;
+use microcos_core::llm::{output_schema, LlmRequest, PromptMessage};
+use microcos_core::sse::{self, Chunk, SseDecoder};
+use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
+use serde::Serialize;
+use worker::js_sys::{Function, Promise, Reflect, JSON};
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::{ByteStream, Delay};
+
+/// The model microcos runs on Workers AI.
+pub const MODEL: &str = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
+
+/// A Workers AI binding.
+pub struct WorkersAi {
+    binding: JsValue,
+    idle_ms: u64,
+}
+
+impl WorkersAi {
+    /// Wraps the `AI` binding object (read with `Reflect`, so that a local
+    /// stand-in bound under the same name works too); a stream silent for
+    /// `idle_ms` fails as stalled.
+    pub fn new(binding: JsValue, idle_ms: u64) -> WorkersAi {
+        WorkersAi { binding, idle_ms }
+    }
+}
+
+#[derive(Serialize)]
+struct Input<'a> {
+    messages: &'a [PromptMessage],
+    stream: bool,
+    max_tokens: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response_format: Option<serde_json::Value>,
+}
+
+fn provider(e: impl std::fmt::Debug) -> LlmError {
+    LlmError::new(LlmErrorKind::Provider, format!("{e:?}"))
+}
+
+enum Inner {
+    Sse { bytes: ByteStream, decoder: SseDecoder, pending: VecDeque<String>, done: bool, ended: bool },
+    Whole(Option<String>),
+}
+
+/// A streaming Workers AI reply.
+pub struct AiStream {
+    inner: Inner,
+    idle_ms: u64,
+}
+
+impl TokenStream for AiStream {
+    async fn next_token(&mut self) -> Option<Result<String, LlmError>> {
+        let idle_ms = self.idle_ms;
+        match &mut self.inner {
+            Inner::Whole(text) => text.take().map(Ok),
+            Inner::Sse { bytes, decoder, pending, done, ended } => loop {
+                if let Some(data) = pending.pop_front() {
+                    match sse::workers_ai_chunk(&data) {
+                        Ok(Chunk::Token(t)) if t.is_empty() => continue,
+                        Ok(Chunk::Token(t)) => return Some(Ok(t)),
+                        Ok(Chunk::Done) => {
+                            *done = true;
+                            return None;
+                        }
+                        Err(e) => {
+                            *done = true;
+                            return Some(Err(e));
+                        }
+                    }
+                }
+                if *done {
+                    return None;
+                }
+                if *ended {
+                    *done = true;
+                    return Some(Err(sse::truncated()));
+                }
+                let next = bytes.next();
+                let timeout = Delay::from(std::time::Duration::from_millis(idle_ms));
+                match select(next, timeout).await {
+                    Either::Right(_) => {
+                        *done = true;
+                        return Some(Err(LlmError::new(LlmErrorKind::Stalled, "no token within the idle timeout")));
+                    }
+                    Either::Left((Some(Ok(chunk)), _)) => pending.extend(decoder.push(&chunk)),
+                    Either::Left((Some(Err(e)), _)) => {
+                        *done = true;
+                        return Some(Err(provider(e)));
+                    }
+                    Either::Left((None, _)) => {
+                        pending.extend(std::mem::take(decoder).finish());
+                        *ended = true;
+                    }
+                }
+            },
+        }
+    }
+}
+
+impl Llm for WorkersAi {
+    type Stream = AiStream;
+
+    async fn generate(&self, request: &LlmRequest) -> Result<AiStream, LlmError> {
+        let response_format = output_schema(request.kind)
+            .map(|schema| serde_json::json!({"type": "json_schema", "json_schema": schema}));
+        let input =
+            Input { messages: &request.messages, stream: true, max_tokens: request.max_tokens, response_format };
+        // Through JSON.parse, not serde-wasm-bindgen: nested objects must be plain JS objects.
+        let text = serde_json::to_string(&input).map_err(provider)?;
+        let input = JSON::parse(&text).map_err(provider)?;
+        let run: Function = Reflect::get(&self.binding, &JsValue::from_str("run"))
+            .map_err(provider)?
+            .dyn_into()
+            .map_err(|_| LlmError::new(LlmErrorKind::Rejected, "the AI binding has no run()"))?;
+        let promise: Promise =
+            run.call2(&self.binding, &JsValue::from_str(MODEL), &input).map_err(provider)?.dyn_into().map_err(provider)?;
+        let output = JsFuture::from(promise).await.map_err(|e| {
+            let message = e.as_string().or_else(|| JSON::stringify(&e).ok().and_then(|s| s.as_string()));
+            let message = message.unwrap_or_else(|| "Workers AI failed".into());
+            let kind = if message.contains("429") || message.contains("3040") {
+                LlmErrorKind::RateLimited
+            } else {
+                LlmErrorKind::Provider
+            };
+            LlmError::new(kind, message)
+        })?;
+        if let Ok(stream) = output.clone().dyn_into::<worker::web_sys::ReadableStream>() {
+            let inner = Inner::Sse {
+                bytes: ByteStream::from(stream),
+                decoder: SseDecoder::new(),
+                pending: VecDeque::new(),
+                done: false,
+                ended: false,
+            };
+            return Ok(AiStream { inner, idle_ms: self.idle_ms });
+        }
+        // JSON mode may answer in one piece: {"response": …}.
+        let response = Reflect::get(&output, &JsValue::from_str("response")).map_err(provider)?;
+        let text = match response.as_string() {
+            Some(s) => s,
+            None => JSON::stringify(&response).ok().and_then(|s| s.as_string()).unwrap_or_default(),
+        };
+        Ok(AiStream { inner: Inner::Whole(Some(text)), idle_ms: self.idle_ms })
+    }
+}

@@ -1,0 +1,130 @@
+//! # microcos-cloudflare
+//!
+//! microcos on Cloudflare: the Worker is the HTTP edge, one SQLite-backed
+//! Durable Object per user is the state machine, Workers AI streams Llama 3.3.
+//! Both run the core's pure edge ([`microcos_core::edge`]), so the Worker
+//! answers exactly like the local service: same routes, errors and statuses.
+//!
+//! # Layout
+//!
+//! - this file: the Worker's fetch handler (authenticate, validate, route to
+//!   the user's object by `id_from_name(user)`), and shared helpers;
+//! - [`object`]: the Durable Object (restore, serve, stream, alarms);
+//! - [`store`], [`push`], [`ai`]: the `Store`, `Push` and `Llm` ports on the
+//!   platform (SQLite storage, hibernatable WebSockets, the AI binding).
+//!
+//! Bindings (see `wrangler.toml`): `USERS` (Durable Object namespace of
+//! [`UserObject`], SQLite storage), `AI` (Workers AI), secret `MICROCOS_SECRET`.
+
+#![deny(missing_docs)]
+
+pub mod ai;
+#[allow(missing_docs)] // the #[durable_object] macro generates undocumented exports
+pub mod object;
+pub mod push;
+pub mod store;
+
+pub use object::UserObject;
+
+use microcos_core::edge::{self, Action, HttpRequest, Response as EdgeResponse};
+use microcos_core::{uuid::Uuid, Clock, Config, RequestId, Timestamp};
+use worker::{event, Context, Date, Env, Headers, Method, Request, RequestInit, Response, Result};
+
+/// Header carrying the verified user from the Worker to the object.
+pub const USER_HEADER: &str = "x-microcos-user";
+
+/// The platform clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PlatformClock;
+
+impl Clock for PlatformClock {
+    fn now(&self) -> Timestamp {
+        Timestamp(Date::now().as_millis())
+    }
+}
+
+pub(crate) fn header(req: &Request, name: &str) -> Option<String> {
+    req.headers().get(name).ok().flatten()
+}
+
+pub(crate) fn secret(env: &Env) -> Result<Vec<u8>> {
+    let s = env
+        .secret("MICROCOS_SECRET")
+        .map(|s| s.to_string())
+        .or_else(|_| env.var("MICROCOS_SECRET").map(|v| v.to_string()))?;
+    Ok(s.into_bytes())
+}
+
+/// Method, path, query and (for POST) body of a request.
+pub(crate) async fn read_body(req: &mut Request) -> Result<(String, String, String, Vec<u8>)> {
+    let url = req.url()?;
+    let method = req.method().to_string();
+    let body = if req.method() == Method::Post { req.bytes().await? } else { Vec::new() };
+    Ok((method, url.path().to_string(), url.query().unwrap_or("").to_string(), body))
+}
+
+pub(crate) fn to_response(r: EdgeResponse, request_id: RequestId) -> Result<Response> {
+    let headers = Headers::new();
+    headers.set("x-request-id", &request_id.to_string())?;
+    if r.status != 304 {
+        headers.set("content-type", "application/json")?;
+    }
+    for (k, v) in &r.headers {
+        headers.set(k, v)?;
+    }
+    let body = if r.status == 304 { Vec::new() } else { r.body.into_bytes() };
+    Ok(Response::from_bytes(body)?.with_status(r.status).with_headers(headers))
+}
+
+/// The Worker: the edge. Answers bad requests itself; forwards the rest to
+/// the user's Durable Object.
+#[event(fetch)]
+async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let request_id = RequestId(Uuid::new_v4());
+    let (method, path, query, body) = read_body(&mut req).await?;
+    let authorization = header(&req, "authorization");
+    let content_type = header(&req, "content-type");
+    let limits = Config::default().limits;
+    let action = edge::route(
+        &HttpRequest {
+            method: &method,
+            path: &path,
+            query: &query,
+            authorization: authorization.as_deref(),
+            content_type: content_type.as_deref(),
+            body: &body,
+        },
+        &secret(&env)?,
+        &limits,
+        PlatformClock.now(),
+    );
+    let user = match action {
+        Action::Respond(r) => {
+            worker::console_log!("request request_id={request_id} method={method} path={path} status={}", r.status);
+            return to_response(r, request_id);
+        }
+        Action::Submit { user, .. } | Action::Snapshot { user } | Action::Events { user, .. } | Action::Stream { user, .. } => {
+            user
+        }
+    };
+    // Forward the request as received, plus the request id and the verified user.
+    let headers = Headers::new();
+    for (k, v) in req.headers().entries() {
+        headers.set(&k, &v)?;
+    }
+    headers.set("x-request-id", &request_id.to_string())?;
+    headers.set(USER_HEADER, user.as_str())?;
+    let mut init = RequestInit::new();
+    init.with_method(req.method()).with_headers(headers);
+    if !body.is_empty() {
+        init.with_body(Some(worker::js_sys::Uint8Array::from(body.as_slice()).into()));
+    }
+    let forwarded = Request::new_with_init(req.url()?.as_str(), &init)?;
+    let stub = env.durable_object("USERS")?.id_from_name(user.as_str())?.get_stub()?;
+    let response = stub.fetch_with_request(forwarded).await?;
+    worker::console_log!(
+        "request request_id={request_id} method={method} path={path} user={user} status={}",
+        response.status_code()
+    );
+    Ok(response)
+}
