@@ -2,12 +2,10 @@
 //! `@cf/meta/llama-3.3-70b-instruct-fp8-fast` and decoding its SSE frames
 //! with the core's shared decoder.
 
-use std::collections::VecDeque;
-
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
 use microcos_core::llm::{output_schema, LlmRequest, PromptMessage};
-use microcos_core::sse::{self, Chunk, SseDecoder};
+use microcos_core::sse::{Dialect, Next, TokenDecoder};
 use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
 use serde::Serialize;
 use worker::js_sys::{Function, Promise, Reflect, JSON};
@@ -47,7 +45,7 @@ fn provider(e: impl std::fmt::Debug) -> LlmError {
 }
 
 enum Inner {
-    Sse { bytes: ByteStream, decoder: SseDecoder, pending: VecDeque<String>, done: bool, ended: bool },
+    Sse { bytes: ByteStream, decoder: TokenDecoder },
     Whole(Option<String>),
 }
 
@@ -62,44 +60,25 @@ impl TokenStream for AiStream {
         let idle_ms = self.idle_ms;
         match &mut self.inner {
             Inner::Whole(text) => text.take().map(Ok),
-            Inner::Sse { bytes, decoder, pending, done, ended } => loop {
-                if let Some(data) = pending.pop_front() {
-                    match sse::workers_ai_chunk(&data) {
-                        Ok(Chunk::Token(t)) if t.is_empty() => continue,
-                        Ok(Chunk::Token(t)) => return Some(Ok(t)),
-                        Ok(Chunk::Done) => {
-                            *done = true;
-                            return None;
-                        }
-                        Err(e) => {
-                            *done = true;
-                            return Some(Err(e));
-                        }
-                    }
+            Inner::Sse { bytes, decoder } => loop {
+                match decoder.poll_token() {
+                    Next::Token(t) => return Some(Ok(t)),
+                    Next::Done => return None,
+                    Next::Failed(e) => return Some(Err(e)),
+                    Next::NeedBytes => {}
                 }
-                if *done {
-                    return None;
-                }
-                if *ended {
-                    *done = true;
-                    return Some(Err(sse::truncated()));
-                }
-                let next = bytes.next();
                 let timeout = Delay::from(std::time::Duration::from_millis(idle_ms));
-                match select(next, timeout).await {
+                match select(bytes.next(), timeout).await {
                     Either::Right(_) => {
-                        *done = true;
+                        decoder.end_of_body();
                         return Some(Err(LlmError::new(LlmErrorKind::Stalled, "no token within the idle timeout")));
                     }
-                    Either::Left((Some(Ok(chunk)), _)) => pending.extend(decoder.push(&chunk)),
+                    Either::Left((Some(Ok(chunk)), _)) => decoder.feed(&chunk),
                     Either::Left((Some(Err(e)), _)) => {
-                        *done = true;
+                        decoder.end_of_body();
                         return Some(Err(provider(e)));
                     }
-                    Either::Left((None, _)) => {
-                        pending.extend(std::mem::take(decoder).finish());
-                        *ended = true;
-                    }
+                    Either::Left((None, _)) => decoder.end_of_body(),
                 }
             },
         }
@@ -110,8 +89,8 @@ impl Llm for WorkersAi {
     type Stream = AiStream;
 
     async fn generate(&self, request: &LlmRequest) -> Result<AiStream, LlmError> {
-        let response_format = output_schema(request.kind)
-            .map(|schema| serde_json::json!({"type": "json_schema", "json_schema": schema}));
+        let response_format =
+            output_schema(request.kind).map(|schema| serde_json::json!({"type": "json_schema", "json_schema": schema}));
         let input =
             Input { messages: &request.messages, stream: true, max_tokens: request.max_tokens, response_format };
         // Through JSON.parse, not serde-wasm-bindgen: nested objects must be plain JS objects.
@@ -121,8 +100,11 @@ impl Llm for WorkersAi {
             .map_err(provider)?
             .dyn_into()
             .map_err(|_| LlmError::new(LlmErrorKind::Rejected, "the AI binding has no run()"))?;
-        let promise: Promise =
-            run.call2(&self.binding, &JsValue::from_str(MODEL), &input).map_err(provider)?.dyn_into().map_err(provider)?;
+        let promise: Promise = run
+            .call2(&self.binding, &JsValue::from_str(MODEL), &input)
+            .map_err(provider)?
+            .dyn_into()
+            .map_err(provider)?;
         let output = JsFuture::from(promise).await.map_err(|e| {
             let message = e.as_string().or_else(|| JSON::stringify(&e).ok().and_then(|s| s.as_string()));
             let message = message.unwrap_or_else(|| "Workers AI failed".into());
@@ -134,13 +116,7 @@ impl Llm for WorkersAi {
             LlmError::new(kind, message)
         })?;
         if let Ok(stream) = output.clone().dyn_into::<worker::web_sys::ReadableStream>() {
-            let inner = Inner::Sse {
-                bytes: ByteStream::from(stream),
-                decoder: SseDecoder::new(),
-                pending: VecDeque::new(),
-                done: false,
-                ended: false,
-            };
+            let inner = Inner::Sse { bytes: ByteStream::from(stream), decoder: TokenDecoder::new(Dialect::WorkersAi) };
             return Ok(AiStream { inner, idle_ms: self.idle_ms });
         }
         // JSON mode may answer in one piece: {"response": …}.

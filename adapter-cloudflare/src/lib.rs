@@ -55,12 +55,37 @@ pub(crate) fn secret(env: &Env) -> Result<Vec<u8>> {
     Ok(s.into_bytes())
 }
 
-/// Method, path, query and (for POST) body of a request.
-pub(crate) async fn read_body(req: &mut Request) -> Result<(String, String, String, Vec<u8>)> {
-    let url = req.url()?;
-    let method = req.method().to_string();
-    let body = if req.method() == Method::Post { req.bytes().await? } else { Vec::new() };
-    Ok((method, url.path().to_string(), url.query().unwrap_or("").to_string(), body))
+/// A request's parts, read once.
+pub(crate) struct Parts {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) query: String,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Parts {
+    /// Reads method, path, query and (for POST) the body.
+    pub(crate) async fn read(req: &mut Request) -> Result<Parts> {
+        let url = req.url()?;
+        let method = req.method().to_string();
+        let body = if req.method() == Method::Post { req.bytes().await? } else { Vec::new() };
+        Ok(Parts { method, path: url.path().to_string(), query: url.query().unwrap_or("").to_string(), body })
+    }
+
+    /// Runs the shared edge: routing, authentication, validation.
+    pub(crate) fn route(&self, req: &Request, env: &Env, now: Timestamp) -> Result<Action> {
+        let authorization = header(req, "authorization");
+        let content_type = header(req, "content-type");
+        let http = HttpRequest {
+            method: &self.method,
+            path: &self.path,
+            query: &self.query,
+            authorization: authorization.as_deref(),
+            content_type: content_type.as_deref(),
+            body: &self.body,
+        };
+        Ok(edge::route(&http, &secret(env)?, &Config::default().limits, now))
+    }
 }
 
 pub(crate) fn to_response(r: EdgeResponse, request_id: RequestId) -> Result<Response> {
@@ -81,31 +106,18 @@ pub(crate) fn to_response(r: EdgeResponse, request_id: RequestId) -> Result<Resp
 #[event(fetch)]
 async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let request_id = RequestId(Uuid::new_v4());
-    let (method, path, query, body) = read_body(&mut req).await?;
-    let authorization = header(&req, "authorization");
-    let content_type = header(&req, "content-type");
-    let limits = Config::default().limits;
-    let action = edge::route(
-        &HttpRequest {
-            method: &method,
-            path: &path,
-            query: &query,
-            authorization: authorization.as_deref(),
-            content_type: content_type.as_deref(),
-            body: &body,
-        },
-        &secret(&env)?,
-        &limits,
-        PlatformClock.now(),
-    );
+    let parts = Parts::read(&mut req).await?;
+    let action = parts.route(&req, &env, PlatformClock.now())?;
+    let (method, path, body) = (&parts.method, &parts.path, &parts.body);
     let user = match action {
         Action::Respond(r) => {
             worker::console_log!("request request_id={request_id} method={method} path={path} status={}", r.status);
             return to_response(r, request_id);
         }
-        Action::Submit { user, .. } | Action::Snapshot { user } | Action::Events { user, .. } | Action::Stream { user, .. } => {
-            user
-        }
+        Action::Submit { user, .. }
+        | Action::Snapshot { user }
+        | Action::Events { user, .. }
+        | Action::Stream { user, .. } => user,
     };
     // Forward the request as received, plus the request id and the verified user.
     let headers = Headers::new();

@@ -9,17 +9,20 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use microcos_core::edge::{self, Action, HttpRequest};
+use microcos_core::edge::{self, Action};
 use microcos_core::{
-    uuid::Uuid, Clock, Config, Driver, Engine, EngineError, ErrorCode, EventId, Rejection, RequestId, RequestMeta, Store,
-    UserId,
+    uuid::Uuid, Clock, Config, Driver, Engine, EngineError, ErrorCode, EventId, Rejection, RequestId, RequestMeta,
+    Store, UserId,
 };
-use worker::{durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage, WebSocketPair};
+use worker::{
+    durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
+    WebSocketPair,
+};
 
 use crate::ai::WorkersAi;
 use crate::push::DoPush;
 use crate::store::DoStore;
-use crate::{header, read_body, secret, to_response, PlatformClock, USER_HEADER};
+use crate::{header, to_response, Parts, PlatformClock, USER_HEADER};
 
 /// How long a generation may go silent before the watchdog alarm resumes it.
 const WATCHDOG_MS: u64 = 60_000;
@@ -64,14 +67,9 @@ impl UserObject {
         // Read with Reflect so that a local stand-in bound as `AI` works too.
         let ai = worker::js_sys::Reflect::get(&self.env, &worker::wasm_bindgen::JsValue::from_str("AI"))
             .map_err(|_| storage_error("no AI binding"))?;
-        let (engine, restored) = Engine::open(
-            user.clone(),
-            Config::default(),
-            store,
-            DoPush::new(self.state.clone()),
-            PlatformClock.now(),
-        )
-        .map_err(storage_error)?;
+        let (engine, restored) =
+            Engine::open(user.clone(), Config::default(), store, DoPush::new(self.state.clone()), PlatformClock.now())
+                .map_err(storage_error)?;
         worker::console_log!(
             "user restored user={} seq={} snapshot_seq={:?} replayed={}",
             user,
@@ -121,18 +119,21 @@ async fn arm(state: &State, driver: &Rc<UserDriver>) {
     let now = PlatformClock.now();
     let (wake, generating) = {
         let engine = driver.engine();
-        let generating = engine
-            .machine()
-            .state()
-            .operations_in_flight()
-            .any(|o| o.status == microcos_core::state::OperationStatus::Streaming || o.status == microcos_core::state::OperationStatus::Pending);
+        let generating = engine.machine().state().operations_in_flight().any(|o| {
+            o.status == microcos_core::state::OperationStatus::Streaming
+                || o.status == microcos_core::state::OperationStatus::Pending
+        });
         (engine.next_wake(now), generating)
     };
     let watchdog = generating.then(|| now.plus_ms(WATCHDOG_MS));
     let at = [wake, watchdog].into_iter().flatten().min();
     let storage = state.storage();
     let result = match at {
-        Some(at) => storage.set_alarm(at.0.max(now.0 + 1) as i64).await,
+        Some(at) => {
+            // An absolute time (an integer would be read as an offset from now).
+            let when = worker::js_sys::Date::new(&worker::js_sys::Number::from(at.0.max(now.0 + 1) as f64).into());
+            storage.set_alarm(worker::ScheduledTime::new(when)).await
+        }
         None => storage.delete_alarm().await,
     };
     if let Err(e) = result {
@@ -146,31 +147,18 @@ impl DurableObject for UserObject {
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
-        let request_id = header(&req, "x-request-id").and_then(|s| RequestId::parse(&s)).unwrap_or(RequestId(Uuid::new_v4()));
+        let request_id =
+            header(&req, "x-request-id").and_then(|s| RequestId::parse(&s)).unwrap_or(RequestId(Uuid::new_v4()));
         let forwarded_user = header(&req, USER_HEADER).and_then(|u| UserId::parse(&u));
-        let (method, path, query, body) = read_body(&mut req).await?;
-        let secret = secret(&self.env)?;
         let now = PlatformClock.now();
-        let authorization = header(&req, "authorization");
-        let content_type = header(&req, "content-type");
-        let limits = Config::default().limits;
         // The object re-runs the pure edge: it trusts no header for the user.
-        let action = edge::route(
-            &HttpRequest {
-                method: &method,
-                path: &path,
-                query: &query,
-                authorization: authorization.as_deref(),
-                content_type: content_type.as_deref(),
-                body: &body,
-            },
-            &secret,
-            &limits,
-            now,
-        );
+        let action = Parts::read(&mut req).await?.route(&req, &self.env, now)?;
         let user = match &action {
             Action::Respond(r) => return to_response(r.clone(), request_id),
-            Action::Submit { user, .. } | Action::Snapshot { user } | Action::Events { user, .. } | Action::Stream { user, .. } => user.clone(),
+            Action::Submit { user, .. }
+            | Action::Snapshot { user }
+            | Action::Events { user, .. }
+            | Action::Stream { user, .. } => user.clone(),
         };
         if forwarded_user.as_ref().is_some_and(|f| *f != user) {
             let r = Rejection::new(ErrorCode::Unauthorized, "token and object disagree");

@@ -163,7 +163,12 @@ impl Store for DoStore {
             self.sql
                 .exec(
                     sql::INSERT_SNAPSHOT_PIECE,
-                    vec![int(i as u64), int(snapshot.seq.0), int(u64::from(snapshot.state_version)), piece.clone().into()],
+                    vec![
+                        int(i as u64),
+                        int(snapshot.seq.0),
+                        int(u64::from(snapshot.state_version)),
+                        piece.clone().into(),
+                    ],
                 )
                 .map_err(backend)?;
         }

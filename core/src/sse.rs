@@ -150,6 +150,93 @@ pub fn workers_ai_chunk(data: &str) -> Result<Chunk, LlmError> {
     Ok(Chunk::Token(frame.response.unwrap_or_default()))
 }
 
+/// Which provider's frames a stream carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// OpenAI-compatible chat completions.
+    OpenAi,
+    /// Workers AI text generation.
+    WorkersAi,
+}
+
+/// What a [`TokenDecoder`] has next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// A token.
+    Token(String),
+    /// The reply is complete.
+    Done,
+    /// The reply failed (an error frame, or the body ended without its end marker).
+    Failed(LlmError),
+    /// Feed more bytes ([`TokenDecoder::feed`]) or report the end of the body.
+    NeedBytes,
+}
+
+/// Sans-IO token decoder for a model's SSE body: feed it bytes as they
+/// arrive, pull tokens with [`TokenDecoder::poll_token`]. Transports only read the
+/// body (and enforce an idle timeout).
+#[derive(Clone, Debug)]
+pub struct TokenDecoder {
+    sse: SseDecoder,
+    pending: alloc::collections::VecDeque<String>,
+    dialect: Dialect,
+    finished: bool,
+    body_ended: bool,
+}
+
+impl TokenDecoder {
+    /// A decoder for `dialect`.
+    pub fn new(dialect: Dialect) -> Self {
+        TokenDecoder {
+            sse: SseDecoder::new(),
+            pending: alloc::collections::VecDeque::new(),
+            dialect,
+            finished: false,
+            body_ended: false,
+        }
+    }
+
+    /// Feeds a chunk of the body.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let events = self.sse.push(bytes);
+        self.pending.extend(events);
+    }
+
+    /// Reports that the body ended.
+    pub fn end_of_body(&mut self) {
+        let last = core::mem::take(&mut self.sse).finish();
+        self.pending.extend(last);
+        self.body_ended = true;
+    }
+
+    /// The next token, or what the transport must do.
+    pub fn poll_token(&mut self) -> Next {
+        while !self.finished {
+            let Some(data) = self.pending.pop_front() else {
+                if self.body_ended {
+                    self.finished = true;
+                    return Next::Failed(truncated());
+                }
+                return Next::NeedBytes;
+            };
+            let chunk = match self.dialect {
+                Dialect::OpenAi => openai_chunk(&data),
+                Dialect::WorkersAi => workers_ai_chunk(&data),
+            };
+            match chunk {
+                Ok(Chunk::Token(t)) if t.is_empty() => {}
+                Ok(Chunk::Token(t)) => return Next::Token(t),
+                Ok(Chunk::Done) => self.finished = true,
+                Err(e) => {
+                    self.finished = true;
+                    return Next::Failed(e);
+                }
+            }
+        }
+        Next::Done
+    }
+}
+
 /// The error for a stream that ended without its end marker.
 pub fn truncated() -> LlmError {
     provider(String::from("the stream ended without its end marker"))
@@ -185,6 +272,32 @@ mod tests {
             .collect();
         assert_eq!(text, "Hello é");
         assert_eq!(workers_ai_chunk(&whole[3]).unwrap(), Chunk::Done);
+    }
+
+    #[test]
+    fn token_decoder_yields_tokens_then_done_or_a_typed_failure() {
+        let drain = |d: &mut TokenDecoder| {
+            let mut out = Vec::new();
+            loop {
+                match d.poll_token() {
+                    Next::Token(t) => out.push(t),
+                    other => return (out, other),
+                }
+            }
+        };
+        let mut d = TokenDecoder::new(Dialect::WorkersAi);
+        let bytes = WORKERS_AI.as_bytes();
+        d.feed(&bytes[..17]);
+        assert_eq!(drain(&mut d), (Vec::new(), Next::NeedBytes));
+        d.feed(&bytes[17..]);
+        assert_eq!(drain(&mut d), (alloc::vec![String::from("Hel"), String::from("lo é")], Next::Done));
+        assert_eq!(d.poll_token(), Next::Done);
+        let mut cut = TokenDecoder::new(Dialect::OpenAi);
+        cut.feed(b"data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n");
+        cut.end_of_body();
+        let (tokens, end) = drain(&mut cut);
+        assert_eq!(tokens, [String::from("Hi")]);
+        assert!(matches!(end, Next::Failed(e) if e.message.contains("end marker")));
     }
 
     #[test]

@@ -11,13 +11,12 @@
 //! Both HTTP backends decode SSE with the core's shared parser; a stream that
 //! goes quiet for the idle timeout fails as `Stalled` (retryable).
 
-use std::collections::VecDeque;
 use std::pin::Pin;
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
 use microcos_core::llm::{output_schema, LlmRequest};
-use microcos_core::sse::{self, Chunk, SseDecoder};
+use microcos_core::sse::{Dialect, Next, TokenDecoder};
 use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
 use microcos_memory::StandIn;
 
@@ -95,31 +94,12 @@ impl Model {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-enum Dialect {
-    OpenAi,
-    WorkersAi,
-}
-
 type Body = Pin<Box<dyn Stream<Item = reqwest::Result<axum::body::Bytes>> + Send>>;
 
 enum Inner {
-    StandIn {
-        tokens: std::vec::IntoIter<String>,
-        delay: Duration,
-    },
-    Sse {
-        body: Body,
-        decoder: SseDecoder,
-        pending: VecDeque<String>,
-        dialect: Dialect,
-        done: bool,
-        ended: bool,
-        idle: Duration,
-    },
-    Whole {
-        text: Option<String>,
-    },
+    StandIn { tokens: std::vec::IntoIter<String>, delay: Duration },
+    Sse { body: Body, decoder: TokenDecoder, idle: Duration },
+    Whole { text: Option<String> },
 }
 
 /// A streaming reply.
@@ -150,48 +130,24 @@ impl TokenStream for ModelStream {
                 Some(Ok(t))
             }
             Inner::Whole { text } => text.take().map(Ok),
-            Inner::Sse { body, decoder, pending, dialect, done, ended, idle } => loop {
-                if let Some(data) = pending.pop_front() {
-                    let chunk = match dialect {
-                        Dialect::OpenAi => sse::openai_chunk(&data),
-                        Dialect::WorkersAi => sse::workers_ai_chunk(&data),
-                    };
-                    match chunk {
-                        Ok(Chunk::Token(t)) if t.is_empty() => continue,
-                        Ok(Chunk::Token(t)) => return Some(Ok(t)),
-                        Ok(Chunk::Done) => {
-                            *done = true;
-                            pending.clear();
-                            return None;
-                        }
-                        Err(e) => {
-                            *done = true;
-                            return Some(Err(e));
-                        }
-                    }
-                }
-                if *done {
-                    return None;
-                }
-                if *ended {
-                    // The body ended and every frame was read, but no end marker came.
-                    *done = true;
-                    return Some(Err(sse::truncated()));
+            Inner::Sse { body, decoder, idle } => loop {
+                match decoder.poll_token() {
+                    Next::Token(t) => return Some(Ok(t)),
+                    Next::Done => return None,
+                    Next::Failed(e) => return Some(Err(e)),
+                    Next::NeedBytes => {}
                 }
                 match tokio::time::timeout(*idle, body.next()).await {
                     Err(_) => {
-                        *done = true;
+                        decoder.end_of_body();
                         return Some(Err(LlmError::new(LlmErrorKind::Stalled, "no token within the idle timeout")));
                     }
-                    Ok(Some(Ok(bytes))) => pending.extend(decoder.push(&bytes)),
+                    Ok(Some(Ok(bytes))) => decoder.feed(&bytes),
                     Ok(Some(Err(e))) => {
-                        *done = true;
+                        decoder.end_of_body();
                         return Some(Err(transport(&e)));
                     }
-                    Ok(None) => {
-                        pending.extend(std::mem::take(decoder).finish());
-                        *ended = true;
-                    }
+                    Ok(None) => decoder.end_of_body(),
                 }
             },
         }
@@ -270,11 +226,7 @@ impl Llm for Model {
         }
         Ok(ModelStream(Inner::Sse {
             body: Box::pin(resp.bytes_stream()),
-            decoder: SseDecoder::new(),
-            pending: VecDeque::new(),
-            dialect,
-            done: false,
-            ended: false,
+            decoder: TokenDecoder::new(dialect),
             idle: self.idle,
         }))
     }

@@ -1,0 +1,95 @@
+// A local stand-in for the Workers AI binding (Workers AI has no local mode).
+// It streams the real SSE format — `data: {"response":"tok"}` frames ending
+// with `data: [DONE]` — splitting frames across chunks, and answers like
+// microcos's offline stand-in model. A user message containing `[[fail]]`
+// makes the stream break mid-way; `[[stall]]` makes it go silent;
+// `[[refuse]]` makes run() reject.
+const NAME = "[offline stand-in model]";
+const DELAY_MS = 25;
+
+function lastUser(messages) {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === "user") return messages[i].content;
+  return "";
+}
+
+function tasks(messages) {
+  const system = (messages[0] && messages[0].content) || "";
+  const out = [];
+  for (const line of system.split("\n")) {
+    const m = /^- (.*?)(?: \(due [^)]*\))? \[id ([^\]]+)\]$/.exec(line);
+    if (m) out.push({ title: m[1], id: m[2] });
+  }
+  return out;
+}
+
+function reply(inputs) {
+  const messages = inputs.messages || [];
+  const user = lastUser(messages);
+  const kind = inputs.response_format && inputs.response_format.json_schema && inputs.response_format.json_schema.required;
+  if (kind && kind[0] === "items") {
+    const items = tasks(messages).slice(0, 8).map((t, i) => ({ time: `${String(9 + i).padStart(2, "0")}:00`, title: t.title, task_id: t.id }));
+    if (items.length === 0) items.push({ time: "09:00", title: "Review your goals for the day", task_id: null });
+    return { json: true, text: JSON.stringify({ items, model: NAME }) };
+  }
+  if (kind && kind[0] === "tasks") {
+    const text = user.split("Text:\n")[1] || "";
+    const found = text.split(/[\n.;]/).map((s) => s.trim()).filter((s) => s.length >= 3).slice(0, 10);
+    return { json: true, text: JSON.stringify({ tasks: found.map((title) => ({ title, due_date: null })) }) };
+  }
+  if (user.startsWith("Summarise")) {
+    const words = user.split("\n").slice(1).join(" ").split(/\s+/).filter(Boolean).slice(0, 40);
+    return { json: false, text: `${NAME} Summary: ${words.join(" ")}` };
+  }
+  const n = tasks(messages).length;
+  const said = user.length > 160 ? user.slice(0, 160) + "…" : user;
+  return { json: false, text: `${NAME} You said: "${said}". You have ${n} open task${n === 1 ? "" : "s"}. Configure a real model to get real answers.` };
+}
+
+function tokens(r) {
+  if (r.json) {
+    const out = [];
+    for (let i = 0; i < r.text.length; i += 8) out.push(r.text.slice(i, i + 8));
+    return out;
+  }
+  return r.text.match(/[^ ]+ ?| /g) || [];
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+class Ai {
+  async run(model, inputs) {
+    if (model !== "@cf/meta/llama-3.3-70b-instruct-fp8-fast") throw new Error(`5007: no such model ${model}`);
+    const user = lastUser(inputs.messages || []);
+    if (user.includes("[[refuse]]")) throw new Error("3040: Capacity temporarily exceeded");
+    const r = reply(inputs);
+    if (!inputs.stream) return { response: r.json ? JSON.parse(r.text) : r.text };
+    const encoder = new TextEncoder();
+    const toks = tokens(r);
+    const fail = user.includes("[[fail]]");
+    const stall = user.includes("[[stall]]");
+    let i = 0;
+    let carry = "";
+    return new ReadableStream({
+      async pull(controller) {
+        await sleep(DELAY_MS);
+        if ((fail || stall) && i === 3) {
+          if (fail) return controller.error(new Error("network connection lost"));
+          await sleep(3_600_000);
+        }
+        if (i >= toks.length) {
+          controller.enqueue(encoder.encode(carry + 'data: {"response":"","usage":{"prompt_tokens":1}}\n\ndata: [DONE]\n\n'));
+          return controller.close();
+        }
+        // Emit one frame plus the first half of the next, to split frames across chunks.
+        const frame = carry + `data: ${JSON.stringify({ response: toks[i++] })}\n\n`;
+        const cut = Math.max(1, Math.floor(frame.length * 0.6));
+        controller.enqueue(encoder.encode(frame.slice(0, cut)));
+        carry = frame.slice(cut);
+      },
+    });
+  }
+}
+
+export default function makeBinding(_env) {
+  return new Ai();
+}

@@ -1,0 +1,30 @@
+# workerd configuration for the end-to-end test of the microcos Worker:
+# the built Worker, its SQLite-backed Durable Objects on local disk, and a
+# local stand-in bound as the Workers AI binding `AI`.
+#
+#   workerd serve config.capnp -d disk=<state dir> -s http=127.0.0.1:<port>
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .microcos),
+    (name = "disk", disk = (path = "/tmp/microcos-workerd-state", writable = true)),
+  ],
+  sockets = [ (name = "http", address = "127.0.0.1:8788", http = (), service = "main") ],
+  extensions = [ (modules = [ (name = "microcos-test:ai", esModule = embed "ai-standin.js", internal = true) ]) ],
+);
+
+const microcos :Workerd.Worker = (
+  modules = [
+    (name = "index.js", esModule = embed "../build/index.js"),
+    (name = "index_bg.wasm", wasm = embed "../build/index_bg.wasm"),
+  ],
+  compatibilityDate = "2025-09-01",
+  bindings = [
+    (name = "MICROCOS_SECRET", text = "e2e-secret-not-for-production"),
+    (name = "AI", wrapped = (moduleName = "microcos-test:ai")),
+    (name = "USERS", durableObjectNamespace = "UserObject"),
+  ],
+  durableObjectNamespaces = [ (className = "UserObject", uniqueKey = "microcos-users-e2e", enableSql = true) ],
+  durableObjectStorage = (localDisk = "disk"),
+);
