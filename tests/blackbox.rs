@@ -645,3 +645,37 @@ async fn snapshot_etag_and_event_paging() {
     assert_eq!(seqs, [3, 4]);
     assert_eq!((page.body["next_after"].as_u64(), page.body["more"].as_bool()), (Some(4), Some(true)));
 }
+
+#[tokio::test]
+async fn a_model_failure_mid_stream_is_recorded_then_retried_with_backoff() {
+    let t = Target::start().await;
+    let u = t.user("retry");
+    let mut ws = u.stream(&Cursor::default()).await;
+    // Both stand-ins break a stream whose prompt says [[fail]], once.
+    let r = u.post(json!({"type":"user.message","payload":{"text":"[[fail]] then answer"}})).await;
+    let op = r.body["operation_id"].as_str().unwrap().to_string();
+    let mut seen = Seen::default();
+    ws.read_until(&mut seen, has_reply).await;
+    assert_eq!(final_tokens(&seen, &op), reply_text(&seen), "the client keeps the final attempt's tokens");
+    let events = u.events().await;
+    let kinds: Vec<String> = events
+        .iter()
+        .filter(|e| e["type"].as_str().unwrap().starts_with("llm.") && e["type"] != "llm.checkpoint")
+        .map(|e| format!("{} {}", e["type"].as_str().unwrap(), e["payload"]["attempt"]))
+        .collect();
+    assert_eq!(
+        kinds,
+        ["llm.started 1", "llm.failed 1", "llm.retry_scheduled 2", "llm.started 2", "llm.completed 2"],
+        "{events:?}"
+    );
+    let failed = events.iter().find(|e| e["type"] == "llm.failed").unwrap();
+    assert_eq!(
+        (failed["payload"]["code"].as_str(), failed["payload"]["terminal"].as_bool()),
+        (Some("provider"), Some(false))
+    );
+    let retry_at =
+        events.iter().find(|e| e["type"] == "llm.retry_scheduled").unwrap()["payload"]["at"].as_u64().unwrap();
+    let started = events.iter().filter(|e| e["type"] == "llm.started").nth(1).unwrap()["timestamp"].as_u64().unwrap();
+    assert!(started >= retry_at, "the retry waits for its backoff");
+    ws.close().await;
+}

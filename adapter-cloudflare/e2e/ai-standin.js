@@ -1,8 +1,9 @@
 // A local stand-in for the Workers AI binding (Workers AI has no local mode).
 // It streams the real SSE format — `data: {"response":"tok"}` frames ending
 // with `data: [DONE]` — splitting frames across chunks, and answers like
-// microcos's offline stand-in model. A user message containing `[[fail]]`
-// makes the stream break mid-way; `[[stall]]` makes it go silent;
+// microcos's offline stand-in model. A last user message containing
+// `[[fail]]` breaks the stream after three tokens, once per distinct prompt
+// (as the local service's stand-in does); `[[stall]]` makes it go silent;
 // `[[refuse]]` makes run() reject.
 const NAME = "[offline stand-in model]";
 const DELAY_MS = 25;
@@ -55,6 +56,7 @@ function tokens(r) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const failedOnce = new Set();
 
 class Ai {
   async run(model, inputs) {
@@ -65,7 +67,9 @@ class Ai {
     if (!inputs.stream) return { response: r.json ? JSON.parse(r.text) : r.text };
     const encoder = new TextEncoder();
     const toks = tokens(r);
-    const fail = user.includes("[[fail]]");
+    const key = JSON.stringify(inputs.messages || []);
+    const fail = user.includes("[[fail]]") && !failedOnce.has(key);
+    if (fail) failedOnce.add(key);
     const stall = user.includes("[[stall]]");
     let i = 0;
     let carry = "";

@@ -11,11 +11,13 @@
 //! Both HTTP backends decode SSE with the core's shared parser; a stream that
 //! goes quiet for the idle timeout fails as `Stalled` (retryable).
 
+use std::collections::BTreeSet;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
-use microcos_core::llm::{output_schema, LlmRequest};
+use microcos_core::llm::{output_schema, LlmRequest, PromptRole};
 use microcos_core::sse::{Dialect, Next, TokenDecoder};
 use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
 use microcos_memory::StandIn;
@@ -84,20 +86,33 @@ pub struct Model {
     backend: Backend,
     http: reqwest::Client,
     idle: Duration,
+    failed_once: Arc<Mutex<BTreeSet<String>>>,
 }
 
 impl Model {
     /// A client for `backend`; a stream silent for `idle` fails as stalled.
     pub fn new(backend: Backend, idle: Duration) -> Model {
         let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(10)).build().unwrap_or_default();
-        Model { backend, http, idle }
+        Model { backend, http, idle, failed_once: Arc::default() }
+    }
+
+    /// The stand-in's fault injection, identical to the Worker's AI stand-in:
+    /// a last user message containing `[[fail]]` breaks the stream after three
+    /// tokens, once per distinct prompt (so the retry succeeds).
+    fn inject_failure(&self, request: &LlmRequest) -> bool {
+        let last_user = request.messages.iter().rev().find(|m| m.role == PromptRole::User);
+        if !last_user.is_some_and(|m| m.content.contains("[[fail]]")) {
+            return false;
+        }
+        let key = serde_json::to_string(&request.messages).unwrap_or_default();
+        self.failed_once.lock().unwrap_or_else(|p| p.into_inner()).insert(key)
     }
 }
 
 type Body = Pin<Box<dyn Stream<Item = reqwest::Result<axum::body::Bytes>> + Send>>;
 
 enum Inner {
-    StandIn { tokens: std::vec::IntoIter<String>, delay: Duration },
+    StandIn { tokens: std::vec::IntoIter<String>, delay: Duration, fail_after: Option<usize> },
     Sse { body: Body, decoder: TokenDecoder, idle: Duration },
     Whole { text: Option<String> },
 }
@@ -124,7 +139,15 @@ fn transport(e: &reqwest::Error) -> LlmError {
 impl TokenStream for ModelStream {
     async fn next_token(&mut self) -> Option<Result<String, LlmError>> {
         match &mut self.0 {
-            Inner::StandIn { tokens, delay } => {
+            Inner::StandIn { tokens, delay, fail_after } => {
+                if let Some(n) = fail_after {
+                    if *n == 0 {
+                        *fail_after = None;
+                        tokens.by_ref().for_each(drop);
+                        return Some(Err(LlmError::new(LlmErrorKind::Provider, "stand-in: injected failure")));
+                    }
+                    *n -= 1;
+                }
                 let t = tokens.next()?;
                 tokio::time::sleep(*delay).await;
                 Some(Ok(t))
@@ -161,7 +184,8 @@ impl Llm for Model {
         let (url, body, key, dialect) = match &self.backend {
             Backend::StandIn { token_delay } => {
                 let tokens = StandIn::tokens(request).into_iter();
-                return Ok(ModelStream(Inner::StandIn { tokens, delay: *token_delay }));
+                let fail_after = self.inject_failure(request).then_some(3);
+                return Ok(ModelStream(Inner::StandIn { tokens, delay: *token_delay, fail_after }));
             }
             Backend::OpenAi { base_url, model, api_key } => {
                 let mut body = serde_json::json!({
