@@ -67,8 +67,6 @@ pub enum FailureCode {
     Interrupted,
     /// The request itself was refused (not retryable).
     Rejected,
-    /// The reply grew past the configured maximum length.
-    TooLong,
 }
 
 /// One item of a daily plan.
