@@ -192,14 +192,12 @@ impl DurableObject for UserObject {
                         self.fail(e);
                     }
                 }
-                self.kick(&driver);
                 match result {
                     Ok(a) => edge::respond_accepted(&a),
                     Err(e) => edge::respond_error(&e),
                 }
             }
             Action::Snapshot { .. } => {
-                self.kick(&driver); // resumes work recovered on open
                 let inm = header(&req, "if-none-match");
                 let engine = driver.engine();
                 edge::respond_snapshot(engine.machine(), now, inm.as_deref())
@@ -233,6 +231,8 @@ impl DurableObject for UserObject {
             }
             Action::Respond(r) => r,
         };
+        // Start queued work: the new operation, or work recovered on open.
+        self.kick(&driver);
         to_response(response, request_id)
     }
 
