@@ -1,7 +1,9 @@
 //! `microcos load`: drives a server over loopback with `POST /v1/events`
 //! (task created, then completed) from 1 and then 50 concurrent users, and
-//! prints `events_per_s`, `p50_ms`, `p99_ms` and `errors` for each.
-//! Without `--url` it starts its own server on a fresh data folder.
+//! prints `events_per_s`, `p50_ms`, `p99_ms` and `errors` for each; then the
+//! time from posting a chat message to its first streamed token
+//! (`ttft_p50_ms`, `ttft_p99_ms`, 50 turns). Without `--url` it starts its own
+//! server on a fresh data folder, with the stand-in model at full speed.
 
 #![allow(clippy::print_stdout)]
 
@@ -101,6 +103,48 @@ pub async fn run(base: &str, secret: &[u8], seconds: u64, users: usize) -> Figur
     }
 }
 
+/// Time to first token: from posting a `user.message` to receiving its first
+/// `token` frame on an open stream, median and 99th percentile over `n` turns.
+pub async fn time_to_first_token(base: &str, secret: &[u8], n: usize) -> Result<(f64, f64), String> {
+    use futures_util::StreamExt;
+    let user = UserId::parse(&format!("ttft-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]))
+        .ok_or("bad generated user id")?;
+    let token = sign_token(secret, &user, Timestamp(SystemClock.now().0 + 3_600_000));
+    let ws_url = format!("{}/v1/stream?after=0&access_token={token}", base.replacen("http", "ws", 1));
+    let (mut ws, _) = tokio_tungstenite::connect_async(ws_url).await.map_err(|e| format!("stream: {e}"))?;
+    let client = reqwest::Client::new();
+    let mut samples = Vec::with_capacity(n);
+    for i in 0..n {
+        let body = format!(r#"{{"type":"user.message","payload":{{"text":"turn {i}"}}}}"#);
+        let started = Instant::now();
+        let sent = client
+            .post(format!("{base}/v1/events"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if sent.status().as_u16() != 202 {
+            return Err(format!("POST answered {}", sent.status()));
+        }
+        let mut first = None;
+        while let Some(msg) = ws.next().await {
+            let text = msg.map_err(|e| e.to_string())?.into_text().map_err(|e| e.to_string())?;
+            if first.is_none() && text.contains("\"frame\":\"token\"") {
+                first = Some(started.elapsed());
+            }
+            if text.contains("\"type\":\"assistant.message\"") {
+                break;
+            }
+        }
+        samples.push(first.ok_or("no token arrived")?.as_secs_f64() * 1000.0);
+    }
+    samples.sort_by(f64::total_cmp);
+    let pct = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];
+    Ok((pct(0.5), pct(0.99)))
+}
+
 /// Prints the figures as `name: value` lines.
 pub fn print(f: &Figures) {
     println!("users: {}", f.users);
@@ -126,7 +170,8 @@ pub fn main(opts: Result<LoadOptions, String>) -> Result<(), String> {
                     addr: "127.0.0.1:0".parse().map_err(|e| format!("{e}"))?,
                     data: dir.clone(),
                     durability: opts.durability,
-                    ..ServeOptions::default()
+                    // No artificial model pace: time to first token is then pure overhead.
+                    token_delay: Duration::ZERO,
                 };
                 let running = start(&serve).await.map_err(|e| format!("cannot start a server: {e}"))?;
                 let secret = Arc::try_unwrap(running.secret.clone()).unwrap_or_else(|a| (*a).clone());
@@ -138,6 +183,9 @@ pub fn main(opts: Result<LoadOptions, String>) -> Result<(), String> {
             let figures = run(&base, &secret, opts.seconds, users).await;
             print(&figures);
         }
+        let (p50, p99) = time_to_first_token(&base, &secret, 50).await?;
+        println!("ttft_p50_ms: {p50:.2}");
+        println!("ttft_p99_ms: {p99:.2}");
         Ok(())
     })
 }
