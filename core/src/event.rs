@@ -50,22 +50,24 @@ pub enum OperationKind {
     Summary,
 }
 
-/// Why an LLM attempt failed. Stable, snake_case on the wire.
+/// Why an LLM attempt failed. Stable, snake_case on the wire; also the kind
+/// of a model port error ([`crate::LlmErrorKind`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FailureCode {
-    /// The provider returned an error.
+    /// The provider failed (5xx, network, a broken stream). Retryable.
     Provider,
-    /// The provider throttled us.
+    /// The provider throttled us. Retryable.
     RateLimited,
-    /// No token arrived within the idle timeout.
+    /// No token arrived within the idle timeout. Retryable.
     Stalled,
-    /// The output could not be parsed into the expected structure.
+    /// The output could not be parsed into the expected structure. Retryable
+    /// (models are stochastic).
     MalformedOutput,
-    /// The process stopped mid-generation (found on restore).
+    /// The process stopped mid-generation (found on restore). Retried at once.
     Interrupted,
-    /// The request itself was refused (not retryable).
+    /// The provider refused the request (4xx, bad model). Not retryable.
     Rejected,
 }
 

@@ -442,7 +442,7 @@ impl Machine {
     fn failure_events(&self, op: OperationId, attempt: u32, err: &LlmError, now: Timestamp) -> Vec<Envelope> {
         let retry = err.retryable() && attempt < self.config.max_attempts;
         let message: String = err.message.chars().take(500).collect();
-        let failed = Event::LlmFailed(LlmFailed { attempt, code: err.kind.code(), message, terminal: !retry });
+        let failed = Event::LlmFailed(LlmFailed { attempt, code: err.kind, message, terminal: !retry });
         let mut out: Vec<Envelope> = self.op_event(op, failed, &format!("{attempt}"), now).into_iter().collect();
         if retry {
             let delay = if err.kind == LlmErrorKind::Interrupted { 0 } else { self.backoff(op, attempt) };

@@ -116,37 +116,9 @@ pub trait Clock {
     fn now(&self) -> Timestamp;
 }
 
-/// What went wrong with a model call.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum LlmErrorKind {
-    /// The provider failed (5xx, network, a broken stream). Retryable.
-    Provider,
-    /// Throttled. Retryable.
-    RateLimited,
-    /// No token within the idle timeout. Retryable.
-    Stalled,
-    /// The output did not parse. Retryable (models are stochastic).
-    MalformedOutput,
-    /// The process stopped mid-generation. Retryable, immediately.
-    Interrupted,
-    /// The provider refused the request (4xx, bad model). Not retryable.
-    Rejected,
-}
-
-impl LlmErrorKind {
-    /// The failure code recorded in `llm.failed`.
-    pub fn code(self) -> FailureCode {
-        match self {
-            LlmErrorKind::Provider => FailureCode::Provider,
-            LlmErrorKind::RateLimited => FailureCode::RateLimited,
-            LlmErrorKind::Stalled => FailureCode::Stalled,
-            LlmErrorKind::MalformedOutput => FailureCode::MalformedOutput,
-            LlmErrorKind::Interrupted => FailureCode::Interrupted,
-            LlmErrorKind::Rejected => FailureCode::Rejected,
-        }
-    }
-}
+/// What went wrong with a model call: the same codes `llm.failed` records.
+/// Everything but [`FailureCode::Rejected`] is retryable.
+pub type LlmErrorKind = FailureCode;
 
 /// A failed model call.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
