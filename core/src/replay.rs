@@ -30,11 +30,16 @@ impl Replayer {
 
     /// Applies one envelope unless its id was seen; returns whether it applied.
     pub fn apply(&mut self, env: &Envelope) -> bool {
+        self.apply_owned(env.clone())
+    }
+
+    /// [`Replayer::apply`] for an envelope the caller no longer needs.
+    pub fn apply_owned(&mut self, env: Envelope) -> bool {
         if !self.seen.insert(env.event_id.as_u128()) {
             self.duplicates += 1;
             return false;
         }
-        self.state.apply(env, &self.bounds);
+        self.state.apply_owned(env, &self.bounds);
         true
     }
 
@@ -42,7 +47,7 @@ impl Replayer {
     pub fn apply_json(&mut self, line: &str) -> Result<bool, EngineError> {
         let env = Envelope::from_json(line)
             .map_err(|e| EngineError::Corrupt { seq: self.state.seq.next(), message: e.to_string() })?;
-        Ok(self.apply(&env))
+        Ok(self.apply_owned(env))
     }
 
     /// Duplicates dropped so far.

@@ -293,6 +293,28 @@ pub struct Idempotency {
     pub order: BTreeMap<Seq, (Timestamp, ClientActionId)>,
 }
 
+/// The metadata of an envelope the reducer needs (all `Copy`).
+#[derive(Clone, Copy)]
+struct Meta {
+    seq: Seq,
+    timestamp: Timestamp,
+    event_id: EventId,
+    request_id: RequestId,
+    operation_id: Option<OperationId>,
+}
+
+impl Meta {
+    fn of(env: &Envelope) -> Meta {
+        Meta {
+            seq: env.seq,
+            timestamp: env.timestamp,
+            event_id: env.event_id,
+            request_id: env.request_id,
+            operation_id: env.operation_id,
+        }
+    }
+}
+
 /// Everything the state machine knows about one user, derived from the log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
@@ -352,47 +374,54 @@ impl State {
     /// Folds one stored event into the state. Never fails: events that no
     /// longer apply (an update of a deleted task) change nothing.
     pub fn apply(&mut self, env: &Envelope, bounds: &Bounds) {
-        self.seq = env.seq;
-        if env.timestamp > self.last_timestamp {
-            self.last_timestamp = env.timestamp;
+        self.apply_owned(env.clone(), bounds);
+    }
+
+    /// [`State::apply`] for an envelope the caller no longer needs: its
+    /// strings move into the state instead of being copied (replay speed).
+    pub fn apply_owned(&mut self, env: Envelope, bounds: &Bounds) {
+        let m = Meta::of(&env);
+        self.seq = m.seq;
+        if m.timestamp > self.last_timestamp {
+            self.last_timestamp = m.timestamp;
         }
-        if let Some(ca) = &env.client_action_id {
-            self.remember_action(ca, env, bounds);
+        if let Some(ca) = env.client_action_id {
+            self.remember_action(ca, &m, bounds);
         }
-        match &env.event {
+        match env.event {
             Event::UserMessage(p) => {
-                self.push_message(Role::User, &p.text, env, bounds);
-                self.open_operation(env, OperationInput::Chat);
+                self.push_message(Role::User, p.text, &m, bounds);
+                self.open_operation(&m, OperationInput::Chat);
             }
-            Event::AssistantMessage(p) => self.push_message(Role::Assistant, &p.text, env, bounds),
+            Event::AssistantMessage(p) => self.push_message(Role::Assistant, p.text, &m, bounds),
             Event::SettingsUpdated(p) => {
                 self.planner.settings =
                     Settings { tz_offset_minutes: p.tz_offset_minutes, daily_plan_time: p.daily_plan_time };
             }
             Event::TaskCreated(p) => {
-                let id = p.task_id.unwrap_or(TaskId(env.event_id.0));
-                self.create_task(id, &p.title, p.notes.clone(), p.due_date, env.seq, bounds);
+                let id = p.task_id.unwrap_or(TaskId(m.event_id.0));
+                self.create_task(id, p.title, p.notes, p.due_date, m.seq, bounds);
             }
             Event::TaskUpdated(p) => {
                 if let Some(t) = self.tasks.items.get_mut(&p.task_id) {
-                    if let Some(title) = &p.title {
-                        t.title.clone_from(title);
+                    if let Some(title) = p.title {
+                        t.title = title;
                     }
-                    if let Some(n) = &p.notes {
-                        t.notes = (!n.is_empty()).then(|| n.clone());
+                    if let Some(n) = p.notes {
+                        t.notes = (!n.is_empty()).then_some(n);
                     }
                     if p.due_date.is_some() {
                         t.due_date = p.due_date;
                     }
-                    t.updated_seq = env.seq;
+                    t.updated_seq = m.seq;
                 }
             }
             Event::TaskCompleted(p) => {
                 if let Some(t) = self.tasks.items.get_mut(&p.task_id) {
                     if t.status == TaskStatus::Open {
                         t.status = TaskStatus::Done;
-                        t.updated_seq = env.seq;
-                        self.tasks.done_order.insert(env.seq, p.task_id);
+                        t.updated_seq = m.seq;
+                        self.tasks.done_order.insert(m.seq, p.task_id);
                         while self.tasks.done_order.len() > bounds.max_done_tasks {
                             if let Some((_, old)) = self.tasks.done_order.pop_first() {
                                 self.tasks.items.remove(&old);
@@ -410,42 +439,42 @@ impl State {
             }
             Event::PlanRequested(p) => {
                 let date =
-                    p.date.unwrap_or_else(|| LocalDate::at(env.timestamp, self.planner.settings.tz_offset_minutes));
-                self.open_operation(env, OperationInput::DailyPlan { date });
+                    p.date.unwrap_or_else(|| LocalDate::at(m.timestamp, self.planner.settings.tz_offset_minutes));
+                self.open_operation(&m, OperationInput::DailyPlan { date });
             }
             Event::WorkflowDailyPlan(p) => {
                 if self.planner.last_daily_plan.is_none_or(|d| d < p.date) {
                     self.planner.last_daily_plan = Some(p.date);
                 }
-                self.open_operation(env, OperationInput::DailyPlan { date: p.date });
+                self.open_operation(&m, OperationInput::DailyPlan { date: p.date });
             }
             Event::PlanGenerated(p) => {
-                self.planner.plans.insert(p.date, Plan { date: p.date, items: p.items.clone(), seq: env.seq });
+                self.planner.plans.insert(p.date, Plan { date: p.date, items: p.items, seq: m.seq });
                 while self.planner.plans.len() > bounds.max_plans {
                     self.planner.plans.pop_first();
                 }
             }
             Event::SummaryRequested(_) => {
                 let through_seq = self.chat.messages.back().map_or(self.seq, |m| m.seq);
-                self.open_operation(env, OperationInput::Summary { through_seq });
+                self.open_operation(&m, OperationInput::Summary { through_seq });
             }
             Event::WorkflowGenerateSummary(p) => {
-                self.open_operation(env, OperationInput::Summary { through_seq: p.through_seq });
+                self.open_operation(&m, OperationInput::Summary { through_seq: p.through_seq });
             }
             Event::SummaryGenerated(p) => {
-                self.chat.summary = Some(Summary { text: p.text.clone(), through_seq: p.through_seq });
+                self.chat.summary = Some(Summary { text: p.text, through_seq: p.through_seq });
                 self.chat.unsummarized.retain(|m| m.seq > p.through_seq);
             }
             Event::TaskExtract(p) => {
-                self.open_operation(env, OperationInput::ExtractTasks { text: p.text.clone() });
+                self.open_operation(&m, OperationInput::ExtractTasks { text: p.text });
             }
             Event::TasksExtracted(p) => {
-                for t in &p.tasks {
-                    self.create_task(t.task_id, &t.title, None, t.due_date, env.seq, bounds);
+                for t in p.tasks {
+                    self.create_task(t.task_id, t.title, None, t.due_date, m.seq, bounds);
                 }
             }
             Event::LlmStarted(p) => {
-                if let Some(op) = self.op_mut(env) {
+                if let Some(op) = self.op_mut(&m) {
                     op.status = OperationStatus::Streaming;
                     op.attempt = p.attempt;
                     op.text.clear();
@@ -455,30 +484,30 @@ impl State {
             }
             Event::LlmToken(_) => {} // tokens live in the machine's tail, not in durable state
             Event::LlmCheckpoint(p) => {
-                if let Some(op) = self.op_mut(env) {
+                if let Some(op) = self.op_mut(&m) {
                     op.absorb(p.attempt, p.from_index, &p.tokens);
                 }
             }
             Event::LlmCompleted(p) => {
-                if let Some(op) = self.op_mut(env) {
+                if let Some(op) = self.op_mut(&m) {
                     op.absorb(p.attempt, p.from_index, &p.tokens);
                     op.status = OperationStatus::Completed;
                 }
-                self.finish_operation(env, bounds);
+                self.finish_operation(&m, bounds);
             }
             Event::LlmFailed(p) => {
-                if let Some(op) = self.op_mut(env) {
+                if let Some(op) = self.op_mut(&m) {
                     op.last_failure = Some(p.code);
                     if p.terminal {
                         op.status = OperationStatus::Failed;
                     }
                 }
                 if p.terminal {
-                    self.finish_operation(env, bounds);
+                    self.finish_operation(&m, bounds);
                 }
             }
             Event::LlmRetryScheduled(p) => {
-                if let Some(op) = self.op_mut(env) {
+                if let Some(op) = self.op_mut(&m) {
                     op.status = OperationStatus::RetryScheduled;
                     op.retry_at = Some(p.at);
                 }
@@ -496,18 +525,18 @@ impl State {
         }
     }
 
-    fn op_mut(&mut self, env: &Envelope) -> Option<&mut Operation> {
-        env.operation_id.and_then(|id| self.operations.get_mut(&id))
+    fn op_mut(&mut self, m: &Meta) -> Option<&mut Operation> {
+        m.operation_id.and_then(|id| self.operations.get_mut(&id))
     }
 
-    fn remember_action(&mut self, ca: &ClientActionId, env: &Envelope, bounds: &Bounds) {
+    fn remember_action(&mut self, ca: ClientActionId, m: &Meta, bounds: &Bounds) {
         let idem = &mut self.idempotency;
-        let record = ActionRecord { event_id: env.event_id, seq: env.seq, timestamp: env.timestamp };
+        let record = ActionRecord { event_id: m.event_id, seq: m.seq, timestamp: m.timestamp };
         if let Some(old) = idem.actions.insert(ca.clone(), record) {
             idem.order.remove(&old.seq);
         }
-        idem.order.insert(env.seq, (env.timestamp, ca.clone()));
-        let horizon = env.timestamp.0.saturating_sub(bounds.idempotency_retention_ms);
+        idem.order.insert(m.seq, (m.timestamp, ca));
+        let horizon = m.timestamp.0.saturating_sub(bounds.idempotency_retention_ms);
         while let Some((_, (at, _))) = idem.order.first_key_value() {
             if idem.order.len() <= bounds.idempotency_entries && at.0 >= horizon {
                 break;
@@ -518,10 +547,10 @@ impl State {
         }
     }
 
-    fn push_message(&mut self, role: Role, text: &str, env: &Envelope, bounds: &Bounds) {
+    fn push_message(&mut self, role: Role, text: String, m: &Meta, bounds: &Bounds) {
         let chat = &mut self.chat;
         chat.total_messages += 1;
-        chat.messages.push_back(Message { seq: env.seq, role, text: String::from(text), timestamp: env.timestamp });
+        chat.messages.push_back(Message { seq: m.seq, role, text, timestamp: m.timestamp });
         while chat.messages.len() > bounds.chat_window {
             if let Some(old) = chat.messages.pop_front() {
                 chat.unsummarized.push_back(old);
@@ -535,7 +564,7 @@ impl State {
     fn create_task(
         &mut self,
         id: TaskId,
-        title: &str,
+        title: String,
         notes: Option<String>,
         due_date: Option<LocalDate>,
         seq: Seq,
@@ -545,29 +574,22 @@ impl State {
             return;
         }
         let notes = notes.filter(|n| !n.is_empty());
-        let task = Task {
-            task_id: id,
-            title: String::from(title),
-            notes,
-            due_date,
-            status: TaskStatus::Open,
-            created_seq: seq,
-            updated_seq: seq,
-        };
+        let task =
+            Task { task_id: id, title, notes, due_date, status: TaskStatus::Open, created_seq: seq, updated_seq: seq };
         self.tasks.items.insert(id, task);
     }
 
-    fn open_operation(&mut self, env: &Envelope, input: OperationInput) {
-        let id = State::operation_for(env);
+    fn open_operation(&mut self, m: &Meta, input: OperationInput) {
+        let id = m.operation_id.unwrap_or_else(|| OperationId::for_request(m.event_id));
         if matches!(input, OperationInput::Summary { .. }) {
             self.chat.summary_in_flight = Some(id);
         }
         let op = Operation {
             operation_id: id,
             input,
-            request_event: env.event_id,
-            request_id: env.request_id,
-            request_seq: env.seq,
+            request_event: m.event_id,
+            request_id: m.request_id,
+            request_seq: m.seq,
             status: OperationStatus::Pending,
             attempt: 0,
             text: String::new(),
@@ -578,8 +600,8 @@ impl State {
         self.operations.insert(id, op);
     }
 
-    fn finish_operation(&mut self, env: &Envelope, bounds: &Bounds) {
-        if let Some(id) = env.operation_id {
+    fn finish_operation(&mut self, m: &Meta, bounds: &Bounds) {
+        if let Some(id) = m.operation_id {
             self.finish(id, bounds);
         }
     }
