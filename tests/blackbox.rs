@@ -418,9 +418,11 @@ async fn daily_plan_fires_at_the_local_time_once() {
     let mut t = Target::start().await;
     let u = t.user("plan");
     u.post(json!({"type":"task.created","payload":{"title":"Write the report"}})).await;
-    // Local time = UTC + 2 h; the plan time is one minute ago, local.
-    let now = now_ms() / 60_000 + 120 - 1;
-    let time = format!("{:02}:{:02}", (now / 60) % 24, now % 60);
+    // Local time = UTC + 2 h; the plan time is one minute ago, local (or
+    // midnight, in the first minute of a local day, so it is always today).
+    let minute_of_day = (now_ms() / 60_000 + 120) % 1440;
+    let plan = minute_of_day.saturating_sub(1);
+    let time = format!("{:02}:{:02}", plan / 60, plan % 60);
     let r = u.post(json!({"type":"settings.updated","payload":{"tz_offset_minutes":120,"daily_plan_time":time}})).await;
     assert_eq!(r.status, 202);
     let s = u.wait_for("the daily plan", |s| !s["state"]["plan"].is_null()).await;
