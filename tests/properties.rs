@@ -79,6 +79,16 @@ struct Played {
     metas: Vec<RequestMeta>,
 }
 
+/// The ids of the next request: fresh, or those of the same request in an earlier run.
+fn take_meta(sim: &mut Sim, metas: Option<&[RequestMeta]>, played: &mut Played) -> RequestMeta {
+    let meta = match metas {
+        Some(m) => m[played.metas.len()],
+        None => sim.next_meta(),
+    };
+    played.metas.push(meta);
+    meta
+}
+
 fn play(
     sim: &mut Sim,
     ops: &[ClientOp],
@@ -91,25 +101,14 @@ fn play(
     let mut model = models.iter().cycle();
     for (i, op) in ops.iter().enumerate() {
         match op {
-            ClientOp::Send(body) => {
-                let meta = match metas {
-                    Some(m) => m[played.metas.len()],
-                    None => sim.next_meta(),
+            ClientOp::Send(_) | ClientOp::Repeat(_) => {
+                let body = match op {
+                    ClientOp::Send(body) => Some(body.clone()),
+                    ClientOp::Repeat(back) => sent.len().checked_sub(*back).map(|k| sent[k].0.clone()),
+                    _ => None,
                 };
-                played.metas.push(meta);
-                if let Ok(a) = sim.send_as(body, meta) {
-                    played.accepted.push((sent.len(), a));
-                }
-                played.positions.push(i);
-                sent.push((body.clone(), meta));
-            }
-            ClientOp::Repeat(back) => {
-                if let Some((body, _)) = sent.len().checked_sub(*back).map(|k| sent[k].clone()) {
-                    let meta = match metas {
-                        Some(m) => m[played.metas.len()],
-                        None => sim.next_meta(),
-                    };
-                    played.metas.push(meta);
+                if let Some(body) = body {
+                    let meta = take_meta(sim, metas, &mut played);
                     if let Ok(a) = sim.send_as(&body, meta) {
                         played.accepted.push((sent.len(), a));
                     }
@@ -132,11 +131,7 @@ fn play(
                     .state()
                     .and_then(|s| s.operations_in_flight().max_by_key(|o| o.request_seq).map(|o| o.operation_id));
                 if let Some(op) = latest {
-                    let meta = match metas {
-                        Some(m) => m[played.metas.len()],
-                        None => sim.next_meta(),
-                    };
-                    played.metas.push(meta);
+                    let meta = take_meta(sim, metas, &mut played);
                     let _ =
                         sim.send_as(&format!(r#"{{"type":"llm.cancel","payload":{{"operation_id":"{op}"}}}}"#), meta);
                 }

@@ -285,8 +285,9 @@ impl<S: Store, P: Push> Engine<S, P> {
     pub fn tick(&mut self, now: Timestamp) -> Result<(), EngineError> {
         self.check()?;
         let due = self.machine.due(now);
+        // Operations the committed job events open are queued by `apply`.
         self.commit_system(due.events)?;
-        for op in self.machine.due(now).start {
+        for op in due.start {
             if !self.work.contains(&op) {
                 self.work.push(op);
             }

@@ -23,7 +23,7 @@ use crate::frame::{Cursor, Frame};
 use crate::ids::{EventId, OperationId, RequestId, Seq, TaskId, Timestamp, UserId};
 use crate::llm::{build_request, parse_extracted_tasks, parse_plan, LlmRequest, PromptBudget};
 use crate::ports::{LlmError, LlmErrorKind};
-use crate::state::{ActionRecord, Bounds, OperationInput, OperationStatus, State, TaskStatus};
+use crate::state::{ActionRecord, Bounds, OperationInput, OperationStatus, State};
 use crate::time::LocalDate;
 use crate::validate::{ClientRequest, Limits};
 
@@ -266,7 +266,7 @@ impl Machine {
                 effects.push(Effect::StartLlm(op));
             }
         }
-        if let (Event::LlmCancel(p), _) = (&env.event, ()) {
+        if let Event::LlmCancel(p) = &env.event {
             self.tails.remove(&p.operation_id);
         }
         let every = self.config.snapshot_every;
@@ -584,10 +584,5 @@ impl Machine {
             }
         }
         frames
-    }
-
-    /// Open tasks, for convenience.
-    pub fn open_tasks(&self) -> impl Iterator<Item = &crate::state::Task> {
-        self.state.tasks.items.values().filter(|t| t.status == TaskStatus::Open)
     }
 }

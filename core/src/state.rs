@@ -366,11 +366,6 @@ impl State {
         self.operations.values().filter(|o| !o.status.is_finished())
     }
 
-    /// The operation a request event started, keyed the way the reducer keys it.
-    pub fn operation_for(env: &Envelope) -> OperationId {
-        env.operation_id.unwrap_or_else(|| OperationId::for_request(env.event_id))
-    }
-
     /// Folds one stored event into the state. Never fails: events that no
     /// longer apply (an update of a deleted task) change nothing.
     pub fn apply(&mut self, env: &Envelope, bounds: &Bounds) {
