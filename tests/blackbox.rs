@@ -11,8 +11,11 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
+use microcos_assistant::{Envelope, Frame};
 use microcos_core::auth::sign_token;
-use microcos_core::{Cursor, Delivery, Frame, Seq, Timestamp, UserId};
+use microcos_core::event::EventKind;
+use microcos_core::operation::LlmEventType;
+use microcos_core::{Cursor, Delivery, Seq, Timestamp, UserId};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio_tungstenite::tungstenite::Message;
@@ -256,12 +259,12 @@ fn frame_of(v: &Value) -> Frame {
         "progress" => Frame::Progress {
             seq,
             event_id: microcos_core::EventId::parse(v["event_id"].as_str().unwrap()).unwrap(),
-            event_type: microcos_core::EventType::parse(v["type"].as_str().unwrap()).unwrap(),
+            event_type: LlmEventType::parse(v["type"].as_str().unwrap()).unwrap(),
             operation_id: microcos_core::OperationId::parse(v["operation_id"].as_str().unwrap()).unwrap(),
             attempt: v["attempt"].as_u64().unwrap() as u32,
             through_index: v["through_index"].as_u64().unwrap() as u32,
         },
-        _ => Frame::Event { seq, event: microcos_core::Envelope::from_json(&v["event"].to_string()).unwrap() },
+        _ => Frame::Event { seq, event: Envelope::from_json(&v["event"].to_string()).unwrap() },
     }
 }
 

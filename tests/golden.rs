@@ -4,14 +4,15 @@
 
 mod common;
 
+use microcos_assistant::Assistant;
 use microcos_core::replay::{replay, Replayer};
 use microcos_core::state::Bounds;
 use microcos_core::{Config, LlmError, LlmErrorKind};
 use microcos_memory::{Script, Sim, Step};
 
-fn session() -> Sim {
-    let mut sim = Sim::new("golden", Config { checkpoint_tokens: 4, ..Config::default() });
-    let send = |sim: &mut Sim, body: &str| {
+fn session() -> Sim<Assistant> {
+    let mut sim = common::sim("golden", Config { checkpoint_tokens: 4, ..Config::default() });
+    let send = |sim: &mut Sim<Assistant>, body: &str| {
         sim.send(body).expect("accepted");
     };
     send(&mut sim, r#"{"type":"settings.updated","payload":{"tz_offset_minutes":60,"daily_plan_time":"07:00"}}"#);
@@ -48,13 +49,13 @@ fn golden_log_replays_to_the_pinned_state() {
     let fixture = std::fs::read_to_string(path).unwrap_or_default();
     assert!(fixture == log, "tests/fixtures/session.jsonl is stale: rerun with MICROCOS_BLESS=1 and commit it");
 
-    let mut replayer = Replayer::new(Bounds::default());
+    let mut replayer = Replayer::new(Assistant::default(), Bounds::default());
     for line in fixture.lines() {
         replayer.apply_json(line).unwrap();
     }
     let state = replayer.finish();
     assert_eq!(state.to_bytes(), sim.state().unwrap().to_bytes(), "replay equals the live state");
-    assert_eq!(state, replay(&common::log(&sim.store), &Bounds::default()));
+    assert_eq!(state, replay(&common::log(&sim.store), &Assistant::default(), &Bounds::default()));
     let pretty: serde_json::Value = serde_json::from_slice(&state.to_bytes()).unwrap();
     insta::assert_json_snapshot!("golden_state", pretty);
 }

@@ -7,27 +7,30 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::log;
-use microcos_core::event::Event;
-use microcos_core::replay::replay;
-use microcos_core::state::{Bounds, OperationStatus};
-use microcos_core::testing::{
+use microcos_assistant::testing::{
     arb_client_ops, arb_envelope, check_replay, check_round_trip, check_snapshot_prefixes, check_tokens_concatenate,
     ClientOp,
 };
-use microcos_core::{Accepted, Config, EventId, LlmError, LlmErrorKind, RequestMeta};
+use microcos_assistant::{Assistant, AssistantBounds, Event};
+use microcos_core::operation::LlmEvent;
+use microcos_core::replay::replay;
+use microcos_core::state::Bounds;
+use microcos_core::{Accepted, Config, EventId, LlmError, LlmErrorKind, OperationStatus, RequestMeta};
 use microcos_memory::{Script, Sim, Step, StoreFaults};
 use proptest::prelude::*;
 
 fn config() -> Config {
-    let bounds = Bounds { chat_window: 6, idempotency_entries: 16, max_done_tasks: 3, ..Bounds::default() };
-    Config {
-        bounds,
-        checkpoint_tokens: 4,
-        checkpoint_ms: 50,
-        summary_trigger: 4,
-        snapshot_every: 7,
-        ..Config::default()
-    }
+    let bounds = Bounds { idempotency_entries: 16, ..Bounds::default() };
+    Config { bounds, checkpoint_tokens: 4, checkpoint_ms: 50, snapshot_every: 7, ..Config::default() }
+}
+
+fn assistant() -> Assistant {
+    let bounds = AssistantBounds { chat_window: 6, max_done_tasks: 3, ..AssistantBounds::default() };
+    Assistant { bounds, summary_trigger: 4, ..Assistant::default() }
+}
+
+fn new_sim() -> Sim<Assistant> {
+    common::sim_with("prop", config(), assistant())
 }
 
 /// What the model does on its next call.
@@ -48,7 +51,7 @@ fn arb_model() -> impl Strategy<Value = Model> {
     ]
 }
 
-fn queue(sim: &Sim, model: &Model) {
+fn queue(sim: &Sim<Assistant>, model: &Model) {
     let tokens = |n: usize| (0..n).map(|i| Step::Token(format!("t{i} "))).collect::<Vec<_>>();
     let script = match model {
         Model::StandIn => return,
@@ -80,7 +83,7 @@ struct Played {
 }
 
 /// The ids of the next request: fresh, or those of the same request in an earlier run.
-fn take_meta(sim: &mut Sim, metas: Option<&[RequestMeta]>, played: &mut Played) -> RequestMeta {
+fn take_meta(sim: &mut Sim<Assistant>, metas: Option<&[RequestMeta]>, played: &mut Played) -> RequestMeta {
     let meta = match metas {
         Some(m) => m[played.metas.len()],
         None => sim.next_meta(),
@@ -90,7 +93,7 @@ fn take_meta(sim: &mut Sim, metas: Option<&[RequestMeta]>, played: &mut Played) 
 }
 
 fn play(
-    sim: &mut Sim,
+    sim: &mut Sim<Assistant>,
     ops: &[ClientOp],
     models: &[Model],
     metas: Option<&[RequestMeta]>,
@@ -154,7 +157,7 @@ fn play(
     played
 }
 
-fn bodies(sim: &Sim) -> Vec<String> {
+fn bodies(sim: &Sim<Assistant>) -> Vec<String> {
     sim.store.rows().into_iter().map(|r| r.body).collect()
 }
 
@@ -167,12 +170,12 @@ proptest! {
         ops in arb_client_ops(40),
         models in proptest::collection::vec(arb_model(), 1..6),
     ) {
-        let mut sim = Sim::new("prop", config());
+        let mut sim = new_sim();
         play(&mut sim, &ops, &models, None, &[]);
         let log = log(&sim.store);
         let live = sim.state().expect("engine up");
-        check_replay(&live, &log, &config().bounds).map_err(|e| TestCaseError::fail(e.0))?;
-        check_snapshot_prefixes(&log, &config().bounds, 1).map_err(|e| TestCaseError::fail(e.0))?;
+        check_replay(&live, &log, &assistant(), &config().bounds).map_err(|e| TestCaseError::fail(e.0))?;
+        check_snapshot_prefixes(&log, &assistant(), &config().bounds, 1).map_err(|e| TestCaseError::fail(e.0))?;
         for env in &log {
             check_round_trip(env).map_err(|e| TestCaseError::fail(e.0))?;
         }
@@ -191,7 +194,7 @@ proptest! {
         models in proptest::collection::vec(arb_model(), 1..4),
         picks in proptest::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..8),
     ) {
-        let mut once = Sim::new("prop", config());
+        let mut once = new_sim();
         let first = play(&mut once, &ops, &models, None, &[]);
         // Requests that stored an event: their event id is known forever (a
         // repeat answered from the bounded client-action window is not).
@@ -206,7 +209,7 @@ proptest! {
                 (pos + at.index(ops.len() - pos), idx)
             })
             .collect();
-        let mut twice = Sim::new("prop", config());
+        let mut twice = new_sim();
         play(&mut twice, &ops, &models, Some(&first.metas), &dups);
         prop_assert_eq!(bodies(&once), bodies(&twice));
         prop_assert_eq!(once.state().unwrap().to_bytes(), twice.state().unwrap().to_bytes());
@@ -221,11 +224,11 @@ proptest! {
         ops in arb_client_ops(16),
         models in proptest::collection::vec(arb_model(), 1..4),
     ) {
-        let mut clean = Sim::new("prop", config());
+        let mut clean = new_sim();
         play(&mut clean, &ops, &models, None, &[]);
         let appends = clean.store.append_calls();
         for point in 1..=appends {
-            let mut sim = Sim::new("prop", config());
+            let mut sim = new_sim();
             let faults = if point % 2 == 0 {
                 StoreFaults { crash_after_appends: [point].into(), ..StoreFaults::default() }
             } else {
@@ -236,10 +239,10 @@ proptest! {
 
             // Partial texts right after the crash equal the last checkpoint.
             let persisted = log(&sim.store);
-            let replayed = replay(&persisted, &config().bounds);
+            let replayed = replay(&persisted, &assistant(), &config().bounds);
             for op in replayed.operations.values().filter(|o| o.status == OperationStatus::Streaming) {
                 let checkpointed: String = persisted.iter().filter(|e| e.operation_id == Some(op.operation_id)).flat_map(|e| match &e.event {
-                    Event::LlmCheckpoint(c) if c.attempt == op.attempt => Some(c.tokens.as_text().to_string()),
+                    Event::Llm(LlmEvent::Checkpoint(c)) if c.attempt == op.attempt => Some(c.tokens.as_text().to_string()),
                     _ => None,
                 }).collect();
                 prop_assert_eq!(&op.text, &checkpointed);
@@ -255,7 +258,7 @@ proptest! {
             prop_assert!(sim.push.violations().is_empty(), "crash at {point}: {:?}", sim.push.violations());
             prop_assert!(sim.llm.violations().is_empty(), "crash at {point}: {:?}", sim.llm.violations());
             let live = sim.state().expect("engine up");
-            check_replay(&live, &persisted, &config().bounds).map_err(|e| TestCaseError::fail(format!("crash at {point}: {}", e.0)))?;
+            check_replay(&live, &persisted, &assistant(), &config().bounds).map_err(|e| TestCaseError::fail(format!("crash at {point}: {}", e.0)))?;
             prop_assert!(live.operations_in_flight().next().is_none(), "crash at {point}: an operation is stuck");
         }
     }

@@ -7,8 +7,9 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use microcos_core::event::Event;
-use microcos_core::{Config, Cursor, Delivery, Frame, LlmError, LlmErrorKind, OperationId, Seq};
+use microcos_assistant::{Assistant, Event, Frame};
+use microcos_core::operation::LlmEvent;
+use microcos_core::{Config, Cursor, Delivery, LlmError, LlmErrorKind, OperationId, Seq};
 use microcos_memory::{block_on, Script, Sim, Step};
 use proptest::prelude::*;
 
@@ -22,7 +23,7 @@ struct Client {
 }
 
 impl Client {
-    fn connect(sim: &Sim) -> Client {
+    fn connect(sim: &Sim<Assistant>) -> Client {
         let cursor = Cursor::default();
         let backlog = sim.driver().unwrap().engine().subscribe(&cursor).unwrap();
         let sub = sim.push.subscribe(backlog);
@@ -30,7 +31,7 @@ impl Client {
     }
 
     /// Reads what arrived on the connection, then drops it and reconnects.
-    fn reconnect(&mut self, sim: &Sim) {
+    fn reconnect(&mut self, sim: &Sim<Assistant>) {
         for frame in sim.push.unsubscribe(self.sub) {
             match self.cursor.accept(&frame) {
                 Ok(Delivery::New) => {
@@ -62,7 +63,7 @@ proptest! {
         task_at in proptest::collection::btree_set(0usize..45, 0..3),
     ) {
         let config = Config { checkpoint_tokens, checkpoint_ms, ..Config::default() };
-        let mut sim = Sim::new("resume", config);
+        let mut sim = common::sim("resume", config);
         let mut client = Client::connect(&sim);
         sim.push.drop_pushes(drops);
         let mut steps: Vec<Step> = (0..n).map(|i| Step::Token(format!("t{i}·"))).collect();
@@ -105,7 +106,7 @@ proptest! {
         prop_assert_eq!(client.cursor.after, Seq(sim.store.len() as u64));
         let log = common::log(&sim.store);
         let done = log.iter().find_map(|e| match &e.event {
-            Event::LlmCompleted(p) => Some(p.attempt),
+            Event::Llm(LlmEvent::Completed(p)) => Some(p.attempt),
             _ => None,
         });
         let attempt = done.expect("the operation completed");
@@ -119,7 +120,7 @@ proptest! {
 trait ClockNow {
     fn clock_now(&self) -> microcos_core::Timestamp;
 }
-impl ClockNow for Sim {
+impl ClockNow for Sim<Assistant> {
     fn clock_now(&self) -> microcos_core::Timestamp {
         use microcos_core::Clock;
         self.clock.now()

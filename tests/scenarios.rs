@@ -4,16 +4,19 @@
 mod common;
 
 use common::{frames, log, state, transcript};
-use microcos_core::state::{OperationStatus, TaskStatus};
-use microcos_core::{Config, Cursor, Delivery, EngineError, ErrorCode, Gap, LlmError, LlmErrorKind, Seq};
+use microcos_assistant::state::TaskStatus;
+use microcos_assistant::{Assistant, AssistantBounds};
+use microcos_core::{
+    Config, Cursor, Delivery, EngineError, ErrorCode, Gap, LlmError, LlmErrorKind, OperationStatus, Seq,
+};
 use microcos_memory::{block_on, Script, SendError, Sim, Step, StoreFaults};
 
 fn config() -> Config {
     Config { checkpoint_tokens: 3, checkpoint_ms: 10_000, snapshot_every: 0, ..Config::default() }
 }
 
-fn given() -> Sim {
-    Sim::new("alice", config())
+fn given() -> Sim<Assistant> {
+    common::sim("alice", config())
 }
 
 fn rejected(r: Result<microcos_core::Accepted, SendError>) -> ErrorCode {
@@ -34,7 +37,7 @@ fn chat_turn_streams_tokens_then_stores_the_reply() {
 
     assert_eq!(accepted.seq, Seq(1));
     let s = state(&sim);
-    assert_eq!(s.chat.messages.back().unwrap().text, "Good morning, Alice!");
+    assert_eq!(s.domain.chat.messages.back().unwrap().text, "Good morning, Alice!");
     let op = &s.operations[&accepted.operation_id.unwrap()];
     assert_eq!((op.status, op.text.as_str()), (OperationStatus::Completed, "Good morning, Alice!"));
     assert!(sim.push.violations().is_empty() && sim.llm.violations().is_empty());
@@ -52,16 +55,16 @@ fn task_lifecycle() {
     .unwrap();
     sim.send(&format!(r#"{{"type":"task.updated","payload":{{"task_id":"{id}","title":"Book flights to Oslo","notes":"window seat"}}}}"#)).unwrap();
     sim.send(&format!(r#"{{"type":"task.completed","payload":{{"task_id":"{id}"}}}}"#)).unwrap();
-    let t = state(&sim).tasks.items.values().next().cloned().unwrap();
+    let t = state(&sim).domain.tasks.items.values().next().cloned().unwrap();
     assert_eq!(
         (t.title.as_str(), t.status, t.notes.as_deref()),
         ("Book flights to Oslo", TaskStatus::Done, Some("window seat"))
     );
 
     sim.send(&format!(r#"{{"type":"task.deleted","payload":{{"task_id":"{id}"}}}}"#)).unwrap();
-    assert!(state(&sim).tasks.items.is_empty());
+    assert!(state(&sim).domain.tasks.items.is_empty());
     let again = sim.send(&format!(r#"{{"type":"task.completed","payload":{{"task_id":"{id}"}}}}"#));
-    assert_eq!(rejected(again), ErrorCode::TaskNotFound);
+    assert_eq!(rejected(again), microcos_assistant::TASK_NOT_FOUND);
     insta::assert_snapshot!("task_lifecycle_log", transcript(&sim.store));
 }
 
@@ -132,7 +135,7 @@ fn a_stalled_stream_is_recorded_and_retried() {
     let s = state(&sim);
     let op = &s.operations[&a.operation_id.unwrap()];
     assert_eq!((op.status, op.attempt), (OperationStatus::Completed, 2));
-    assert!(s.chat.messages.back().unwrap().text.contains("offline stand-in model"));
+    assert!(s.domain.chat.messages.back().unwrap().text.contains("offline stand-in model"));
 }
 
 #[test]
@@ -153,7 +156,7 @@ fn cancel_mid_stream_stops_the_generation() {
 
     let s = state(&sim);
     assert_eq!(s.operations[&op].status, OperationStatus::Cancelled);
-    assert_eq!(s.chat.messages.len(), 1, "no assistant reply after a cancel");
+    assert_eq!(s.domain.chat.messages.len(), 1, "no assistant reply after a cancel");
     let again = sim.send(&format!(r#"{{"type":"llm.cancel","payload":{{"operation_id":"{op}"}}}}"#));
     assert_eq!(rejected(again), ErrorCode::OperationFinished);
     insta::assert_snapshot!("cancel_log", transcript(&sim.store));
@@ -171,8 +174,8 @@ fn daily_plan_job_fired_twice_makes_one_plan() {
     sim.tick().unwrap();
 
     let s = state(&sim);
-    assert_eq!(s.planner.plans.len(), 1);
-    let plan = s.planner.plans.values().next().unwrap();
+    assert_eq!(s.domain.planner.plans.len(), 1);
+    let plan = s.domain.planner.plans.values().next().unwrap();
     assert_eq!(plan.items[0].title, "Write report");
     let jobs = log(&sim.store).iter().filter(|e| e.event_type().as_str() == "workflow.daily_plan").count();
     assert_eq!(jobs, 1);
@@ -242,7 +245,7 @@ fn crash_mid_stream_restores_the_last_checkpoint_then_retries() {
         assert_eq!(driver.engine().machine().partial_text(op).unwrap(), "abcde");
     }
     // The process dies: only the checkpoint of "abc" is durable.
-    let state_before = microcos_core::replay::replay(&log(&sim.store), &config().bounds);
+    let state_before = microcos_core::replay::replay(&log(&sim.store), &Assistant::default(), &config().bounds);
     assert_eq!(state_before.operations[&op].text, "abc");
     let restored = sim.restart().unwrap();
     assert_eq!(restored.replayed, 3);
@@ -255,7 +258,7 @@ fn crash_mid_stream_restores_the_last_checkpoint_then_retries() {
 
 #[test]
 fn a_snapshot_of_another_version_is_ignored_and_state_rebuilt() {
-    let mut sim = Sim::new("alice", Config { snapshot_every: 2, ..config() });
+    let mut sim = common::sim("alice", Config { snapshot_every: 2, ..config() });
     for i in 0..5 {
         sim.send(&format!(r#"{{"type":"task.created","payload":{{"title":"t{i}"}}}}"#)).unwrap();
     }
@@ -284,27 +287,27 @@ fn a_failed_append_stores_nothing_and_the_engine_recovers() {
     assert_eq!(sim.store.len(), 1);
     assert!(sim.state().is_none(), "a failed engine is dropped");
     sim.send(r#"{"type":"task.created","payload":{"title":"after"}}"#).unwrap();
-    let titles: Vec<String> = state(&sim).tasks.items.values().map(|t| t.title.clone()).collect();
+    let titles: Vec<String> = state(&sim).domain.tasks.items.values().map(|t| t.title.clone()).collect();
     assert_eq!(titles.len(), 2);
     assert!(titles.contains(&"keep me".to_string()) && titles.contains(&"after".to_string()));
 }
 
 #[test]
 fn overflowing_the_chat_window_triggers_one_summary() {
-    let cfg = Config {
-        bounds: microcos_core::state::Bounds { chat_window: 4, ..Default::default() },
+    let assistant = Assistant {
+        bounds: AssistantBounds { chat_window: 4, ..Default::default() },
         summary_trigger: 4,
-        ..config()
+        ..Assistant::default()
     };
-    let mut sim = Sim::new("alice", cfg);
+    let mut sim = common::sim_with("alice", config(), assistant);
     for i in 0..4 {
         sim.send(&format!(r#"{{"type":"user.message","payload":{{"text":"message {i}"}}}}"#)).unwrap();
         sim.run().unwrap();
     }
     let s = state(&sim);
-    let summary = s.chat.summary.clone().expect("a summary was generated");
+    let summary = s.domain.chat.summary.clone().expect("a summary was generated");
     assert!(summary.text.contains("message 0"));
-    assert!(s.chat.unsummarized.is_empty());
+    assert!(s.domain.chat.unsummarized.is_empty());
     let jobs = log(&sim.store).iter().filter(|e| e.event_type().as_str() == "workflow.generate_summary").count();
     assert_eq!(jobs, 1);
 }
@@ -312,7 +315,7 @@ fn overflowing_the_chat_window_triggers_one_summary() {
 trait ClockNow {
     fn clock_now(&self) -> microcos_core::Timestamp;
 }
-impl ClockNow for Sim {
+impl ClockNow for Sim<Assistant> {
     fn clock_now(&self) -> microcos_core::Timestamp {
         use microcos_core::Clock;
         self.clock.now()

@@ -3,21 +3,24 @@
 
 mod common;
 
-use microcos_core::event::*;
-use microcos_core::frame::Frame;
+use microcos_assistant::event::*;
+use microcos_assistant::{Frame, API_ERROR_CODES};
+use microcos_core::event::Origin;
 use microcos_core::ids::*;
+use microcos_core::operation::*;
 use microcos_core::time::{LocalDate, LocalTime};
 use microcos_core::uuid::Uuid;
-use microcos_core::{ErrorCode, Rejection};
+use microcos_core::{ErrorCode, Rejection, SCHEMA_VERSION};
 
 fn id(n: u128) -> Uuid {
     Uuid::from_u128(n)
 }
 
 fn sample(event: Event) -> Envelope {
-    let op = event.event_type().starts_operation().is_some()
-        || matches!(event.event_type().as_str().split('.').next(), Some("llm"))
-        || event.event_type() == EventType::AssistantMessage;
+    let op = match event.event_type() {
+        EventType::Llm(_) => true,
+        EventType::Domain(t) => t.starts_operation().is_some() || t == AssistantEventType::AssistantMessage,
+    };
     Envelope {
         v: SCHEMA_VERSION,
         seq: Seq(42),
@@ -32,56 +35,70 @@ fn sample(event: Event) -> Envelope {
     }
 }
 
+fn dom<P>(variant: fn(P) -> AssistantEvent) -> impl Fn(P) -> Event {
+    move |p| Event::Domain(variant(p))
+}
+
+fn llm<P>(variant: fn(P) -> LlmEvent) -> impl Fn(P) -> Event {
+    move |p| Event::Llm(variant(p))
+}
+
 fn every_type() -> Vec<Event> {
     let date = LocalDate::parse("2026-11-28").unwrap();
     let task = TaskId(id(0x7a));
     vec![
-        Event::UserMessage(UserMessage { text: "What is on today?".into() }),
-        Event::AssistantMessage(AssistantMessage { text: "Two tasks.".into() }),
-        Event::SettingsUpdated(SettingsUpdated { tz_offset_minutes: 60, daily_plan_time: LocalTime::new(7, 30) }),
-        Event::TaskCreated(TaskCreated {
+        dom(AssistantEvent::UserMessage)(UserMessage { text: "What is on today?".into() }),
+        dom(AssistantEvent::AssistantMessage)(AssistantMessage { text: "Two tasks.".into() }),
+        dom(AssistantEvent::SettingsUpdated)(SettingsUpdated {
+            tz_offset_minutes: 60,
+            daily_plan_time: LocalTime::new(7, 30),
+        }),
+        dom(AssistantEvent::TaskCreated)(TaskCreated {
             task_id: Some(task),
             title: "Book flights".into(),
             notes: None,
             due_date: Some(date),
         }),
-        Event::TaskUpdated(TaskUpdated {
+        dom(AssistantEvent::TaskUpdated)(TaskUpdated {
             task_id: task,
             title: Some("Book flights to Oslo".into()),
             notes: None,
             due_date: None,
         }),
-        Event::TaskCompleted(TaskCompleted { task_id: task }),
-        Event::TaskDeleted(TaskDeleted { task_id: task }),
-        Event::PlanRequested(PlanRequested { date: Some(date) }),
-        Event::WorkflowDailyPlan(WorkflowDailyPlan { date }),
-        Event::PlanGenerated(PlanGenerated {
+        dom(AssistantEvent::TaskCompleted)(TaskCompleted { task_id: task }),
+        dom(AssistantEvent::TaskDeleted)(TaskDeleted { task_id: task }),
+        dom(AssistantEvent::PlanRequested)(PlanRequested { date: Some(date) }),
+        dom(AssistantEvent::WorkflowDailyPlan)(WorkflowDailyPlan { date }),
+        dom(AssistantEvent::PlanGenerated)(PlanGenerated {
             date,
             items: vec![PlanItem { time: LocalTime::new(9, 0), title: "Book flights".into(), task_id: Some(task) }],
         }),
-        Event::SummaryRequested(SummaryRequested {}),
-        Event::WorkflowGenerateSummary(WorkflowGenerateSummary { through_seq: Seq(40) }),
-        Event::SummaryGenerated(SummaryGenerated { text: "Planning a trip.".into(), through_seq: Seq(40) }),
-        Event::TaskExtract(TaskExtract { text: "Call Ann. Pay rent.".into() }),
-        Event::TasksExtracted(TasksExtracted {
+        dom(AssistantEvent::SummaryRequested)(SummaryRequested {}),
+        dom(AssistantEvent::WorkflowGenerateSummary)(WorkflowGenerateSummary { through_seq: Seq(40) }),
+        dom(AssistantEvent::SummaryGenerated)(SummaryGenerated {
+            text: "Planning a trip.".into(),
+            through_seq: Seq(40),
+        }),
+        dom(AssistantEvent::TaskExtract)(TaskExtract { text: "Call Ann. Pay rent.".into() }),
+        dom(AssistantEvent::TasksExtracted)(TasksExtracted {
             tasks: vec![ExtractedTask { task_id: task, title: "Call Ann".into(), due_date: None }],
         }),
-        Event::LlmStarted(LlmStarted { kind: OperationKind::Chat, attempt: 1 }),
-        Event::LlmToken(LlmToken { attempt: 1, index: 0, text: "Two".into() }),
-        Event::LlmCheckpoint(LlmCheckpoint {
+        llm(LlmEvent::Started)(LlmStarted { kind: microcos_core::OperationKind::new("chat"), attempt: 1 }),
+        llm(LlmEvent::Token)(LlmToken { attempt: 1, index: 0, text: "Two".into() }),
+        llm(LlmEvent::Checkpoint)(LlmCheckpoint {
             attempt: 1,
             from_index: 0,
             tokens: ["Two", " tasks"].into_iter().collect(),
         }),
-        Event::LlmCompleted(LlmCompleted { attempt: 1, from_index: 2, tokens: ["."].into_iter().collect() }),
-        Event::LlmFailed(LlmFailed {
+        llm(LlmEvent::Completed)(LlmCompleted { attempt: 1, from_index: 2, tokens: ["."].into_iter().collect() }),
+        llm(LlmEvent::Failed)(LlmFailed {
             attempt: 1,
             code: FailureCode::RateLimited,
             message: "429".into(),
             terminal: false,
         }),
-        Event::LlmRetryScheduled(LlmRetryScheduled { attempt: 2, at: Timestamp(1_764_316_801_000) }),
-        Event::LlmCancel(LlmCancel { operation_id: OperationId(id(0x0b)) }),
+        llm(LlmEvent::RetryScheduled)(LlmRetryScheduled { attempt: 2, at: Timestamp(1_764_316_801_000) }),
+        llm(LlmEvent::Cancel)(LlmCancel { operation_id: OperationId(id(0x0b)) }),
     ]
 }
 
@@ -89,7 +106,7 @@ fn every_type() -> Vec<Event> {
 fn every_event_type_has_a_sample() {
     let mut types: Vec<EventType> = every_type().iter().map(Event::event_type).collect();
     types.sort();
-    let mut all = EventType::ALL.to_vec();
+    let mut all: Vec<EventType> = EventType::all().collect();
     all.sort();
     assert_eq!(types, all);
 }
@@ -107,7 +124,7 @@ fn wire_format_of_every_event_type() {
 
 #[test]
 fn payload_before_type_still_decodes() {
-    let env = sample(Event::TaskCompleted(TaskCompleted { task_id: TaskId(id(0x7a)) }));
+    let env = sample(dom(AssistantEvent::TaskCompleted)(TaskCompleted { task_id: TaskId(id(0x7a)) }));
     let mut v: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&env.to_json()).unwrap();
     let payload = v.remove("payload").unwrap();
     let mut reordered = serde_json::Map::new();
@@ -130,7 +147,7 @@ fn payload_before_type_still_decodes() {
 
 #[test]
 fn stored_events_reject_unknown_fields_and_versions() {
-    let env = sample(Event::TaskCompleted(TaskCompleted { task_id: TaskId(id(0x7a)) }));
+    let env = sample(dom(AssistantEvent::TaskCompleted)(TaskCompleted { task_id: TaskId(id(0x7a)) }));
     let json = env.to_json();
     let extra = json.replace("\"payload\":{", "\"payload\":{\"x\":1,");
     assert!(Envelope::from_json(&extra).is_err());
@@ -142,12 +159,15 @@ fn stored_events_reject_unknown_fields_and_versions() {
 fn wire_format_of_frames_and_errors() {
     let op = OperationId(id(0x0b));
     let frames = [
-        Frame::Event { seq: Seq(7), event: sample(Event::UserMessage(UserMessage { text: "hi".into() })) },
+        Frame::Event {
+            seq: Seq(7),
+            event: sample(dom(AssistantEvent::UserMessage)(UserMessage { text: "hi".into() })),
+        },
         Frame::Token { after: Seq(8), operation_id: op, attempt: 1, index: 3, text: " there".into() },
         Frame::Progress {
             seq: Seq(9),
             event_id: EventId(id(0xe9)),
-            event_type: EventType::LlmCheckpoint,
+            event_type: LlmEventType::Checkpoint,
             operation_id: op,
             attempt: 1,
             through_index: 32,
@@ -157,7 +177,7 @@ fn wire_format_of_frames_and_errors() {
     insta::assert_snapshot!("frames", json.join("\n"));
     let err = Rejection::field(ErrorCode::TooLong, "payload.title", "at most 200 characters");
     insta::assert_snapshot!("error_body", err.to_json());
-    let codes: Vec<String> = ErrorCode::ALL.iter().map(|c| format!("{} {}", c.http_status(), c.as_str())).collect();
+    let codes: Vec<String> = API_ERROR_CODES.iter().map(|c| format!("{} {}", c.http_status(), c.as_str())).collect();
     insta::assert_snapshot!("error_codes", codes.join("\n"));
 }
 
@@ -165,7 +185,7 @@ fn wire_format_of_frames_and_errors() {
 /// `MICROCOS_BLESS=1` to rewrite it after a deliberate change.
 #[test]
 fn client_schema_file_is_current() {
-    let schema = microcos_core::schema::client_request_schema();
+    let schema = microcos_assistant::schema::client_request_schema();
     let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/client-events.schema.json");
     if std::env::var_os("MICROCOS_BLESS").is_some() {
@@ -174,6 +194,6 @@ fn client_schema_file_is_current() {
     let on_disk = std::fs::read_to_string(path).unwrap_or_default();
     assert!(on_disk == text, "schema/client-events.schema.json is stale: rerun with MICROCOS_BLESS=1 and commit it");
     let branches = schema["oneOf"].as_array().unwrap();
-    let client_types = EventType::ALL.iter().filter(|t| t.origin() == Origin::Client).count();
+    let client_types = EventType::all().filter(|t| t.origin() == Origin::Client).count();
     assert_eq!(branches.len(), client_types);
 }

@@ -4,7 +4,7 @@
 
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
-use microcos_core::llm::{output_schema, LlmRequest, PromptMessage};
+use microcos_core::llm::{LlmRequest, PromptMessage};
 use microcos_core::sse::{Dialect, Next, TokenDecoder};
 use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
 use serde::Serialize;
@@ -90,7 +90,7 @@ impl Llm for WorkersAi {
 
     async fn generate(&self, request: &LlmRequest) -> Result<AiStream, LlmError> {
         let response_format =
-            output_schema(request.kind).map(|schema| serde_json::json!({"type": "json_schema", "json_schema": schema}));
+            request.schema.as_ref().map(|schema| serde_json::json!({"type": "json_schema", "json_schema": schema}));
         let input =
             Input { messages: &request.messages, stream: true, max_tokens: request.max_tokens, response_format };
         // Through JSON.parse, not serde-wasm-bindgen: nested objects must be plain JS objects.

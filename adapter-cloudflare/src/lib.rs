@@ -26,6 +26,7 @@ pub mod store;
 
 pub use object::UserObject;
 
+use microcos_assistant::{Assistant, AssistantEvent};
 use microcos_core::edge::{self, Action, HttpRequest, Response as EdgeResponse};
 use microcos_core::{uuid::Uuid, Clock, Config, RequestId, Timestamp};
 use worker::{event, Context, Date, Env, Headers, Method, Request, RequestInit, Response, Result};
@@ -73,7 +74,7 @@ impl Parts {
     }
 
     /// Runs the shared edge: routing, authentication, validation.
-    pub(crate) fn route(&self, req: &Request, env: &Env, now: Timestamp) -> Result<Action> {
+    pub(crate) fn route(&self, req: &Request, env: &Env, now: Timestamp) -> Result<Action<AssistantEvent>> {
         let authorization = header(req, "authorization");
         let content_type = header(req, "content-type");
         let http = HttpRequest {
@@ -84,7 +85,7 @@ impl Parts {
             content_type: content_type.as_deref(),
             body: &self.body,
         };
-        Ok(edge::route(&http, &secret(env)?, &Config::default().limits, now))
+        Ok(edge::route(&http, &secret(env)?, &Assistant::default(), &Config::default().limits, now))
     }
 }
 

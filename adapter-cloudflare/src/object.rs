@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use microcos_assistant::Assistant;
 use microcos_core::edge::{self, Action};
 use microcos_core::{
     uuid::Uuid, Clock, Config, Driver, Engine, EngineError, ErrorCode, EventId, Rejection, RequestId, RequestMeta,
@@ -29,7 +30,7 @@ const WATCHDOG_MS: u64 = 60_000;
 /// Idle timeout of a model stream.
 const IDLE_MS: u64 = 30_000;
 
-type UserDriver = Driver<DoStore, DoPush, WorkersAi, PlatformClock>;
+type UserDriver = Driver<Assistant, DoStore, DoPush, WorkersAi, PlatformClock>;
 
 /// One user's state machine.
 #[durable_object]
@@ -67,9 +68,15 @@ impl UserObject {
         // Read with Reflect so that a local stand-in bound as `AI` works too.
         let ai = worker::js_sys::Reflect::get(&self.env, &worker::wasm_bindgen::JsValue::from_str("AI"))
             .map_err(|_| storage_error("no AI binding"))?;
-        let (engine, restored) =
-            Engine::open(user.clone(), Config::default(), store, DoPush::new(self.state.clone()), PlatformClock.now())
-                .map_err(storage_error)?;
+        let (engine, restored) = Engine::open(
+            user.clone(),
+            Config::default(),
+            Assistant::default(),
+            store,
+            DoPush::new(self.state.clone()),
+            PlatformClock.now(),
+        )
+        .map_err(storage_error)?;
         worker::console_log!(
             "user restored user={} seq={} snapshot_seq={:?} replayed={}",
             user,
@@ -119,10 +126,7 @@ async fn arm(state: &State, driver: &Rc<UserDriver>) {
     let now = PlatformClock.now();
     let (wake, generating) = {
         let engine = driver.engine();
-        let generating = engine.machine().state().operations_in_flight().any(|o| {
-            o.status == microcos_core::state::OperationStatus::Streaming
-                || o.status == microcos_core::state::OperationStatus::Pending
-        });
+        let generating = engine.machine().state().operations_in_flight().any(|o| o.status.is_active());
         (engine.next_wake(now), generating)
     };
     let watchdog = generating.then(|| now.plus_ms(WATCHDOG_MS));

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use microcos_core::{Frame, Push};
+use microcos_core::{Catalogue, Frame, Push};
 use worker::State;
 
 /// Sends each frame to every WebSocket the object accepted.
@@ -17,8 +17,8 @@ impl DoPush {
     }
 }
 
-impl Push for DoPush {
-    fn push(&mut self, frame: &Frame) {
+impl<E: Catalogue> Push<E> for DoPush {
+    fn push(&mut self, frame: &Frame<E>) {
         let sockets = self.state.get_websockets();
         if sockets.is_empty() {
             return;

@@ -7,7 +7,7 @@
 //! batch of rows is committed together or not at all.
 
 use microcos_core::ports::{Appended, Row, SnapshotRecord, Store, StoreError};
-use microcos_core::{sql, EventId, EventType, OperationId, RequestId, Seq, Timestamp};
+use microcos_core::{sql, EventId, OperationId, RequestId, Seq, Timestamp};
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue};
 
@@ -132,8 +132,7 @@ impl Store for DoStore {
                 Ok(Row {
                     seq: Seq(r.seq as u64),
                     event_id: EventId(uuid(&r.event_id)?),
-                    event_type: EventType::parse(&r.event_type)
-                        .ok_or_else(|| backend(format!("unknown event type {} in storage", r.event_type)))?,
+                    event_type: r.event_type,
                     timestamp: Timestamp(r.ts as u64),
                     request_id: RequestId(uuid(&r.request_id)?),
                     operation_id: r.operation_id.as_deref().map(uuid).transpose()?.map(OperationId),

@@ -37,19 +37,6 @@ impl Clock for ManualClock {
     }
 }
 
-/// The system clock, for embedders running on std.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Timestamp {
-        let ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-        Timestamp(ms)
-    }
-}
-
 struct ThreadWaker(Thread);
 impl Wake for ThreadWaker {
     fn wake(self: Arc<Self>) {

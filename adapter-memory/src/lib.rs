@@ -1,26 +1,29 @@
 //! # microcos-memory
 //!
-//! In-memory implementations of the microcos ports, for tests, simulations
-//! and embedding, with deterministic fault injection:
+//! In-memory implementations of the microcos ports, for any domain, for
+//! tests, simulations and embedding, with deterministic fault injection:
 //!
 //! - [`MemoryStore`]: the event log and snapshots; fail the Nth append, or
 //!   crash after it was written ([`StoreFaults`]).
 //! - [`ScriptedLlm`]: token scripts with errors and stalls at chosen points,
-//!   falling back to the deterministic offline [`StandIn`] model.
+//!   falling back to a deterministic offline [`StandIn`] model (a domain
+//!   supplies the reply function that suits its operations).
 //! - [`MemoryPush`]: subscribers that resume after a cursor, dropped pushes,
 //!   and an audit that nothing is pushed before it is stored.
-//! - [`ManualClock`] (virtual time), [`SystemClock`] and [`block_on`].
-//! - [`Sim`]: all of the above around one user's driver.
+//! - [`ManualClock`] (virtual time) and [`block_on`].
+//! - [`Sim`]: all of the above around one user's driver, for any domain.
 //!
 //! ```
-//! use microcos_memory::Sim;
+//! use microcos_assistant::{stand_in, Assistant};
 //! use microcos_core::Config;
+//! use microcos_memory::{Sim, StandIn};
 //!
-//! let mut sim = Sim::new("alice", Config::default());
+//! let mut sim = Sim::new("alice", Config::default(), Assistant::default());
+//! sim.llm.set_stand_in(StandIn::new(stand_in::reply));
 //! sim.send(r#"{"type":"user.message","payload":{"text":"Hello"}}"#).unwrap();
 //! sim.run().unwrap();
 //! let state = sim.state().unwrap();
-//! assert_eq!(state.chat.messages.len(), 2); // the message and the reply
+//! assert_eq!(state.domain.chat.messages.len(), 2); // the message and the reply
 //! ```
 
 #![deny(missing_docs)]
@@ -32,7 +35,7 @@ mod push;
 mod sim;
 mod store;
 
-pub use clock::{block_on, ManualClock, SystemClock};
+pub use clock::{block_on, ManualClock};
 pub use llm::{Script, ScriptStream, ScriptedLlm, StandIn, StandInStream, Step, STAND_IN_NAME};
 pub use push::MemoryPush;
 pub use sim::{SendError, Sim, SimDriver, SIM_EPOCH_MS};

@@ -6,93 +6,58 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use microcos_core::event::{Event, OperationKind};
 use microcos_core::llm::{LlmRequest, PromptRole};
-use microcos_core::{Envelope, Llm, LlmError, LlmErrorKind, TokenStream};
+use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
 
 use crate::clock::ManualClock;
 use crate::store::MemoryStore;
 
-/// Name the stand-in puts in every reply, so nobody mistakes it for a real model.
+/// What the default stand-in puts in every reply, so nobody mistakes it for a real model.
 pub const STAND_IN_NAME: &str = "[offline stand-in model]";
 
-/// A deterministic offline model: answers from the prompt alone, with valid
-/// JSON for task extraction and plans. Same request, same tokens.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct StandIn;
-
-fn last_user(req: &LlmRequest) -> &str {
-    req.messages.iter().rev().find(|m| m.role == PromptRole::User).map_or("", |m| m.content.as_str())
+/// A deterministic offline model: a reply function of the request alone,
+/// streamed in tokens. Same request, same tokens. A domain supplies the
+/// reply function that suits its operations (valid JSON where it asks for
+/// structured output); [`StandIn::default`] echoes the last user message.
+#[derive(Clone, Copy)]
+pub struct StandIn {
+    reply: fn(&LlmRequest) -> String,
 }
 
-fn clip(s: &str, n: usize) -> String {
-    let mut out: String = s.chars().filter(|c| !c.is_control() || *c == ' ').take(n).collect();
-    if s.chars().count() > n {
-        out.push('…');
+impl std::fmt::Debug for StandIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StandIn")
     }
-    out
 }
 
-/// Open tasks listed in the system prompt as `- title … [id X]`.
-fn prompt_tasks(req: &LlmRequest) -> Vec<(String, String)> {
-    let system = req.messages.first().map_or("", |m| m.content.as_str());
-    system
-        .lines()
-        .filter_map(|l| {
-            let l = l.strip_prefix("- ")?;
-            let (title, id) = l.rsplit_once(" [id ")?;
-            let title = title.split(" (due ").next().unwrap_or(title);
-            Some((title.to_string(), id.trim_end_matches(']').to_string()))
-        })
-        .collect()
+impl Default for StandIn {
+    fn default() -> Self {
+        StandIn { reply: echo }
+    }
+}
+
+fn echo(req: &LlmRequest) -> String {
+    let last = req.messages.iter().rev().find(|m| m.role == PromptRole::User).map_or("", |m| m.content.as_str());
+    if req.json {
+        return serde_json::json!({ "echo": last, "model": STAND_IN_NAME }).to_string();
+    }
+    format!("{STAND_IN_NAME} You said: \"{last}\".")
 }
 
 impl StandIn {
+    /// A stand-in answering with `reply`.
+    pub const fn new(reply: fn(&LlmRequest) -> String) -> Self {
+        StandIn { reply }
+    }
+
     /// The full reply text for a request.
-    pub fn reply(req: &LlmRequest) -> String {
-        match req.kind {
-            OperationKind::Chat => {
-                let tasks = prompt_tasks(req).len();
-                format!(
-                    "{STAND_IN_NAME} You said: \"{}\". You have {tasks} open task{}. Configure a real model to get real answers.",
-                    clip(last_user(req), 160),
-                    if tasks == 1 { "" } else { "s" }
-                )
-            }
-            OperationKind::ExtractTasks => {
-                let text = last_user(req).split("Text:\n").nth(1).unwrap_or("");
-                let tasks: Vec<serde_json::Value> = text
-                    .split(['\n', '.', ';'])
-                    .map(str::trim)
-                    .filter(|s| s.chars().count() >= 3)
-                    .take(10)
-                    .map(|s| serde_json::json!({ "title": clip(s, 120), "due_date": null }))
-                    .collect();
-                serde_json::json!({ "tasks": tasks }).to_string()
-            }
-            OperationKind::DailyPlan => {
-                let mut items: Vec<serde_json::Value> = prompt_tasks(req)
-                    .into_iter()
-                    .take(8)
-                    .enumerate()
-                    .map(|(i, (title, id))| serde_json::json!({ "time": format!("{:02}:00", 9 + i), "title": title, "task_id": id }))
-                    .collect();
-                if items.is_empty() {
-                    items.push(serde_json::json!({ "time": "09:00", "title": "Review your goals for the day", "task_id": null }));
-                }
-                serde_json::json!({ "items": items, "model": STAND_IN_NAME }).to_string()
-            }
-            OperationKind::Summary => {
-                let words: Vec<&str> =
-                    last_user(req).lines().skip(1).flat_map(str::split_whitespace).take(40).collect();
-                format!("{STAND_IN_NAME} Summary: {}", words.join(" "))
-            }
-        }
+    pub fn reply(&self, req: &LlmRequest) -> String {
+        (self.reply)(req)
     }
 
     /// The reply split into tokens: words with their following space; JSON in 8-byte pieces.
-    pub fn tokens(req: &LlmRequest) -> Vec<String> {
-        let text = Self::reply(req);
+    pub fn tokens(&self, req: &LlmRequest) -> Vec<String> {
+        let text = self.reply(req);
         if req.json {
             let chars: Vec<char> = text.chars().collect();
             return chars.chunks(8).map(|c| c.iter().collect()).collect();
@@ -126,7 +91,7 @@ impl Llm for StandIn {
     type Stream = StandInStream;
 
     async fn generate(&self, request: &LlmRequest) -> Result<StandInStream, LlmError> {
-        Ok(StandInStream(StandIn::tokens(request).into_iter()))
+        Ok(StandInStream(self.tokens(request).into_iter()))
     }
 }
 
@@ -168,9 +133,10 @@ struct Inner {
     idle_timeout_ms: u64,
     audit: Option<MemoryStore>,
     violations: Vec<String>,
+    stand_in: StandIn,
 }
 
-/// A model that plays queued [`Script`]s, then answers like [`StandIn`].
+/// A model that plays queued [`Script`]s, then answers like its [`StandIn`].
 /// Clones share the queue and the call log.
 #[derive(Clone, Debug)]
 pub struct ScriptedLlm {
@@ -188,8 +154,13 @@ impl ScriptedLlm {
             idle_timeout_ms,
             audit: None,
             violations: Vec::new(),
+            stand_in: StandIn::default(),
         };
         ScriptedLlm { inner: Rc::new(RefCell::new(inner)) }
+    }
+    /// The model that answers when no script is queued.
+    pub fn set_stand_in(&self, stand_in: StandIn) {
+        self.inner.borrow_mut().stand_in = stand_in;
     }
     /// Queues the script of the next call.
     pub fn queue(&self, script: Script) {
@@ -211,9 +182,12 @@ impl ScriptedLlm {
 
 fn started_is_stored(store: &MemoryStore, req: &LlmRequest) -> bool {
     store.rows().iter().rev().any(|row| {
-        Envelope::from_json(&row.body).is_ok_and(|env| {
-            env.operation_id == Some(req.operation_id)
-                && matches!(env.event, Event::LlmStarted(ref p) if p.attempt == req.attempt)
+        // Only the envelope's type and operation matter here: decode the
+        // `llm.*` events and skip any domain's.
+        serde_json::from_str::<serde_json::Value>(&row.body).is_ok_and(|v| {
+            v["type"] == "llm.started"
+                && v["operation_id"].as_str() == Some(req.operation_id.to_string().as_str())
+                && v["payload"]["attempt"].as_u64() == Some(u64::from(req.attempt))
         })
     })
 }
@@ -268,7 +242,7 @@ impl Llm for ScriptedLlm {
         let steps = match inner.queue.pop_front() {
             Some(Script::StartError(e)) => return Err(e),
             Some(Script::Reply(steps)) => steps,
-            None => StandIn::tokens(request).into_iter().map(Step::Token).collect(),
+            None => inner.stand_in.tokens(request).into_iter().map(Step::Token).collect(),
         };
         Ok(ScriptStream {
             steps: steps.into(),

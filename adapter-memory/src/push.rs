@@ -6,15 +6,15 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use microcos_core::{Frame, Push};
+use microcos_core::{Catalogue, Frame, Push};
 
 use crate::store::MemoryStore;
 
-#[derive(Debug, Default)]
-struct Inner {
-    subscribers: BTreeMap<u64, Vec<Frame>>,
+#[derive(Debug)]
+struct Inner<E> {
+    subscribers: BTreeMap<u64, Vec<Frame<E>>>,
     next_id: u64,
-    pushed: Vec<Frame>,
+    pushed: Vec<Frame<E>>,
     calls: u64,
     drop_calls: BTreeSet<u64>,
     audit: Option<MemoryStore>,
@@ -22,15 +22,36 @@ struct Inner {
 }
 
 /// Live subscribers of one user, in memory. Clones share the same subscribers.
-#[derive(Clone, Debug, Default)]
-pub struct MemoryPush {
-    inner: Rc<RefCell<Inner>>,
+#[derive(Debug)]
+pub struct MemoryPush<E> {
+    inner: Rc<RefCell<Inner<E>>>,
 }
 
-impl MemoryPush {
+impl<E> Clone for MemoryPush<E> {
+    fn clone(&self) -> Self {
+        MemoryPush { inner: self.inner.clone() }
+    }
+}
+
+impl<E: Catalogue> Default for MemoryPush<E> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<E: Catalogue> MemoryPush<E> {
     /// No subscribers.
     pub fn new() -> Self {
-        Self::default()
+        let inner = Inner {
+            subscribers: BTreeMap::new(),
+            next_id: 0,
+            pushed: Vec::new(),
+            calls: 0,
+            drop_calls: BTreeSet::new(),
+            audit: None,
+            violations: Vec::new(),
+        };
+        MemoryPush { inner: Rc::new(RefCell::new(inner)) }
     }
     /// Checks every pushed `event`/`progress` frame against `store`: the row
     /// must already be stored with that seq and event id ([`MemoryPush::violations`]).
@@ -42,7 +63,7 @@ impl MemoryPush {
         self.inner.borrow_mut().drop_calls = calls;
     }
     /// Adds a subscriber that first receives `backlog` (from `Engine::subscribe`).
-    pub fn subscribe(&self, backlog: Vec<Frame>) -> u64 {
+    pub fn subscribe(&self, backlog: Vec<Frame<E>>) -> u64 {
         let mut inner = self.inner.borrow_mut();
         inner.next_id += 1;
         let id = inner.next_id;
@@ -50,15 +71,15 @@ impl MemoryPush {
         id
     }
     /// Removes a subscriber, returning what it received.
-    pub fn unsubscribe(&self, id: u64) -> Vec<Frame> {
+    pub fn unsubscribe(&self, id: u64) -> Vec<Frame<E>> {
         self.inner.borrow_mut().subscribers.remove(&id).unwrap_or_default()
     }
     /// What a subscriber received so far.
-    pub fn received(&self, id: u64) -> Vec<Frame> {
+    pub fn received(&self, id: u64) -> Vec<Frame<E>> {
         self.inner.borrow().subscribers.get(&id).cloned().unwrap_or_default()
     }
     /// Every frame pushed (delivered or dropped), in order.
-    pub fn pushed(&self) -> Vec<Frame> {
+    pub fn pushed(&self) -> Vec<Frame<E>> {
         self.inner.borrow().pushed.clone()
     }
     /// Frames pushed for events the store did not hold at that moment.
@@ -67,8 +88,8 @@ impl MemoryPush {
     }
 }
 
-impl Push for MemoryPush {
-    fn push(&mut self, frame: &Frame) {
+impl<E: Catalogue> Push<E> for MemoryPush<E> {
+    fn push(&mut self, frame: &Frame<E>) {
         let mut inner = self.inner.borrow_mut();
         inner.calls += 1;
         let call = inner.calls;

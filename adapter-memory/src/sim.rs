@@ -3,10 +3,10 @@
 //! property tests, public so that testers can drive their own.
 
 use microcos_core::engine::Restored;
-use microcos_core::validate::parse_client_request;
+use microcos_core::validate::{parse_client_request, Limits};
 use microcos_core::{
-    uuid::Uuid, Accepted, Clock, Config, Driver, Engine, EngineError, EventId, Rejection, RequestId, RequestMeta,
-    State, Timestamp, UserId,
+    uuid::Uuid, Accepted, Clock, Config, Domain, Driver, Engine, EngineError, EventId, Rejection, RequestId,
+    RequestMeta, State, Timestamp, UserId,
 };
 
 use crate::clock::{block_on, ManualClock};
@@ -15,21 +15,22 @@ use crate::push::MemoryPush;
 use crate::store::MemoryStore;
 
 /// The driver type of a [`Sim`].
-pub type SimDriver = Driver<MemoryStore, MemoryPush, ScriptedLlm, ManualClock>;
+pub type SimDriver<D> = Driver<D, MemoryStore, MemoryPush<<D as Domain>::Event>, ScriptedLlm, ManualClock>;
 
 /// A simulated user: store, push, model and clock in memory.
-pub struct Sim {
+pub struct Sim<D: Domain> {
     /// The shared log (survives [`Sim::restart`]).
     pub store: MemoryStore,
     /// The subscribers.
-    pub push: MemoryPush,
+    pub push: MemoryPush<D::Event>,
     /// The model.
     pub llm: ScriptedLlm,
     /// Virtual time.
     pub clock: ManualClock,
     user: UserId,
     config: Config,
-    driver: Option<SimDriver>,
+    domain: D,
+    driver: Option<SimDriver<D>>,
     next_id: u128,
 }
 
@@ -47,9 +48,9 @@ pub enum SendError {
     Engine(#[from] EngineError),
 }
 
-impl Sim {
+impl<D: Domain> Sim<D> {
     /// A fresh user `user` with `config`; tokens take 10 ms, stalls 30 s.
-    pub fn new(user: &str, config: Config) -> Self {
+    pub fn new(user: &str, config: Config, domain: D) -> Self {
         let clock = ManualClock::at(SIM_EPOCH_MS);
         let store = MemoryStore::new();
         let push = MemoryPush::new();
@@ -57,19 +58,19 @@ impl Sim {
         push.audit_against(store.clone());
         llm.audit_against(store.clone());
         let user = UserId::parse(user).unwrap_or_else(|| UserId("sim".into()));
-        let mut sim = Sim { store, push, llm, clock, user, config, driver: None, next_id: 0 };
+        let mut sim = Sim { store, push, llm, clock, user, config, domain, driver: None, next_id: 0 };
         // Opening an empty store cannot fail without injected faults.
         let _ = sim.restart();
         sim
     }
 
     /// The driver (`None` after a failure, until [`Sim::restart`]).
-    pub fn driver(&self) -> Option<&SimDriver> {
+    pub fn driver(&self) -> Option<&SimDriver<D>> {
         self.driver.as_ref()
     }
 
     /// The driver, reopening it from the store if a failure dropped it.
-    fn live(&mut self) -> Result<&SimDriver, EngineError> {
+    fn live(&mut self) -> Result<&SimDriver<D>, EngineError> {
         if self.driver.is_none() {
             self.restart()?;
         }
@@ -80,8 +81,14 @@ impl Sim {
     pub fn restart(&mut self) -> Result<Restored, EngineError> {
         self.driver = None;
         let now = self.clock.now();
-        let (engine, restored) =
-            Engine::open(self.user.clone(), self.config.clone(), self.store.clone(), self.push.clone(), now)?;
+        let (engine, restored) = Engine::open(
+            self.user.clone(),
+            self.config.clone(),
+            self.domain.clone(),
+            self.store.clone(),
+            self.push.clone(),
+            now,
+        )?;
         self.driver = Some(Driver::new(engine, self.llm.clone(), self.clock.clone()));
         Ok(restored)
     }
@@ -107,7 +114,8 @@ impl Sim {
     /// Sends a client body with given ids: sending the same body with the
     /// same `meta` again is an exact retry of the same request.
     pub fn send_as(&mut self, body: &str, meta: RequestMeta) -> Result<Accepted, SendError> {
-        let req = parse_client_request(body.as_bytes(), &self.config.limits)?;
+        let limits: &Limits = &self.config.limits;
+        let req = parse_client_request(body.as_bytes(), &self.domain, limits)?;
         let result = self.live()?.submit(req, meta);
         self.after(result).map_err(SendError::from)
     }
@@ -154,7 +162,7 @@ impl Sim {
     }
 
     /// The current durable state (`None` when the engine is down).
-    pub fn state(&self) -> Option<State> {
+    pub fn state(&self) -> Option<State<D>> {
         self.driver.as_ref().map(|d| d.engine().machine().state().clone())
     }
 }

@@ -15,6 +15,7 @@
 
 use core::cell::{Ref, RefCell, RefMut};
 
+use crate::domain::Domain;
 use crate::engine::{Accepted, Engine, EngineError};
 use crate::ids::OperationId;
 use crate::machine::RequestMeta;
@@ -22,8 +23,8 @@ use crate::ports::{Clock, Llm, Push, Store, TokenStream};
 use crate::validate::ClientRequest;
 
 /// Drives one user's engine with a model and a clock.
-pub struct Driver<S: Store, P: Push, L: Llm, C: Clock> {
-    engine: RefCell<Engine<S, P>>,
+pub struct Driver<D: Domain, S: Store, P: Push<D::Event>, L: Llm, C: Clock> {
+    engine: RefCell<Engine<D, S, P>>,
     llm: L,
     clock: C,
 }
@@ -49,9 +50,9 @@ impl<T> Run<T> {
 impl<T: TokenStream> Run<T> {
     /// Pulls one token (or the end, or an error) and records it. Returns
     /// `Ok(true)` while the attempt goes on.
-    pub async fn step<S: Store, P: Push, L: Llm, C: Clock>(
+    pub async fn step<D: Domain, S: Store, P: Push<D::Event>, L: Llm, C: Clock>(
         &mut self,
-        driver: &Driver<S, P, L, C>,
+        driver: &Driver<D, S, P, L, C>,
     ) -> Result<bool, EngineError> {
         let next = self.stream.next_token().await; // no borrow held while waiting
         let now = driver.clock.now();
@@ -64,18 +65,18 @@ impl<T: TokenStream> Run<T> {
     }
 }
 
-impl<S: Store, P: Push, L: Llm, C: Clock> Driver<S, P, L, C> {
+impl<D: Domain, S: Store, P: Push<D::Event>, L: Llm, C: Clock> Driver<D, S, P, L, C> {
     /// Wraps an opened engine.
-    pub fn new(engine: Engine<S, P>, llm: L, clock: C) -> Self {
+    pub fn new(engine: Engine<D, S, P>, llm: L, clock: C) -> Self {
         Driver { engine: RefCell::new(engine), llm, clock }
     }
 
     /// Borrows the engine (do not hold across an `.await`).
-    pub fn engine(&self) -> Ref<'_, Engine<S, P>> {
+    pub fn engine(&self) -> Ref<'_, Engine<D, S, P>> {
         self.engine.borrow()
     }
     /// Borrows the engine mutably (do not hold across an `.await`).
-    pub fn engine_mut(&self) -> RefMut<'_, Engine<S, P>> {
+    pub fn engine_mut(&self) -> RefMut<'_, Engine<D, S, P>> {
         self.engine.borrow_mut()
     }
     /// The clock.
@@ -87,12 +88,12 @@ impl<S: Store, P: Push, L: Llm, C: Clock> Driver<S, P, L, C> {
         &self.llm
     }
     /// Unwraps the engine.
-    pub fn into_engine(self) -> Engine<S, P> {
+    pub fn into_engine(self) -> Engine<D, S, P> {
         self.engine.into_inner()
     }
 
     /// Records a validated client request (see [`Engine::submit`]).
-    pub fn submit(&self, req: ClientRequest, meta: RequestMeta) -> Result<Accepted, EngineError> {
+    pub fn submit(&self, req: ClientRequest<D::Event>, meta: RequestMeta) -> Result<Accepted, EngineError> {
         self.engine.borrow_mut().submit(req, meta)
     }
 

@@ -26,6 +26,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::auth::verify_token;
+use crate::domain::Domain;
 use crate::engine::{Accepted, EngineError};
 use crate::error::{ErrorCode, Rejection};
 use crate::frame::Cursor;
@@ -59,7 +60,7 @@ pub struct HttpRequest<'a> {
 
 /// What the transport must do next.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Action {
+pub enum Action<E> {
     /// Answer with this response.
     Respond(Response),
     /// Submit the validated request to `user`'s engine.
@@ -67,7 +68,7 @@ pub enum Action {
         /// The authenticated user.
         user: UserId,
         /// The validated request.
-        request: ClientRequest,
+        request: ClientRequest<E>,
     },
     /// Answer with the user's snapshot ([`respond_snapshot`]).
     Snapshot {
@@ -150,11 +151,11 @@ fn bearer(authorization: Option<&str>) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-fn reject(r: Rejection) -> Action {
+fn reject<E>(r: Rejection) -> Action<E> {
     Action::Respond(respond_rejection(&r))
 }
 
-fn not_allowed(allow: &str) -> Action {
+fn not_allowed<E>(allow: &str) -> Action<E> {
     let mut resp = respond_rejection(&Rejection::new(ErrorCode::MethodNotAllowed, "method not allowed on this route"));
     resp.headers.push(("allow".to_string(), allow.to_string()));
     Action::Respond(resp)
@@ -171,7 +172,13 @@ fn seq_param(query: &str, key: &str) -> Result<Seq, Rejection> {
 }
 
 /// Routes, authenticates and validates one request.
-pub fn route(req: &HttpRequest<'_>, secret: &[u8], limits: &Limits, now: Timestamp) -> Action {
+pub fn route<D: Domain>(
+    req: &HttpRequest<'_>,
+    secret: &[u8],
+    domain: &D,
+    limits: &Limits,
+    now: Timestamp,
+) -> Action<D::Event> {
     let (allow, method) = match req.path {
         "/healthz" => ("GET", req.method),
         "/v1/events" => ("GET, POST", req.method),
@@ -206,7 +213,7 @@ pub fn route(req: &HttpRequest<'_>, secret: &[u8], limits: &Limits, now: Timesta
             if !json {
                 return reject(Rejection::new(ErrorCode::UnsupportedMediaType, "send the body as application/json"));
             }
-            match parse_client_request(req.body, limits) {
+            match parse_client_request(req.body, domain, limits) {
                 Ok(request) => Action::Submit { user, request },
                 Err(r) => reject(r),
             }
@@ -282,7 +289,7 @@ pub fn respond_accepted(a: &Accepted) -> Response {
 }
 
 /// The snapshot with its ETag, or 304 when `if_none_match` names it.
-pub fn respond_snapshot(machine: &Machine, now: Timestamp, if_none_match: Option<&str>) -> Response {
+pub fn respond_snapshot<D: Domain>(machine: &Machine<D>, now: Timestamp, if_none_match: Option<&str>) -> Response {
     let etag = format!("\"{}.{}\"", machine.state().seq.0, machine.live_tokens());
     let headers = vec![("etag".to_string(), etag.clone())];
     let hit = if_none_match
@@ -315,6 +322,7 @@ pub fn respond_events(rows: &[Row], after: Seq, limit: usize) -> Response {
 mod tests {
     use super::*;
     use crate::auth::sign_token;
+    use crate::toy::Toy;
 
     const SECRET: &[u8] = b"s3cret";
 
@@ -322,7 +330,7 @@ mod tests {
         HttpRequest { method, path, authorization: auth, content_type: Some("application/json"), ..Default::default() }
     }
 
-    fn status(a: &Action) -> u16 {
+    fn status<E>(a: &Action<E>) -> u16 {
         match a {
             Action::Respond(r) => r.status,
             _ => 0,
@@ -334,30 +342,34 @@ mod tests {
         let token = sign_token(SECRET, &UserId::parse("alice").unwrap(), Timestamp(10_000));
         let auth = format!("Bearer {token}");
         let l = Limits::default();
+        let d = Toy;
         let now = Timestamp(5_000);
-        assert_eq!(status(&route(&req("GET", "/healthz", None), SECRET, &l, now)), 200);
-        assert_eq!(status(&route(&req("GET", "/nope", None), SECRET, &l, now)), 404);
-        assert_eq!(status(&route(&req("DELETE", "/v1/events", Some(&auth)), SECRET, &l, now)), 405);
-        assert_eq!(status(&route(&req("GET", "/v1/snapshot", None), SECRET, &l, now)), 401);
-        assert_eq!(status(&route(&req("GET", "/v1/snapshot", Some("Bearer x")), SECRET, &l, now)), 401);
-        assert_eq!(status(&route(&req("GET", "/v1/snapshot", Some(&auth)), SECRET, &l, Timestamp(10_000))), 401);
-        assert!(matches!(route(&req("GET", "/v1/snapshot", Some(&auth)), SECRET, &l, now), Action::Snapshot { .. }));
+        assert_eq!(status(&route(&req("GET", "/healthz", None), SECRET, &d, &l, now)), 200);
+        assert_eq!(status(&route(&req("GET", "/nope", None), SECRET, &d, &l, now)), 404);
+        assert_eq!(status(&route(&req("DELETE", "/v1/events", Some(&auth)), SECRET, &d, &l, now)), 405);
+        assert_eq!(status(&route(&req("GET", "/v1/snapshot", None), SECRET, &d, &l, now)), 401);
+        assert_eq!(status(&route(&req("GET", "/v1/snapshot", Some("Bearer x")), SECRET, &d, &l, now)), 401);
+        assert_eq!(status(&route(&req("GET", "/v1/snapshot", Some(&auth)), SECRET, &d, &l, Timestamp(10_000))), 401);
+        assert!(matches!(
+            route(&req("GET", "/v1/snapshot", Some(&auth)), SECRET, &d, &l, now),
+            Action::Snapshot { .. }
+        ));
         let mut post = req("POST", "/v1/events", Some(&auth));
-        post.body = br#"{"type":"user.message","payload":{"text":"hi"}}"#;
-        assert!(matches!(route(&post, SECRET, &l, now), Action::Submit { .. }));
+        post.body = br#"{"type":"note.added","payload":{"text":"hi"}}"#;
+        assert!(matches!(route(&post, SECRET, &d, &l, now), Action::Submit { .. }));
         post.content_type = Some("text/plain");
-        assert_eq!(status(&route(&post, SECRET, &l, now)), 415);
+        assert_eq!(status(&route(&post, SECRET, &d, &l, now)), 415);
         let mut events = req("GET", "/v1/events", Some(&auth));
         events.query = "after=3&limit=2";
         assert_eq!(
-            route(&events, SECRET, &l, now),
+            route(&events, SECRET, &d, &l, now),
             Action::Events { user: UserId::parse("alice").unwrap(), after: Seq(3), limit: 2 }
         );
         events.query = "limit=0";
-        assert_eq!(status(&route(&events, SECRET, &l, now)), 400);
+        assert_eq!(status(&route(&events, SECRET, &d, &l, now)), 400);
         let q = format!("after=7&access_token={token}");
         let stream = HttpRequest { query: &q, ..req("GET", "/v1/stream", None) };
-        assert!(matches!(route(&stream, SECRET, &l, now), Action::Stream { cursor, .. } if cursor.after == Seq(7)));
+        assert!(matches!(route(&stream, SECRET, &d, &l, now), Action::Stream { cursor, .. } if cursor.after == Seq(7)));
     }
 
     #[test]

@@ -11,8 +11,9 @@ use alloc::format;
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
+use crate::domain::Domain;
 use crate::error::{ErrorCode, Rejection};
-use crate::event::Envelope;
+use crate::event::{Catalogue, Envelope};
 use crate::frame::{Cursor, Frame};
 use crate::ids::{EventId, OperationId, RequestId, Seq, Timestamp, UserId};
 use crate::llm::LlmRequest;
@@ -74,8 +75,8 @@ pub struct Restored {
 }
 
 /// One user's engine.
-pub struct Engine<S: Store, P: Push> {
-    machine: Machine,
+pub struct Engine<D: Domain, S: Store, P: Push<D::Event>> {
+    machine: Machine<D>,
     store: S,
     push: P,
     poisoned: bool,
@@ -83,29 +84,31 @@ pub struct Engine<S: Store, P: Push> {
     snapshot_failures: u64,
 }
 
-fn decode(row: &Row) -> Result<Envelope, EngineError> {
-    let env =
-        Envelope::from_json(&row.body).map_err(|e| EngineError::Corrupt { seq: row.seq, message: e.to_string() })?;
+/// Decodes a stored row, checking that it holds the seq it is stored at.
+pub fn decode<E: Catalogue>(row: &Row) -> Result<Envelope<E>, EngineError> {
+    let env = Envelope::<E>::from_json(&row.body)
+        .map_err(|e| EngineError::Corrupt { seq: row.seq, message: e.to_string() })?;
     if env.seq != row.seq {
         return Err(EngineError::Corrupt { seq: row.seq, message: format!("row holds seq {}", env.seq) });
     }
     Ok(env)
 }
 
-impl<S: Store, P: Push> Engine<S, P> {
+impl<D: Domain, S: Store, P: Push<D::Event>> Engine<D, S, P> {
     /// Restores a user's engine from its store (latest usable snapshot plus the
     /// log tail), records operations interrupted by the previous stop, and
     /// queues the work that is due at `now`.
     pub fn open(
         user: UserId,
         config: Config,
+        domain: D,
         store: S,
         push: P,
         now: Timestamp,
     ) -> Result<(Self, Restored), EngineError> {
         let mut restored = Restored::default();
         let state = match store.load_snapshot()? {
-            Some(rec) => match snapshot::decode(&rec) {
+            Some(rec) => match snapshot::decode::<D>(&rec) {
                 Ok(state) => {
                     restored.snapshot_seq = Some(state.seq);
                     Some(state)
@@ -118,8 +121,8 @@ impl<S: Store, P: Push> Engine<S, P> {
             None => None,
         };
         let mut machine = match state {
-            Some(s) => Machine::from_state(user, config, s),
-            None => Machine::new(user, config),
+            Some(s) => Machine::from_state(user, config, domain, s),
+            None => Machine::new(user, config, domain),
         };
         loop {
             let rows = store.read_after(machine.state().seq, PAGE)?;
@@ -140,7 +143,7 @@ impl<S: Store, P: Push> Engine<S, P> {
     }
 
     /// The pure machine (state, partial texts, configuration).
-    pub fn machine(&self) -> &Machine {
+    pub fn machine(&self) -> &Machine<D> {
         &self.machine
     }
     /// The store.
@@ -173,7 +176,7 @@ impl<S: Store, P: Push> Engine<S, P> {
     }
 
     /// Appends a batch, then applies it and releases its effects.
-    fn append(&mut self, mut envs: Vec<Envelope>) -> Result<Appended, EngineError> {
+    fn append(&mut self, mut envs: Vec<Envelope<D::Event>>) -> Result<Appended, EngineError> {
         let mut seq = self.machine.state().seq;
         let rows: Vec<Row> = envs
             .iter_mut()
@@ -183,7 +186,7 @@ impl<S: Store, P: Push> Engine<S, P> {
                 Row {
                     seq,
                     event_id: e.event_id,
-                    event_type: e.event_type(),
+                    event_type: e.event_type().as_str().into(),
                     timestamp: e.timestamp,
                     request_id: e.request_id,
                     operation_id: e.operation_id,
@@ -205,7 +208,7 @@ impl<S: Store, P: Push> Engine<S, P> {
         Ok(outcome)
     }
 
-    fn release(&mut self, env: &Envelope) {
+    fn release(&mut self, env: &Envelope<D::Event>) {
         for effect in self.machine.apply(env) {
             match effect {
                 Effect::Push(frame) => self.push.push(&frame),
@@ -221,7 +224,7 @@ impl<S: Store, P: Push> Engine<S, P> {
     }
 
     /// Stores system events; ones already stored (a job firing twice) are dropped.
-    fn commit_system(&mut self, mut envs: Vec<Envelope>) -> Result<(), EngineError> {
+    fn commit_system(&mut self, mut envs: Vec<Envelope<D::Event>>) -> Result<(), EngineError> {
         while !envs.is_empty() {
             match self.append(envs.clone())? {
                 Appended::Written => return Ok(()),
@@ -233,12 +236,18 @@ impl<S: Store, P: Push> Engine<S, P> {
         Ok(())
     }
 
-    fn original(&self, seq: Seq) -> Result<Envelope, EngineError> {
+    fn original(&self, seq: Seq) -> Result<Envelope<D::Event>, EngineError> {
         let row = self.store.read_at(seq)?.ok_or(EngineError::Corrupt { seq, message: "missing row".to_string() })?;
         decode(&row)
     }
 
-    fn replay_answer(&self, env: &Envelope, seq: Seq, code: ErrorCode, what: &str) -> Result<Accepted, EngineError> {
+    fn replay_answer(
+        &self,
+        env: &Envelope<D::Event>,
+        seq: Seq,
+        code: ErrorCode,
+        what: &str,
+    ) -> Result<Accepted, EngineError> {
         let original = self.original(seq)?;
         if original.event != env.event {
             return Err(Rejection::field(code, what, format!("{what} was already used for a different event")).into());
@@ -253,7 +262,7 @@ impl<S: Store, P: Push> Engine<S, P> {
     }
 
     /// Records a validated client request: the whole input path.
-    pub fn submit(&mut self, req: ClientRequest, meta: RequestMeta) -> Result<Accepted, EngineError> {
+    pub fn submit(&mut self, req: ClientRequest<D::Event>, meta: RequestMeta) -> Result<Accepted, EngineError> {
         self.check()?;
         let env = self.machine.envelope(req, meta);
         // The exact event id first: it is permanent (a unique index), while
@@ -347,14 +356,14 @@ impl<S: Store, P: Push> Engine<S, P> {
     }
 
     /// Stored events after `after`, at most `limit`, decoded.
-    pub fn read_events(&self, after: Seq, limit: usize) -> Result<Vec<Envelope>, EngineError> {
+    pub fn read_events(&self, after: Seq, limit: usize) -> Result<Vec<Envelope<D::Event>>, EngineError> {
         self.store.read_after(after, limit)?.iter().map(decode).collect()
     }
 
     /// The frames a subscriber resuming at `cursor` must receive before live
     /// frames. Register the subscriber with the push port before the next
     /// engine call, so that no frame falls in between.
-    pub fn subscribe(&self, cursor: &Cursor) -> Result<Vec<Frame>, EngineError> {
+    pub fn subscribe(&self, cursor: &Cursor) -> Result<Vec<Frame<D::Event>>, EngineError> {
         let mut stored = Vec::new();
         let mut after = cursor.after;
         loop {

@@ -13,19 +13,23 @@ macro_rules! codes {
         /// A stable error code. The string form never changes once released.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[non_exhaustive]
-        pub enum ErrorCode { $(#[doc = $doc] $variant,)* }
+        pub enum ErrorCode {
+            $(#[doc = $doc] $variant,)*
+            /// A code of the domain's own ([`DomainCode`]).
+            Domain(DomainCode),
+        }
 
         impl ErrorCode {
-            /// Every code.
+            /// Every code of the kernel (a domain lists its own).
             pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
             /// The stable snake_case name.
             pub const fn as_str(self) -> &'static str {
-                match self { $(ErrorCode::$variant => $name,)* }
+                match self { $(ErrorCode::$variant => $name,)* ErrorCode::Domain(d) => d.name }
             }
             /// The HTTP status a transport answers with: 4xx for anything the
             /// client can fix, 503 for [`ErrorCode::Unavailable`] alone.
             pub const fn http_status(self) -> u16 {
-                match self { $(ErrorCode::$variant => $status,)* }
+                match self { $(ErrorCode::$variant => $status,)* ErrorCode::Domain(d) => d.status }
             }
         }
     };
@@ -38,12 +42,10 @@ codes! {
     Unauthorized = "unauthorized", 401, "Missing, malformed, forged or expired credentials.";
     NotFound = "not_found", 404, "No such route.";
     MethodNotAllowed = "method_not_allowed", 405, "The route exists but not for this method.";
-    TaskNotFound = "task_not_found", 404, "The task does not exist (or was deleted).";
     OperationNotFound = "operation_not_found", 404, "The operation does not exist.";
     OperationFinished = "operation_finished", 409, "The operation already finished.";
     ClientActionConflict = "client_action_conflict", 409, "The client_action_id was used for a different action.";
     EventIdConflict = "event_id_conflict", 409, "The event_id was used for a different event.";
-    TooManyTasks = "too_many_tasks", 409, "The user has reached the limit of open tasks.";
     BodyTooLarge = "body_too_large", 413, "The body exceeds the size limit.";
     UnsupportedMediaType = "unsupported_media_type", 415, "The body is not application/json.";
     UnknownField = "unknown_field", 422, "A field is not part of the schema.";
@@ -57,6 +59,24 @@ codes! {
     EventTypeNotAllowed = "event_type_not_allowed", 422, "Clients may not send this event type.";
     UpgradeRequired = "upgrade_required", 426, "The stream route needs a WebSocket upgrade.";
     Unavailable = "unavailable", 503, "A technical failure (storage); nothing was lost, retry later.";
+}
+
+/// An error code a domain defines for its own rules (`task_not_found`).
+/// Its status is always a 4xx: a domain rejection is something the client
+/// can fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DomainCode {
+    name: &'static str,
+    status: u16,
+}
+
+impl DomainCode {
+    /// A code with a stable snake_case `name` and a 4xx `status`. Used in a
+    /// `const`, a status outside 400..=499 fails the build.
+    pub const fn code(name: &'static str, status: u16) -> ErrorCode {
+        assert!(status >= 400 && status <= 499, "a domain error code must have a 4xx status");
+        ErrorCode::Domain(DomainCode { name, status })
+    }
 }
 
 impl fmt::Display for ErrorCode {

@@ -21,19 +21,20 @@ use alloc::string::String;
 
 use serde::Serialize;
 
-use crate::event::{Envelope, Event, EventType};
+use crate::event::{Catalogue, Envelope, Event};
 use crate::ids::{EventId, OperationId, Seq};
+use crate::operation::{LlmEvent, LlmEventType};
 
 /// A frame pushed to a subscriber.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "frame", rename_all = "snake_case")]
-pub enum Frame {
+#[serde(tag = "frame", rename_all = "snake_case", bound = "E: Catalogue")]
+pub enum Frame<E> {
     /// A stored event.
     Event {
         /// Its seq.
         seq: Seq,
         /// The event.
-        event: Envelope,
+        event: Envelope<E>,
     },
     /// A stored checkpoint or completion whose tokens were sent as `token` frames.
     Progress {
@@ -43,7 +44,7 @@ pub enum Frame {
         event_id: EventId,
         /// `llm.checkpoint` or `llm.completed`.
         #[serde(rename = "type")]
-        event_type: EventType,
+        event_type: LlmEventType,
         /// The operation.
         operation_id: OperationId,
         /// The attempt.
@@ -67,7 +68,7 @@ pub enum Frame {
     },
 }
 
-impl Frame {
+impl<E: Catalogue> Frame<E> {
     /// The seq this frame advances a client to, if it is a stored event.
     pub fn seq(&self) -> Option<Seq> {
         match self {
@@ -82,24 +83,21 @@ impl Frame {
     }
 
     /// The live frame for a stored event (tokens of checkpoints were pushed already).
-    pub fn for_stored(env: &Envelope) -> Frame {
+    pub fn for_stored(env: &Envelope<E>) -> Frame<E> {
         match (&env.event, env.operation_id) {
-            (Event::LlmCheckpoint(p), Some(op)) => progress(env, op, p.attempt, p.from_index + p.tokens.len() as u32),
-            (Event::LlmCompleted(p), Some(op)) => progress(env, op, p.attempt, p.from_index + p.tokens.len() as u32),
+            (Event::Llm(LlmEvent::Checkpoint(p)), Some(op)) => {
+                progress(env, LlmEventType::Checkpoint, op, p.attempt, p.from_index + p.tokens.len() as u32)
+            }
+            (Event::Llm(LlmEvent::Completed(p)), Some(op)) => {
+                progress(env, LlmEventType::Completed, op, p.attempt, p.from_index + p.tokens.len() as u32)
+            }
             _ => Frame::Event { seq: env.seq, event: env.clone() },
         }
     }
 }
 
-fn progress(env: &Envelope, op: OperationId, attempt: u32, through_index: u32) -> Frame {
-    Frame::Progress {
-        seq: env.seq,
-        event_id: env.event_id,
-        event_type: env.event_type(),
-        operation_id: op,
-        attempt,
-        through_index,
-    }
+fn progress<E>(env: &Envelope<E>, ty: LlmEventType, op: OperationId, attempt: u32, through_index: u32) -> Frame<E> {
+    Frame::Progress { seq: env.seq, event_id: env.event_id, event_type: ty, operation_id: op, attempt, through_index }
 }
 
 /// Where a subscriber resumes.
@@ -149,13 +147,13 @@ impl Cursor {
     /// - `Err(Gap)`: something before this frame was lost (a dropped push).
     ///   Drop the connection and resume with this cursor, which still points
     ///   just after the last frame applied.
-    pub fn accept(&mut self, frame: &Frame) -> Result<Delivery, Gap> {
+    pub fn accept<E>(&mut self, frame: &Frame<E>) -> Result<Delivery, Gap> {
         match frame {
             Frame::Event { seq, .. } | Frame::Progress { seq, .. } if *seq <= self.after => Ok(Delivery::Duplicate),
             Frame::Event { seq, .. } | Frame::Progress { seq, .. } if seq.0 > self.after.0 + 1 => Err(Gap),
             Frame::Event { seq, event } => {
                 self.after = *seq;
-                if let (Event::LlmStarted(p), Some(op)) = (&event.event, event.operation_id) {
+                if let (Event::Llm(LlmEvent::Started(p)), Some(op)) = (&event.event, event.operation_id) {
                     if self.tokens.get(&op).is_none_or(|(a, _)| *a != p.attempt) {
                         self.tokens.insert(op, (p.attempt, 0));
                     }

@@ -17,51 +17,68 @@ use uuid::Uuid;
 /// The UUID v5 namespace under which microcos derives deterministic ids.
 pub const NAMESPACE: Uuid = Uuid::from_u128(0x6d69_6372_6f63_4f53_8000_0000_0000_0001);
 
+/// Declares a UUID-backed id newtype (`Copy`, ordered, serialised as a
+/// hyphenated string) like the kernel's own ids. Domains use it for theirs.
+///
+/// ```
+/// microcos_core::uuid_id!(
+///     /// Id of a ticket.
+///     pub TicketId
+/// );
+/// let id = TicketId::parse("6d696372-6f63-4f53-8000-000000000001").unwrap();
+/// assert_eq!(id.to_string(), "6d696372-6f63-4f53-8000-000000000001");
+/// ```
+#[macro_export]
 macro_rules! uuid_id {
-    ($(#[$meta:meta])* $name:ident) => {
+    ($(#[$meta:meta])* $vis:vis $name:ident) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub Uuid);
+        #[derive(
+            Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+            $crate::__private::serde::Serialize, $crate::__private::serde::Deserialize,
+        )]
+        #[serde(crate = "::microcos_core::__private::serde", transparent)]
+        $vis struct $name(pub $crate::uuid::Uuid);
 
         impl $name {
             /// Parses a hyphenated (or simple) UUID string.
-            pub fn parse(s: &str) -> Option<Self> {
-                Uuid::try_parse(s).ok().map(Self)
+            pub fn parse(s: &str) -> ::core::option::Option<Self> {
+                $crate::uuid::Uuid::try_parse(s).ok().map(Self)
             }
             /// The id as a `u128`, handy for compact exact-key sets.
             pub const fn as_u128(&self) -> u128 {
                 self.0.as_u128()
             }
         }
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 write!(f, "{}({})", stringify!($name), self.0)
             }
         }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                fmt::Display::fmt(&self.0.hyphenated(), f)
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&self.0.hyphenated(), f)
             }
         }
     };
 }
 
+/// A deterministic UUID (v5 under [`NAMESPACE`]) of `name`: for ids that
+/// must come out the same every time the same thing is derived.
+pub fn derive_uuid(name: &[u8]) -> Uuid {
+    Uuid::new_v5(&NAMESPACE, name)
+}
+
 uuid_id!(
     /// Unique id of one event. Unique in a user's log (enforced by the store).
-    EventId
+    pub EventId
 );
 uuid_id!(
     /// Id of one inbound request; every event caused by it carries it.
-    RequestId
+    pub RequestId
 );
 uuid_id!(
-    /// Id of one LLM operation (a reply, an extraction, a plan, a summary).
-    OperationId
-);
-uuid_id!(
-    /// Id of a task.
-    TaskId
+    /// Id of one LLM operation (one model call, retries included).
+    pub OperationId
 );
 
 impl EventId {
@@ -87,16 +104,6 @@ impl OperationId {
         name[..3].copy_from_slice(b"op:");
         name[3..].copy_from_slice(event.0.as_bytes());
         OperationId(Uuid::new_v5(&NAMESPACE, &name))
-    }
-}
-
-impl TaskId {
-    /// Deterministic id of the `index`-th task extracted by operation `op`.
-    pub fn extracted(op: OperationId, index: usize) -> Self {
-        let mut name = [0u8; 24];
-        name[..16].copy_from_slice(op.0.as_bytes());
-        name[16..].copy_from_slice(&(index as u64).to_be_bytes());
-        TaskId(Uuid::new_v5(&NAMESPACE, &name))
     }
 }
 
@@ -205,7 +212,6 @@ mod tests {
         assert_eq!(a.0.get_version_num(), 5);
         let op = OperationId::for_request(a);
         assert_eq!(op, OperationId::for_request(a));
-        assert_ne!(TaskId::extracted(op, 0), TaskId::extracted(op, 1));
     }
 
     #[test]

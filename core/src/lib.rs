@@ -1,40 +1,32 @@
 //! # microcos-core
 //!
-//! The portable, deterministic heart of microcos, a personal-assistant backend
-//! (chat with an LLM, tasks, a daily plan, summaries) built on event sourcing.
+//! An event-sourcing kernel for Rust with LLM operations as a first-class
+//! primitive: exact dedupe, a client-action window, effects released only
+//! after durability, snapshots in pieces, model operations that stream,
+//! checkpoint, retry, cancel and resume without a duplicate token, jobs as
+//! data with derived ids, and byte-identical replay on native and wasm32.
+//!
+//! The kernel knows no domain. An application implements [`Domain`]: its
+//! event catalogue ([`catalogue!`]), state and reducer, rules, which events
+//! start a model operation and how its output becomes events, and its jobs.
+//! The assistant of microcos (`microcos-assistant`) is one such domain.
 //!
 //! The crate is `no_std` + `alloc` and sans-IO: it does no I/O, reads no
 //! clock and draws no random numbers. Time and ids come in with the inputs;
 //! events, state changes and effects come out. Adapters implement the ports
 //! ([`Store`], [`Llm`], [`Push`], [`Clock`]) and move bytes.
 //!
-//! ```
-//! use microcos_core::{Config, Machine, RequestMeta, UserId, EventId, RequestId, Timestamp};
-//! use microcos_core::validate::{parse_client_request, Limits};
-//!
-//! let user = UserId::parse("alice").unwrap();
-//! let machine = Machine::new(user, Config::default());
-//! let body = br#"{"type":"task.created","payload":{"title":"Book flights"}}"#;
-//! let req = parse_client_request(body, &Limits::default()).unwrap();
-//! let meta = RequestMeta {
-//!     request_id: RequestId(uuid::Uuid::from_u128(1)),
-//!     event_id: EventId(uuid::Uuid::from_u128(2)),
-//!     timestamp: Timestamp(1_764_300_000_000),
-//! };
-//! let env = machine.envelope(req, meta);
-//! machine.decide(&env).unwrap();
-//! assert_eq!(env.event_type().as_str(), "task.created");
-//! ```
-//!
 //! # Layout
 //!
+//! - [`domain`]: the [`Domain`] trait and what it is given ([`domain::Apply`], [`domain::EventMeta`]).
+//! - [`event`]: the envelope and its wire format; the [`event::Catalogue`] trait and [`catalogue!`].
+//! - [`operation`]: model operations and their `llm.*` events.
 //! - [`ids`], [`time`]: identifiers (deterministic UUID v5 for system events),
 //!   sequence numbers, timestamps, civil dates.
-//! - [`event`]: the event catalogue and the envelope wire format.
 //! - [`validate`], [`error`]: bounded, field-precise validation; stable error codes.
-//! - [`state`]: the state and the reducer (no logic, cannot fail).
+//! - [`state`]: the state and the kernel's reducer (no logic, cannot fail).
 //! - [`machine`]: decisions, effects, token checkpoints, retries, jobs, resume.
-//! - [`llm`]: the context builder and structured-output parsing.
+//! - [`llm`]: the request the kernel sends a model.
 //! - [`frame`]: realtime frames and the resume cursor.
 //! - [`snapshot`], [`replay`], [`dedupe`]: pieces under 2 MB; exact-dedupe replay.
 //! - [`ports`]: `Store`, `Llm`, `Push`, `Clock`.
@@ -43,14 +35,14 @@
 //! - [`sql`], [`sse`]: the storage schema and SQL text, and model-stream decoding,
 //!   shared by the local service and the Worker.
 //! - [`engine`] (sync: machine + store + push) and [`driver`] (async: + model + clock).
-//! - `testing` (feature `testing`): proptest strategies and replay checkers.
-//! - `schema` (feature `schema`): JSON Schema of client-sent types.
+//! - `testing` (feature `testing`): replay checkers for any domain.
+//! - `schema` (feature `schema`): JSON Schema of the kernel's wire types and of a client request.
 //!
 //! # Features
 //!
 //! - `std` (default): `std::error::Error` impls.
-//! - `testing`: public strategies and checkers for property-based replay.
-//! - `schema`: JSON Schema export (schemars).
+//! - `testing`: public checkers for property-based replay.
+//! - `schema`: JSON Schema derives on the kernel's wire types (schemars).
 
 #![no_std]
 #![deny(missing_docs)]
@@ -58,11 +50,14 @@
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 extern crate alloc;
+// Lets the exported macros name this crate the same way inside and outside it.
+extern crate self as microcos_core;
 #[cfg(feature = "std")]
 extern crate std;
 
 pub mod auth;
 pub mod dedupe;
+pub mod domain;
 pub mod driver;
 pub mod edge;
 pub mod engine;
@@ -72,6 +67,7 @@ pub mod frame;
 pub mod ids;
 pub mod llm;
 pub mod machine;
+pub mod operation;
 pub mod ports;
 pub mod replay;
 pub mod snapshot;
@@ -86,14 +82,24 @@ pub mod view;
 pub mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;
+#[cfg(test)]
+mod toy;
 
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}
+
+pub use domain::{Domain, EventMeta, Job};
 pub use driver::{Driver, Run};
 pub use engine::{Accepted, Engine, EngineError, Restored};
-pub use error::{ErrorCode, Rejection};
-pub use event::{Envelope, Event, EventType, OperationKind, SCHEMA_VERSION};
+pub use error::{DomainCode, ErrorCode, Rejection};
+pub use event::{Catalogue, Envelope, Event, EventKind, EventType, Origin, SCHEMA_VERSION};
 pub use frame::{Cursor, Delivery, Frame, Gap};
-pub use ids::{ClientActionId, EventId, OperationId, RequestId, Seq, TaskId, Timestamp, UserId};
+pub use ids::{ClientActionId, EventId, OperationId, RequestId, Seq, Timestamp, UserId};
+pub use llm::{LlmRequest, Prompt, PromptMessage, PromptRole};
 pub use machine::{Config, Effect, Machine, RequestMeta};
+pub use operation::{FailureCode, LlmEvent, Operation, OperationInput, OperationKind, OperationStatus};
 pub use ports::{Clock, Llm, LlmError, LlmErrorKind, Push, Store, StoreError, TokenStream};
-pub use state::{State, STATE_VERSION};
+pub use state::State;
 pub use uuid;

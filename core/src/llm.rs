@@ -1,20 +1,15 @@
-//! What the core asks of a language model, and how it reads the answers.
+//! What the kernel asks of a language model: one [`LlmRequest`] per attempt.
 //!
-//! - [`build_request`] is the context builder: system prompt, open tasks, the
-//!   rolling summary and as many recent messages as fit a token budget.
-//! - [`parse_plan`] and [`parse_extracted_tasks`] turn JSON-mode output into
-//!   plan items and tasks; malformed output is an `Err`, never a panic.
+//! The domain builds the [`Prompt`] from its state ([`crate::Domain::prompt`]);
+//! the kernel adds the operation, the attempt and the kind.
 
-use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::event::{ExtractedTask, OperationKind, PlanItem};
-use crate::ids::{OperationId, TaskId};
-use crate::state::{Operation, OperationInput, Role, State, TaskStatus};
-use crate::time::{LocalDate, LocalTime};
+use crate::ids::OperationId;
+use crate::operation::OperationKind;
 
 /// Role of a prompt message, as chat-completion APIs name them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +32,18 @@ pub struct PromptMessage {
     pub content: String,
 }
 
+/// What the domain asks the model for one attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prompt {
+    /// The messages.
+    pub messages: Vec<PromptMessage>,
+    /// For structured output: the JSON Schema the answer must follow
+    /// (providers with a JSON mode are asked for it).
+    pub schema: Option<serde_json::Value>,
+    /// Upper bound on generated tokens.
+    pub max_tokens: u32,
+}
+
 /// A request to the model for one attempt of one operation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LlmRequest {
@@ -48,247 +55,11 @@ pub struct LlmRequest {
     pub kind: OperationKind,
     /// The prompt.
     pub messages: Vec<PromptMessage>,
-    /// Ask for a JSON object (task extraction and plans).
+    /// Ask for a JSON object (structured output).
     pub json: bool,
+    /// The JSON Schema of the answer, for structured output.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema: Option<serde_json::Value>,
     /// Upper bound on generated tokens.
     pub max_tokens: u32,
-}
-
-/// Budget of the context builder.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PromptBudget {
-    /// Approximate prompt tokens (1 token ≈ 4 bytes of text).
-    pub max_prompt_tokens: usize,
-    /// Open tasks listed in the prompt, at most.
-    pub max_tasks: usize,
-    /// Generated tokens allowed per reply.
-    pub max_reply_tokens: u32,
-}
-
-impl Default for PromptBudget {
-    fn default() -> Self {
-        PromptBudget { max_prompt_tokens: 6_000, max_tasks: 30, max_reply_tokens: 1_024 }
-    }
-}
-
-const SYSTEM: &str = "You are microcos, a concise personal chief of staff. You help the user with their \
-tasks, their day and their questions. Be brief and concrete.";
-
-fn approx_tokens(s: &str) -> usize {
-    s.len().div_ceil(4) + 1
-}
-
-fn task_lines(state: &State, max: usize) -> String {
-    let mut out = String::new();
-    for t in state.tasks.items.values().filter(|t| t.status == TaskStatus::Open).take(max) {
-        out.push_str("- ");
-        out.push_str(&t.title);
-        if let Some(d) = t.due_date {
-            out.push_str(&format!(" (due {d})"));
-        }
-        out.push_str(&format!(" [id {}]\n", t.task_id));
-    }
-    if out.is_empty() {
-        out.push_str("(none)\n");
-    }
-    out
-}
-
-/// Builds the prompt for the next attempt of `op` from the current state.
-pub fn build_request(state: &State, op: &Operation, attempt: u32, budget: &PromptBudget) -> LlmRequest {
-    let mut system = String::from(SYSTEM);
-    system.push_str("\n\nOpen tasks:\n");
-    system.push_str(&task_lines(state, budget.max_tasks));
-    if let Some(s) = &state.chat.summary {
-        system.push_str("\nSummary of earlier conversation:\n");
-        system.push_str(&s.text);
-        system.push('\n');
-    }
-    let mut messages = Vec::new();
-    let (json, user_content) = match &op.input {
-        OperationInput::Chat => (false, None),
-        OperationInput::ExtractTasks { text } => (
-            true,
-            Some(format!(
-                "Extract the actionable tasks from the text below. Answer only with JSON of the form \
-                 {{\"tasks\":[{{\"title\":\"...\",\"due_date\":\"YYYY-MM-DD or null\"}}]}}.\n\nText:\n{text}"
-            )),
-        ),
-        OperationInput::DailyPlan { date } => (
-            true,
-            Some(format!(
-                "Plan my day for {date} using my open tasks. Answer only with JSON of the form \
-                 {{\"items\":[{{\"time\":\"HH:MM or null\",\"title\":\"...\",\"task_id\":\"id or null\"}}]}}."
-            )),
-        ),
-        OperationInput::Summary { through_seq } => {
-            let mut text = String::from(
-                "Summarise the conversation below in a short paragraph that keeps names, decisions and commitments.\n",
-            );
-            if let Some(s) = &state.chat.summary {
-                text.push_str(&format!("Earlier summary: {}\n", s.text));
-            }
-            for m in state.chat.unsummarized.iter().chain(state.chat.messages.iter()).filter(|m| m.seq <= *through_seq)
-            {
-                let who = if m.role == Role::User { "User" } else { "Assistant" };
-                text.push_str(&format!("{who}: {}\n", m.text));
-            }
-            (false, Some(text))
-        }
-    };
-    messages.push(PromptMessage { role: PromptRole::System, content: system });
-    if let Some(content) = user_content {
-        messages.push(PromptMessage { role: PromptRole::User, content });
-    } else {
-        // Newest messages first until the budget is spent, then restore order.
-        let mut left = budget.max_prompt_tokens.saturating_sub(approx_tokens(&messages[0].content));
-        let mut recent = Vec::new();
-        for m in state.chat.messages.iter().rev().filter(|m| m.seq <= op.request_seq) {
-            let cost = approx_tokens(&m.text);
-            if cost > left && !recent.is_empty() {
-                break;
-            }
-            left = left.saturating_sub(cost);
-            let role = if m.role == Role::User { PromptRole::User } else { PromptRole::Assistant };
-            recent.push(PromptMessage { role, content: m.text.clone() });
-        }
-        recent.reverse();
-        messages.extend(recent);
-    }
-    LlmRequest {
-        operation_id: op.operation_id,
-        attempt,
-        kind: op.input.kind(),
-        messages,
-        json,
-        max_tokens: budget.max_reply_tokens,
-    }
-}
-
-/// The JSON Schema a model's answer must follow for `kind`, for providers
-/// with a structured-output mode (`None` for free-text operations).
-pub fn output_schema(kind: OperationKind) -> Option<serde_json::Value> {
-    match kind {
-        OperationKind::ExtractTasks => Some(serde_json::json!({
-            "type": "object",
-            "properties": {"tasks": {"type": "array", "items": {
-                "type": "object",
-                "properties": {"title": {"type": "string"}, "due_date": {"type": ["string", "null"]}},
-                "required": ["title"]
-            }}},
-            "required": ["tasks"]
-        })),
-        OperationKind::DailyPlan => Some(serde_json::json!({
-            "type": "object",
-            "properties": {"items": {"type": "array", "items": {
-                "type": "object",
-                "properties": {
-                    "time": {"type": ["string", "null"]},
-                    "title": {"type": "string"},
-                    "task_id": {"type": ["string", "null"]}
-                },
-                "required": ["title"]
-            }}},
-            "required": ["items"]
-        })),
-        OperationKind::Chat | OperationKind::Summary => None,
-    }
-}
-
-/// Finds the JSON object in a model's answer (models like to wrap it in prose or fences).
-fn json_object(text: &str) -> Result<&str, String> {
-    let start = text.find('{').ok_or_else(|| "no JSON object in the output".to_string())?;
-    let end = text.rfind('}').ok_or_else(|| "unterminated JSON object".to_string())?;
-    if end < start {
-        return Err("unterminated JSON object".to_string());
-    }
-    Ok(&text[start..=end])
-}
-
-const MAX_ITEMS: usize = 50;
-const MAX_TITLE: usize = 200;
-
-fn clean_title(s: &str) -> Option<String> {
-    let t: String = s.chars().filter(|c| !c.is_control()).take(MAX_TITLE).collect();
-    let t = t.trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
-
-#[derive(Deserialize)]
-struct RawPlan {
-    items: Vec<RawPlanItem>,
-}
-#[derive(Deserialize)]
-struct RawPlanItem {
-    #[serde(default)]
-    time: Option<String>,
-    title: String,
-    #[serde(default)]
-    task_id: Option<String>,
-}
-
-/// Parses a daily plan. Items with an unknown `task_id` keep their title but
-/// lose the link; a bad time is dropped; at most 50 items.
-pub fn parse_plan(text: &str, state: &State) -> Result<Vec<PlanItem>, String> {
-    let raw: RawPlan = serde_json::from_str(json_object(text)?).map_err(|e| format!("plan JSON: {e}"))?;
-    let mut items = Vec::new();
-    for r in raw.items.into_iter().take(MAX_ITEMS) {
-        let Some(title) = clean_title(&r.title) else { continue };
-        let task_id = r.task_id.as_deref().and_then(TaskId::parse).filter(|id| state.tasks.items.contains_key(id));
-        items.push(PlanItem { time: r.time.as_deref().and_then(LocalTime::parse), title, task_id });
-    }
-    if items.is_empty() {
-        return Err("plan has no usable items".to_string());
-    }
-    Ok(items)
-}
-
-#[derive(Deserialize)]
-struct RawTasks {
-    tasks: Vec<RawTask>,
-}
-#[derive(Deserialize)]
-struct RawTask {
-    title: String,
-    #[serde(default)]
-    due_date: Option<String>,
-}
-
-/// Parses extracted tasks; ids are derived from the operation so a repeated
-/// completion creates the same tasks. An empty list is a valid answer.
-pub fn parse_extracted_tasks(text: &str, op: OperationId) -> Result<Vec<ExtractedTask>, String> {
-    let raw: RawTasks = serde_json::from_str(json_object(text)?).map_err(|e| format!("tasks JSON: {e}"))?;
-    let mut out = Vec::new();
-    for (i, r) in raw.tasks.into_iter().take(MAX_ITEMS).enumerate() {
-        let Some(title) = clean_title(&r.title) else { continue };
-        let due_date = r.due_date.as_deref().and_then(LocalDate::parse);
-        out.push(ExtractedTask { task_id: TaskId::extracted(op, i), title, due_date });
-    }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn structured_output_is_parsed_or_refused() {
-        let op = OperationId(uuid::Uuid::nil());
-        let t = parse_extracted_tasks("Sure!\n```json\n{\"tasks\":[{\"title\":\"Call Ann\",\"due_date\":\"2026-12-01\"},{\"title\":\"  \"}]}\n```", op).unwrap();
-        assert_eq!(t.len(), 1);
-        assert_eq!(t[0].title, "Call Ann");
-        assert!(parse_extracted_tasks("no json here", op).is_err());
-        assert!(parse_extracted_tasks("{\"tasks\": 5}", op).is_err());
-        assert!(parse_extracted_tasks("} {", op).is_err());
-        let state = State::default();
-        let p = parse_plan(
-            r#"{"items":[{"time":"09:00","title":"Deep work","task_id":"nope"},{"time":"bad","title":"Lunch"}]}"#,
-            &state,
-        )
-        .unwrap();
-        assert_eq!(p[0].time, LocalTime::new(9, 0));
-        assert_eq!(p[0].task_id, None);
-        assert_eq!(p[1].time, None);
-        assert!(parse_plan(r#"{"items":[]}"#, &state).is_err());
-    }
 }

@@ -14,17 +14,21 @@
 
 use alloc::collections::BTreeMap;
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::domain::{Domain, EventMeta, Job};
 use crate::error::{ErrorCode, Rejection};
-use crate::event::*;
+use crate::event::{Envelope, Event, SCHEMA_VERSION};
 use crate::frame::{Cursor, Frame};
-use crate::ids::{EventId, OperationId, RequestId, Seq, TaskId, Timestamp, UserId};
-use crate::llm::{build_request, parse_extracted_tasks, parse_plan, LlmRequest, PromptBudget};
+use crate::ids::{ClientActionId, EventId, OperationId, RequestId, Seq, Timestamp, UserId};
+use crate::llm::LlmRequest;
+use crate::operation::{
+    LlmCancel, LlmCheckpoint, LlmCompleted, LlmEvent, LlmFailed, LlmRetryScheduled, LlmStarted, OperationInput,
+    OperationKind, OperationStatus, Tokens,
+};
 use crate::ports::{LlmError, LlmErrorKind};
-use crate::state::{ActionRecord, Bounds, OperationInput, OperationStatus, State};
-use crate::time::LocalDate;
+use crate::state::{ActionRecord, Bounds, State};
 use crate::validate::{ClientRequest, Limits};
 
 /// Everything tunable. `Config::default()` is what the services run with.
@@ -34,8 +38,6 @@ pub struct Config {
     pub bounds: Bounds,
     /// Input bounds.
     pub limits: Limits,
-    /// Prompt budget.
-    pub prompt: PromptBudget,
     /// Store a checkpoint after this many tokens…
     pub checkpoint_tokens: u32,
     /// …or when this many milliseconds passed since the last one.
@@ -50,8 +52,6 @@ pub struct Config {
     pub snapshot_every: u64,
     /// Largest snapshot piece, in bytes (must stay under the 2 MB row limit).
     pub snapshot_piece_bytes: usize,
-    /// Summarise once this many messages left the window.
-    pub summary_trigger: usize,
     /// Longest token text kept (longer tokens are truncated).
     pub max_token_bytes: usize,
 }
@@ -61,7 +61,6 @@ impl Default for Config {
         Config {
             bounds: Bounds::default(),
             limits: Limits::default(),
-            prompt: PromptBudget::default(),
             checkpoint_tokens: 32,
             checkpoint_ms: 1_000,
             max_attempts: 3,
@@ -69,7 +68,6 @@ impl Default for Config {
             retry_max_ms: 60_000,
             snapshot_every: 256,
             snapshot_piece_bytes: 1024 * 1024,
-            summary_trigger: 20,
             max_token_bytes: 1024,
         }
     }
@@ -89,9 +87,9 @@ pub struct RequestMeta {
 /// Something to do once the events that caused it are durable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)] // short-lived and moved once; boxing would cost an allocation per event
-pub enum Effect {
+pub enum Effect<E> {
     /// Push a frame to the user's subscribers.
-    Push(Frame),
+    Push(Frame<E>),
     /// Start (the next attempt of) an LLM operation.
     StartLlm(OperationId),
     /// Save a snapshot of the state.
@@ -101,23 +99,23 @@ pub enum Effect {
 /// What to do with one generated token.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)] // short-lived and moved once; boxing would cost an allocation per token
-pub enum TokenStep {
+pub enum TokenStep<E> {
     /// Push this frame; store the checkpoint if there is one.
     Accept {
         /// The token frame (pushed at once; tokens are not stored one by one).
-        frame: Frame,
+        frame: Frame<E>,
         /// A checkpoint to store, when one is due.
-        checkpoint: Option<Envelope>,
+        checkpoint: Option<Envelope<E>>,
     },
     /// The operation is no longer streaming this attempt (cancelled): stop.
     Stop,
 }
 
 /// Jobs that are due at a given time.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Due {
-    /// Events to store (the daily-plan job).
-    pub events: Vec<Envelope>,
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Due<E> {
+    /// Events to store (the domain's jobs).
+    pub events: Vec<Envelope<E>>,
     /// Operations whose next attempt should start.
     pub start: Vec<OperationId>,
 }
@@ -137,24 +135,25 @@ impl Tail {
     }
 }
 
-/// The state machine of one user.
+/// The state machine of one user, over domain `D`.
 #[derive(Clone, Debug)]
-pub struct Machine {
+pub struct Machine<D: Domain> {
     user: UserId,
     config: Config,
-    state: State,
+    domain: D,
+    state: State<D>,
     tails: BTreeMap<OperationId, Tail>,
 }
 
-impl Machine {
+impl<D: Domain> Machine<D> {
     /// A machine with empty state.
-    pub fn new(user: UserId, config: Config) -> Self {
-        Machine::from_state(user, config, State::default())
+    pub fn new(user: UserId, config: Config, domain: D) -> Self {
+        Machine::from_state(user, config, domain, State::default())
     }
 
     /// A machine resuming from a state (a snapshot or a replay).
-    pub fn from_state(user: UserId, config: Config, state: State) -> Self {
-        Machine { user, config, state, tails: BTreeMap::new() }
+    pub fn from_state(user: UserId, config: Config, domain: D, state: State<D>) -> Self {
+        Machine { user, config, domain, state, tails: BTreeMap::new() }
     }
 
     /// The user.
@@ -165,8 +164,12 @@ impl Machine {
     pub fn config(&self) -> &Config {
         &self.config
     }
+    /// The domain.
+    pub fn domain(&self) -> &D {
+        &self.domain
+    }
     /// The durable state (what replay reproduces).
-    pub fn state(&self) -> &State {
+    pub fn state(&self) -> &State<D> {
         &self.state
     }
     /// Text generated so far by an operation's current attempt: the durable part
@@ -188,10 +191,9 @@ impl Machine {
 
     /// Builds the envelope for a validated client request (the edge's job).
     /// `seq` is assigned at append.
-    pub fn envelope(&self, req: ClientRequest, meta: RequestMeta) -> Envelope {
+    pub fn envelope(&self, req: ClientRequest<D::Event>, meta: RequestMeta) -> Envelope<D::Event> {
         let event_id = req.event_id.unwrap_or(meta.event_id);
-        let operation_id = req.event.event_type().starts_operation().map(|_| OperationId::for_request(event_id));
-        Envelope {
+        let mut env = Envelope {
             v: SCHEMA_VERSION,
             seq: Seq::ZERO,
             event_id,
@@ -199,49 +201,33 @@ impl Machine {
             user_id: self.user.clone(),
             request_id: meta.request_id,
             client_action_id: req.client_action_id,
-            operation_id,
+            operation_id: None,
             causation_id: None,
             event: req.event,
+        };
+        self.assign_operation(&mut env);
+        env
+    }
+
+    /// Gives an event that opens an operation the operation's id.
+    fn assign_operation(&self, env: &mut Envelope<D::Event>) {
+        if let Event::Domain(e) = &env.event {
+            if self.domain.starts_operation(e) {
+                env.operation_id = Some(EventMeta::of(env).opened_operation());
+            }
         }
     }
 
     /// The remembered answer for a client action id, if within retention.
-    pub fn known_action(&self, id: &crate::ids::ClientActionId) -> Option<&ActionRecord> {
+    pub fn known_action(&self, id: &ClientActionId) -> Option<&ActionRecord> {
         self.state.idempotency.actions.get(id)
     }
 
-    /// Domain checks for a client event against the current state.
-    pub fn decide(&self, env: &Envelope) -> Result<(), Rejection> {
-        let tasks = &self.state.tasks.items;
-        let need_task = |id: &TaskId| {
-            if tasks.contains_key(id) {
-                Ok(())
-            } else {
-                Err(Rejection::field(ErrorCode::TaskNotFound, "payload.task_id", format!("no task {id}")))
-            }
-        };
+    /// Rules for a client event against the current state: the kernel's for
+    /// `llm.cancel`, the domain's for its own events.
+    pub fn decide(&self, env: &Envelope<D::Event>) -> Result<(), Rejection> {
         match &env.event {
-            Event::TaskCreated(p) => {
-                if self.state.tasks.open_count() >= self.config.bounds.max_open_tasks {
-                    return Err(Rejection::new(
-                        ErrorCode::TooManyTasks,
-                        format!("at most {} open tasks", self.config.bounds.max_open_tasks),
-                    ));
-                }
-                let id = p.task_id.unwrap_or(TaskId(env.event_id.0));
-                if tasks.contains_key(&id) {
-                    return Err(Rejection::field(
-                        ErrorCode::EventIdConflict,
-                        "payload.task_id",
-                        format!("task {id} exists"),
-                    ));
-                }
-                Ok(())
-            }
-            Event::TaskUpdated(p) => need_task(&p.task_id),
-            Event::TaskCompleted(p) => need_task(&p.task_id),
-            Event::TaskDeleted(p) => need_task(&p.task_id),
-            Event::LlmCancel(p) => match self.state.operations.get(&p.operation_id) {
+            Event::Llm(LlmEvent::Cancel(LlmCancel { operation_id })) => match self.state.operations.get(operation_id) {
                 None => {
                     Err(Rejection::field(ErrorCode::OperationNotFound, "payload.operation_id", "no such operation"))
                 }
@@ -252,21 +238,22 @@ impl Machine {
                 )),
                 Some(_) => Ok(()),
             },
-            _ => Ok(()),
+            Event::Llm(_) => Ok(()),
+            Event::Domain(e) => self.domain.decide(&self.state, e, &EventMeta::of(env)),
         }
     }
 
     /// Folds a stored event into the state and returns the effects it releases.
     /// Call only after the store acknowledged `env`.
-    pub fn apply(&mut self, env: &Envelope) -> Vec<Effect> {
-        self.state.apply(env, &self.config.bounds);
+    pub fn apply(&mut self, env: &Envelope<D::Event>) -> Vec<Effect<D::Event>> {
+        self.state.apply(env, &self.domain, &self.config.bounds);
         let mut effects = alloc::vec![Effect::Push(Frame::for_stored(env))];
-        if let (Some(_), Some(op)) = (env.event_type().starts_operation(), env.operation_id) {
+        if let (Event::Domain(_), Some(op)) = (&env.event, env.operation_id) {
             if self.state.operations.get(&op).is_some_and(|o| o.status == OperationStatus::Pending) {
                 effects.push(Effect::StartLlm(op));
             }
         }
-        if let Event::LlmCancel(p) = &env.event {
+        if let Event::Llm(LlmEvent::Cancel(p)) = &env.event {
             self.tails.remove(&p.operation_id);
         }
         let every = self.config.snapshot_every;
@@ -276,31 +263,37 @@ impl Machine {
         effects
     }
 
-    /// Events the state now calls for (the summary job when the window overflowed).
-    pub fn follow_ups(&self, cause: &Envelope) -> Vec<Envelope> {
-        let chat = &self.state.chat;
-        if chat.summary_in_flight.is_some() || chat.unsummarized.len() < self.config.summary_trigger {
-            return Vec::new();
-        }
-        let Some(through_seq) = chat.unsummarized.back().map(|m| m.seq) else { return Vec::new() };
-        let event = Event::WorkflowGenerateSummary(WorkflowGenerateSummary { through_seq });
-        let key = format!("{}", through_seq.0);
-        let mut env = self.system(event, None, cause.request_id, Some(cause.event_id), &key, cause.timestamp);
-        env.operation_id = Some(OperationId::for_request(env.event_id));
-        alloc::vec![env]
+    /// Events the state now calls for (the domain's follow-ups), caused by `cause`.
+    pub fn follow_ups(&self, cause: &Envelope<D::Event>) -> Vec<Envelope<D::Event>> {
+        self.domain
+            .follow_ups(&self.state)
+            .into_iter()
+            .map(|job| {
+                self.system(
+                    Event::Domain(job.event),
+                    None,
+                    cause.request_id,
+                    Some(cause.event_id),
+                    &job.key,
+                    cause.timestamp,
+                )
+            })
+            .collect()
     }
 
+    /// An event the machine records on its own, with an id derived from its
+    /// type and `key` (so that recording it twice is a duplicate).
     fn system(
         &self,
-        event: Event,
+        event: Event<D::Event>,
         op: Option<OperationId>,
         request_id: RequestId,
         causation_id: Option<EventId>,
         key: &str,
         now: Timestamp,
-    ) -> Envelope {
+    ) -> Envelope<D::Event> {
         let event_id = EventId::derive(&self.user, event.event_type().as_str(), key);
-        Envelope {
+        let mut env = Envelope {
             v: SCHEMA_VERSION,
             seq: Seq::ZERO,
             event_id,
@@ -311,34 +304,45 @@ impl Machine {
             operation_id: op,
             causation_id,
             event,
+        };
+        if op.is_none() {
+            self.assign_operation(&mut env);
         }
+        env
     }
 
-    fn op_event(&self, op: OperationId, event: Event, key: &str, now: Timestamp) -> Option<Envelope> {
+    fn op_event(
+        &self,
+        op: OperationId,
+        event: Event<D::Event>,
+        key: &str,
+        now: Timestamp,
+    ) -> Option<Envelope<D::Event>> {
         let o = self.state.operations.get(&op)?;
         Some(self.system(event, Some(op), o.request_id, Some(o.request_event), &format!("{op}/{key}"), now))
     }
 
     /// The `llm.started` event for the next attempt of `op`, if it may start now.
-    pub fn begin_attempt(&self, op: OperationId, now: Timestamp) -> Option<Envelope> {
-        let o = self.state.operations.get(&op)?;
-        let ready = match o.status {
-            OperationStatus::Pending => true,
-            OperationStatus::RetryScheduled => o.retry_at.is_none_or(|at| at <= now),
-            _ => false,
-        };
-        if !ready {
-            return None;
-        }
+    pub fn begin_attempt(&self, op: OperationId, now: Timestamp) -> Option<Envelope<D::Event>> {
+        let o = self.state.operations.get(&op).filter(|o| o.ready(now))?;
         let attempt = o.attempt + 1;
-        let event = Event::LlmStarted(LlmStarted { kind: o.input.kind(), attempt });
-        self.op_event(op, event, &format!("{attempt}"), now)
+        let event = LlmEvent::Started(LlmStarted { kind: OperationKind::new(o.input.kind()), attempt });
+        self.op_event(op, Event::Llm(event), &format!("{attempt}"), now)
     }
 
-    /// The prompt for the current attempt of a streaming operation.
+    /// The request for the current attempt of a streaming operation.
     pub fn request_for(&self, op: OperationId) -> Option<LlmRequest> {
         let o = self.state.operations.get(&op).filter(|o| o.status == OperationStatus::Streaming)?;
-        Some(build_request(&self.state, o, o.attempt, &self.config.prompt))
+        let prompt = self.domain.prompt(&self.state, o);
+        Some(LlmRequest {
+            operation_id: op,
+            attempt: o.attempt,
+            kind: OperationKind::new(o.input.kind()),
+            messages: prompt.messages,
+            json: prompt.schema.is_some(),
+            schema: prompt.schema,
+            max_tokens: prompt.max_tokens,
+        })
     }
 
     fn streaming_attempt(&self, op: OperationId, attempt: u32) -> bool {
@@ -346,7 +350,7 @@ impl Machine {
     }
 
     /// Records one generated token of `op`'s attempt `attempt`.
-    pub fn on_token(&mut self, op: OperationId, attempt: u32, mut text: String, now: Timestamp) -> TokenStep {
+    pub fn on_token(&mut self, op: OperationId, attempt: u32, mut text: String, now: Timestamp) -> TokenStep<D::Event> {
         if !self.streaming_attempt(op, attempt) {
             return TokenStep::Stop;
         }
@@ -377,16 +381,17 @@ impl Machine {
             let from_index = tail.from_index;
             tail.from_index = index + 1;
             tail.last_store_at = now;
-            let event = Event::LlmCheckpoint(LlmCheckpoint { attempt, from_index, tokens });
-            self.op_event(op, event, &format!("{attempt}/{from_index}"), now)
+            let event = LlmEvent::Checkpoint(LlmCheckpoint { attempt, from_index, tokens });
+            self.op_event(op, Event::Llm(event), &format!("{attempt}/{from_index}"), now)
         } else {
             None
         };
         TokenStep::Accept { frame, checkpoint }
     }
 
-    /// The events that close attempt `attempt` of `op` after its stream ended.
-    pub fn on_complete(&mut self, op: OperationId, attempt: u32, now: Timestamp) -> Vec<Envelope> {
+    /// The events that close attempt `attempt` of `op` after its stream ended:
+    /// `llm.completed` and the domain's result, or a recorded failure.
+    pub fn on_complete(&mut self, op: OperationId, attempt: u32, now: Timestamp) -> Vec<Envelope<D::Event>> {
         if !self.streaming_attempt(op, attempt) {
             return Vec::new();
         }
@@ -398,29 +403,11 @@ impl Machine {
         };
         let mut text = o.text.clone();
         text.push_str(tokens.as_text());
-        let result = match &o.input {
-            OperationInput::Chat if text.trim().is_empty() => Err("the model returned an empty reply".to_string()),
-            OperationInput::Chat => Ok(Event::AssistantMessage(AssistantMessage { text })),
-            OperationInput::ExtractTasks { .. } => {
-                parse_extracted_tasks(&text, op).map(|tasks| Event::TasksExtracted(TasksExtracted { tasks }))
-            }
-            OperationInput::DailyPlan { date } => {
-                let date = *date;
-                parse_plan(&text, &self.state).map(|items| Event::PlanGenerated(PlanGenerated { date, items }))
-            }
-            OperationInput::Summary { .. } if text.trim().is_empty() => {
-                Err("the model returned an empty summary".to_string())
-            }
-            OperationInput::Summary { through_seq } => Ok(Event::SummaryGenerated(SummaryGenerated {
-                text: text.trim().to_string(),
-                through_seq: *through_seq,
-            })),
-        };
-        match result {
+        match self.domain.complete(&self.state, o, &text) {
             Ok(event) => {
-                let done = Event::LlmCompleted(LlmCompleted { attempt, from_index, tokens });
-                let mut out: Vec<Envelope> = self.op_event(op, done, &format!("{attempt}"), now).into_iter().collect();
-                out.extend(self.op_event(op, event, &format!("{attempt}/result"), now));
+                let done = Event::Llm(LlmEvent::Completed(LlmCompleted { attempt, from_index, tokens }));
+                let mut out: Vec<_> = self.op_event(op, done, &format!("{attempt}"), now).into_iter().collect();
+                out.extend(self.op_event(op, Event::Domain(event), &format!("{attempt}/result"), now));
                 out
             }
             Err(message) => {
@@ -431,7 +418,13 @@ impl Machine {
     }
 
     /// The events that record a failed attempt (and schedule a retry if allowed).
-    pub fn on_error(&mut self, op: OperationId, attempt: u32, err: &LlmError, now: Timestamp) -> Vec<Envelope> {
+    pub fn on_error(
+        &mut self,
+        op: OperationId,
+        attempt: u32,
+        err: &LlmError,
+        now: Timestamp,
+    ) -> Vec<Envelope<D::Event>> {
         if !self.streaming_attempt(op, attempt) {
             return Vec::new();
         }
@@ -439,15 +432,15 @@ impl Machine {
         self.failure_events(op, attempt, err, now)
     }
 
-    fn failure_events(&self, op: OperationId, attempt: u32, err: &LlmError, now: Timestamp) -> Vec<Envelope> {
+    fn failure_events(&self, op: OperationId, attempt: u32, err: &LlmError, now: Timestamp) -> Vec<Envelope<D::Event>> {
         let retry = err.retryable() && attempt < self.config.max_attempts;
         let message: String = err.message.chars().take(500).collect();
-        let failed = Event::LlmFailed(LlmFailed { attempt, code: err.kind, message, terminal: !retry });
-        let mut out: Vec<Envelope> = self.op_event(op, failed, &format!("{attempt}"), now).into_iter().collect();
+        let failed = LlmEvent::Failed(LlmFailed { attempt, code: err.kind, message, terminal: !retry });
+        let mut out: Vec<_> = self.op_event(op, Event::Llm(failed), &format!("{attempt}"), now).into_iter().collect();
         if retry {
             let delay = if err.kind == LlmErrorKind::Interrupted { 0 } else { self.backoff(op, attempt) };
-            let event = Event::LlmRetryScheduled(LlmRetryScheduled { attempt: attempt + 1, at: now.plus_ms(delay) });
-            out.extend(self.op_event(op, event, &format!("{}", attempt + 1), now));
+            let event = LlmEvent::RetryScheduled(LlmRetryScheduled { attempt: attempt + 1, at: now.plus_ms(delay) });
+            out.extend(self.op_event(op, Event::Llm(event), &format!("{}", attempt + 1), now));
         }
         out
     }
@@ -463,7 +456,7 @@ impl Machine {
 
     /// Operations interrupted by a restart: their failure (retryable, immediate)
     /// events. Call once after restoring a state.
-    pub fn recover(&mut self, now: Timestamp) -> Vec<Envelope> {
+    pub fn recover(&mut self, now: Timestamp) -> Vec<Envelope<D::Event>> {
         let streaming: Vec<(OperationId, u32)> = self
             .state
             .operations
@@ -475,67 +468,40 @@ impl Machine {
         streaming.into_iter().flat_map(|(op, attempt)| self.on_error(op, attempt, &err, now)).collect()
     }
 
-    /// Jobs due at `now`: the daily plan and operations waiting to (re)start.
-    pub fn due(&self, now: Timestamp) -> Due {
-        let mut due = Due::default();
-        if let Some(date) = self.daily_plan_due(now) {
-            let event = Event::WorkflowDailyPlan(WorkflowDailyPlan { date });
-            let key = format!("{date}");
-            let request_id = RequestId(EventId::derive(&self.user, "job.daily_plan", &key).0);
-            let mut env = self.system(event, None, request_id, None, &key, now);
-            env.operation_id = Some(OperationId::for_request(env.event_id));
-            due.events.push(env);
-        }
-        for o in self.state.operations_in_flight() {
-            let ready = match o.status {
-                OperationStatus::Pending => true,
-                OperationStatus::RetryScheduled => o.retry_at.is_none_or(|at| at <= now),
-                _ => false,
-            };
-            if ready {
-                due.start.push(o.operation_id);
-            }
-        }
-        due
+    /// Jobs due at `now`: the domain's, and operations waiting to (re)start.
+    pub fn due(&self, now: Timestamp) -> Due<D::Event> {
+        let events = self.domain.due(&self.state, now).into_iter().map(|job| self.job(job, now)).collect();
+        let start = self.state.operations_in_flight().filter(|o| o.ready(now)).map(|o| o.operation_id).collect();
+        Due { events, start }
     }
 
-    fn daily_plan_due(&self, now: Timestamp) -> Option<LocalDate> {
-        let s = &self.state.planner.settings;
-        let time = s.daily_plan_time?;
-        let today = LocalDate::at(now, s.tz_offset_minutes);
-        let fired = self.state.planner.last_daily_plan.is_some_and(|d| d >= today);
-        (!fired && now >= today.instant(time, s.tz_offset_minutes)).then_some(today)
+    fn job(&self, job: Job<D::Event>, now: Timestamp) -> Envelope<D::Event> {
+        let request_id = RequestId(EventId::derive(&self.user, &format!("job.{}", job.name), &job.key).0);
+        self.system(Event::Domain(job.event), None, request_id, None, &job.key, now)
     }
 
-    /// When the host should next call [`Machine::due`]: the earliest retry or daily plan.
+    /// When the host should next call [`Machine::due`]: the earliest retry or domain job.
     pub fn next_wake(&self, now: Timestamp) -> Option<Timestamp> {
         let retries = self
             .state
             .operations_in_flight()
             .filter(|o| o.status == OperationStatus::RetryScheduled)
             .filter_map(|o| o.retry_at);
-        let s = &self.state.planner.settings;
-        let plan = s.daily_plan_time.map(|time| {
-            let today = LocalDate::at(now, s.tz_offset_minutes);
-            let fired = self.state.planner.last_daily_plan.is_some_and(|d| d >= today);
-            let day = if fired { today.succ() } else { today };
-            day.instant(time, s.tz_offset_minutes)
-        });
-        retries.chain(plan).min()
+        retries.chain(self.domain.next_wake(&self.state, now)).min()
     }
 
     /// Frames for a subscriber resuming at `cursor`: `stored` must be every
     /// stored event after `cursor.after`, in order. Ends with the tokens of
     /// generations in flight that are not stored yet. Register the subscriber
     /// for live frames before anything else is applied.
-    pub fn backlog(&self, stored: &[Envelope], cursor: &Cursor) -> Vec<Frame> {
+    pub fn backlog(&self, stored: &[Envelope<D::Event>], cursor: &Cursor) -> Vec<Frame<D::Event>> {
         let mut progress = cursor.tokens.clone();
         let mut frames = Vec::new();
         for env in stored.iter().filter(|e| e.seq > cursor.after) {
             let (attempt, from, tokens) = match (&env.event, env.operation_id) {
-                (Event::LlmCheckpoint(p), Some(_)) => (p.attempt, p.from_index, &p.tokens),
-                (Event::LlmCompleted(p), Some(_)) => (p.attempt, p.from_index, &p.tokens),
-                (Event::LlmStarted(p), Some(op)) => {
+                (Event::Llm(LlmEvent::Checkpoint(p)), Some(_)) => (p.attempt, p.from_index, &p.tokens),
+                (Event::Llm(LlmEvent::Completed(p)), Some(_)) => (p.attempt, p.from_index, &p.tokens),
+                (Event::Llm(LlmEvent::Started(p)), Some(op)) => {
                     if progress.get(&op).is_none_or(|(a, _)| *a != p.attempt) {
                         progress.insert(op, (p.attempt, 0));
                     }

@@ -10,10 +10,11 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::event::{EventType, FailureCode};
+use crate::event::Catalogue;
 use crate::frame::Frame;
 use crate::ids::{EventId, OperationId, RequestId, Seq, Timestamp};
 use crate::llm::LlmRequest;
+use crate::operation::FailureCode;
 
 /// One stored event: the unit a [`Store`] persists. `body` is the envelope's
 /// JSON ([`crate::Envelope::to_json`]); the other columns are for indexing.
@@ -23,8 +24,8 @@ pub struct Row {
     pub seq: Seq,
     /// Unique event id (the store keeps a unique index on it).
     pub event_id: EventId,
-    /// Event type.
-    pub event_type: EventType,
+    /// Event type (its dotted wire name).
+    pub event_type: String,
     /// Event time.
     pub timestamp: Timestamp,
     /// The request that caused it.
@@ -55,7 +56,7 @@ pub enum Appended {
 pub struct SnapshotRecord {
     /// Seq of the last event folded in.
     pub seq: Seq,
-    /// [`crate::STATE_VERSION`] of the state inside.
+    /// [`crate::Domain::STATE_VERSION`] of the state inside.
     pub state_version: u32,
     /// The state's JSON, split into pieces no larger than the configured size.
     pub pieces: Vec<String>,
@@ -104,9 +105,9 @@ pub trait Store {
 
 /// Delivers frames to the user's live subscribers. Best effort: a client that
 /// misses a frame notices the gap (seq / token index) and resumes.
-pub trait Push {
+pub trait Push<E: Catalogue> {
     /// Sends a frame to every live subscriber.
-    fn push(&mut self, frame: &Frame);
+    fn push(&mut self, frame: &Frame<E>);
 }
 
 /// The host's clock: the only source of "now" for events the core generates

@@ -1,92 +1,29 @@
-//! What clients see: the JSON view of a user's state served by
-//! `GET /v1/snapshot` (messages, tasks, the current plan, settings, the
-//! summary, and operations in flight with their partial text).
+//! What clients see: `GET /v1/snapshot` answers `{"seq", "state"}`, where
+//! `state` is the domain's view ([`crate::Domain::view`]) and includes the
+//! operations in flight with their partial text ([`OperationView`]).
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use serde::Serialize;
 
-use crate::event::{OperationKind, PlanItem};
-use crate::ids::{OperationId, Seq, TaskId, Timestamp};
+use crate::domain::Domain;
+use crate::ids::{OperationId, Seq, Timestamp};
 use crate::machine::Machine;
-use crate::state::{OperationStatus, Role, TaskStatus};
-use crate::time::{LocalDate, LocalTime};
+use crate::operation::{OperationKind, OperationStatus};
 
-/// `{"seq", "state"}`.
+/// The body of `GET /v1/snapshot`.
 #[derive(Serialize)]
-pub struct SnapshotView<'a> {
+#[serde(bound = "")]
+pub struct SnapshotView<'a, D: Domain> {
     /// Seq of the last event folded in.
     pub seq: Seq,
-    /// The state.
-    pub state: StateView<'a>,
+    /// The domain's view.
+    pub state: D::View<'a>,
 }
 
-/// The client view of the state.
-#[derive(Serialize)]
-pub struct StateView<'a> {
-    /// Recent messages, oldest first.
-    pub messages: Vec<MessageView<'a>>,
-    /// Open tasks and recently completed ones, by id.
-    pub tasks: Vec<TaskView<'a>>,
-    /// Today's plan in the user's time zone, else the latest one.
-    pub plan: Option<PlanView<'a>>,
-    /// Settings.
-    pub settings: SettingsView,
-    /// The rolling summary of older conversation.
-    pub summary: Option<&'a str>,
-    /// Operations not finished yet, with the text generated so far.
-    pub operations: Vec<OperationView>,
-}
-
-/// A message.
-#[derive(Serialize)]
-pub struct MessageView<'a> {
-    /// Seq.
-    pub seq: Seq,
-    /// `user` or `assistant`.
-    pub role: Role,
-    /// Text.
-    pub text: &'a str,
-}
-
-/// A task.
-#[derive(Serialize)]
-pub struct TaskView<'a> {
-    /// Id.
-    pub task_id: TaskId,
-    /// Title.
-    pub title: &'a str,
-    /// `open` or `done`.
-    pub status: TaskStatus,
-    /// Notes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notes: Option<&'a str>,
-    /// Due date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub due_date: Option<LocalDate>,
-}
-
-/// A plan.
-#[derive(Serialize)]
-pub struct PlanView<'a> {
-    /// The day.
-    pub date: LocalDate,
-    /// Items.
-    pub items: &'a [PlanItem],
-}
-
-/// Settings.
-#[derive(Serialize)]
-pub struct SettingsView {
-    /// Minutes east of UTC.
-    pub tz_offset_minutes: i32,
-    /// Daily plan time, if enabled.
-    pub daily_plan_time: Option<LocalTime>,
-}
-
-/// An operation in flight.
-#[derive(Serialize)]
+/// An operation in flight, as clients see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OperationView {
     /// Id.
     pub operation_id: OperationId,
@@ -96,47 +33,27 @@ pub struct OperationView {
     pub status: OperationStatus,
     /// Current attempt.
     pub attempt: u32,
-    /// Text generated so far by the current attempt (stored and not yet stored).
+    /// Text so far (stored and live tokens).
     pub text: String,
 }
 
-/// Builds the view of `machine`'s state at time `now`.
-pub fn snapshot(machine: &Machine, now: Timestamp) -> SnapshotView<'_> {
-    let s = machine.state();
-    let today = LocalDate::at(now, s.planner.settings.tz_offset_minutes);
-    let plan = s.planner.plans.get(&today).or_else(|| s.planner.plans.values().next_back());
-    SnapshotView {
-        seq: s.seq,
-        state: StateView {
-            messages: s.chat.messages.iter().map(|m| MessageView { seq: m.seq, role: m.role, text: &m.text }).collect(),
-            tasks: s
-                .tasks
-                .items
-                .values()
-                .map(|t| TaskView {
-                    task_id: t.task_id,
-                    title: &t.title,
-                    status: t.status,
-                    notes: t.notes.as_deref(),
-                    due_date: t.due_date,
-                })
-                .collect(),
-            plan: plan.map(|p| PlanView { date: p.date, items: &p.items }),
-            settings: SettingsView {
-                tz_offset_minutes: s.planner.settings.tz_offset_minutes,
-                daily_plan_time: s.planner.settings.daily_plan_time,
-            },
-            summary: s.chat.summary.as_ref().map(|x| x.text.as_str()),
-            operations: s
-                .operations_in_flight()
-                .map(|o| OperationView {
-                    operation_id: o.operation_id,
-                    kind: o.input.kind(),
-                    status: o.status,
-                    attempt: o.attempt,
-                    text: machine.partial_text(o.operation_id).unwrap_or_default(),
-                })
-                .collect(),
-        },
-    }
+/// The operations in flight, in id order, with their partial text.
+pub fn operations<D: Domain>(machine: &Machine<D>) -> Vec<OperationView> {
+    machine
+        .state()
+        .operations_in_flight()
+        .map(|o| OperationView {
+            operation_id: o.operation_id,
+            kind: OperationKind::new(crate::operation::OperationInput::kind(&o.input)),
+            status: o.status,
+            attempt: o.attempt,
+            text: machine.partial_text(o.operation_id).unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The client view of a machine's state at `now`.
+pub fn snapshot<D: Domain>(machine: &Machine<D>, now: Timestamp) -> SnapshotView<'_, D> {
+    let state = machine.state();
+    SnapshotView { seq: state.seq, state: machine.domain().view(state, operations(machine), now) }
 }

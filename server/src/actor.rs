@@ -12,12 +12,13 @@ use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::clock::SystemClock;
+use microcos_assistant::{Assistant, AssistantEvent};
 use microcos_core::edge::{self, Response};
 use microcos_core::validate::ClientRequest;
 use microcos_core::{
     Clock, Config, Cursor, Driver, Engine, EngineError, ErrorCode, Rejection, RequestMeta, Seq, UserId,
 };
-use microcos_memory::SystemClock;
 use tokio::sync::{mpsc, oneshot, Notify};
 
 use crate::llm::Model;
@@ -30,6 +31,8 @@ pub struct Services {
     pub data_dir: PathBuf,
     /// Engine configuration.
     pub config: Config,
+    /// The domain.
+    pub domain: Assistant,
     /// The model.
     pub model: Model,
     /// SQLite durability.
@@ -41,7 +44,7 @@ pub enum Command {
     /// Record a client request.
     Submit {
         /// The validated request.
-        request: ClientRequest,
+        request: ClientRequest<AssistantEvent>,
         /// Its ids and time.
         meta: RequestMeta,
         /// The answer.
@@ -161,7 +164,7 @@ fn spawn(user: UserId, services: Arc<Services>) -> mpsc::Sender<Command> {
     tx
 }
 
-type UserDriver = Driver<SqliteStore, LocalPush, Model, SystemClock>;
+type UserDriver = Driver<Assistant, SqliteStore, LocalPush, Model, SystemClock>;
 
 async fn run(user: UserId, services: Arc<Services>, mut rx: mpsc::Receiver<Command>) {
     let dir = services.data_dir.join("users");
@@ -169,7 +172,14 @@ async fn run(user: UserId, services: Arc<Services>, mut rx: mpsc::Receiver<Comma
         .map_err(|e| EngineError::Store(microcos_core::StoreError::Backend(e.to_string())))
         .and_then(|()| Ok(SqliteStore::open(&dir.join(format!("{user}.sqlite")), services.durability)?))
         .and_then(|store| {
-            Engine::open(user.clone(), services.config.clone(), store, LocalPush::default(), SystemClock.now())
+            Engine::open(
+                user.clone(),
+                services.config.clone(),
+                services.domain.clone(),
+                store,
+                LocalPush::default(),
+                SystemClock.now(),
+            )
         });
     let (engine, restored) = match opened {
         Ok(x) => x,

@@ -16,9 +16,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::clock::SystemClock;
+use microcos_assistant::Assistant;
 use microcos_core::auth::sign_token;
 use microcos_core::{Clock, Config, Timestamp, UserId};
-use microcos_memory::SystemClock;
+use microcos_memory::StandIn;
 
 use crate::actor::{Services, Users};
 use crate::http::{router, App};
@@ -73,11 +75,12 @@ pub struct Running {
 /// Binds and starts serving (returns once listening).
 pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
     let secret = Arc::new(crate::secret::load(&opts.data)?);
-    let backend = Backend::from_env(opts.token_delay);
+    let backend = Backend::from_env(StandIn::new(microcos_assistant::stand_in::reply), opts.token_delay);
     tracing::info!(model = %backend.describe(), "model");
     let services = Services {
         data_dir: opts.data.clone(),
         config: Config::default(),
+        domain: Assistant::default(),
         model: Model::new(backend, Duration::from_secs(30)),
         durability: opts.durability,
     };

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::clock::SystemClock;
 use axum::body::Body;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Request, State};
@@ -12,7 +13,6 @@ use axum::Router;
 use futures_util::{SinkExt, StreamExt};
 use microcos_core::edge::{self, Action, HttpRequest};
 use microcos_core::{uuid::Uuid, Clock, Cursor, ErrorCode, EventId, Rejection, RequestId, RequestMeta, UserId};
-use microcos_memory::SystemClock;
 
 use crate::actor::{unavailable, Command, Users};
 use crate::push::subscription;
@@ -80,6 +80,7 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
             body: &body,
         },
         &app.secret,
+        &app.users.services().domain,
         limits,
         now,
     );

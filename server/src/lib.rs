@@ -9,6 +9,7 @@
 //! # Layout
 //!
 //! - [`cli`]: `microcos serve | token | load`.
+//! - [`clock`]: the wall clock.
 //! - [`http`]: the axum transport in front of the shared edge; WebSockets.
 //! - [`actor`]: one thread per user running the engine and model driver.
 //! - [`store`]: the `Store` port on SQLite.
@@ -22,9 +23,12 @@
 
 pub mod actor;
 pub mod cli;
+pub mod clock;
 pub mod http;
 pub mod llm;
 pub mod load;
 pub mod push;
 pub mod secret;
 pub mod store;
+
+pub use clock::SystemClock;

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
-use microcos_core::llm::{output_schema, LlmRequest, PromptRole};
+use microcos_core::llm::{LlmRequest, PromptRole};
 use microcos_core::sse::{Dialect, Next, TokenDecoder};
 use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
 use microcos_memory::StandIn;
@@ -30,6 +30,8 @@ pub const WORKERS_AI_MODEL: &str = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";
 pub enum Backend {
     /// The offline stand-in.
     StandIn {
+        /// The domain's stand-in replies.
+        model: StandIn,
         /// Delay before each token.
         token_delay: Duration,
     },
@@ -54,8 +56,9 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// Chooses the backend from the environment (see the module docs).
-    pub fn from_env(token_delay: Duration) -> Backend {
+    /// Chooses the backend from the environment (see the module docs);
+    /// `stand_in` answers when no model is configured.
+    pub fn from_env(stand_in: StandIn, token_delay: Duration) -> Backend {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         if let (Some(account_id), Some(api_token)) = (var("MICROCOS_CF_ACCOUNT_ID"), var("MICROCOS_CF_API_TOKEN")) {
             let base_url = var("MICROCOS_CF_API_BASE").unwrap_or_else(|| "https://api.cloudflare.com/client/v4".into());
@@ -65,13 +68,13 @@ impl Backend {
             let model = var("MICROCOS_OPENAI_MODEL").unwrap_or_else(|| "llama3.3".into());
             return Backend::OpenAi { base_url, model, api_key: var("MICROCOS_OPENAI_API_KEY") };
         }
-        Backend::StandIn { token_delay }
+        Backend::StandIn { model: stand_in, token_delay }
     }
 
     /// A human description (never includes secrets).
     pub fn describe(&self) -> String {
         match self {
-            Backend::StandIn { token_delay } => {
+            Backend::StandIn { token_delay, .. } => {
                 format!("offline stand-in model ({} ms per token)", token_delay.as_millis())
             }
             Backend::OpenAi { base_url, model, .. } => format!("OpenAI-compatible {model} at {base_url}"),
@@ -182,8 +185,8 @@ impl Llm for Model {
 
     async fn generate(&self, request: &LlmRequest) -> Result<ModelStream, LlmError> {
         let (url, body, key, dialect) = match &self.backend {
-            Backend::StandIn { token_delay } => {
-                let tokens = StandIn::tokens(request).into_iter();
+            Backend::StandIn { model, token_delay } => {
+                let tokens = model.tokens(request).into_iter();
                 let fail_after = self.inject_failure(request).then_some(3);
                 return Ok(ModelStream(Inner::StandIn { tokens, delay: *token_delay, fail_after }));
             }
@@ -206,7 +209,7 @@ impl Llm for Model {
                     "stream": true,
                     "max_tokens": request.max_tokens,
                 });
-                if let Some(schema) = output_schema(request.kind) {
+                if let Some(schema) = &request.schema {
                     body["response_format"] = serde_json::json!({"type": "json_schema", "json_schema": schema});
                 }
                 let url = format!("{}/accounts/{account_id}/ai/run/{WORKERS_AI_MODEL}", base_url.trim_end_matches('/'));

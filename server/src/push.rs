@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use microcos_core::{Frame, Push};
+use microcos_core::{Catalogue, Frame, Push};
 use tokio::sync::mpsc;
 
 /// Live frames a subscriber may have queued before it is dropped.
@@ -61,7 +61,7 @@ pub struct LocalPush {
 impl LocalPush {
     /// Sends `backlog`, then registers the subscriber for live frames.
     /// Returns its id, or `None` if it already left.
-    pub fn subscribe(&mut self, subscriber: Subscriber, backlog: &[Frame]) -> Option<u64> {
+    pub fn subscribe<E: Catalogue>(&mut self, subscriber: Subscriber, backlog: &[Frame<E>]) -> Option<u64> {
         for frame in backlog {
             if !subscriber.send(frame.to_json()) {
                 return None;
@@ -88,8 +88,8 @@ impl LocalPush {
     }
 }
 
-impl Push for LocalPush {
-    fn push(&mut self, frame: &Frame) {
+impl<E: Catalogue> Push<E> for LocalPush {
+    fn push(&mut self, frame: &Frame<E>) {
         match frame {
             Frame::Event { seq, event } => tracing::debug!(
                 event_id = %event.event_id,

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use microcos_core::ports::{Appended, Row, SnapshotRecord, Store, StoreError};
-use microcos_core::{sql, EventId, EventType, OperationId, RequestId, Seq, Timestamp};
+use microcos_core::{sql, EventId, OperationId, RequestId, Seq, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// How hard SQLite works to make an acknowledged append survive.
@@ -111,8 +111,7 @@ impl Store for SqliteStore {
                 Ok(Row {
                     seq: Seq(seq as u64),
                     event_id: EventId(uuid_col(&id)?),
-                    event_type: EventType::parse(&ty)
-                        .ok_or_else(|| StoreError::Backend(format!("unknown event type {ty} in storage")))?,
+                    event_type: ty,
                     timestamp: Timestamp(ts as u64),
                     request_id: RequestId(uuid_col(&req)?),
                     operation_id: op.as_deref().map(uuid_col).transpose()?.map(OperationId),
@@ -170,7 +169,7 @@ mod tests {
         Row {
             seq: Seq(seq),
             event_id: EventId(uuid::Uuid::from_u128(id)),
-            event_type: EventType::UserMessage,
+            event_type: "user.message".into(),
             timestamp: Timestamp(7),
             request_id: RequestId(uuid::Uuid::from_u128(99)),
             operation_id: Some(OperationId(uuid::Uuid::from_u128(5))),

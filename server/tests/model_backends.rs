@@ -13,7 +13,8 @@ use axum::extract::{Path, State};
 use axum::http::{Response, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use microcos_core::event::OperationKind;
+use microcos_assistant::prompt::output_schema;
+use microcos_assistant::OperationKind;
 use microcos_core::llm::{LlmRequest, PromptMessage, PromptRole};
 use microcos_core::{uuid::Uuid, Llm, LlmErrorKind, OperationId, TokenStream};
 use microcos_server::llm::{Backend, Model};
@@ -119,12 +120,13 @@ fn request(kind: OperationKind) -> LlmRequest {
     LlmRequest {
         operation_id: OperationId(Uuid::from_u128(1)),
         attempt: 1,
-        kind,
+        kind: microcos_core::OperationKind::new(kind.as_str()),
         messages: vec![
             PromptMessage { role: PromptRole::System, content: "be brief".into() },
             PromptMessage { role: PromptRole::User, content: "hi".into() },
         ],
         json: kind != OperationKind::Chat,
+        schema: output_schema(kind),
         max_tokens: 64,
     }
 }

@@ -1,8 +1,22 @@
 //! Helpers shared by the workspace tests.
 #![allow(dead_code)]
 
-use microcos_core::{Envelope, Frame, State};
-use microcos_memory::{MemoryStore, Sim};
+use microcos_assistant::{stand_in, Assistant, Envelope, Frame, State};
+use microcos_core::Config;
+use microcos_memory::{MemoryStore, Sim, StandIn};
+
+/// A simulated assistant user, answered by the assistant's stand-in model
+/// when no script is queued.
+pub fn sim(user: &str, config: Config) -> Sim<Assistant> {
+    sim_with(user, config, Assistant::default())
+}
+
+/// [`sim`] with a configured assistant.
+pub fn sim_with(user: &str, config: Config, assistant: Assistant) -> Sim<Assistant> {
+    let sim = Sim::new(user, config, assistant);
+    sim.llm.set_stand_in(StandIn::new(stand_in::reply));
+    sim
+}
 
 /// The stored log, decoded.
 pub fn log(store: &MemoryStore) -> Vec<Envelope> {
@@ -37,6 +51,6 @@ pub fn frames(frames: &[Frame]) -> String {
 }
 
 /// The live state, which must exist.
-pub fn state(sim: &Sim) -> State {
+pub fn state(sim: &Sim<Assistant>) -> State {
     sim.state().expect("engine is up")
 }

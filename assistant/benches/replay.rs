@@ -1,7 +1,7 @@
 //! Replay benchmark: typed replay (parse + exact dedupe + reduce) against the
 //! baseline of merely parsing the same log into `serde_json::Value`.
 //!
-//! Run: `cargo bench -p microcos-core --bench replay` (set `MICROCOS_BENCH_EVENTS` to change
+//! Run: `cargo bench -p microcos-assistant --bench replay` (set `MICROCOS_BENCH_EVENTS` to change
 //! the log size; default 1,000,000). Prints `name: value` lines.
 
 #![allow(clippy::print_stdout, missing_docs)]
@@ -13,12 +13,15 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::Instant;
 
-use microcos_core::event::*;
+use microcos_assistant::event::*;
+use microcos_assistant::Assistant;
 use microcos_core::ids::*;
+use microcos_core::operation::{LlmCheckpoint, LlmCompleted, LlmEvent, LlmStarted};
 use microcos_core::replay::Replayer;
 use microcos_core::state::Bounds;
 use microcos_core::time::{LocalDate, LocalTime};
 use microcos_core::uuid::Uuid;
+use microcos_core::SCHEMA_VERSION;
 
 /// Counts live heap bytes, to measure the final state's footprint.
 struct Counting;
@@ -75,7 +78,7 @@ struct Gen {
 }
 
 impl Gen {
-    fn emit(&mut self, event: Event, op: Option<OperationId>, ca: bool) -> EventId {
+    fn emit(&mut self, event: impl Into<Event>, op: Option<OperationId>, ca: bool) -> EventId {
         self.seq += 1;
         self.now += 1 + self.rng.below(5_000);
         let event_id = EventId(Uuid::from_u128((u128::from(self.rng.next()) << 64) | u128::from(self.seq)));
@@ -89,7 +92,7 @@ impl Gen {
             client_action_id: ca.then(|| ClientActionId(format!("ca-{}", self.seq))),
             operation_id: op,
             causation_id: None,
-            event,
+            event: event.into(),
         };
         let line = env.to_json();
         // About 1% of lines are delivered twice (an at-least-once transport).
@@ -101,15 +104,30 @@ impl Gen {
     }
 
     fn generation(&mut self, op: OperationId, kind: OperationKind, text: &str) {
-        self.emit(Event::LlmStarted(LlmStarted { kind, attempt: 1 }), Some(op), false);
+        self.emit(
+            Event::Llm(LlmEvent::Started(LlmStarted {
+                kind: microcos_core::OperationKind::new(kind.as_str()),
+                attempt: 1,
+            })),
+            Some(op),
+            false,
+        );
         let tokens: Vec<String> = text.split_inclusive(' ').map(String::from).collect();
         let mut from = 0u32;
         for chunk in tokens.chunks(32) {
             let last = from as usize + chunk.len() == tokens.len();
             let payload = if last {
-                Event::LlmCompleted(LlmCompleted { attempt: 1, from_index: from, tokens: chunk.iter().collect() })
+                Event::Llm(LlmEvent::Completed(LlmCompleted {
+                    attempt: 1,
+                    from_index: from,
+                    tokens: chunk.iter().collect(),
+                }))
             } else {
-                Event::LlmCheckpoint(LlmCheckpoint { attempt: 1, from_index: from, tokens: chunk.iter().collect() })
+                Event::Llm(LlmEvent::Checkpoint(LlmCheckpoint {
+                    attempt: 1,
+                    from_index: from,
+                    tokens: chunk.iter().collect(),
+                }))
             };
             self.emit(payload, Some(op), false);
             from += chunk.len() as u32;
@@ -123,14 +141,14 @@ impl Gen {
                     let k = 6 + self.rng.below(20);
                     sentence(&mut self.rng, k)
                 };
-                let id = self.emit(Event::UserMessage(UserMessage { text }), None, true);
+                let id = self.emit(AssistantEvent::UserMessage(UserMessage { text }), None, true);
                 let op = OperationId::for_request(id);
                 let reply = {
                     let k = 20 + self.rng.below(60);
                     sentence(&mut self.rng, k)
                 };
                 self.generation(op, OperationKind::Chat, &reply);
-                self.emit(Event::AssistantMessage(AssistantMessage { text: reply }), Some(op), false);
+                self.emit(AssistantEvent::AssistantMessage(AssistantMessage { text: reply }), Some(op), false);
             }
             45..=69 => {
                 let task_id = TaskId(Uuid::from_u128(u128::from(self.rng.next())));
@@ -140,7 +158,7 @@ impl Gen {
                 };
                 let due_date = LocalDate::new(2026, 1 + self.rng.below(12) as u8, 1 + self.rng.below(28) as u8);
                 self.emit(
-                    Event::TaskCreated(TaskCreated { task_id: Some(task_id), title, notes: None, due_date }),
+                    AssistantEvent::TaskCreated(TaskCreated { task_id: Some(task_id), title, notes: None, due_date }),
                     None,
                     true,
                 );
@@ -149,20 +167,24 @@ impl Gen {
             70..=79 if !self.tasks.is_empty() => {
                 let task_id = self.tasks[self.rng.below(self.tasks.len() as u64) as usize];
                 let title = Some(sentence(&mut self.rng, 4));
-                self.emit(Event::TaskUpdated(TaskUpdated { task_id, title, notes: None, due_date: None }), None, true);
+                self.emit(
+                    AssistantEvent::TaskUpdated(TaskUpdated { task_id, title, notes: None, due_date: None }),
+                    None,
+                    true,
+                );
             }
             80..=91 if !self.tasks.is_empty() => {
                 let i = self.rng.below(self.tasks.len() as u64) as usize;
                 let task_id = self.tasks.swap_remove(i);
                 if self.rng.below(4) == 0 {
-                    self.emit(Event::TaskDeleted(TaskDeleted { task_id }), None, true);
+                    self.emit(AssistantEvent::TaskDeleted(TaskDeleted { task_id }), None, true);
                 } else {
-                    self.emit(Event::TaskCompleted(TaskCompleted { task_id }), None, true);
+                    self.emit(AssistantEvent::TaskCompleted(TaskCompleted { task_id }), None, true);
                 }
             }
             92..=96 => {
                 let date = LocalDate::new(2026, 1 + self.rng.below(12) as u8, 1 + self.rng.below(28) as u8);
-                let id = self.emit(Event::PlanRequested(PlanRequested { date }), None, true);
+                let id = self.emit(AssistantEvent::PlanRequested(PlanRequested { date }), None, true);
                 let op = OperationId::for_request(id);
                 let plan_json =
                     format!("{{\"items\":[{{\"time\":\"09:00\",\"title\":\"{}\"}}]}}", sentence(&mut self.rng, 4));
@@ -175,12 +197,12 @@ impl Gen {
                     })
                     .collect();
                 let date = date.unwrap_or(LocalDate { year: 2026, month: 11, day: 28 });
-                self.emit(Event::PlanGenerated(PlanGenerated { date, items }), Some(op), false);
+                self.emit(AssistantEvent::PlanGenerated(PlanGenerated { date, items }), Some(op), false);
             }
             _ => {
                 let tz = (self.rng.below(25) as i32 - 12) * 60;
                 let settings = SettingsUpdated { tz_offset_minutes: tz, daily_plan_time: LocalTime::new(7, 30) };
-                self.emit(Event::SettingsUpdated(settings), None, true);
+                self.emit(AssistantEvent::SettingsUpdated(settings), None, true);
             }
         }
     }
@@ -234,7 +256,7 @@ fn main() {
         count
     };
     let replay = || {
-        let mut r = Replayer::new(Bounds::default());
+        let mut r = Replayer::new(Assistant::default(), Bounds::default());
         for line in &lines {
             r.apply_json(line).expect("valid envelope");
         }
@@ -256,7 +278,7 @@ fn main() {
 
     // Footprint of the final state alone (the dedupe set is dropped by `finish`).
     let before = LIVE.load(Ordering::Relaxed);
-    let mut r = Replayer::new(Bounds::default());
+    let mut r = Replayer::new(Assistant::default(), Bounds::default());
     for line in &lines {
         r.apply_json(line).expect("valid envelope");
     }
@@ -273,5 +295,5 @@ fn main() {
     println!("replay_vs_parse_value: {:.2}", parse_s / replay_s);
     println!("state_bytes: {state_bytes}");
     println!("state_canonical_json_bytes: {canonical}");
-    println!("open_tasks: {}", state.tasks.open_count());
+    println!("open_tasks: {}", state.domain.tasks.open_count());
 }

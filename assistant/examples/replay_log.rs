@@ -1,6 +1,6 @@
 //! Replays a JSON-lines event log and prints the state's canonical bytes.
 //!
-//! `cargo run -p microcos-core --example replay_log -- tests/fixtures/session.jsonl`
+//! `cargo run -p microcos-assistant --example replay_log -- tests/fixtures/session.jsonl`
 //!
 //! The test command builds this for wasm32 too and checks both print the same
 //! bytes (the "same log in, same state out on every target" invariant).
@@ -9,6 +9,7 @@
 
 use std::io::{Read, Write};
 
+use microcos_assistant::Assistant;
 use microcos_core::replay::Replayer;
 use microcos_core::state::Bounds;
 
@@ -20,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::io::stdin().read_to_string(&mut text)?;
         }
     }
-    let mut replayer = Replayer::new(Bounds::default());
+    let mut replayer = Replayer::new(Assistant::default(), Bounds::default());
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         replayer.apply_json(line).map_err(|e| format!("line {}: {e}", i + 1))?;
     }

@@ -1,0 +1,231 @@
+//! The assistant's event catalogue: chat, settings, tasks, plans, summaries
+//! and task extraction. Wire names and payloads are API v1: never change one.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use microcos_core::ids::Seq;
+use microcos_core::time::{LocalDate, LocalTime};
+use serde::{Deserialize, Serialize};
+
+microcos_core::uuid_id!(
+    /// Id of a task.
+    pub TaskId
+);
+
+impl TaskId {
+    /// Deterministic id of the `index`-th task extracted by operation `op`.
+    pub fn extracted(op: microcos_core::OperationId, index: usize) -> Self {
+        let mut name = [0u8; 24];
+        name[..16].copy_from_slice(op.0.as_bytes());
+        name[16..].copy_from_slice(&(index as u64).to_be_bytes());
+        TaskId(microcos_core::ids::derive_uuid(&name))
+    }
+}
+
+/// One item of a daily plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PlanItem {
+    /// Local start time, if the plan gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<LocalTime>,
+    /// What to do.
+    pub title: String,
+    /// The task this item works on, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<TaskId>,
+}
+
+/// One task found by task extraction.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ExtractedTask {
+    /// Deterministic id ([`TaskId::extracted`]).
+    pub task_id: TaskId,
+    /// Title of the task.
+    pub title: String,
+    /// Due date, if one was found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<LocalDate>,
+}
+
+macro_rules! payload {
+    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[serde(deny_unknown_fields)]
+        pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
+    };
+}
+
+payload!(/// `user.message`: the user says something to the assistant.
+UserMessage { /// The message text.
+text: String });
+payload!(/// `settings.updated`: replaces the user's settings.
+SettingsUpdated {
+    /// Minutes east of UTC, -720..=840.
+    tz_offset_minutes: i32,
+    /// Local time of the daily plan; absent or null turns it off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    daily_plan_time: Option<LocalTime>,
+});
+payload!(/// `assistant.message`: the assistant's final reply (envelope carries the operation).
+AssistantMessage { /// The whole reply.
+text: String });
+payload!(/// `task.created`.
+TaskCreated {
+    /// Client-chosen id; when absent the task's id is the event's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    task_id: Option<TaskId>,
+    /// Title.
+    title: String,
+    /// Free-form notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    notes: Option<String>,
+    /// Due date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    due_date: Option<LocalDate>,
+});
+payload!(/// `task.updated`: changes the given fields, leaves the others.
+TaskUpdated {
+    /// The task.
+    task_id: TaskId,
+    /// New title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    /// New notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    notes: Option<String>,
+    /// New due date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    due_date: Option<LocalDate>,
+});
+payload!(/// `task.completed`.
+TaskCompleted { /// The task.
+task_id: TaskId });
+payload!(/// `task.deleted`.
+TaskDeleted { /// The task.
+task_id: TaskId });
+payload!(/// `plan.requested`: plan a day now (default: the user's local today).
+PlanRequested {
+    /// The day to plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    date: Option<LocalDate>,
+});
+payload!(/// `workflow.daily_plan`: the daily-plan job fired for `date`.
+WorkflowDailyPlan { /// The local date planned.
+date: LocalDate });
+payload!(/// `plan.generated`: the result of a daily-plan operation.
+PlanGenerated {
+    /// The local date planned.
+    date: LocalDate,
+    /// The plan.
+    items: Vec<PlanItem>,
+});
+payload!(/// `summary.requested`: summarise old chat context now.
+SummaryRequested {});
+payload!(/// `workflow.generate_summary`: summarise messages up to `through_seq`.
+WorkflowGenerateSummary { /// Last message covered.
+through_seq: Seq });
+payload!(/// `summary.generated`: the new rolling summary.
+SummaryGenerated {
+    /// Summary text (replaces the previous one, which it folds in).
+    text: String,
+    /// Last message covered.
+    through_seq: Seq,
+});
+payload!(/// `task.extract`: find tasks in a text.
+TaskExtract { /// The text to read.
+text: String });
+payload!(/// `tasks.extracted`: tasks found by an extraction operation; each is created.
+TasksExtracted { /// The tasks.
+tasks: Vec<ExtractedTask> });
+
+microcos_core::catalogue! {
+    /// Every event type of the assistant, with its typed payload.
+    pub enum AssistantEvent / AssistantEventType {
+        /// `user.message`.
+        UserMessage(UserMessage) = "user.message", Client;
+        /// `assistant.message`.
+        AssistantMessage(AssistantMessage) = "assistant.message", System;
+        /// `settings.updated`.
+        SettingsUpdated(SettingsUpdated) = "settings.updated", Client;
+        /// `task.created`.
+        TaskCreated(TaskCreated) = "task.created", Client;
+        /// `task.updated`.
+        TaskUpdated(TaskUpdated) = "task.updated", Client;
+        /// `task.completed`.
+        TaskCompleted(TaskCompleted) = "task.completed", Client;
+        /// `task.deleted`.
+        TaskDeleted(TaskDeleted) = "task.deleted", Client;
+        /// `plan.requested`.
+        PlanRequested(PlanRequested) = "plan.requested", Client;
+        /// `workflow.daily_plan`.
+        WorkflowDailyPlan(WorkflowDailyPlan) = "workflow.daily_plan", System;
+        /// `plan.generated`.
+        PlanGenerated(PlanGenerated) = "plan.generated", System;
+        /// `summary.requested`.
+        SummaryRequested(SummaryRequested) = "summary.requested", Client;
+        /// `workflow.generate_summary`.
+        WorkflowGenerateSummary(WorkflowGenerateSummary) = "workflow.generate_summary", System;
+        /// `summary.generated`.
+        SummaryGenerated(SummaryGenerated) = "summary.generated", System;
+        /// `task.extract`.
+        TaskExtract(TaskExtract) = "task.extract", Client;
+        /// `tasks.extracted`.
+        TasksExtracted(TasksExtracted) = "tasks.extracted", System;
+    }
+}
+
+/// An assistant envelope.
+pub type Envelope = microcos_core::Envelope<AssistantEvent>;
+/// An assistant event: the kernel's `llm.*` or the assistant's own.
+pub type Event = microcos_core::Event<AssistantEvent>;
+/// An assistant event type.
+pub type EventType = microcos_core::EventType<AssistantEventType>;
+
+impl AssistantEventType {
+    /// What operation an event of this type opens, if any.
+    pub const fn starts_operation(self) -> Option<OperationKind> {
+        match self {
+            AssistantEventType::UserMessage => Some(OperationKind::Chat),
+            AssistantEventType::TaskExtract => Some(OperationKind::ExtractTasks),
+            AssistantEventType::PlanRequested | AssistantEventType::WorkflowDailyPlan => Some(OperationKind::DailyPlan),
+            AssistantEventType::SummaryRequested | AssistantEventType::WorkflowGenerateSummary => {
+                Some(OperationKind::Summary)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What an assistant operation produces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OperationKind {
+    /// The assistant's reply to a `user.message`.
+    Chat,
+    /// Tasks extracted from text (`task.extract`).
+    ExtractTasks,
+    /// A daily plan (`plan.requested` or the `workflow.daily_plan` job).
+    DailyPlan,
+    /// A rolling summary of old chat context.
+    Summary,
+}
+
+impl OperationKind {
+    /// The snake_case name (what `llm.started` records).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OperationKind::Chat => "chat",
+            OperationKind::ExtractTasks => "extract_tasks",
+            OperationKind::DailyPlan => "daily_plan",
+            OperationKind::Summary => "summary",
+        }
+    }
+}

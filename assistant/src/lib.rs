@@ -1,0 +1,280 @@
+//! # microcos-assistant
+//!
+//! The first domain on the microcos kernel ([`microcos_core`]): a personal
+//! assistant, a "micro chief of staff". Chat with memory and a rolling
+//! summary, tasks, the daily plan, and task extraction, each an LLM
+//! operation the kernel streams, checkpoints, retries and resumes.
+//!
+//! ```
+//! use microcos_assistant::{Assistant, Machine};
+//! use microcos_core::validate::{parse_client_request, Limits};
+//! use microcos_core::{Config, EventId, RequestId, RequestMeta, Timestamp, UserId};
+//!
+//! let user = UserId::parse("alice").unwrap();
+//! let machine = Machine::new(user, Config::default(), Assistant::default());
+//! let body = br#"{"type":"task.created","payload":{"title":"Book flights"}}"#;
+//! let req = parse_client_request(body, machine.domain(), &Limits::default()).unwrap();
+//! let meta = RequestMeta {
+//!     request_id: RequestId(microcos_core::uuid::Uuid::from_u128(1)),
+//!     event_id: EventId(microcos_core::uuid::Uuid::from_u128(2)),
+//!     timestamp: Timestamp(1_764_300_000_000),
+//! };
+//! let env = machine.envelope(req, meta);
+//! machine.decide(&env).unwrap();
+//! assert_eq!(env.event_type().as_str(), "task.created");
+//! ```
+//!
+//! # Layout
+//!
+//! - [`event`]: the catalogue (API v1 event types and payloads), [`TaskId`].
+//! - [`state`]: chat memory, tasks, planner, and their reducer.
+//! - [`validate`]: payload shapes and content bounds of client events.
+//! - [`prompt`]: the context builder and structured-output parsing.
+//! - [`stand_in`]: the offline stand-in model's replies.
+//! - [`view`]: what `GET /v1/snapshot` shows.
+//! - this page: [`Assistant`], its rules, jobs and error codes.
+//! - `testing` (feature `testing`): proptest strategies of assistant traffic.
+//! - `schema` (feature `schema`): JSON Schema of client requests.
+
+#![no_std]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod event;
+pub mod prompt;
+pub mod stand_in;
+pub mod state;
+pub mod validate;
+pub mod view;
+
+#[cfg(feature = "schema")]
+pub mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use microcos_core::domain::{Apply, EventMeta, Job, TypeOf};
+use microcos_core::error::{DomainCode, ErrorCode, Rejection};
+use microcos_core::llm::Prompt;
+use microcos_core::time::LocalDate;
+use microcos_core::validate::FieldSpec;
+use microcos_core::view::OperationView;
+use microcos_core::{Domain, Operation, Timestamp};
+
+pub use event::{AssistantEvent, AssistantEventType, Envelope, Event, EventType, OperationKind, TaskId};
+pub use prompt::PromptBudget;
+pub use state::{AssistantBounds, AssistantOperation, AssistantState, STATE_VERSION};
+pub use validate::AssistantLimits;
+
+use event::*;
+
+/// The kernel's state machine running the assistant.
+pub type Machine = microcos_core::Machine<Assistant>;
+/// A user's state under the assistant.
+pub type State = microcos_core::State<Assistant>;
+/// A frame pushed to the assistant's subscribers.
+pub type Frame = microcos_core::Frame<AssistantEvent>;
+
+/// `404 task_not_found`: the task does not exist (or was deleted).
+pub const TASK_NOT_FOUND: ErrorCode = DomainCode::code("task_not_found", 404);
+/// `409 too_many_tasks`: the user has reached the limit of open tasks.
+pub const TOO_MANY_TASKS: ErrorCode = DomainCode::code("too_many_tasks", 409);
+
+/// Every error code of API v1 (the kernel's and the assistant's), in the
+/// order the API documents them.
+pub const API_ERROR_CODES: &[ErrorCode] = &[
+    ErrorCode::MalformedJson,
+    ErrorCode::TooDeep,
+    ErrorCode::BadRequest,
+    ErrorCode::Unauthorized,
+    ErrorCode::NotFound,
+    ErrorCode::MethodNotAllowed,
+    TASK_NOT_FOUND,
+    ErrorCode::OperationNotFound,
+    ErrorCode::OperationFinished,
+    ErrorCode::ClientActionConflict,
+    ErrorCode::EventIdConflict,
+    TOO_MANY_TASKS,
+    ErrorCode::BodyTooLarge,
+    ErrorCode::UnsupportedMediaType,
+    ErrorCode::UnknownField,
+    ErrorCode::MissingField,
+    ErrorCode::InvalidType,
+    ErrorCode::InvalidValue,
+    ErrorCode::TooLong,
+    ErrorCode::Empty,
+    ErrorCode::OutOfRange,
+    ErrorCode::UnknownEventType,
+    ErrorCode::EventTypeNotAllowed,
+    ErrorCode::UpgradeRequired,
+    ErrorCode::Unavailable,
+];
+
+/// The assistant domain and its configuration. `Assistant::default()` is
+/// what the services run with. Its bounds are part of the replay contract.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assistant {
+    /// Working-set bounds.
+    pub bounds: AssistantBounds,
+    /// Content bounds of client events.
+    pub limits: AssistantLimits,
+    /// Prompt budget.
+    pub prompt: PromptBudget,
+    /// Summarise once this many messages left the chat window.
+    pub summary_trigger: usize,
+}
+
+impl Default for Assistant {
+    fn default() -> Self {
+        Assistant {
+            bounds: AssistantBounds::default(),
+            limits: AssistantLimits::default(),
+            prompt: PromptBudget::default(),
+            summary_trigger: 20,
+        }
+    }
+}
+
+impl Assistant {
+    fn daily_plan_due(&self, state: &State, now: Timestamp) -> Option<LocalDate> {
+        let p = &state.domain.planner;
+        let time = p.settings.daily_plan_time?;
+        let today = LocalDate::at(now, p.settings.tz_offset_minutes);
+        let fired = p.last_daily_plan.is_some_and(|d| d >= today);
+        (!fired && now >= today.instant(time, p.settings.tz_offset_minutes)).then_some(today)
+    }
+}
+
+impl Domain for Assistant {
+    type Event = AssistantEvent;
+    type State = AssistantState;
+    type Operation = AssistantOperation;
+    type View<'a> = view::StateView<'a>;
+    const STATE_VERSION: u32 = STATE_VERSION;
+
+    fn payload_fields(&self, ty: TypeOf<Self>) -> &'static [FieldSpec] {
+        validate::client_fields(ty)
+    }
+
+    fn validate(&self, event: &AssistantEvent) -> Result<(), Rejection> {
+        validate::check_event(event, &self.limits)
+    }
+
+    fn decide(&self, state: &State, event: &AssistantEvent, meta: &EventMeta) -> Result<(), Rejection> {
+        let tasks = &state.domain.tasks;
+        let need_task = |id: &TaskId| {
+            if tasks.items.contains_key(id) {
+                Ok(())
+            } else {
+                Err(Rejection::field(TASK_NOT_FOUND, "payload.task_id", format!("no task {id}")))
+            }
+        };
+        match event {
+            AssistantEvent::TaskCreated(p) => {
+                if tasks.open_count() >= self.bounds.max_open_tasks {
+                    return Err(Rejection::new(
+                        TOO_MANY_TASKS,
+                        format!("at most {} open tasks", self.bounds.max_open_tasks),
+                    ));
+                }
+                let id = p.task_id.unwrap_or(TaskId(meta.event_id.0));
+                if tasks.items.contains_key(&id) {
+                    return Err(Rejection::field(
+                        ErrorCode::EventIdConflict,
+                        "payload.task_id",
+                        format!("task {id} exists"),
+                    ));
+                }
+                Ok(())
+            }
+            AssistantEvent::TaskUpdated(p) => need_task(&p.task_id),
+            AssistantEvent::TaskCompleted(p) => need_task(&p.task_id),
+            AssistantEvent::TaskDeleted(p) => need_task(&p.task_id),
+            _ => Ok(()),
+        }
+    }
+
+    fn starts_operation(&self, event: &AssistantEvent) -> bool {
+        microcos_core::Catalogue::event_type(event).starts_operation().is_some()
+    }
+
+    fn apply(&self, state: &mut AssistantState, event: AssistantEvent, cx: &mut Apply<'_, AssistantOperation>) {
+        state.apply(event, &self.bounds, cx);
+    }
+
+    fn operation_finished(&self, state: &mut AssistantState, operation: &Operation<AssistantOperation>) {
+        state.operation_finished(operation.operation_id);
+    }
+
+    fn prompt(&self, state: &State, operation: &Operation<AssistantOperation>) -> Prompt {
+        prompt::build_prompt(&state.domain, operation, &self.prompt)
+    }
+
+    fn complete(
+        &self,
+        state: &State,
+        operation: &Operation<AssistantOperation>,
+        text: &str,
+    ) -> Result<AssistantEvent, String> {
+        match &operation.input {
+            AssistantOperation::Chat if text.trim().is_empty() => Err("the model returned an empty reply".to_string()),
+            AssistantOperation::Chat => {
+                Ok(AssistantEvent::AssistantMessage(AssistantMessage { text: text.to_string() }))
+            }
+            AssistantOperation::ExtractTasks { .. } => prompt::parse_extracted_tasks(text, operation.operation_id)
+                .map(|tasks| AssistantEvent::TasksExtracted(TasksExtracted { tasks })),
+            AssistantOperation::DailyPlan { date } => prompt::parse_plan(text, &state.domain)
+                .map(|items| AssistantEvent::PlanGenerated(PlanGenerated { date: *date, items })),
+            AssistantOperation::Summary { .. } if text.trim().is_empty() => {
+                Err("the model returned an empty summary".to_string())
+            }
+            AssistantOperation::Summary { through_seq } => Ok(AssistantEvent::SummaryGenerated(SummaryGenerated {
+                text: text.trim().to_string(),
+                through_seq: *through_seq,
+            })),
+        }
+    }
+
+    /// The summary job, once enough messages left the window and none is in flight.
+    fn follow_ups(&self, state: &State) -> Vec<Job<AssistantEvent>> {
+        let chat = &state.domain.chat;
+        if chat.summary_in_flight.is_some() || chat.unsummarized.len() < self.summary_trigger {
+            return Vec::new();
+        }
+        let Some(through_seq) = chat.unsummarized.back().map(|m| m.seq) else { return Vec::new() };
+        let event = AssistantEvent::WorkflowGenerateSummary(WorkflowGenerateSummary { through_seq });
+        alloc::vec![Job { name: "generate_summary", key: format!("{}", through_seq.0), event }]
+    }
+
+    /// The daily plan, at the user's chosen local time.
+    fn due(&self, state: &State, now: Timestamp) -> Vec<Job<AssistantEvent>> {
+        match self.daily_plan_due(state, now) {
+            Some(date) => {
+                let event = AssistantEvent::WorkflowDailyPlan(WorkflowDailyPlan { date });
+                alloc::vec![Job { name: "daily_plan", key: format!("{date}"), event }]
+            }
+            None => Vec::new(),
+        }
+    }
+
+    fn next_wake(&self, state: &State, now: Timestamp) -> Option<Timestamp> {
+        let p = &state.domain.planner;
+        p.settings.daily_plan_time.map(|time| {
+            let today = LocalDate::at(now, p.settings.tz_offset_minutes);
+            let fired = p.last_daily_plan.is_some_and(|d| d >= today);
+            let day = if fired { today.succ() } else { today };
+            day.instant(time, p.settings.tz_offset_minutes)
+        })
+    }
+
+    fn view<'a>(&'a self, state: &'a State, operations: Vec<OperationView>, now: Timestamp) -> view::StateView<'a> {
+        view::view(state, operations, now)
+    }
+}

@@ -1,0 +1,83 @@
+//! The assistant's offline stand-in model, for the local service without a
+//! configured model and for tests: same request, same reply.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use microcos_core::llm::{LlmRequest, PromptRole};
+
+/// Name the stand-in puts in every reply, so nobody mistakes it for a real model.
+pub const STAND_IN_NAME: &str = "[offline stand-in model]";
+
+fn last_user(req: &LlmRequest) -> &str {
+    req.messages.iter().rev().find(|m| m.role == PromptRole::User).map_or("", |m| m.content.as_str())
+}
+
+fn clip(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().filter(|c| !c.is_control() || *c == ' ').take(n).collect();
+    if s.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
+/// Open tasks listed in the system prompt as `- title … [id X]`.
+fn prompt_tasks(req: &LlmRequest) -> Vec<(String, String)> {
+    let system = req.messages.first().map_or("", |m| m.content.as_str());
+    system
+        .lines()
+        .filter_map(|l| {
+            let l = l.strip_prefix("- ")?;
+            let (title, id) = l.rsplit_once(" [id ")?;
+            let title = title.split(" (due ").next().unwrap_or(title);
+            Some((title.to_string(), id.trim_end_matches(']').to_string()))
+        })
+        .collect()
+}
+
+/// The assistant's offline stand-in model: a deterministic reply to each of
+/// its operations from the prompt alone, with valid JSON for task
+/// extraction and plans. Hosts plug it into their stand-in model.
+pub fn reply(req: &LlmRequest) -> String {
+    match req.kind.as_str() {
+        "chat" => {
+            let tasks = prompt_tasks(req).len();
+            format!(
+                    "{STAND_IN_NAME} You said: \"{}\". You have {tasks} open task{}. Configure a real model to get real answers.",
+                    clip(last_user(req), 160),
+                    if tasks == 1 { "" } else { "s" }
+                )
+        }
+        "extract_tasks" => {
+            let text = last_user(req).split("Text:\n").nth(1).unwrap_or("");
+            let tasks: Vec<serde_json::Value> = text
+                .split(['\n', '.', ';'])
+                .map(str::trim)
+                .filter(|s| s.chars().count() >= 3)
+                .take(10)
+                .map(|s| serde_json::json!({ "title": clip(s, 120), "due_date": null }))
+                .collect();
+            serde_json::json!({ "tasks": tasks }).to_string()
+        }
+        "daily_plan" => {
+            let mut items: Vec<serde_json::Value> = prompt_tasks(req)
+                    .into_iter()
+                    .take(8)
+                    .enumerate()
+                    .map(|(i, (title, id))| serde_json::json!({ "time": format!("{:02}:00", 9 + i), "title": title, "task_id": id }))
+                    .collect();
+            if items.is_empty() {
+                items.push(
+                    serde_json::json!({ "time": "09:00", "title": "Review your goals for the day", "task_id": null }),
+                );
+            }
+            serde_json::json!({ "items": items, "model": STAND_IN_NAME }).to_string()
+        }
+        "summary" => {
+            let words: Vec<&str> = last_user(req).lines().skip(1).flat_map(str::split_whitespace).take(40).collect();
+            format!("{STAND_IN_NAME} Summary: {}", words.join(" "))
+        }
+        other => format!("{STAND_IN_NAME} No stand-in reply for operations of kind `{other}`."),
+    }
+}

@@ -1,0 +1,362 @@
+//! The assistant's state and its reducer: chat memory with a rolling
+//! summary, tasks, and the planner.
+//!
+//! Applying an event has no business logic and cannot fail: decisions were
+//! taken before the event was stored ([`crate::Assistant`]'s `decide`). The
+//! state is a bounded working set (recent messages, tasks, recent plans);
+//! full history stays in the log. Ordered maps only.
+
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use microcos_core::domain::{Apply, EventMeta};
+use microcos_core::ids::{OperationId, Seq, Timestamp};
+use microcos_core::time::{LocalDate, LocalTime};
+use serde::{Deserialize, Serialize};
+
+use crate::event::{AssistantEvent, OperationKind, PlanItem, TaskId};
+
+/// Version of the state layout (kernel and assistant parts). A snapshot of
+/// another version is discarded and the state rebuilt from the log.
+pub const STATE_VERSION: u32 = 1;
+
+/// Bounds of the assistant's working set. Part of the replay contract: the
+/// same log with the same bounds gives the same state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssistantBounds {
+    /// Messages kept verbatim in the recent window.
+    pub chat_window: usize,
+    /// Messages evicted from the window and awaiting a summary, at most.
+    pub max_unsummarized: usize,
+    /// Completed tasks kept (oldest completions dropped first).
+    pub max_done_tasks: usize,
+    /// Open tasks allowed; creating more is refused.
+    pub max_open_tasks: usize,
+    /// Plans kept (oldest dates dropped first).
+    pub max_plans: usize,
+}
+
+impl Default for AssistantBounds {
+    fn default() -> Self {
+        AssistantBounds {
+            chat_window: 40,
+            max_unsummarized: 200,
+            max_done_tasks: 100,
+            max_open_tasks: 1_000,
+            max_plans: 14,
+        }
+    }
+}
+
+/// Who wrote a chat message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The user.
+    User,
+    /// The assistant.
+    Assistant,
+}
+
+/// One chat message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// Seq of the event that recorded it.
+    pub seq: Seq,
+    /// Author.
+    pub role: Role,
+    /// Text.
+    pub text: String,
+    /// Event time.
+    pub timestamp: Timestamp,
+}
+
+/// The rolling summary of chat context older than the window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Summary text.
+    pub text: String,
+    /// Last message it covers.
+    pub through_seq: Seq,
+}
+
+/// Chat memory.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chat {
+    /// Recent messages, oldest first.
+    pub messages: VecDeque<Message>,
+    /// Messages evicted from the window, not yet folded into the summary.
+    pub unsummarized: VecDeque<Message>,
+    /// The rolling summary.
+    pub summary: Option<Summary>,
+    /// Messages ever recorded.
+    pub total_messages: u64,
+    /// The summary operation in flight, if any.
+    pub summary_in_flight: Option<OperationId>,
+}
+
+/// Task status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    /// To do.
+    Open,
+    /// Completed.
+    Done,
+}
+
+/// A task.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    /// Id.
+    pub task_id: TaskId,
+    /// Title.
+    pub title: String,
+    /// Notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Due date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<LocalDate>,
+    /// Open or done.
+    pub status: TaskStatus,
+    /// Seq of the event that created it.
+    pub created_seq: Seq,
+    /// Seq of the last event that changed it.
+    pub updated_seq: Seq,
+}
+
+/// Tasks: all open ones and the most recently completed ones.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tasks {
+    /// Tasks by id.
+    pub items: BTreeMap<TaskId, Task>,
+    /// Completed tasks by completion seq (eviction order).
+    pub done_order: BTreeMap<Seq, TaskId>,
+}
+
+impl Tasks {
+    /// Number of open tasks.
+    pub fn open_count(&self) -> usize {
+        self.items.len() - self.done_order.len()
+    }
+}
+
+/// The user's settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Minutes east of UTC.
+    pub tz_offset_minutes: i32,
+    /// Local time of the daily plan, if enabled.
+    pub daily_plan_time: Option<LocalTime>,
+}
+
+/// A generated plan for one day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The day.
+    pub date: LocalDate,
+    /// Items.
+    pub items: Vec<PlanItem>,
+    /// Seq of `plan.generated`.
+    pub seq: Seq,
+}
+
+/// Planner state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Planner {
+    /// Settings.
+    pub settings: Settings,
+    /// Recent plans by date.
+    pub plans: BTreeMap<LocalDate, Plan>,
+    /// The latest date the daily-plan job fired for.
+    pub last_daily_plan: Option<LocalDate>,
+}
+
+/// The assistant's part of a user's state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssistantState {
+    /// Chat memory.
+    pub chat: Chat,
+    /// Tasks.
+    pub tasks: Tasks,
+    /// Planner.
+    pub planner: Planner,
+}
+
+/// What an operation works on (enough to rebuild its prompt on a retry).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AssistantOperation {
+    /// Reply to the chat; the prompt is built from chat memory.
+    Chat,
+    /// Extract tasks from this text.
+    ExtractTasks {
+        /// The text.
+        text: String,
+    },
+    /// Plan this day.
+    DailyPlan {
+        /// The day.
+        date: LocalDate,
+    },
+    /// Summarise messages up to this seq.
+    Summary {
+        /// Last message covered.
+        through_seq: Seq,
+    },
+}
+
+impl AssistantOperation {
+    /// The operation kind.
+    pub fn kind(&self) -> OperationKind {
+        match self {
+            AssistantOperation::Chat => OperationKind::Chat,
+            AssistantOperation::ExtractTasks { .. } => OperationKind::ExtractTasks,
+            AssistantOperation::DailyPlan { .. } => OperationKind::DailyPlan,
+            AssistantOperation::Summary { .. } => OperationKind::Summary,
+        }
+    }
+}
+
+impl microcos_core::OperationInput for AssistantOperation {
+    fn kind(&self) -> &'static str {
+        AssistantOperation::kind(self).as_str()
+    }
+}
+
+impl AssistantState {
+    /// Folds one stored assistant event. Never fails: events that no longer
+    /// apply (an update of a deleted task) change nothing.
+    pub fn apply(&mut self, event: AssistantEvent, bounds: &AssistantBounds, cx: &mut Apply<'_, AssistantOperation>) {
+        let m = *cx.meta();
+        match event {
+            AssistantEvent::UserMessage(p) => {
+                self.push_message(Role::User, p.text, &m, bounds);
+                cx.open_operation(AssistantOperation::Chat);
+            }
+            AssistantEvent::AssistantMessage(p) => self.push_message(Role::Assistant, p.text, &m, bounds),
+            AssistantEvent::SettingsUpdated(p) => {
+                self.planner.settings =
+                    Settings { tz_offset_minutes: p.tz_offset_minutes, daily_plan_time: p.daily_plan_time };
+            }
+            AssistantEvent::TaskCreated(p) => {
+                let id = p.task_id.unwrap_or(TaskId(m.event_id.0));
+                self.create_task(id, p.title, p.notes, p.due_date, m.seq, bounds);
+            }
+            AssistantEvent::TaskUpdated(p) => {
+                if let Some(t) = self.tasks.items.get_mut(&p.task_id) {
+                    if let Some(title) = p.title {
+                        t.title = title;
+                    }
+                    if let Some(n) = p.notes {
+                        t.notes = (!n.is_empty()).then_some(n);
+                    }
+                    if p.due_date.is_some() {
+                        t.due_date = p.due_date;
+                    }
+                    t.updated_seq = m.seq;
+                }
+            }
+            AssistantEvent::TaskCompleted(p) => {
+                if let Some(t) = self.tasks.items.get_mut(&p.task_id) {
+                    if t.status == TaskStatus::Open {
+                        t.status = TaskStatus::Done;
+                        t.updated_seq = m.seq;
+                        self.tasks.done_order.insert(m.seq, p.task_id);
+                        while self.tasks.done_order.len() > bounds.max_done_tasks {
+                            if let Some((_, old)) = self.tasks.done_order.pop_first() {
+                                self.tasks.items.remove(&old);
+                            }
+                        }
+                    }
+                }
+            }
+            AssistantEvent::TaskDeleted(p) => {
+                if let Some(t) = self.tasks.items.remove(&p.task_id) {
+                    if t.status == TaskStatus::Done {
+                        self.tasks.done_order.retain(|_, id| *id != p.task_id);
+                    }
+                }
+            }
+            AssistantEvent::PlanRequested(p) => {
+                let date =
+                    p.date.unwrap_or_else(|| LocalDate::at(m.timestamp, self.planner.settings.tz_offset_minutes));
+                cx.open_operation(AssistantOperation::DailyPlan { date });
+            }
+            AssistantEvent::WorkflowDailyPlan(p) => {
+                if self.planner.last_daily_plan.is_none_or(|d| d < p.date) {
+                    self.planner.last_daily_plan = Some(p.date);
+                }
+                cx.open_operation(AssistantOperation::DailyPlan { date: p.date });
+            }
+            AssistantEvent::PlanGenerated(p) => {
+                self.planner.plans.insert(p.date, Plan { date: p.date, items: p.items, seq: m.seq });
+                while self.planner.plans.len() > bounds.max_plans {
+                    self.planner.plans.pop_first();
+                }
+            }
+            AssistantEvent::SummaryRequested(_) => {
+                let through_seq = self.chat.messages.back().map_or(m.seq, |m| m.seq);
+                let id = cx.open_operation(AssistantOperation::Summary { through_seq });
+                self.chat.summary_in_flight = Some(id);
+            }
+            AssistantEvent::WorkflowGenerateSummary(p) => {
+                let id = cx.open_operation(AssistantOperation::Summary { through_seq: p.through_seq });
+                self.chat.summary_in_flight = Some(id);
+            }
+            AssistantEvent::SummaryGenerated(p) => {
+                self.chat.summary = Some(Summary { text: p.text, through_seq: p.through_seq });
+                self.chat.unsummarized.retain(|m| m.seq > p.through_seq);
+            }
+            AssistantEvent::TaskExtract(p) => {
+                cx.open_operation(AssistantOperation::ExtractTasks { text: p.text });
+            }
+            AssistantEvent::TasksExtracted(p) => {
+                for t in p.tasks {
+                    self.create_task(t.task_id, t.title, None, t.due_date, m.seq, bounds);
+                }
+            }
+        }
+    }
+
+    /// An operation finished: a summary in flight no longer is.
+    pub fn operation_finished(&mut self, id: OperationId) {
+        if self.chat.summary_in_flight == Some(id) {
+            self.chat.summary_in_flight = None;
+        }
+    }
+
+    fn push_message(&mut self, role: Role, text: String, m: &EventMeta, bounds: &AssistantBounds) {
+        let chat = &mut self.chat;
+        chat.total_messages += 1;
+        chat.messages.push_back(Message { seq: m.seq, role, text, timestamp: m.timestamp });
+        while chat.messages.len() > bounds.chat_window {
+            if let Some(old) = chat.messages.pop_front() {
+                chat.unsummarized.push_back(old);
+            }
+        }
+        while chat.unsummarized.len() > bounds.max_unsummarized {
+            chat.unsummarized.pop_front();
+        }
+    }
+
+    fn create_task(
+        &mut self,
+        id: TaskId,
+        title: String,
+        notes: Option<String>,
+        due_date: Option<LocalDate>,
+        seq: Seq,
+        bounds: &AssistantBounds,
+    ) {
+        if self.tasks.items.contains_key(&id) || self.tasks.open_count() >= bounds.max_open_tasks {
+            return;
+        }
+        let notes = notes.filter(|n| !n.is_empty());
+        let task =
+            Task { task_id: id, title, notes, due_date, status: TaskStatus::Open, created_seq: seq, updated_seq: seq };
+        self.tasks.items.insert(id, task);
+    }
+}

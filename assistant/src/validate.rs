@@ -1,0 +1,177 @@
+//! Client payload shapes and content bounds of the assistant's events.
+
+use microcos_core::error::{ErrorCode, Rejection};
+use microcos_core::validate::{check_text, FieldKind::*, FieldSpec};
+
+use crate::event::{AssistantEvent, AssistantEventType};
+
+/// Content bounds of client events. `AssistantLimits::default()` is what the
+/// services use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssistantLimits {
+    /// Longest chat message, in characters.
+    pub max_message_chars: usize,
+    /// Longest task title, in characters.
+    pub max_title_chars: usize,
+    /// Longest task notes, in characters.
+    pub max_notes_chars: usize,
+    /// Longest text given to task extraction, in characters.
+    pub max_extract_chars: usize,
+}
+
+impl Default for AssistantLimits {
+    fn default() -> Self {
+        AssistantLimits {
+            max_message_chars: 8_000,
+            max_title_chars: 200,
+            max_notes_chars: 4_000,
+            max_extract_chars: 16_000,
+        }
+    }
+}
+
+const TEXT: &[FieldSpec] = &[FieldSpec::required("text", Str)];
+const SETTINGS: &[FieldSpec] =
+    &[FieldSpec::required("tz_offset_minutes", Int), FieldSpec::optional("daily_plan_time", NullableTime)];
+const TASK_CREATED: &[FieldSpec] = &[
+    FieldSpec::optional("task_id", Uuid),
+    FieldSpec::required("title", Str),
+    FieldSpec::optional("notes", Str),
+    FieldSpec::optional("due_date", Date),
+];
+const TASK_UPDATED: &[FieldSpec] = &[
+    FieldSpec::required("task_id", Uuid),
+    FieldSpec::optional("title", Str),
+    FieldSpec::optional("notes", Str),
+    FieldSpec::optional("due_date", Date),
+];
+const TASK_ID: &[FieldSpec] = &[FieldSpec::required("task_id", Uuid)];
+const PLAN_REQUESTED: &[FieldSpec] = &[FieldSpec::optional("date", Date)];
+
+/// The payload shape of each client-sendable type (all client payloads are flat).
+pub fn client_fields(ty: AssistantEventType) -> &'static [FieldSpec] {
+    match ty {
+        AssistantEventType::UserMessage | AssistantEventType::TaskExtract => TEXT,
+        AssistantEventType::SettingsUpdated => SETTINGS,
+        AssistantEventType::TaskCreated => TASK_CREATED,
+        AssistantEventType::TaskUpdated => TASK_UPDATED,
+        AssistantEventType::TaskCompleted | AssistantEventType::TaskDeleted => TASK_ID,
+        AssistantEventType::PlanRequested => PLAN_REQUESTED,
+        _ => &[],
+    }
+}
+
+/// Checks the content bounds of a client-originated event.
+pub fn check_event(event: &AssistantEvent, limits: &AssistantLimits) -> Result<(), Rejection> {
+    match event {
+        AssistantEvent::UserMessage(p) => check_text("payload.text", &p.text, limits.max_message_chars, true),
+        AssistantEvent::TaskExtract(p) => check_text("payload.text", &p.text, limits.max_extract_chars, true),
+        AssistantEvent::TaskCreated(p) => {
+            check_text("payload.title", &p.title, limits.max_title_chars, false)?;
+            match &p.notes {
+                Some(n) if !n.is_empty() => check_text("payload.notes", n, limits.max_notes_chars, true),
+                _ => Ok(()),
+            }
+        }
+        AssistantEvent::TaskUpdated(p) => {
+            if p.title.is_none() && p.notes.is_none() && p.due_date.is_none() {
+                return Err(Rejection::field(
+                    ErrorCode::MissingField,
+                    "payload",
+                    "give at least one of title, notes, due_date",
+                ));
+            }
+            if let Some(t) = &p.title {
+                check_text("payload.title", t, limits.max_title_chars, false)?;
+            }
+            match &p.notes {
+                Some(n) if !n.is_empty() => check_text("payload.notes", n, limits.max_notes_chars, true),
+                _ => Ok(()),
+            }
+        }
+        AssistantEvent::SettingsUpdated(p) => {
+            if (-720..=840).contains(&p.tz_offset_minutes) {
+                Ok(())
+            } else {
+                Err(Rejection::field(ErrorCode::OutOfRange, "payload.tz_offset_minutes", "must be within -720..=840"))
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::String;
+    use microcos_core::validate::{parse_client_request, Limits};
+    use microcos_core::{ClientActionId, Event};
+
+    use crate::Assistant;
+
+    fn err(body: &str) -> (ErrorCode, Option<String>) {
+        let r = parse_client_request(body.as_bytes(), &Assistant::default(), &Limits::default()).unwrap_err();
+        (r.code, r.field)
+    }
+
+    #[test]
+    fn accepts_a_well_formed_request() {
+        let r = parse_client_request(
+            br#"{"type":"task.created","payload":{"title":"Buy milk","due_date":"2026-12-01"},"client_action_id":"a1"}"#,
+            &Assistant::default(),
+            &Limits::default(),
+        )
+        .unwrap();
+        assert!(matches!(r.event, Event::Domain(AssistantEvent::TaskCreated(ref t)) if t.title == "Buy milk"));
+        assert_eq!(r.client_action_id, ClientActionId::parse("a1"));
+    }
+
+    #[test]
+    fn rejections_name_code_and_field() {
+        use ErrorCode::*;
+        let long = alloc::format!(r#"{{"type":"task.created","payload":{{"title":"{}"}}}}"#, "x".repeat(201));
+        let cases: &[(&str, ErrorCode, Option<&str>)] = &[
+            ("{", MalformedJson, None),
+            ("[1]", InvalidType, None),
+            (r#"{"payload":{}}"#, MissingField, Some("type")),
+            (r#"{"type":5,"payload":{}}"#, InvalidType, Some("type")),
+            (r#"{"type":"nope","payload":{}}"#, UnknownEventType, Some("type")),
+            (r#"{"type":"llm.token","payload":{}}"#, EventTypeNotAllowed, Some("type")),
+            (r#"{"type":"user.message","payload":{"text":"hi"},"extra":1}"#, UnknownField, Some("extra")),
+            (r#"{"type":"user.message","payload":{"text":"hi","x":1}}"#, UnknownField, Some("payload.x")),
+            (r#"{"type":"user.message","payload":{}}"#, MissingField, Some("payload.text")),
+            (r#"{"type":"user.message","payload":{"text":7}}"#, InvalidType, Some("payload.text")),
+            (r#"{"type":"user.message","payload":{"text":"  "}}"#, Empty, Some("payload.text")),
+            (r#"{"type":"task.completed","payload":{"task_id":"not-a-uuid"}}"#, InvalidValue, Some("payload.task_id")),
+            (r#"{"type":"plan.requested","payload":{"date":"2026-02-30"}}"#, InvalidValue, Some("payload.date")),
+            (
+                r#"{"type":"settings.updated","payload":{"tz_offset_minutes":9000}}"#,
+                OutOfRange,
+                Some("payload.tz_offset_minutes"),
+            ),
+            (
+                r#"{"type":"settings.updated","payload":{"tz_offset_minutes":1.5}}"#,
+                InvalidType,
+                Some("payload.tz_offset_minutes"),
+            ),
+            (r#"{"type":"user.message","payload":{"text":"a"},"event_id":"x"}"#, InvalidValue, Some("event_id")),
+            (
+                r#"{"type":"user.message","payload":{"text":"a"},"client_action_id":"a b"}"#,
+                InvalidValue,
+                Some("client_action_id"),
+            ),
+            (&long, TooLong, Some("payload.title")),
+            (&"[".repeat(100), TooDeep, None),
+        ];
+        for (body, code, field) in cases {
+            assert_eq!(err(body), (*code, field.map(String::from)), "body: {body}");
+        }
+    }
+
+    #[test]
+    fn body_size_is_checked_first() {
+        let limits = Limits { max_body_bytes: 10, ..Limits::default() };
+        let r = parse_client_request(&[b'x'; 11], &Assistant::default(), &limits).unwrap_err();
+        assert_eq!(r.code, ErrorCode::BodyTooLarge);
+    }
+}

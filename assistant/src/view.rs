@@ -1,0 +1,108 @@
+//! What clients see: the JSON view of a user's state served by
+//! `GET /v1/snapshot` (messages, tasks, the current plan, settings, the
+//! summary, and operations in flight with their partial text).
+
+use alloc::vec::Vec;
+
+use microcos_core::ids::{Seq, Timestamp};
+use microcos_core::time::{LocalDate, LocalTime};
+use microcos_core::view::OperationView;
+use microcos_core::State;
+use serde::Serialize;
+
+use crate::event::{PlanItem, TaskId};
+use crate::state::{Role, TaskStatus};
+use crate::Assistant;
+
+/// The client view of the state.
+#[derive(Serialize)]
+pub struct StateView<'a> {
+    /// Recent messages, oldest first.
+    pub messages: Vec<MessageView<'a>>,
+    /// Open tasks and recently completed ones, by id.
+    pub tasks: Vec<TaskView<'a>>,
+    /// Today's plan in the user's time zone, else the latest one.
+    pub plan: Option<PlanView<'a>>,
+    /// Settings.
+    pub settings: SettingsView,
+    /// The rolling summary of older conversation.
+    pub summary: Option<&'a str>,
+    /// Operations not finished yet, with the text generated so far.
+    pub operations: Vec<OperationView>,
+}
+
+/// A message.
+#[derive(Serialize)]
+pub struct MessageView<'a> {
+    /// Seq.
+    pub seq: Seq,
+    /// `user` or `assistant`.
+    pub role: Role,
+    /// Text.
+    pub text: &'a str,
+}
+
+/// A task.
+#[derive(Serialize)]
+pub struct TaskView<'a> {
+    /// Id.
+    pub task_id: TaskId,
+    /// Title.
+    pub title: &'a str,
+    /// `open` or `done`.
+    pub status: TaskStatus,
+    /// Notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<&'a str>,
+    /// Due date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<LocalDate>,
+}
+
+/// A plan.
+#[derive(Serialize)]
+pub struct PlanView<'a> {
+    /// The day.
+    pub date: LocalDate,
+    /// Items.
+    pub items: &'a [PlanItem],
+}
+
+/// Settings.
+#[derive(Serialize)]
+pub struct SettingsView {
+    /// Minutes east of UTC.
+    pub tz_offset_minutes: i32,
+    /// Daily plan time, if enabled.
+    pub daily_plan_time: Option<LocalTime>,
+}
+
+/// The client view of an assistant state at `now` (the plan shown is today's,
+/// in the user's time zone, or the latest one).
+pub fn view<'a>(state: &'a State<Assistant>, operations: Vec<OperationView>, now: Timestamp) -> StateView<'a> {
+    let s = &state.domain;
+    let today = LocalDate::at(now, s.planner.settings.tz_offset_minutes);
+    let plan = s.planner.plans.get(&today).or_else(|| s.planner.plans.values().next_back());
+    StateView {
+        messages: s.chat.messages.iter().map(|m| MessageView { seq: m.seq, role: m.role, text: &m.text }).collect(),
+        tasks: s
+            .tasks
+            .items
+            .values()
+            .map(|t| TaskView {
+                task_id: t.task_id,
+                title: &t.title,
+                status: t.status,
+                notes: t.notes.as_deref(),
+                due_date: t.due_date,
+            })
+            .collect(),
+        plan: plan.map(|p| PlanView { date: p.date, items: &p.items }),
+        settings: SettingsView {
+            tz_offset_minutes: s.planner.settings.tz_offset_minutes,
+            daily_plan_time: s.planner.settings.daily_plan_time,
+        },
+        summary: s.chat.summary.as_ref().map(|x| x.text.as_str()),
+        operations,
+    }
+}

@@ -1,0 +1,110 @@
+//! A toy domain for the kernel's own unit tests: notes that the model echoes.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Apply, Domain, EventMeta, TypeOf};
+use crate::error::Rejection;
+use crate::llm::{Prompt, PromptMessage, PromptRole};
+use crate::operation::{Operation, OperationInput};
+use crate::state::State;
+use crate::validate::{check_text, FieldKind, FieldSpec};
+use crate::view::OperationView;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoteAdded {
+    pub(crate) text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoteEchoed {
+    pub(crate) text: String,
+}
+
+crate::catalogue! {
+    /// Toy events.
+    pub(crate) enum ToyEvent / ToyEventType {
+        /// A note.
+        Added(NoteAdded) = "note.added", Client;
+        /// The model's echo.
+        Echoed(NoteEchoed) = "note.echoed", System;
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ToyState {
+    pub(crate) notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Echo;
+
+impl OperationInput for Echo {
+    fn kind(&self) -> &'static str {
+        "echo"
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Toy;
+
+#[derive(Serialize)]
+pub(crate) struct ToyView<'a> {
+    notes: &'a [String],
+    operations: Vec<OperationView>,
+}
+
+impl Domain for Toy {
+    type Event = ToyEvent;
+    type State = ToyState;
+    type Operation = Echo;
+    type View<'a> = ToyView<'a>;
+    const STATE_VERSION: u32 = 1;
+
+    fn payload_fields(&self, ty: TypeOf<Self>) -> &'static [FieldSpec] {
+        const ADDED: &[FieldSpec] = &[FieldSpec::required("text", FieldKind::Str)];
+        match ty {
+            ToyEventType::Added => ADDED,
+            ToyEventType::Echoed => &[],
+        }
+    }
+    fn validate(&self, event: &ToyEvent) -> Result<(), Rejection> {
+        match event {
+            ToyEvent::Added(p) => check_text("payload.text", &p.text, 100, false),
+            ToyEvent::Echoed(_) => Ok(()),
+        }
+    }
+    fn decide(&self, _: &State<Self>, _: &ToyEvent, _: &EventMeta) -> Result<(), Rejection> {
+        Ok(())
+    }
+    fn starts_operation(&self, event: &ToyEvent) -> bool {
+        matches!(event, ToyEvent::Added(_))
+    }
+    fn apply(&self, state: &mut ToyState, event: ToyEvent, cx: &mut Apply<'_, Echo>) {
+        match event {
+            ToyEvent::Added(p) => {
+                state.notes.push(p.text);
+                cx.open_operation(Echo);
+            }
+            ToyEvent::Echoed(p) => state.notes.push(p.text),
+        }
+    }
+    fn prompt(&self, state: &State<Self>, _: &Operation<Echo>) -> Prompt {
+        let content = state.domain.notes.last().cloned().unwrap_or_default();
+        Prompt {
+            messages: alloc::vec![PromptMessage { role: PromptRole::User, content }],
+            schema: None,
+            max_tokens: 16,
+        }
+    }
+    fn complete(&self, _: &State<Self>, _: &Operation<Echo>, output: &str) -> Result<ToyEvent, String> {
+        Ok(ToyEvent::Echoed(NoteEchoed { text: String::from(output) }))
+    }
+    fn view<'a>(&'a self, state: &'a State<Self>, operations: Vec<OperationView>, _: crate::Timestamp) -> ToyView<'a> {
+        ToyView { notes: &state.domain.notes, operations }
+    }
+}
