@@ -1,49 +1,106 @@
-//! Embedding microcos: one user's assistant in memory, driven by hand.
+//! Embedding microcos: one user's assistant in memory, driven by hand
+//! through the kernel's one input/output API and its drain rule.
 //!
 //! Run: `cargo run --example quickstart`
 
 #![allow(clippy::print_stdout)]
 
-use microcos_assistant::{stand_in, Assistant, Frame};
+use std::collections::VecDeque;
+
+use microcos_assistant::{stand_in, Assistant, AssistantEvent, Frame};
+use microcos_core::engine::{Answer, Input, Output};
 use microcos_core::validate::parse_client_request;
-use microcos_core::{uuid::Uuid, Clock, Config, Driver, Engine, EventId, RequestId, RequestMeta, UserId};
-use microcos_memory::{block_on, MemoryPush, MemoryStore, StandIn};
+use microcos_core::{
+    uuid::Uuid, Clock, Config, Engine, EngineError, EventId, Llm, OperationId, RequestId, RequestMeta, TokenStream,
+    UserId,
+};
+use microcos_memory::{block_on, MemoryStore, StandIn};
 use microcos_server::SystemClock;
+
+type Kernel = Engine<Assistant, MemoryStore>;
+
+/// The drain rule: after every input, take outputs until `Wait`. Frames go
+/// to subscribers; each `Start` begins an attempt whose model tokens go back
+/// in as inputs (which may start more work: a summary after a reply). A
+/// real host runs each attempt as a task of its own (see `microcos_host`).
+fn drain(engine: &mut Kernel, model: &StandIn, frames: &mut Vec<Frame>) -> Result<(), EngineError> {
+    let mut ready: VecDeque<OperationId> = VecDeque::new();
+    loop {
+        match engine.poll_output() {
+            Output::Push(frame) => frames.push(frame), // your WebSocket fan-out goes here
+            Output::Start(operation_id) => ready.push_back(operation_id),
+            Output::Wait(_) => break, // a real host sets a timer and feeds `Input::Tick` then
+        }
+    }
+    while let Some(operation_id) = ready.pop_front() {
+        // Stores `llm.started`: the model is called only once that is durable.
+        let request = match engine.handle_input(Input::Begin { operation_id, now: SystemClock.now() })? {
+            Answer::Generate(request) => request,
+            _ => continue,
+        };
+        drain(engine, model, frames)?;
+        let attempt = request.attempt;
+        let mut stream = match block_on(model.generate(&request)) {
+            Ok(stream) => stream,
+            Err(error) => {
+                let now = SystemClock.now();
+                engine.handle_input(Input::StreamError { operation_id, attempt, error, now })?;
+                drain(engine, model, frames)?;
+                continue;
+            }
+        };
+        loop {
+            let now = SystemClock.now();
+            let (input, last) = match block_on(stream.next_token()) {
+                Some(Ok(text)) => (Input::Token { operation_id, attempt, text, now }, false),
+                Some(Err(error)) => (Input::StreamError { operation_id, attempt, error, now }, true),
+                None => (Input::StreamEnd { operation_id, attempt, now }, true),
+            };
+            let answer = engine.handle_input(input)?;
+            drain(engine, model, frames)?;
+            if last || answer == Answer::Stop {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let user = UserId::parse("alice").ok_or("bad user id")?;
     let store = MemoryStore::new(); // swap in any `Store`: SQLite, a Durable Object…
-    let push = MemoryPush::new(); // your WebSocket fan-out goes here
-    let subscriber = push.subscribe(Vec::new());
     let assistant = Assistant::default(); // the domain: swap in your own (see "Your own domain")
-    let (engine, _) = Engine::open(user, Config::default(), assistant, store.clone(), push.clone(), SystemClock.now())?;
+    let (mut engine, _) = Engine::open(user, Config::default(), assistant.clone(), store.clone(), SystemClock.now())?;
     let model = StandIn::new(stand_in::reply); // the offline model; any `Llm` goes here
-    let driver = Driver::new(engine, model, SystemClock);
+    let mut frames: Vec<Frame> = Vec::new();
+    drain(&mut engine, &model, &mut frames)?;
 
-    // The transport supplies fresh ids and the time; the core draws no randomness.
+    // The transport supplies fresh ids and the time; the kernel draws no randomness.
     let mut n = 0u128;
-    let mut send = |body: &str| -> Result<_, Box<dyn std::error::Error>> {
-        n += 1;
-        let engine = driver.engine();
-        let req = parse_client_request(body.as_bytes(), engine.machine().domain(), &engine.machine().config().limits)?;
-        drop(engine);
-        let meta = RequestMeta {
-            request_id: RequestId(Uuid::from_u128(n)),
-            event_id: EventId(Uuid::from_u128(1 << 64 | n)),
-            timestamp: SystemClock.now(),
+    let mut send =
+        |engine: &mut Kernel, frames: &mut Vec<Frame>, body: &str| -> Result<_, Box<dyn std::error::Error>> {
+            n += 1;
+            let request = parse_client_request::<Assistant>(body.as_bytes(), &assistant, &Config::default().limits)?;
+            let meta = RequestMeta {
+                request_id: RequestId(Uuid::from_u128(n)),
+                event_id: EventId(Uuid::from_u128(1 << 64 | n)),
+                timestamp: SystemClock.now(),
+            };
+            let answer = engine.handle_input(Input::<AssistantEvent>::Submit { request, meta })?;
+            drain(engine, &model, frames)?; // streams the reply token by token
+            match answer {
+                Answer::Accepted(accepted) => Ok(accepted),
+                other => Err(format!("unexpected answer {other:?}").into()),
+            }
         };
-        Ok(driver.submit(req, meta)?)
-    };
 
-    let a = send(r#"{"type":"task.created","payload":{"title":"Book flights"},"client_action_id":"t1"}"#)?;
-    let again = send(r#"{"type":"task.created","payload":{"title":"Book flights"},"client_action_id":"t1"}"#)?;
+    let body = r#"{"type":"task.created","payload":{"title":"Book flights"},"client_action_id":"t1"}"#;
+    let a = send(&mut engine, &mut frames, body)?;
+    let again = send(&mut engine, &mut frames, body)?;
     println!("task.created -> seq {} (retry: seq {}, duplicate: {})", a.seq, again.seq, again.duplicate);
 
-    send(r#"{"type":"user.message","payload":{"text":"What should I do first?"}}"#)?;
-    block_on(driver.run_pending())?; // streams the reply token by token
-
-    let streamed: String = push
-        .received(subscriber)
+    send(&mut engine, &mut frames, r#"{"type":"user.message","payload":{"text":"What should I do first?"}}"#)?;
+    let streamed: String = frames
         .iter()
         .filter_map(|f| match f {
             Frame::Token { text, .. } => Some(text.as_str()),
@@ -51,8 +108,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect();
     println!("streamed: {streamed}");
-    let engine = driver.engine();
-    let state = engine.machine().state();
+    let state = engine.state();
     println!(
         "messages: {}, open tasks: {}, events stored: {}",
         state.domain.chat.messages.len(),

@@ -10,8 +10,8 @@
 
 use std::time::{Duration, Instant};
 
-use microcos_core::auth::sign_token;
 use microcos_core::{Timestamp, UserId};
+use microcos_host::auth::sign_token;
 
 fn arg(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();

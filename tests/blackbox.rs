@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use microcos_assistant::{Envelope, Frame};
-use microcos_core::auth::sign_token;
 use microcos_core::event::EventKind;
 use microcos_core::operation::LlmEventType;
 use microcos_core::{Cursor, Delivery, Seq, Timestamp, UserId};
+use microcos_host::auth::sign_token;
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio_tungstenite::tungstenite::Message;

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use microcos_assistant::{Assistant, Event, Frame};
 use microcos_core::operation::LlmEvent;
 use microcos_core::{Config, Cursor, Delivery, LlmError, LlmErrorKind, OperationId, Seq};
-use microcos_memory::{block_on, Script, Sim, Step};
+use microcos_memory::{Script, Sim, Step};
 use proptest::prelude::*;
 
 /// A well-behaved client: applies frames through its cursor, reconnects on a gap.
@@ -23,15 +23,14 @@ struct Client {
 }
 
 impl Client {
-    fn connect(sim: &Sim<Assistant>) -> Client {
+    fn connect(sim: &mut Sim<Assistant>) -> Client {
         let cursor = Cursor::default();
-        let backlog = sim.driver().unwrap().engine().subscribe(&cursor).unwrap();
-        let sub = sim.push.subscribe(backlog);
+        let sub = common::subscribe(sim, &cursor);
         Client { cursor, sub, tokens: BTreeMap::new(), duplicates: 0, gaps: 0 }
     }
 
     /// Reads what arrived on the connection, then drops it and reconnects.
-    fn reconnect(&mut self, sim: &Sim<Assistant>) {
+    fn reconnect(&mut self, sim: &mut Sim<Assistant>) {
         for frame in sim.push.unsubscribe(self.sub) {
             match self.cursor.accept(&frame) {
                 Ok(Delivery::New) => {
@@ -46,8 +45,7 @@ impl Client {
                 }
             }
         }
-        let backlog = sim.driver().unwrap().engine().subscribe(&self.cursor).unwrap();
-        self.sub = sim.push.subscribe(backlog);
+        self.sub = common::subscribe(sim, &self.cursor);
     }
 }
 
@@ -64,7 +62,7 @@ proptest! {
     ) {
         let config = Config { checkpoint_tokens, checkpoint_ms, ..Config::default() };
         let mut sim = common::sim("resume", config);
-        let mut client = Client::connect(&sim);
+        let mut client = Client::connect(&mut sim);
         sim.push.drop_pushes(drops);
         let mut steps: Vec<Step> = (0..n).map(|i| Step::Token(format!("t{i}·"))).collect();
         if let Some(k) = fail_at.filter(|k| *k < n) {
@@ -78,29 +76,28 @@ proptest! {
         let op = sim.send(r#"{"type":"user.message","payload":{"text":"stream"}}"#).unwrap().operation_id.unwrap();
         let mut step = 0usize;
         loop {
-            let Some(mut run) = block_on(sim.driver().unwrap().start(op)).unwrap() else {
-                // Not ready: a retry is scheduled later.
-                let wake = sim.driver().unwrap().engine().next_wake(sim.clock_now());
-                match wake {
-                    Some(at) => { sim.clock.set(at); sim.driver().unwrap().tick().unwrap(); continue; }
+            let Some(mut run) = sim.by_hand(op) else {
+                // Not started: a retry is scheduled later.
+                match sim.next_alarm() {
+                    Some(at) => { sim.clock.set(at); sim.host().unwrap().tick(); continue; }
                     None => break,
                 }
             };
             loop {
                 if reconnects.contains(&step) {
-                    client.reconnect(&sim);
+                    client.reconnect(&mut sim);
                 }
                 if task_at.contains(&step) {
                     sim.send(&format!(r#"{{"type":"task.created","payload":{{"title":"task {step}"}}}}"#)).unwrap();
                 }
                 step += 1;
-                if !block_on(run.step(sim.driver().unwrap())).unwrap() {
+                if !run.step(&mut sim).unwrap() {
                     break;
                 }
             }
         }
-        client.reconnect(&sim); // read the tail of the connection
-        client.reconnect(&sim); // and heal whatever it lost
+        client.reconnect(&mut sim); // read the tail of the connection
+        client.reconnect(&mut sim); // and heal whatever it lost
 
         prop_assert_eq!(client.duplicates, 0, "the server never sends a frame twice");
         prop_assert_eq!(client.cursor.after, Seq(sim.store.len() as u64));
@@ -114,15 +111,5 @@ proptest! {
         let indices: BTreeSet<u32> = got.keys().copied().collect();
         prop_assert_eq!(indices, (0..n as u32).collect::<BTreeSet<_>>());
         prop_assert_eq!(got.values().cloned().collect::<String>(), final_tokens.concat());
-    }
-}
-
-trait ClockNow {
-    fn clock_now(&self) -> microcos_core::Timestamp;
-}
-impl ClockNow for Sim<Assistant> {
-    fn clock_now(&self) -> microcos_core::Timestamp {
-        use microcos_core::Clock;
-        self.clock.now()
     }
 }

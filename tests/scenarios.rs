@@ -9,7 +9,7 @@ use microcos_assistant::{Assistant, AssistantBounds};
 use microcos_core::{
     Config, Cursor, Delivery, EngineError, ErrorCode, Gap, LlmError, LlmErrorKind, OperationStatus, Seq,
 };
-use microcos_memory::{block_on, Script, SendError, Sim, Step, StoreFaults};
+use microcos_memory::{Script, SendError, Sim, Step, StoreFaults};
 
 fn config() -> Config {
     Config { checkpoint_tokens: 3, checkpoint_ms: 10_000, snapshot_every: 0, ..Config::default() }
@@ -144,15 +144,13 @@ fn cancel_mid_stream_stops_the_generation() {
     sim.llm.queue(Script::tokens(["one ", "two ", "three ", "four ", "five "]));
     let a = sim.send(r#"{"type":"user.message","payload":{"text":"Count"}}"#).unwrap();
     let op = a.operation_id.unwrap();
-    let driver = sim.driver().unwrap();
-    let mut run = block_on(driver.start(op)).unwrap().unwrap();
-    assert!(block_on(run.step(driver)).unwrap());
-    assert!(block_on(run.step(driver)).unwrap());
+    let mut run = sim.by_hand(op).unwrap();
+    assert!(run.step(&mut sim).unwrap());
+    assert!(run.step(&mut sim).unwrap());
 
     // While the model streams, the user cancels (served between two tokens).
     sim.send(&format!(r#"{{"type":"llm.cancel","payload":{{"operation_id":"{op}"}}}}"#)).unwrap();
-    let driver = sim.driver().unwrap();
-    assert!(!block_on(run.step(driver)).unwrap(), "the next token stops the run");
+    assert!(!run.step(&mut sim).unwrap(), "the next token stops the run");
 
     let s = state(&sim);
     assert_eq!(s.operations[&op].status, OperationStatus::Cancelled);
@@ -180,7 +178,7 @@ fn daily_plan_job_fired_twice_makes_one_plan() {
     let jobs = log(&sim.store).iter().filter(|e| e.event_type().as_str() == "workflow.daily_plan").count();
     assert_eq!(jobs, 1);
     // The next one is due tomorrow at 07:30 local.
-    let next = sim.driver().unwrap().engine().next_wake(sim.clock_now()).unwrap();
+    let next = sim.next_alarm().unwrap();
     assert_eq!(next.0, microcos_memory::SIM_EPOCH_MS + 22 * 3_600_000 + 30 * 60_000);
     insta::assert_snapshot!("daily_plan_log", transcript(&sim.store));
 }
@@ -192,12 +190,11 @@ fn reconnect_mid_generation_gets_exactly_the_missed_tokens() {
     sim.llm.queue(Script::tokens(words.clone()));
     let a = sim.send(r#"{"type":"user.message","payload":{"text":"Talk"}}"#).unwrap();
     let op = a.operation_id.unwrap();
-    let driver = sim.driver().unwrap();
     // The client connects from the beginning: the backlog holds the message.
-    let sub = sim.push.subscribe(driver.engine().subscribe(&Cursor::default()).unwrap());
-    let mut run = block_on(driver.start(op)).unwrap().unwrap();
+    let sub = common::subscribe(&mut sim, &Cursor::default());
+    let mut run = sim.by_hand(op).unwrap();
     for _ in 0..4 {
-        block_on(run.step(driver)).unwrap();
+        run.step(&mut sim).unwrap();
     }
     // The client drops after 4 tokens (one checkpoint of 3 is stored)…
     let seen = sim.push.unsubscribe(sub);
@@ -206,12 +203,11 @@ fn reconnect_mid_generation_gets_exactly_the_missed_tokens() {
         assert_eq!(cursor.accept(f), Ok(Delivery::New));
     }
     for _ in 0..3 {
-        block_on(run.step(driver)).unwrap();
+        run.step(&mut sim).unwrap();
     }
     // …and comes back with its cursor while the model is still streaming.
-    let backlog = driver.engine().subscribe(&cursor).unwrap();
-    let sub = sim.push.subscribe(backlog);
-    while block_on(run.step(driver)).unwrap() {}
+    let sub = common::subscribe(&mut sim, &cursor);
+    while run.step(&mut sim).unwrap() {}
 
     let after = sim.push.received(sub);
     for f in &after {
@@ -236,14 +232,11 @@ fn crash_mid_stream_restores_the_last_checkpoint_then_retries() {
     sim.llm.queue(Script::tokens(["a", "b", "c", "d", "e"]));
     let a = sim.send(r#"{"type":"user.message","payload":{"text":"Go"}}"#).unwrap();
     let op = a.operation_id.unwrap();
-    {
-        let driver = sim.driver().unwrap();
-        let mut run = block_on(driver.start(op)).unwrap().unwrap();
-        for _ in 0..5 {
-            block_on(run.step(driver)).unwrap();
-        }
-        assert_eq!(driver.engine().machine().partial_text(op).unwrap(), "abcde");
+    let mut run = sim.by_hand(op).unwrap();
+    for _ in 0..5 {
+        run.step(&mut sim).unwrap();
     }
+    assert_eq!(sim.host().unwrap().engine().machine().partial_text(op).unwrap(), "abcde");
     // The process dies: only the checkpoint of "abc" is durable.
     let state_before = microcos_core::replay::replay(&log(&sim.store), &Assistant::default(), &config().bounds);
     assert_eq!(state_before.operations[&op].text, "abc");
@@ -285,7 +278,8 @@ fn a_failed_append_stores_nothing_and_the_engine_recovers() {
     let r = sim.send(r#"{"type":"task.created","payload":{"title":"lost"}}"#);
     assert!(matches!(r, Err(SendError::Engine(EngineError::Store(_)))));
     assert_eq!(sim.store.len(), 1);
-    assert!(sim.state().is_none(), "a failed engine is dropped");
+    assert_eq!(sim.transport().failures(), 1, "the failure is reported, and the host restored from its store");
+    assert_eq!(state(&sim).seq.0, 1);
     sim.send(r#"{"type":"task.created","payload":{"title":"after"}}"#).unwrap();
     let titles: Vec<String> = state(&sim).domain.tasks.items.values().map(|t| t.title.clone()).collect();
     assert_eq!(titles.len(), 2);
@@ -312,16 +306,6 @@ fn overflowing_the_chat_window_triggers_one_summary() {
     assert_eq!(jobs, 1);
 }
 
-trait ClockNow {
-    fn clock_now(&self) -> microcos_core::Timestamp;
-}
-impl ClockNow for Sim<Assistant> {
-    fn clock_now(&self) -> microcos_core::Timestamp {
-        use microcos_core::Clock;
-        self.clock.now()
-    }
-}
-
 #[test]
 fn a_dropped_push_is_detected_by_its_gap_and_healed_by_resuming() {
     let mut sim = given();
@@ -346,7 +330,7 @@ fn a_dropped_push_is_detected_by_its_gap_and_healed_by_resuming() {
         }
     }
     assert!(kept.len() < got.len(), "the dropped frame left a gap: {}", common::frames(&got));
-    let backlog = sim.driver().unwrap().engine().subscribe(&cursor).unwrap();
+    let backlog = common::backlog(&mut sim, &cursor);
     let text: String = kept
         .iter()
         .chain(backlog.iter())

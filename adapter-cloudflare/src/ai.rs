@@ -5,8 +5,8 @@
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
 use microcos_core::llm::{LlmRequest, PromptMessage};
-use microcos_core::sse::{Dialect, Next, TokenDecoder};
 use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
+use microcos_host::sse::{Dialect, Next, TokenDecoder};
 use serde::Serialize;
 use worker::js_sys::{Function, Promise, Reflect, JSON};
 use worker::wasm_bindgen::{JsCast, JsValue};

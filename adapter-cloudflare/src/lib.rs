@@ -2,7 +2,7 @@
 //!
 //! microcos on Cloudflare: the Worker is the HTTP edge, one SQLite-backed
 //! Durable Object per user is the state machine, Workers AI streams Llama 3.3.
-//! Both run the core's pure edge ([`microcos_core::edge`]), so the Worker
+//! Both run the core's pure edge ([`microcos_host::edge`]), so the Worker
 //! answers exactly like the local service: same routes, errors and statuses.
 //!
 //! # Layout
@@ -27,8 +27,8 @@ pub mod store;
 pub use object::UserObject;
 
 use microcos_assistant::{Assistant, AssistantEvent};
-use microcos_core::edge::{self, Action, HttpRequest, Response as EdgeResponse};
 use microcos_core::{uuid::Uuid, Clock, Config, RequestId, Timestamp};
+use microcos_host::edge::{self, Action, HttpRequest, Response as EdgeResponse};
 use worker::{event, Context, Date, Env, Headers, Method, Request, RequestInit, Response, Result};
 
 /// Header carrying the verified user from the Worker to the object.

@@ -10,11 +10,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use microcos_assistant::Assistant;
-use microcos_core::edge::{self, Action};
-use microcos_core::{
-    uuid::Uuid, Clock, Config, Driver, Engine, EngineError, ErrorCode, EventId, Rejection, RequestId, RequestMeta,
-    Store, UserId,
-};
+use microcos_core::{uuid::Uuid, Clock, Config, ErrorCode, EventId, Rejection, RequestId, Timestamp, UserId};
+use microcos_host::edge::{self, Action};
+use microcos_host::{Host, HostParts, Report, RequestIds, Served, Task, Transport};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
     WebSocketPair,
@@ -30,27 +28,90 @@ const WATCHDOG_MS: u64 = 60_000;
 /// Idle timeout of a model stream.
 const IDLE_MS: u64 = 30_000;
 
-type UserDriver = Driver<Assistant, DoStore, DoPush, WorkersAi, PlatformClock>;
+type UserHost = Host<Assistant, DoStore, WorkersAi, PlatformClock, DoPush, DoTransport>;
 
 /// One user's state machine.
 #[durable_object]
 pub struct UserObject {
     state: Rc<State>,
     env: Env,
-    driver: RefCell<Option<Rc<UserDriver>>>,
+    host: RefCell<Option<Rc<UserHost>>>,
 }
 
 fn storage_error(e: impl std::fmt::Display) -> worker::Error {
     worker::Error::RustError(e.to_string())
 }
 
+/// The object's side of the host protocol: `wait_until` tasks, console
+/// logs, and the object's single alarm.
+pub struct DoTransport {
+    state: Rc<State>,
+}
+
+impl Transport for DoTransport {
+    fn spawn(&self, task: Task) {
+        self.state.wait_until(task.future);
+    }
+
+    fn report(&self, report: Report<'_>) {
+        match report {
+            Report::Restored { user, seq, restored } => worker::console_log!(
+                "user restored user={user} seq={seq} snapshot_seq={:?} replayed={}",
+                restored.snapshot_seq.map(|s| s.0),
+                restored.replayed
+            ),
+            Report::Accepted { accepted: a, event_type } => worker::console_log!(
+                "accepted request_id={} event_id={} seq={} duplicate={} type={event_type} operation_id={}",
+                a.request_id,
+                a.event_id,
+                a.seq,
+                a.duplicate,
+                a.operation_id.map(|o| o.to_string()).unwrap_or_default()
+            ),
+            Report::Refused { request_id, error } => worker::console_log!("refused request_id={request_id}: {error}"),
+            Report::GenerationStarted { operation_id, attempt } => {
+                worker::console_log!("generation starting operation_id={operation_id} attempt={attempt}")
+            }
+            Report::GenerationEnded { operation_id, attempt } => {
+                worker::console_log!("generation finished operation_id={operation_id} attempt={attempt}")
+            }
+            Report::RecordFailed { operation_id, error } => worker::console_error!(
+                "recording failed, restoring from storage operation_id={}: {error}",
+                operation_id.map(|o| o.to_string()).unwrap_or_default()
+            ),
+            Report::Subscribed { after } => worker::console_log!("subscribed after={after}"),
+            _ => {}
+        }
+    }
+
+    fn rearm(&self, at: Option<Timestamp>) {
+        let state = self.state.clone();
+        self.state.wait_until(async move {
+            let storage = state.storage();
+            let result = match at {
+                Some(at) => {
+                    let now = PlatformClock.now();
+                    // An absolute time (an integer would be read as an offset from now).
+                    let when =
+                        worker::js_sys::Date::new(&worker::js_sys::Number::from(at.0.max(now.0 + 1) as f64).into());
+                    storage.set_alarm(worker::ScheduledTime::new(when)).await
+                }
+                None => storage.delete_alarm().await,
+            };
+            if let Err(e) = result {
+                worker::console_error!("cannot set the alarm: {e}");
+            }
+        });
+    }
+}
+
 impl UserObject {
-    /// The driver, opening the engine from storage on first use. `user` is
+    /// The host, opening the engine from storage on first use. `user` is
     /// the verified user of the request; an alarm passes `None` and the id
     /// stored at first use is read back.
-    fn open(&self, user: Option<&UserId>) -> Result<Rc<UserDriver>> {
-        if let Some(d) = self.driver.borrow().as_ref() {
-            return Ok(d.clone());
+    fn open(&self, user: Option<&UserId>) -> Result<Rc<UserHost>> {
+        if let Some(h) = self.host.borrow().as_ref() {
+            return Ok(h.clone());
         }
         let store = DoStore::open(self.state.storage().sql()).map_err(storage_error)?;
         let user = match user {
@@ -68,86 +129,26 @@ impl UserObject {
         // Read with Reflect so that a local stand-in bound as `AI` works too.
         let ai = worker::js_sys::Reflect::get(&self.env, &worker::wasm_bindgen::JsValue::from_str("AI"))
             .map_err(|_| storage_error("no AI binding"))?;
-        let (engine, restored) = Engine::open(
-            user.clone(),
-            Config::default(),
-            Assistant::default(),
-            store,
-            DoPush::new(self.state.clone()),
-            PlatformClock.now(),
-        )
-        .map_err(storage_error)?;
-        worker::console_log!(
-            "user restored user={} seq={} snapshot_seq={:?} replayed={}",
+        let parts = HostParts {
             user,
-            engine.machine().state().seq,
-            restored.snapshot_seq.map(|s| s.0),
-            restored.replayed
-        );
-        let driver = Rc::new(Driver::new(engine, WorkersAi::new(ai, IDLE_MS), PlatformClock));
-        *self.driver.borrow_mut() = Some(driver.clone());
-        Ok(driver)
-    }
-
-    /// Drops the engine after a storage failure: the next call reopens it.
-    fn fail(&self, e: &EngineError) {
-        if !matches!(e, EngineError::Rejected(_)) {
-            worker::console_error!("storage failed, reopening on next use: {e}");
-            self.driver.borrow_mut().take();
-        }
-    }
-
-    /// Starts queued generations in the background and re-arms the alarm.
-    fn kick(&self, driver: &Rc<UserDriver>) {
-        let work = driver.engine_mut().take_work();
-        for op in work {
-            let (d, state) = (driver.clone(), self.state.clone());
-            self.state.wait_until(async move {
-                worker::console_log!("generation starting operation_id={op}");
-                match d.run_operation(op).await {
-                    Ok(()) => worker::console_log!("generation finished operation_id={op}"),
-                    Err(e) => worker::console_error!("generation failed to record operation_id={op}: {e}"),
-                }
-                // Follow-up work (a summary) and the alarm.
-                let more = d.engine_mut().take_work();
-                for op in more {
-                    let _ = d.run_operation(op).await;
-                }
-                arm(&state, &d).await;
-            });
-        }
-        let (d, state) = (driver.clone(), self.state.clone());
-        self.state.wait_until(async move { arm(&state, &d).await });
-    }
-}
-
-/// Sets the alarm to the earliest job, or to the watchdog while generating.
-async fn arm(state: &State, driver: &Rc<UserDriver>) {
-    let now = PlatformClock.now();
-    let (wake, generating) = {
-        let engine = driver.engine();
-        let generating = engine.machine().state().operations_in_flight().any(|o| o.status.is_active());
-        (engine.next_wake(now), generating)
-    };
-    let watchdog = generating.then(|| now.plus_ms(WATCHDOG_MS));
-    let at = [wake, watchdog].into_iter().flatten().min();
-    let storage = state.storage();
-    let result = match at {
-        Some(at) => {
-            // An absolute time (an integer would be read as an offset from now).
-            let when = worker::js_sys::Date::new(&worker::js_sys::Number::from(at.0.max(now.0 + 1) as f64).into());
-            storage.set_alarm(worker::ScheduledTime::new(when)).await
-        }
-        None => storage.delete_alarm().await,
-    };
-    if let Err(e) = result {
-        worker::console_error!("cannot set the alarm: {e}");
+            config: Config::default(),
+            domain: Assistant::default(),
+            store,
+            llm: WorkersAi::new(ai, IDLE_MS),
+            clock: PlatformClock,
+            push: DoPush::new(self.state.clone()),
+            transport: DoTransport { state: self.state.clone() },
+            watchdog_ms: WATCHDOG_MS,
+        };
+        let (host, _) = Host::open(parts).map_err(storage_error)?;
+        *self.host.borrow_mut() = Some(host.clone());
+        Ok(host)
     }
 }
 
 impl DurableObject for UserObject {
     fn new(state: State, env: Env) -> Self {
-        UserObject { state: Rc::new(state), env, driver: RefCell::new(None) }
+        UserObject { state: Rc::new(state), env, host: RefCell::new(None) }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -168,85 +169,40 @@ impl DurableObject for UserObject {
             let r = Rejection::new(ErrorCode::Unauthorized, "token and object disagree");
             return to_response(edge::respond_rejection(&r), request_id);
         }
-        let driver = match self.open(Some(&user)) {
-            Ok(d) => d,
+        let host = match self.open(Some(&user)) {
+            Ok(h) => h,
             Err(e) => {
                 worker::console_error!("cannot open user={user}: {e}");
-                let r = Rejection::new(ErrorCode::Unavailable, "storage unavailable; retry");
-                return to_response(edge::respond_rejection(&r), request_id);
+                return to_response(microcos_host::host::unavailable(), request_id);
             }
         };
-        let response = match action {
-            Action::Submit { request, .. } => {
-                let ty = request.event.event_type();
-                let meta = RequestMeta { request_id, event_id: EventId(Uuid::new_v4()), timestamp: now };
-                let result = driver.submit(request, meta);
-                match &result {
-                    Ok(a) => worker::console_log!(
-                        "accepted request_id={} event_id={} seq={} duplicate={} type={} operation_id={}",
-                        a.request_id,
-                        a.event_id,
-                        a.seq,
-                        a.duplicate,
-                        ty,
-                        a.operation_id.map(|o| o.to_string()).unwrap_or_default()
-                    ),
-                    Err(e) => {
-                        worker::console_log!("refused request_id={request_id}: {e}");
-                        self.fail(e);
-                    }
-                }
-                match result {
-                    Ok(a) => edge::respond_accepted(&a),
-                    Err(e) => edge::respond_error(&e),
-                }
-            }
-            Action::Snapshot { .. } => {
-                let inm = header(&req, "if-none-match");
-                let engine = driver.engine();
-                edge::respond_snapshot(engine.machine(), now, inm.as_deref())
-            }
-            Action::Events { after, limit, .. } => {
-                let engine = driver.engine();
-                match engine.store().read_after(after, limit + 1) {
-                    Ok(rows) => edge::respond_events(&rows, after, limit),
-                    Err(e) => edge::respond_error(&EngineError::Store(e)),
-                }
-            }
-            Action::Stream { cursor, .. } => {
-                if !header(&req, "upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
-                    let r = Rejection::new(ErrorCode::UpgradeRequired, "connect with a WebSocket to stream events");
-                    return to_response(edge::respond_rejection(&r), request_id);
-                }
-                let backlog = match driver.engine().subscribe(&cursor) {
-                    Ok(b) => b,
-                    Err(e) => return to_response(edge::respond_error(&e), request_id),
-                };
-                let pair = WebSocketPair::new()?;
-                // Accept, then send the backlog, with no await in between:
-                // no live frame can fall between the two.
-                self.state.accept_web_socket(&pair.server);
-                for frame in &backlog {
-                    pair.server.send_with_str(frame.to_json())?;
-                }
-                worker::console_log!("subscribed user={user} after={}", cursor.after);
-                self.kick(&driver);
-                return Response::from_websocket(pair.client);
-            }
-            Action::Respond(r) => r,
+        let ids = RequestIds { request_id, event_id: EventId(Uuid::new_v4()) };
+        let if_none_match = header(&req, "if-none-match");
+        let cursor = match host.serve(action, ids, if_none_match.as_deref()) {
+            Served::Response(r) => return to_response(r, request_id),
+            Served::Stream(cursor) => cursor,
         };
-        // Start queued work: the new operation, or work recovered on open.
-        self.kick(&driver);
-        to_response(response, request_id)
+        if !header(&req, "upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
+            let r = Rejection::new(ErrorCode::UpgradeRequired, "connect with a WebSocket to stream events");
+            return to_response(edge::respond_rejection(&r), request_id);
+        }
+        let pair = WebSocketPair::new()?;
+        // Accept, then send the backlog, inside the host's registration: no
+        // live frame can fall between the two.
+        let registered = host.subscribe(cursor, |_push, backlog| {
+            self.state.accept_web_socket(&pair.server);
+            backlog.iter().try_for_each(|frame| pair.server.send_with_str(frame.to_json()))
+        });
+        match registered {
+            Ok(sent) => sent?,
+            Err(r) => return to_response(r, request_id),
+        }
+        Response::from_websocket(pair.client)
     }
 
     async fn alarm(&self) -> Result<Response> {
-        let driver = self.open(None)?;
-        if let Err(e) = driver.tick() {
-            self.fail(&e);
-            return Err(storage_error(e));
-        }
-        self.kick(&driver);
+        // Opening recovers interrupted generations; the tick fires due jobs.
+        self.open(None)?.tick();
         Response::ok("")
     }
 

@@ -1,13 +1,14 @@
 //! [`DoStore`]: the `Store` port on the Durable Object's SQLite storage,
 //! with the same schema and SQL text as the local service
-//! ([`microcos_core::sql`]).
+//! ([`microcos_host::sql`]).
 //!
 //! A Durable Object commits every write made without an intervening `await`
 //! atomically (write coalescing), and `Store::append` is synchronous, so a
 //! batch of rows is committed together or not at all.
 
 use microcos_core::ports::{Appended, Row, SnapshotRecord, Store, StoreError};
-use microcos_core::{sql, EventId, OperationId, RequestId, Seq, Timestamp};
+use microcos_core::{EventId, OperationId, RequestId, Seq, Timestamp};
+use microcos_host::sql;
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue};
 

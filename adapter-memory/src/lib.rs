@@ -11,7 +11,7 @@
 //! - [`MemoryPush`]: subscribers that resume after a cursor, dropped pushes,
 //!   and an audit that nothing is pushed before it is stored.
 //! - [`ManualClock`] (virtual time) and [`block_on`].
-//! - [`Sim`]: all of the above around one user's driver, for any domain.
+//! - [`Sim`]: all of the above around one user's host ([`microcos_host::Host`]), for any domain.
 //!
 //! ```
 //! use microcos_assistant::{stand_in, Assistant};
@@ -38,5 +38,5 @@ mod store;
 pub use clock::{block_on, ManualClock};
 pub use llm::{Script, ScriptStream, ScriptedLlm, StandIn, StandInStream, Step, STAND_IN_NAME};
 pub use push::MemoryPush;
-pub use sim::{SendError, Sim, SimDriver, SIM_EPOCH_MS};
+pub use sim::{ByHand, SendError, Sim, SimHost, SimTransport, SIM_EPOCH_MS};
 pub use store::{MemoryStore, StoreFaults};

@@ -1,21 +1,61 @@
 //! [`Sim`]: one user's whole system in memory, on virtual time, with
-//! deterministic ids. The harness behind the workspace's scenario and
-//! property tests, public so that testers can drive their own.
+//! deterministic ids, behind the same host protocol as the real transports
+//! ([`microcos_host::Host`]). The harness behind the workspace's scenario
+//! and property tests, public so that testers can drive their own domain.
 
-use microcos_core::engine::Restored;
-use microcos_core::validate::{parse_client_request, Limits};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use microcos_core::engine::{Answer, Input, Restored};
+use microcos_core::validate::parse_client_request;
 use microcos_core::{
-    uuid::Uuid, Accepted, Clock, Config, Domain, Driver, Engine, EngineError, EventId, Rejection, RequestId,
-    RequestMeta, State, Timestamp, UserId,
+    uuid::Uuid, Accepted, Clock, Config, Domain, EngineError, EventId, Llm, OperationId, Rejection, RequestId,
+    RequestMeta, State, Timestamp, TokenStream, UserId,
 };
+use microcos_host::{Host, HostParts, Report, Task, Transport};
 
 use crate::clock::{block_on, ManualClock};
-use crate::llm::ScriptedLlm;
+use crate::llm::{ScriptStream, ScriptedLlm};
 use crate::push::MemoryPush;
 use crate::store::MemoryStore;
 
-/// The driver type of a [`Sim`].
-pub type SimDriver<D> = Driver<D, MemoryStore, MemoryPush<<D as Domain>::Event>, ScriptedLlm, ManualClock>;
+/// The host type of a [`Sim`].
+pub type SimHost<D> = Host<D, MemoryStore, ScriptedLlm, ManualClock, MemoryPush<<D as Domain>::Event>, SimTransport>;
+
+/// The simulation's transport: background tasks wait in a queue until
+/// [`Sim::run`]; the alarm is a value [`Sim::settle`] reads.
+#[derive(Clone, Default)]
+pub struct SimTransport {
+    tasks: Rc<RefCell<VecDeque<Task>>>,
+    alarm: Rc<Cell<Option<Timestamp>>>,
+    failures: Rc<Cell<u64>>,
+}
+
+impl SimTransport {
+    /// The next background task, if any.
+    fn next_task(&self) -> Option<Task> {
+        self.tasks.borrow_mut().pop_front()
+    }
+    /// Storage failures the host reported (and recovered from).
+    pub fn failures(&self) -> u64 {
+        self.failures.get()
+    }
+}
+
+impl Transport for SimTransport {
+    fn spawn(&self, task: Task) {
+        self.tasks.borrow_mut().push_back(task);
+    }
+    fn report(&self, report: Report<'_>) {
+        if matches!(report, Report::RecordFailed { .. }) {
+            self.failures.set(self.failures.get() + 1);
+        }
+    }
+    fn rearm(&self, at: Option<Timestamp>) {
+        self.alarm.set(at);
+    }
+}
 
 /// A simulated user: store, push, model and clock in memory.
 pub struct Sim<D: Domain> {
@@ -27,10 +67,11 @@ pub struct Sim<D: Domain> {
     pub llm: ScriptedLlm,
     /// Virtual time.
     pub clock: ManualClock,
+    transport: SimTransport,
     user: UserId,
     config: Config,
     domain: D,
-    driver: Option<SimDriver<D>>,
+    host: Option<Rc<SimHost<D>>>,
     next_id: u128,
 }
 
@@ -49,7 +90,9 @@ pub enum SendError {
 }
 
 impl<D: Domain> Sim<D> {
-    /// A fresh user `user` with `config`; tokens take 10 ms, stalls 30 s.
+    /// A fresh user `user` with `config` and `domain`; tokens take 10 ms,
+    /// stalls 30 s; the model answers with [`crate::StandIn::default`] until
+    /// you set a domain's stand-in on [`Sim::llm`] or queue scripts.
     pub fn new(user: &str, config: Config, domain: D) -> Self {
         let clock = ManualClock::at(SIM_EPOCH_MS);
         let store = MemoryStore::new();
@@ -58,42 +101,52 @@ impl<D: Domain> Sim<D> {
         push.audit_against(store.clone());
         llm.audit_against(store.clone());
         let user = UserId::parse(user).unwrap_or_else(|| UserId("sim".into()));
-        let mut sim = Sim { store, push, llm, clock, user, config, domain, driver: None, next_id: 0 };
+        let transport = SimTransport::default();
+        let mut sim = Sim { store, push, llm, clock, transport, user, config, domain, host: None, next_id: 0 };
         // Opening an empty store cannot fail without injected faults.
         let _ = sim.restart();
         sim
     }
 
-    /// The driver (`None` after a failure, until [`Sim::restart`]).
-    pub fn driver(&self) -> Option<&SimDriver<D>> {
-        self.driver.as_ref()
+    /// The running host, if it is up.
+    pub fn host(&self) -> Option<&Rc<SimHost<D>>> {
+        self.host.as_ref()
     }
 
-    /// The driver, reopening it from the store if a failure dropped it.
-    fn live(&mut self) -> Result<&SimDriver<D>, EngineError> {
-        if self.driver.is_none() {
+    /// The transport (task queue, alarm, reported failures).
+    pub fn transport(&self) -> &SimTransport {
+        &self.transport
+    }
+
+    fn live(&mut self) -> Result<Rc<SimHost<D>>, EngineError> {
+        if self.host.is_none() {
             self.restart()?;
         }
-        self.driver.as_ref().ok_or(EngineError::Poisoned)
+        self.host.clone().ok_or(EngineError::Poisoned)
     }
 
-    /// Drops the engine (losing everything in memory) and reopens it from the store.
+    /// Stops the user (its background tasks die) and restores it from the
+    /// store, like a process or Durable Object restart.
     pub fn restart(&mut self) -> Result<Restored, EngineError> {
-        self.driver = None;
-        let now = self.clock.now();
-        let (engine, restored) = Engine::open(
-            self.user.clone(),
-            self.config.clone(),
-            self.domain.clone(),
-            self.store.clone(),
-            self.push.clone(),
-            now,
-        )?;
-        self.driver = Some(Driver::new(engine, self.llm.clone(), self.clock.clone()));
+        self.host = None;
+        self.transport.tasks.borrow_mut().clear();
+        let parts = HostParts {
+            user: self.user.clone(),
+            config: self.config.clone(),
+            domain: self.domain.clone(),
+            store: self.store.clone(),
+            llm: self.llm.clone(),
+            clock: self.clock.clone(),
+            push: self.push.clone(),
+            transport: self.transport.clone(),
+            watchdog_ms: 60_000,
+        };
+        let (host, restored) = Host::open(parts)?;
+        self.host = Some(host);
         Ok(restored)
     }
 
-    /// Deterministic ids for the next request.
+    /// Fresh, deterministic ids and the current time for a request.
     pub fn next_meta(&mut self) -> RequestMeta {
         self.next_id += 1;
         let n = self.next_id;
@@ -104,53 +157,71 @@ impl<D: Domain> Sim<D> {
         }
     }
 
-    /// Sends a client body as the edge would; on an engine failure the
-    /// engine is dropped (the next call reopens it).
+    /// Validates and submits a client body with fresh ids.
     pub fn send(&mut self, body: &str) -> Result<Accepted, SendError> {
         let meta = self.next_meta();
         self.send_as(body, meta)
     }
 
-    /// Sends a client body with given ids: sending the same body with the
-    /// same `meta` again is an exact retry of the same request.
+    /// Validates and submits a client body with the given ids (for exact retries).
     pub fn send_as(&mut self, body: &str, meta: RequestMeta) -> Result<Accepted, SendError> {
-        let limits: &Limits = &self.config.limits;
-        let req = parse_client_request(body.as_bytes(), &self.domain, limits)?;
-        let result = self.live()?.submit(req, meta);
-        self.after(result).map_err(SendError::from)
-    }
-
-    fn after<T>(&mut self, result: Result<T, EngineError>) -> Result<T, EngineError> {
-        if let Err(e) = &result {
-            if !matches!(e, EngineError::Rejected(_)) {
-                self.driver = None;
-            }
+        let request = parse_client_request(body.as_bytes(), &self.domain, &self.config.limits)?;
+        match self.handle(Input::Submit { request, meta })? {
+            Answer::Accepted(a) => Ok(a),
+            other => Err(SendError::Engine(EngineError::Corrupt {
+                seq: microcos_core::Seq::ZERO,
+                message: format!("unexpected answer {other:?}"),
+            })),
         }
-        result
     }
 
-    /// Runs queued generations to their end.
+    /// Feeds an input through the host (drain rule and recovery included).
+    pub fn handle(&mut self, input: Input<D::Event>) -> Result<Answer<D::Event>, EngineError> {
+        self.live()?.handle(input)
+    }
+
+    /// Runs every background task (model streams, and the ones they start) to its end.
     pub fn run(&mut self) -> Result<(), EngineError> {
-        let result = block_on(self.live()?.run_pending());
-        self.after(result)
+        self.live()?;
+        while let Some(task) = self.transport.next_task() {
+            block_on(task.future);
+        }
+        Ok(())
     }
 
-    /// Fires due jobs and runs generations.
+    /// Takes the queued model task of `op` and begins its attempt by hand
+    /// on [`Sim::llm`], to advance it one token at a time ([`ByHand::step`])
+    /// while the test does other things in between. `None` when no task of
+    /// `op` is queued or there is nothing to begin.
+    pub fn by_hand(&mut self, op: OperationId) -> Option<ByHand> {
+        let mut tasks = self.transport.tasks.borrow_mut();
+        let at = tasks.iter().position(|t| t.operation_id == op)?;
+        drop(tasks.remove(at));
+        drop(tasks);
+        let now = self.clock.now();
+        let Ok(Answer::Generate(request)) = self.handle(Input::Begin { operation_id: op, now }) else { return None };
+        let stream = block_on(self.llm.generate(&request));
+        Some(ByHand { operation_id: op, attempt: request.attempt, stream: Some(stream) })
+    }
+
+    /// Fires due jobs at the current virtual time, then runs what they started.
     pub fn tick(&mut self) -> Result<(), EngineError> {
-        let result = self.live()?.tick();
-        self.after(result)?;
+        self.live()?.tick();
         self.run()
     }
 
-    /// Runs until nothing is pending within `horizon_ms` of virtual time,
-    /// jumping the clock to each wake-up (retries, daily plans).
+    /// When the host wants its next tick.
+    pub fn next_alarm(&self) -> Option<Timestamp> {
+        self.host.as_ref().and_then(|h| h.next_alarm())
+    }
+
+    /// Runs, then follows the alarm (retries, jobs) until nothing is due
+    /// within `horizon_ms` of virtual time.
     pub fn settle(&mut self, horizon_ms: u64) -> Result<(), EngineError> {
         let limit = Timestamp(self.clock.now().0 + horizon_ms);
         for _ in 0..1_000 {
             self.run()?;
-            let now = self.clock.now();
-            let wake = self.live()?.engine().next_wake(now);
-            match wake {
+            match self.next_alarm() {
                 Some(at) if at <= limit => {
                     self.clock.set(at);
                     self.tick()?;
@@ -161,8 +232,45 @@ impl<D: Domain> Sim<D> {
         Ok(())
     }
 
-    /// The current durable state (`None` when the engine is down).
+    /// The live state.
     pub fn state(&self) -> Option<State<D>> {
-        self.driver.as_ref().map(|d| d.engine().machine().state().clone())
+        self.host.as_ref().map(|h| h.engine().state().clone())
+    }
+}
+
+/// A model stream advanced by hand (see [`Sim::by_hand`]).
+pub struct ByHand {
+    operation_id: OperationId,
+    attempt: u32,
+    stream: Option<Result<ScriptStream, microcos_core::LlmError>>,
+}
+
+impl ByHand {
+    /// The attempt being streamed.
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
+    /// Feeds the stream's next token (or its end, or its error) to the host.
+    /// Returns `Ok(true)` while the stream goes on.
+    pub fn step<D: Domain>(&mut self, sim: &mut Sim<D>) -> Result<bool, EngineError> {
+        let (operation_id, attempt) = (self.operation_id, self.attempt);
+        let next = match self.stream.as_mut() {
+            None => return Ok(false),
+            Some(Err(error)) => Some(Err(error.clone())),
+            Some(Ok(stream)) => block_on(stream.next_token()),
+        };
+        let now = sim.clock.now();
+        let (input, last) = match next {
+            Some(Ok(text)) => (Input::Token { operation_id, attempt, text, now }, false),
+            Some(Err(error)) => (Input::StreamError { operation_id, attempt, error, now }, true),
+            None => (Input::StreamEnd { operation_id, attempt, now }, true),
+        };
+        let answer = sim.handle(input)?;
+        if last || answer == Answer::Stop {
+            self.stream = None;
+            return Ok(false);
+        }
+        Ok(true)
     }
 }

@@ -1,14 +1,43 @@
-//! The synchronous engine: a [`Machine`] wired to a [`Store`] and a [`Push`].
+//! The engine: one user's kernel, driven by one input/output API.
 //!
-//! It runs one input to completion: validate → dedupe → append → reduce →
-//! release effects. Effects (pushes, snapshots, LLM starts) are released only
-//! after the store acknowledged the events that caused them. After any storage
-//! failure the engine refuses further work ([`EngineError::Poisoned`]): the
-//! host must [`Engine::open`] a fresh one, which restores from the store, the
-//! way a Durable Object restarts.
+//! The host feeds an [`Input`] with [`Engine::handle_input`] and then drains
+//! [`Engine::poll_output`] until it returns [`Output::Wait`]:
+//!
+//! ```text
+//! host ── Input::Submit / Tick / Begin / Token / StreamEnd / StreamError / Subscribe ──► Engine
+//!      ◄── Answer (Accepted, Backlog, Generate, Recorded, Stop)
+//!      ◄── Output::Push(frame)* , Output::Start(operation)* , Output::Wait(at)
+//! ```
+//!
+//! # The drain rule
+//!
+//! After [`Engine::open`] and after every [`Engine::handle_input`], call
+//! [`Engine::poll_output`] until it returns [`Output::Wait`], and carry out
+//! each output in order before the next input:
+//!
+//! - [`Output::Push`]: send the frame to every live subscriber;
+//! - [`Output::Start`]: an operation is ready for its next attempt. In a
+//!   task of its own, feed [`Input::Begin`]: it stores `llm.started` and
+//!   answers [`Answer::Generate`] with the model request (or [`Answer::Stop`]
+//!   when there is nothing to start any more). Then stream the model and
+//!   feed what it yields as [`Input::Token`], then [`Input::StreamEnd`] or
+//!   [`Input::StreamError`] (also when the model refuses to start); stop
+//!   the stream when an input answers [`Answer::Stop`];
+//! - [`Output::Wait`]: nothing else is due; feed [`Input::Tick`] at that time
+//!   (never, for `None`).
+//!
+//! Inputs are processed one at a time and each runs to completion:
+//! validate → dedupe → append → reduce → release outputs. Outputs are
+//! released only after the store acknowledged the events that caused them
+//! (the one synchronous port, [`Store`], is called inside the engine: both
+//! real backends are synchronous, and exact dedupe needs a lookup before a
+//! request is decided). After a storage failure the engine refuses further
+//! work ([`EngineError::Poisoned`]): restore it with [`Engine::restore`], which
+//! restores from the store the way a Durable Object restarts.
 
+use alloc::collections::VecDeque;
 use alloc::format;
-use alloc::string::ToString;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use crate::domain::Domain;
@@ -18,8 +47,9 @@ use crate::frame::{Cursor, Frame};
 use crate::ids::{EventId, OperationId, RequestId, Seq, Timestamp, UserId};
 use crate::llm::LlmRequest;
 use crate::machine::{Config, Effect, Machine, RequestMeta, TokenStep};
-use crate::ports::{Appended, LlmError, Push, Row, Store, StoreError};
+use crate::ports::{Appended, LlmError, Row, Store, StoreError};
 use crate::snapshot;
+use crate::state::State;
 use crate::validate::ClientRequest;
 
 /// Rows read per page when restoring or serving history.
@@ -74,13 +104,106 @@ pub struct Restored {
     pub replayed: u64,
 }
 
-/// One user's engine.
-pub struct Engine<D: Domain, S: Store, P: Push<D::Event>> {
+/// What the host feeds the engine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input<E> {
+    /// A validated client request, with the ids and time the transport assigned.
+    Submit {
+        /// The request.
+        request: ClientRequest<E>,
+        /// Its ids and time.
+        meta: RequestMeta,
+    },
+    /// Time passed: fire the jobs and retries due at `now`.
+    Tick {
+        /// Now.
+        now: Timestamp,
+    },
+    /// Begin the next attempt of an operation announced by [`Output::Start`].
+    Begin {
+        /// The operation.
+        operation_id: OperationId,
+        /// Now.
+        now: Timestamp,
+    },
+    /// A token of a model stream begun with [`Input::Begin`].
+    Token {
+        /// The operation.
+        operation_id: OperationId,
+        /// The attempt of the request.
+        attempt: u32,
+        /// The token.
+        text: String,
+        /// Now.
+        now: Timestamp,
+    },
+    /// The model stream ended.
+    StreamEnd {
+        /// The operation.
+        operation_id: OperationId,
+        /// The attempt.
+        attempt: u32,
+        /// Now.
+        now: Timestamp,
+    },
+    /// The model stream failed, or the model refused to start it.
+    StreamError {
+        /// The operation.
+        operation_id: OperationId,
+        /// The attempt.
+        attempt: u32,
+        /// What went wrong.
+        error: LlmError,
+        /// Now.
+        now: Timestamp,
+    },
+    /// A subscriber connects and resumes at `cursor`.
+    Subscribe {
+        /// Where it resumes.
+        cursor: Cursor,
+    },
+}
+
+/// The engine's immediate answer to an [`Input`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer<E> {
+    /// To [`Input::Submit`]: the request was accepted (or was a duplicate).
+    Accepted(Accepted),
+    /// To [`Input::Subscribe`]: send these frames to the new subscriber, then
+    /// register it for live frames before the next input.
+    Backlog(Vec<Frame<E>>),
+    /// To [`Input::Begin`]: `llm.started` is stored; stream the model for this request.
+    Generate(LlmRequest),
+    /// The input was recorded.
+    Recorded,
+    /// To [`Input::Token`]: the attempt no longer streams (it was cancelled or
+    /// superseded); stop the model stream. To [`Input::Begin`]: nothing to
+    /// start (the operation finished, was cancelled, or already runs).
+    Stop,
+}
+
+/// What the engine asks the host to do (see the drain rule in the module docs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // drained at once; boxing would cost an allocation per frame
+pub enum Output<E> {
+    /// Send this frame to every live subscriber.
+    Push(Frame<E>),
+    /// An operation is ready for its next attempt: feed [`Input::Begin`] for it.
+    Start(OperationId),
+    /// Nothing more for now: feed [`Input::Tick`] at this time, if any.
+    Wait(Option<Timestamp>),
+}
+
+/// One user's engine over domain `D` and store `S`.
+pub struct Engine<D: Domain, S: Store> {
     machine: Machine<D>,
     store: S,
-    push: P,
     poisoned: bool,
-    work: Vec<OperationId>,
+    /// Operations whose next attempt should start once the input is done.
+    ready: Vec<OperationId>,
+    outputs: VecDeque<Output<D::Event>>,
+    /// The latest time an input carried (for the next wake).
+    now: Timestamp,
     snapshot_failures: u64,
 }
 
@@ -94,77 +217,141 @@ pub fn decode<E: Catalogue>(row: &Row) -> Result<Envelope<E>, EngineError> {
     Ok(env)
 }
 
-impl<D: Domain, S: Store, P: Push<D::Event>> Engine<D, S, P> {
+impl<D: Domain, S: Store> Engine<D, S> {
     /// Restores a user's engine from its store (latest usable snapshot plus the
     /// log tail), records operations interrupted by the previous stop, and
-    /// queues the work that is due at `now`.
+    /// queues the work that is due at `now`. Drain [`Engine::poll_output`] next.
     pub fn open(
         user: UserId,
         config: Config,
         domain: D,
         store: S,
-        push: P,
         now: Timestamp,
     ) -> Result<(Self, Restored), EngineError> {
+        let mut engine = Engine {
+            machine: Machine::new(user, config, domain),
+            store,
+            poisoned: true,
+            ready: Vec::new(),
+            outputs: VecDeque::new(),
+            now,
+            snapshot_failures: 0,
+        };
+        let restored = engine.restore(now)?;
+        Ok((engine, restored))
+    }
+
+    /// Rebuilds the engine from its store, as [`Engine::open`] does: the way
+    /// back after a storage failure poisoned it. Outputs not yet drained are
+    /// dropped (they are re-derived from the store; subscribers resume).
+    pub fn restore(&mut self, now: Timestamp) -> Result<Restored, EngineError> {
+        self.poisoned = true;
+        self.ready.clear();
+        self.outputs.clear();
+        self.now = self.now.max(now);
         let mut restored = Restored::default();
-        let state = match store.load_snapshot()? {
+        let state = match self.store.load_snapshot()? {
             Some(rec) => match snapshot::decode::<D>(&rec) {
                 Ok(state) => {
                     restored.snapshot_seq = Some(state.seq);
-                    Some(state)
+                    state
                 }
                 Err(_) => {
                     restored.snapshot_discarded = true;
-                    None
+                    State::default()
                 }
             },
-            None => None,
+            None => State::default(),
         };
-        let mut machine = match state {
-            Some(s) => Machine::from_state(user, config, domain, s),
-            None => Machine::new(user, config, domain),
-        };
+        self.machine.reset(state);
         loop {
-            let rows = store.read_after(machine.state().seq, PAGE)?;
+            let rows = self.store.read_after(self.machine.state().seq, PAGE)?;
             if rows.is_empty() {
                 break;
             }
             for row in &rows {
                 let env = decode(row)?;
-                machine.apply(&env);
+                self.machine.apply(&env);
                 restored.replayed += 1;
             }
         }
-        let mut engine = Engine { machine, store, push, poisoned: false, work: Vec::new(), snapshot_failures: 0 };
-        let recovered = engine.machine.recover(now);
-        engine.commit_system(recovered)?;
-        engine.tick(now)?;
-        Ok((engine, restored))
+        self.poisoned = false;
+        let recovered = self.machine.recover(now);
+        self.commit_system(recovered)?;
+        self.tick(now)?;
+        self.announce_ready();
+        Ok(restored)
     }
 
-    /// The pure machine (state, partial texts, configuration).
+    /// Feeds one input. See the drain rule in the module docs.
+    pub fn handle_input(&mut self, input: Input<D::Event>) -> Result<Answer<D::Event>, EngineError> {
+        self.check()?;
+        let now = match &input {
+            Input::Submit { meta, .. } => meta.timestamp,
+            Input::Tick { now }
+            | Input::Begin { now, .. }
+            | Input::Token { now, .. }
+            | Input::StreamEnd { now, .. }
+            | Input::StreamError { now, .. } => *now,
+            Input::Subscribe { .. } => self.now,
+        };
+        self.now = self.now.max(now);
+        let answer = match input {
+            Input::Submit { request, meta } => Answer::Accepted(self.submit(request, meta)?),
+            Input::Tick { now } => {
+                self.tick(now)?;
+                Answer::Recorded
+            }
+            Input::Begin { operation_id, now } => self.begin(operation_id, now)?,
+            Input::Token { operation_id, attempt, text, now } => self.on_token(operation_id, attempt, text, now)?,
+            Input::StreamEnd { operation_id, attempt, now } => {
+                let events = self.machine.on_complete(operation_id, attempt, now);
+                self.commit_system(events)?;
+                Answer::Recorded
+            }
+            Input::StreamError { operation_id, attempt, error, now } => {
+                let events = self.machine.on_error(operation_id, attempt, &error, now);
+                self.commit_system(events)?;
+                Answer::Recorded
+            }
+            Input::Subscribe { cursor } => Answer::Backlog(self.backlog(&cursor)?),
+        };
+        self.announce_ready();
+        Ok(answer)
+    }
+
+    /// The next output; [`Output::Wait`] once none is left (see the drain rule).
+    pub fn poll_output(&mut self) -> Output<D::Event> {
+        match self.outputs.pop_front() {
+            Some(o) => o,
+            None => Output::Wait(self.machine.next_wake(self.now)),
+        }
+    }
+
+    /// The kernel's view of the user: state, domain, configuration, partial texts.
     pub fn machine(&self) -> &Machine<D> {
         &self.machine
+    }
+    /// The durable state (what replay reproduces).
+    pub fn state(&self) -> &State<D> {
+        self.machine.state()
     }
     /// The store.
     pub fn store(&self) -> &S {
         &self.store
     }
-    /// The push port (to register subscribers after [`Engine::subscribe`]).
-    pub fn push_mut(&mut self) -> &mut P {
-        &mut self.push
-    }
     /// Snapshots that failed to save (the log stays the truth; counted for operators).
     pub fn snapshot_failures(&self) -> u64 {
         self.snapshot_failures
     }
-    /// Takes the operations whose next attempt should start now.
-    pub fn take_work(&mut self) -> Vec<OperationId> {
-        core::mem::take(&mut self.work)
+    /// Whether a storage failure left the engine behind its store ([`Engine::restore`] it).
+    pub fn is_poisoned(&self) -> bool {
+        self.poisoned
     }
-    /// When the host should next call [`Engine::tick`].
-    pub fn next_wake(&self, now: Timestamp) -> Option<Timestamp> {
-        self.machine.next_wake(now)
+
+    /// Stored events after `after`, at most `limit`, decoded.
+    pub fn read_events(&self, after: Seq, limit: usize) -> Result<Vec<Envelope<D::Event>>, EngineError> {
+        self.store.read_after(after, limit)?.iter().map(decode).collect()
     }
 
     fn check(&self) -> Result<(), EngineError> {
@@ -211,8 +398,8 @@ impl<D: Domain, S: Store, P: Push<D::Event>> Engine<D, S, P> {
     fn release(&mut self, env: &Envelope<D::Event>) {
         for effect in self.machine.apply(env) {
             match effect {
-                Effect::Push(frame) => self.push.push(&frame),
-                Effect::StartLlm(op) => self.work.push(op),
+                Effect::Push(frame) => self.outputs.push_back(Output::Push(frame)),
+                Effect::StartLlm(op) => self.ready.push(op),
                 Effect::Snapshot => {
                     let rec = snapshot::encode(self.machine.state(), self.machine.config().snapshot_piece_bytes);
                     if self.store.save_snapshot(&rec).is_err() {
@@ -261,9 +448,7 @@ impl<D: Domain, S: Store, P: Push<D::Event>> Engine<D, S, P> {
         })
     }
 
-    /// Records a validated client request: the whole input path.
-    pub fn submit(&mut self, req: ClientRequest<D::Event>, meta: RequestMeta) -> Result<Accepted, EngineError> {
-        self.check()?;
+    fn submit(&mut self, req: ClientRequest<D::Event>, meta: RequestMeta) -> Result<Accepted, EngineError> {
         let env = self.machine.envelope(req, meta);
         // The exact event id first: it is permanent (a unique index), while
         // client action ids are remembered only within their retention.
@@ -290,80 +475,53 @@ impl<D: Domain, S: Store, P: Push<D::Event>> Engine<D, S, P> {
         }
     }
 
-    /// Fires the jobs due at `now` (daily plan, retries) and queues their work.
-    pub fn tick(&mut self, now: Timestamp) -> Result<(), EngineError> {
-        self.check()?;
+    /// Fires the jobs due at `now` and queues the operations ready to (re)start.
+    fn tick(&mut self, now: Timestamp) -> Result<(), EngineError> {
         let due = self.machine.due(now);
-        // Operations the committed job events open are queued by `apply`.
+        // Operations the committed job events open are queued by `release`.
         self.commit_system(due.events)?;
-        for op in due.start {
-            if !self.work.contains(&op) {
-                self.work.push(op);
-            }
-        }
+        self.ready.extend(due.start);
         Ok(())
     }
 
-    /// Starts the next attempt of `op`: stores `llm.started` and returns the prompt.
-    /// `None` when the operation is not ready (finished, cancelled, not due).
-    pub fn begin_attempt(&mut self, op: OperationId, now: Timestamp) -> Result<Option<LlmRequest>, EngineError> {
-        self.check()?;
-        let Some(started) = self.machine.begin_attempt(op, now) else { return Ok(None) };
-        self.commit_system(alloc::vec![started])?;
-        Ok(self.machine.request_for(op))
-    }
-
-    /// Records a token: pushes it at once, stores a checkpoint when due.
-    /// Returns `false` when the generation should stop (cancelled).
-    pub fn on_token(
-        &mut self,
-        op: OperationId,
-        attempt: u32,
-        text: alloc::string::String,
-        now: Timestamp,
-    ) -> Result<bool, EngineError> {
-        self.check()?;
-        match self.machine.on_token(op, attempt, text, now) {
-            TokenStep::Stop => Ok(false),
-            TokenStep::Accept { frame, checkpoint } => {
-                self.push.push(&frame);
-                if let Some(cp) = checkpoint {
-                    self.commit_system(alloc::vec![cp])?;
-                }
-                Ok(true)
+    /// Announces the operations ready for their next attempt (once each).
+    fn announce_ready(&mut self) {
+        for op in core::mem::take(&mut self.ready) {
+            if !self.outputs.contains(&Output::Start(op)) {
+                self.outputs.push_back(Output::Start(op));
             }
         }
     }
 
-    /// Records the end of a stream: completion and result, or a recorded failure.
-    pub fn on_complete(&mut self, op: OperationId, attempt: u32, now: Timestamp) -> Result<(), EngineError> {
-        self.check()?;
-        let events = self.machine.on_complete(op, attempt, now);
-        self.commit_system(events)
+    /// Begins the next attempt of `op`: stores `llm.started`, then hands
+    /// back the model request (the model is called only once it is durable).
+    fn begin(&mut self, op: OperationId, now: Timestamp) -> Result<Answer<D::Event>, EngineError> {
+        let Some(started) = self.machine.begin_attempt(op, now) else { return Ok(Answer::Stop) };
+        self.commit_system(alloc::vec![started])?;
+        Ok(self.machine.request_for(op).map_or(Answer::Stop, Answer::Generate))
     }
 
-    /// Records a failed attempt and schedules a retry when allowed.
-    pub fn on_error(
+    fn on_token(
         &mut self,
         op: OperationId,
         attempt: u32,
-        err: &LlmError,
+        text: String,
         now: Timestamp,
-    ) -> Result<(), EngineError> {
-        self.check()?;
-        let events = self.machine.on_error(op, attempt, err, now);
-        self.commit_system(events)
+    ) -> Result<Answer<D::Event>, EngineError> {
+        match self.machine.on_token(op, attempt, text, now) {
+            TokenStep::Stop => Ok(Answer::Stop),
+            TokenStep::Accept { frame, checkpoint } => {
+                self.outputs.push_back(Output::Push(frame));
+                if let Some(cp) = checkpoint {
+                    self.commit_system(alloc::vec![cp])?;
+                }
+                Ok(Answer::Recorded)
+            }
+        }
     }
 
-    /// Stored events after `after`, at most `limit`, decoded.
-    pub fn read_events(&self, after: Seq, limit: usize) -> Result<Vec<Envelope<D::Event>>, EngineError> {
-        self.store.read_after(after, limit)?.iter().map(decode).collect()
-    }
-
-    /// The frames a subscriber resuming at `cursor` must receive before live
-    /// frames. Register the subscriber with the push port before the next
-    /// engine call, so that no frame falls in between.
-    pub fn subscribe(&self, cursor: &Cursor) -> Result<Vec<Frame<D::Event>>, EngineError> {
+    /// The frames a subscriber resuming at `cursor` must receive before live frames.
+    fn backlog(&self, cursor: &Cursor) -> Result<Vec<Frame<D::Event>>, EngineError> {
         let mut stored = Vec::new();
         let mut after = cursor.after;
         loop {
@@ -375,5 +533,147 @@ impl<D: Domain, S: Store, P: Push<D::Event>> Engine<D, S, P> {
             stored.extend(page);
         }
         Ok(self.machine.backlog(&stored, cursor))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Event, EventKind};
+    use crate::operation::{LlmCancel, LlmEvent};
+    use crate::toy::{NoteAdded, Toy, ToyEvent, VecStore};
+
+    fn engine() -> Engine<Toy, VecStore> {
+        let user = UserId::parse("toy").unwrap();
+        Engine::open(user, Config { checkpoint_tokens: 2, ..Config::default() }, Toy, VecStore::default(), Timestamp(1))
+            .unwrap()
+            .0
+    }
+
+    fn drain(e: &mut Engine<Toy, VecStore>) -> Vec<Output<ToyEvent>> {
+        let mut out = Vec::new();
+        loop {
+            match e.poll_output() {
+                Output::Wait(at) => {
+                    out.push(Output::Wait(at));
+                    return out;
+                }
+                o => out.push(o),
+            }
+        }
+    }
+
+    fn meta(n: u128) -> RequestMeta {
+        RequestMeta {
+            request_id: RequestId(uuid::Uuid::from_u128(n)),
+            event_id: EventId(uuid::Uuid::from_u128(n << 64)),
+            timestamp: Timestamp(10),
+        }
+    }
+
+    fn note(text: &str) -> Input<ToyEvent> {
+        let event = Event::Domain(ToyEvent::Added(NoteAdded { text: text.into() }));
+        Input::Submit { request: ClientRequest { event, client_action_id: None, event_id: None }, meta: meta(1) }
+    }
+
+    fn types(store: &VecStore) -> Vec<String> {
+        store.rows.iter().map(|r| r.event_type.clone()).collect()
+    }
+
+    #[test]
+    fn a_request_is_stored_then_pushed_then_generated_in_that_order() {
+        let mut e = engine();
+        let Answer::Accepted(a) = e.handle_input(note("hi")).unwrap() else { panic!("not accepted") };
+        assert_eq!((a.seq, a.duplicate), (Seq(1), false));
+        let op = a.operation_id.unwrap();
+        let out = drain(&mut e);
+        assert!(matches!(&out[0], Output::Push(Frame::Event { seq: Seq(1), .. })));
+        assert_eq!(out[1..], [Output::Start(op), Output::Wait(None)]);
+        // llm.started is durable before the host gets the request to send.
+        let Answer::Generate(req) = e.handle_input(Input::Begin { operation_id: op, now: Timestamp(11) }).unwrap()
+        else {
+            panic!("no request")
+        };
+        assert_eq!(types(e.store()), ["note.added", "llm.started"]);
+        assert_eq!((req.kind.as_str(), req.attempt, req.operation_id), ("echo", 1, op));
+        assert!(matches!(drain(&mut e)[0], Output::Push(Frame::Event { seq: Seq(2), .. })));
+        // Beginning twice starts nothing.
+        assert_eq!(e.handle_input(Input::Begin { operation_id: op, now: Timestamp(12) }).unwrap(), Answer::Stop);
+        // The same request again is a duplicate with the original answer, and nothing is output.
+        let Answer::Accepted(again) = e.handle_input(note("hi")).unwrap() else { panic!() };
+        assert!(again.duplicate && again.seq == Seq(1));
+        assert_eq!(drain(&mut e), [Output::Wait(None)]);
+    }
+
+    #[test]
+    fn tokens_are_pushed_checkpointed_and_completed_into_a_domain_event() {
+        let mut e = engine();
+        let Answer::Accepted(a) = e.handle_input(note("hi")).unwrap() else { panic!() };
+        let op = a.operation_id.unwrap();
+        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(11) }).unwrap();
+        drain(&mut e);
+        for (i, t) in ["ec", "ho", "!"].iter().enumerate() {
+            let input = Input::Token { operation_id: op, attempt: 1, text: (*t).into(), now: Timestamp(20 + i as u64) };
+            assert_eq!(e.handle_input(input).unwrap(), Answer::Recorded);
+        }
+        let pushed = drain(&mut e);
+        let tokens = pushed.iter().filter(|o| matches!(o, Output::Push(Frame::Token { .. }))).count();
+        assert_eq!(tokens, 3, "every token is pushed at once");
+        assert_eq!(types(e.store()), ["note.added", "llm.started", "llm.checkpoint"], "2 tokens per checkpoint");
+        e.handle_input(Input::StreamEnd { operation_id: op, attempt: 1, now: Timestamp(30) }).unwrap();
+        assert_eq!(types(e.store())[3..], ["llm.completed", "note.echoed"]);
+        assert_eq!(e.state().domain.notes, ["hi", "echo!"]);
+        assert!(e.state().operations_in_flight().next().is_none());
+    }
+
+    #[test]
+    fn a_cancelled_stream_is_told_to_stop_and_a_failure_schedules_a_retry() {
+        let mut e = engine();
+        let Answer::Accepted(a) = e.handle_input(note("hi")).unwrap() else { panic!() };
+        let op = a.operation_id.unwrap();
+        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(11) }).unwrap();
+        drain(&mut e);
+        let cancel = Event::Llm(LlmEvent::Cancel(LlmCancel { operation_id: op }));
+        let request = ClientRequest { event: cancel, client_action_id: None, event_id: None };
+        e.handle_input(Input::Submit { request, meta: meta(2) }).unwrap();
+        let token = Input::Token { operation_id: op, attempt: 1, text: "x".into(), now: Timestamp(40) };
+        assert_eq!(e.handle_input(token).unwrap(), Answer::Stop);
+
+        let Answer::Accepted(b) = e
+            .handle_input(Input::Submit {
+                request: ClientRequest {
+                    event: Event::Domain(ToyEvent::Added(NoteAdded { text: "again".into() })),
+                    client_action_id: None,
+                    event_id: None,
+                },
+                meta: meta(3),
+            })
+            .unwrap()
+        else {
+            panic!()
+        };
+        let op = b.operation_id.unwrap();
+        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(41) }).unwrap();
+        drain(&mut e);
+        let error = LlmError::new(crate::ports::LlmErrorKind::Provider, "503");
+        e.handle_input(Input::StreamError { operation_id: op, attempt: 1, error, now: Timestamp(50) }).unwrap();
+        let out = drain(&mut e);
+        let Some(Output::Wait(Some(at))) = out.last().cloned() else { panic!("a retry is due later: {out:?}") };
+        assert!(at > Timestamp(50));
+        e.handle_input(Input::Tick { now: at }).unwrap();
+        assert_eq!(drain(&mut e)[0], Output::Start(op));
+        let begun = e.handle_input(Input::Begin { operation_id: op, now: at }).unwrap();
+        assert!(matches!(begun, Answer::Generate(ref r) if r.attempt == 2));
+    }
+
+    #[test]
+    fn a_snapshot_with_integer_map_keys_restores_the_same_state() {
+        let mut e = engine();
+        e.handle_input(note("hi")).unwrap();
+        let rec = snapshot::encode(e.state(), 16);
+        let back = snapshot::decode::<Toy>(&rec).unwrap();
+        assert_eq!(&back, e.state());
+        assert_eq!(back.domain.by_seq.get(&Seq(1)).map(String::as_str), Some("hi"));
+        assert_eq!(crate::toy::ToyEventType::Added.name(), "note.added");
     }
 }

@@ -14,7 +14,8 @@
 //! The crate is `no_std` + `alloc` and sans-IO: it does no I/O, reads no
 //! clock and draws no random numbers. Time and ids come in with the inputs;
 //! events, state changes and effects come out. Adapters implement the ports
-//! ([`Store`], [`Llm`], [`Push`], [`Clock`]) and move bytes.
+//! ([`Store`], [`Llm`], [`Push`], [`Clock`]) and move bytes; the host
+//! protocol that serves the HTTP edge over them lives in `microcos-host`.
 //!
 //! # Layout
 //!
@@ -30,11 +31,8 @@
 //! - [`frame`]: realtime frames and the resume cursor.
 //! - [`snapshot`], [`replay`], [`dedupe`]: pieces under 2 MB; exact-dedupe replay.
 //! - [`ports`]: `Store`, `Llm`, `Push`, `Clock`.
-//! - [`edge`], [`auth`], [`view`]: the HTTP edge shared by every transport (routing,
-//!   signed bearer tokens, validation, response shaping, the client view).
-//! - [`sql`], [`sse`]: the storage schema and SQL text, and model-stream decoding,
-//!   shared by the local service and the Worker.
-//! - [`engine`] (sync: machine + store + push) and [`driver`] (async: + model + clock).
+//! - [`view`]: what clients see of operations in flight, and the snapshot body.
+//! - [`engine`]: the one way to drive the kernel: `handle_input`, then drain `poll_output`.
 //! - `testing` (feature `testing`): replay checkers for any domain.
 //! - `schema` (feature `schema`): JSON Schema of the kernel's wire types and of a client request.
 //!
@@ -55,11 +53,8 @@ extern crate self as microcos_core;
 #[cfg(feature = "std")]
 extern crate std;
 
-pub mod auth;
 pub mod dedupe;
 pub mod domain;
-pub mod driver;
-pub mod edge;
 pub mod engine;
 pub mod error;
 pub mod event;
@@ -71,8 +66,6 @@ pub mod operation;
 pub mod ports;
 pub mod replay;
 pub mod snapshot;
-pub mod sql;
-pub mod sse;
 pub mod state;
 pub mod time;
 pub mod validate;
@@ -91,14 +84,13 @@ pub mod __private {
 }
 
 pub use domain::{Domain, EventMeta, Job};
-pub use driver::{Driver, Run};
-pub use engine::{Accepted, Engine, EngineError, Restored};
+pub use engine::{Accepted, Answer, Engine, EngineError, Input, Output, Restored};
 pub use error::{DomainCode, ErrorCode, Rejection};
 pub use event::{Catalogue, Envelope, Event, EventKind, EventType, Origin, SCHEMA_VERSION};
 pub use frame::{Cursor, Delivery, Frame, Gap};
 pub use ids::{ClientActionId, EventId, OperationId, RequestId, Seq, Timestamp, UserId};
 pub use llm::{LlmRequest, Prompt, PromptMessage, PromptRole};
-pub use machine::{Config, Effect, Machine, RequestMeta};
+pub use machine::{Config, Machine, RequestMeta};
 pub use operation::{FailureCode, LlmEvent, Operation, OperationInput, OperationKind, OperationStatus};
 pub use ports::{Clock, Llm, LlmError, LlmErrorKind, Push, Store, StoreError, TokenStream};
 pub use state::State;

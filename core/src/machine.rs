@@ -1,16 +1,17 @@
 //! The pure state machine for one user: decisions, reduction, effects.
 //!
-//! [`Machine`] never performs I/O. Its callers (the [`crate::Engine`]) follow
-//! one contract:
+//! [`Machine`] never performs I/O. Its step methods are the engine's
+//! ([`crate::Engine`]), which follows one contract:
 //!
-//! 1. build the envelope ([`Machine::envelope`]) and ask [`Machine::decide`];
+//! 1. build the envelope and decide it;
 //! 2. append the envelope to the store;
-//! 3. only once the store acknowledged it, [`Machine::apply`] it and carry out
-//!    the returned [`Effect`]s, then append any [`Machine::follow_ups`].
+//! 3. only once the store acknowledged it, apply it and carry out the
+//!    returned effects, then append the domain's follow-ups.
 //!
-//! The LLM side reports back through [`Machine::begin_attempt`],
-//! [`Machine::on_token`], [`Machine::on_complete`] and [`Machine::on_error`],
-//! each of which returns the events to store (never stores or pushes itself).
+//! Model streams report back as token, completion and error steps, each of
+//! which returns the events to store (never stores or pushes itself).
+//! Hosts read the machine (state, partial texts, next wake) and drive it
+//! only through the engine's inputs.
 
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -87,7 +88,7 @@ pub struct RequestMeta {
 /// Something to do once the events that caused it are durable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)] // short-lived and moved once; boxing would cost an allocation per event
-pub enum Effect<E> {
+pub(crate) enum Effect<E> {
     /// Push a frame to the user's subscribers.
     Push(Frame<E>),
     /// Start (the next attempt of) an LLM operation.
@@ -99,7 +100,7 @@ pub enum Effect<E> {
 /// What to do with one generated token.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)] // short-lived and moved once; boxing would cost an allocation per token
-pub enum TokenStep<E> {
+pub(crate) enum TokenStep<E> {
     /// Push this frame; store the checkpoint if there is one.
     Accept {
         /// The token frame (pushed at once; tokens are not stored one by one).
@@ -113,11 +114,11 @@ pub enum TokenStep<E> {
 
 /// Jobs that are due at a given time.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Due<E> {
+pub(crate) struct Due<E> {
     /// Events to store (the domain's jobs).
-    pub events: Vec<Envelope<E>>,
+    pub(crate) events: Vec<Envelope<E>>,
     /// Operations whose next attempt should start.
-    pub start: Vec<OperationId>,
+    pub(crate) start: Vec<OperationId>,
 }
 
 #[derive(Clone, Debug)]
@@ -147,12 +148,12 @@ pub struct Machine<D: Domain> {
 
 impl<D: Domain> Machine<D> {
     /// A machine with empty state.
-    pub fn new(user: UserId, config: Config, domain: D) -> Self {
+    pub(crate) fn new(user: UserId, config: Config, domain: D) -> Self {
         Machine::from_state(user, config, domain, State::default())
     }
 
     /// A machine resuming from a state (a snapshot or a replay).
-    pub fn from_state(user: UserId, config: Config, domain: D, state: State<D>) -> Self {
+    pub(crate) fn from_state(user: UserId, config: Config, domain: D, state: State<D>) -> Self {
         Machine { user, config, domain, state, tails: BTreeMap::new() }
     }
 
@@ -172,6 +173,22 @@ impl<D: Domain> Machine<D> {
     pub fn state(&self) -> &State<D> {
         &self.state
     }
+    /// Starts over from `state` (a restore), forgetting live tokens.
+    pub(crate) fn reset(&mut self, state: State<D>) {
+        self.state = state;
+        self.tails.clear();
+    }
+
+    /// When the host should next tick: the earliest retry or domain job.
+    pub fn next_wake(&self, now: Timestamp) -> Option<Timestamp> {
+        let retries = self
+            .state
+            .operations_in_flight()
+            .filter(|o| o.status == OperationStatus::RetryScheduled)
+            .filter_map(|o| o.retry_at);
+        retries.chain(self.domain.next_wake(&self.state, now)).min()
+    }
+
     /// Text generated so far by an operation's current attempt: the durable part
     /// plus the tokens not yet checkpointed.
     pub fn partial_text(&self, op: OperationId) -> Option<String> {
@@ -191,7 +208,7 @@ impl<D: Domain> Machine<D> {
 
     /// Builds the envelope for a validated client request (the edge's job).
     /// `seq` is assigned at append.
-    pub fn envelope(&self, req: ClientRequest<D::Event>, meta: RequestMeta) -> Envelope<D::Event> {
+    pub(crate) fn envelope(&self, req: ClientRequest<D::Event>, meta: RequestMeta) -> Envelope<D::Event> {
         let event_id = req.event_id.unwrap_or(meta.event_id);
         let mut env = Envelope {
             v: SCHEMA_VERSION,
@@ -219,13 +236,13 @@ impl<D: Domain> Machine<D> {
     }
 
     /// The remembered answer for a client action id, if within retention.
-    pub fn known_action(&self, id: &ClientActionId) -> Option<&ActionRecord> {
+    pub(crate) fn known_action(&self, id: &ClientActionId) -> Option<&ActionRecord> {
         self.state.idempotency.actions.get(id)
     }
 
     /// Rules for a client event against the current state: the kernel's for
     /// `llm.cancel`, the domain's for its own events.
-    pub fn decide(&self, env: &Envelope<D::Event>) -> Result<(), Rejection> {
+    pub(crate) fn decide(&self, env: &Envelope<D::Event>) -> Result<(), Rejection> {
         match &env.event {
             Event::Llm(LlmEvent::Cancel(LlmCancel { operation_id })) => match self.state.operations.get(operation_id) {
                 None => {
@@ -245,7 +262,7 @@ impl<D: Domain> Machine<D> {
 
     /// Folds a stored event into the state and returns the effects it releases.
     /// Call only after the store acknowledged `env`.
-    pub fn apply(&mut self, env: &Envelope<D::Event>) -> Vec<Effect<D::Event>> {
+    pub(crate) fn apply(&mut self, env: &Envelope<D::Event>) -> Vec<Effect<D::Event>> {
         self.state.apply(env, &self.domain, &self.config.bounds);
         let mut effects = alloc::vec![Effect::Push(Frame::for_stored(env))];
         if let (Event::Domain(_), Some(op)) = (&env.event, env.operation_id) {
@@ -264,7 +281,7 @@ impl<D: Domain> Machine<D> {
     }
 
     /// Events the state now calls for (the domain's follow-ups), caused by `cause`.
-    pub fn follow_ups(&self, cause: &Envelope<D::Event>) -> Vec<Envelope<D::Event>> {
+    pub(crate) fn follow_ups(&self, cause: &Envelope<D::Event>) -> Vec<Envelope<D::Event>> {
         self.domain
             .follow_ups(&self.state)
             .into_iter()
@@ -323,7 +340,7 @@ impl<D: Domain> Machine<D> {
     }
 
     /// The `llm.started` event for the next attempt of `op`, if it may start now.
-    pub fn begin_attempt(&self, op: OperationId, now: Timestamp) -> Option<Envelope<D::Event>> {
+    pub(crate) fn begin_attempt(&self, op: OperationId, now: Timestamp) -> Option<Envelope<D::Event>> {
         let o = self.state.operations.get(&op).filter(|o| o.ready(now))?;
         let attempt = o.attempt + 1;
         let event = LlmEvent::Started(LlmStarted { kind: OperationKind::new(o.input.kind()), attempt });
@@ -331,7 +348,7 @@ impl<D: Domain> Machine<D> {
     }
 
     /// The request for the current attempt of a streaming operation.
-    pub fn request_for(&self, op: OperationId) -> Option<LlmRequest> {
+    pub(crate) fn request_for(&self, op: OperationId) -> Option<LlmRequest> {
         let o = self.state.operations.get(&op).filter(|o| o.status == OperationStatus::Streaming)?;
         let prompt = self.domain.prompt(&self.state, o);
         Some(LlmRequest {
@@ -350,7 +367,13 @@ impl<D: Domain> Machine<D> {
     }
 
     /// Records one generated token of `op`'s attempt `attempt`.
-    pub fn on_token(&mut self, op: OperationId, attempt: u32, mut text: String, now: Timestamp) -> TokenStep<D::Event> {
+    pub(crate) fn on_token(
+        &mut self,
+        op: OperationId,
+        attempt: u32,
+        mut text: String,
+        now: Timestamp,
+    ) -> TokenStep<D::Event> {
         if !self.streaming_attempt(op, attempt) {
             return TokenStep::Stop;
         }
@@ -391,7 +414,7 @@ impl<D: Domain> Machine<D> {
 
     /// The events that close attempt `attempt` of `op` after its stream ended:
     /// `llm.completed` and the domain's result, or a recorded failure.
-    pub fn on_complete(&mut self, op: OperationId, attempt: u32, now: Timestamp) -> Vec<Envelope<D::Event>> {
+    pub(crate) fn on_complete(&mut self, op: OperationId, attempt: u32, now: Timestamp) -> Vec<Envelope<D::Event>> {
         if !self.streaming_attempt(op, attempt) {
             return Vec::new();
         }
@@ -418,7 +441,7 @@ impl<D: Domain> Machine<D> {
     }
 
     /// The events that record a failed attempt (and schedule a retry if allowed).
-    pub fn on_error(
+    pub(crate) fn on_error(
         &mut self,
         op: OperationId,
         attempt: u32,
@@ -447,7 +470,7 @@ impl<D: Domain> Machine<D> {
 
     /// Delay before attempt `attempt + 1`: exponential, capped, with a jitter
     /// derived from the operation id (deterministic, no randomness).
-    pub fn backoff(&self, op: OperationId, attempt: u32) -> u64 {
+    pub(crate) fn backoff(&self, op: OperationId, attempt: u32) -> u64 {
         let base = self.config.retry_base_ms;
         let exp = base.saturating_mul(1u64 << attempt.saturating_sub(1).min(20));
         let jitter = if base >= 4 { (op.as_u128() % u128::from(base / 4)) as u64 } else { 0 };
@@ -456,7 +479,7 @@ impl<D: Domain> Machine<D> {
 
     /// Operations interrupted by a restart: their failure (retryable, immediate)
     /// events. Call once after restoring a state.
-    pub fn recover(&mut self, now: Timestamp) -> Vec<Envelope<D::Event>> {
+    pub(crate) fn recover(&mut self, now: Timestamp) -> Vec<Envelope<D::Event>> {
         let streaming: Vec<(OperationId, u32)> = self
             .state
             .operations
@@ -469,7 +492,7 @@ impl<D: Domain> Machine<D> {
     }
 
     /// Jobs due at `now`: the domain's, and operations waiting to (re)start.
-    pub fn due(&self, now: Timestamp) -> Due<D::Event> {
+    pub(crate) fn due(&self, now: Timestamp) -> Due<D::Event> {
         let events = self.domain.due(&self.state, now).into_iter().map(|job| self.job(job, now)).collect();
         let start = self.state.operations_in_flight().filter(|o| o.ready(now)).map(|o| o.operation_id).collect();
         Due { events, start }
@@ -480,21 +503,11 @@ impl<D: Domain> Machine<D> {
         self.system(Event::Domain(job.event), None, request_id, None, &job.key, now)
     }
 
-    /// When the host should next call [`Machine::due`]: the earliest retry or domain job.
-    pub fn next_wake(&self, now: Timestamp) -> Option<Timestamp> {
-        let retries = self
-            .state
-            .operations_in_flight()
-            .filter(|o| o.status == OperationStatus::RetryScheduled)
-            .filter_map(|o| o.retry_at);
-        retries.chain(self.domain.next_wake(&self.state, now)).min()
-    }
-
     /// Frames for a subscriber resuming at `cursor`: `stored` must be every
     /// stored event after `cursor.after`, in order. Ends with the tokens of
     /// generations in flight that are not stored yet. Register the subscriber
     /// for live frames before anything else is applied.
-    pub fn backlog(&self, stored: &[Envelope<D::Event>], cursor: &Cursor) -> Vec<Frame<D::Event>> {
+    pub(crate) fn backlog(&self, stored: &[Envelope<D::Event>], cursor: &Cursor) -> Vec<Frame<D::Event>> {
         let mut progress = cursor.tokens.clone();
         let mut frames = Vec::new();
         for env in stored.iter().filter(|e| e.seq > cursor.after) {

@@ -1,5 +1,6 @@
 //! A toy domain for the kernel's own unit tests: notes that the model echoes.
 
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -7,8 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{Apply, Domain, EventMeta, TypeOf};
 use crate::error::Rejection;
+use crate::ids::{EventId, Seq};
 use crate::llm::{Prompt, PromptMessage, PromptRole};
 use crate::operation::{Operation, OperationInput};
+use crate::ports::{Appended, Row, SnapshotRecord, Store, StoreError};
 use crate::state::State;
 use crate::validate::{check_text, FieldKind, FieldSpec};
 use crate::view::OperationView;
@@ -38,6 +41,8 @@ crate::catalogue! {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct ToyState {
     pub(crate) notes: Vec<String>,
+    /// Integer map keys, as domains often have: they must survive snapshots.
+    pub(crate) by_seq: BTreeMap<Seq, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +92,7 @@ impl Domain for Toy {
     fn apply(&self, state: &mut ToyState, event: ToyEvent, cx: &mut Apply<'_, Echo>) {
         match event {
             ToyEvent::Added(p) => {
+                state.by_seq.insert(cx.meta().seq, p.text.clone());
                 state.notes.push(p.text);
                 cx.open_operation(Echo);
             }
@@ -106,5 +112,40 @@ impl Domain for Toy {
     }
     fn view<'a>(&'a self, state: &'a State<Self>, operations: Vec<OperationView>, _: crate::Timestamp) -> ToyView<'a> {
         ToyView { notes: &state.domain.notes, operations }
+    }
+}
+
+/// A log in a vector, for the kernel's own tests.
+#[derive(Default)]
+pub(crate) struct VecStore {
+    pub(crate) rows: Vec<Row>,
+    pub(crate) snapshot: Option<SnapshotRecord>,
+}
+
+impl Store for VecStore {
+    fn append(&mut self, rows: &[Row]) -> Result<Appended, StoreError> {
+        for (index, row) in rows.iter().enumerate() {
+            if let Some(existing) = self.rows.iter().find(|r| r.event_id == row.event_id) {
+                return Ok(Appended::Duplicate { index, existing: existing.seq });
+            }
+        }
+        self.rows.extend_from_slice(rows);
+        Ok(Appended::Written)
+    }
+    fn read_after(&self, after: Seq, limit: usize) -> Result<Vec<Row>, StoreError> {
+        Ok(self.rows.iter().filter(|r| r.seq > after).take(limit).cloned().collect())
+    }
+    fn find_event(&self, event_id: EventId) -> Result<Option<Seq>, StoreError> {
+        Ok(self.rows.iter().find(|r| r.event_id == event_id).map(|r| r.seq))
+    }
+    fn last_seq(&self) -> Result<Seq, StoreError> {
+        Ok(self.rows.last().map_or(Seq::ZERO, |r| r.seq))
+    }
+    fn save_snapshot(&mut self, snapshot: &SnapshotRecord) -> Result<(), StoreError> {
+        self.snapshot = Some(snapshot.clone());
+        Ok(())
+    }
+    fn load_snapshot(&self) -> Result<Option<SnapshotRecord>, StoreError> {
+        Ok(self.snapshot.clone())
     }
 }

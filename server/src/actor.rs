@@ -1,9 +1,9 @@
 //! One actor per user: a dedicated thread running a single-threaded runtime,
-//! like a Durable Object. It owns the user's engine (SQLite store, push
-//! fan-out) and model driver; generations stream as local tasks while the
-//! actor keeps serving commands, and events are still processed one at a
-//! time. After a storage failure the actor exits ("crash-only"); the next
-//! command respawns it, restoring from the store.
+//! like a Durable Object. It owns the user's [`Host`] (the shared host
+//! protocol over the SQLite store, the push fan-out and the model); model
+//! streams run as local tasks while the actor keeps serving commands, and
+//! events are still processed one at a time. Everything but the channel and
+//! the timer is the host protocol's, shared with the Worker.
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -12,18 +12,19 @@ use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::clock::SystemClock;
 use microcos_assistant::{Assistant, AssistantEvent};
-use microcos_core::edge::{self, Response};
-use microcos_core::validate::ClientRequest;
-use microcos_core::{
-    Clock, Config, Cursor, Driver, Engine, EngineError, ErrorCode, Rejection, RequestMeta, Seq, UserId,
-};
+use microcos_core::{Config, Cursor, EngineError, Timestamp, UserId};
+use microcos_host::edge::{Action, Response};
+use microcos_host::{Host, HostParts, Report, RequestIds, Served, Task, Transport};
 use tokio::sync::{mpsc, oneshot, Notify};
 
+use crate::clock::SystemClock;
 use crate::llm::Model;
 use crate::push::{LocalPush, Subscriber};
 use crate::store::{Durability, SqliteStore};
+
+/// While a model stream runs, the actor wakes at least this often.
+const WATCHDOG_MS: u64 = 60_000;
 
 /// What every actor shares.
 pub struct Services {
@@ -41,28 +42,14 @@ pub struct Services {
 
 /// A request to a user's actor.
 pub enum Command {
-    /// Record a client request.
-    Submit {
-        /// The validated request.
-        request: ClientRequest<AssistantEvent>,
-        /// Its ids and time.
-        meta: RequestMeta,
-        /// The answer.
-        reply: oneshot::Sender<Response>,
-    },
-    /// The client view.
-    Snapshot {
+    /// Serve a routed edge action (submit, snapshot, events).
+    Serve {
+        /// The action.
+        action: Action<AssistantEvent>,
+        /// The request's fresh ids.
+        ids: RequestIds,
         /// `If-None-Match`.
         if_none_match: Option<String>,
-        /// The answer.
-        reply: oneshot::Sender<Response>,
-    },
-    /// A page of the log.
-    Events {
-        /// After this seq.
-        after: Seq,
-        /// At most this many.
-        limit: usize,
         /// The answer.
         reply: oneshot::Sender<Response>,
     },
@@ -90,7 +77,7 @@ pub struct Users {
 
 /// The response when the actor could not answer (it failed and is restarting).
 pub fn unavailable() -> Response {
-    edge::respond_rejection(&Rejection::new(ErrorCode::Unavailable, "the user's state is restarting; retry"))
+    microcos_host::host::unavailable()
 }
 
 impl Users {
@@ -164,132 +151,119 @@ fn spawn(user: UserId, services: Arc<Services>) -> mpsc::Sender<Command> {
     tx
 }
 
-type UserDriver = Driver<Assistant, SqliteStore, LocalPush, Model, SystemClock>;
+/// The actor's side of the host protocol: local tasks, tracing, a timer.
+#[derive(Clone)]
+pub struct ActorTransport {
+    user: UserId,
+    alarm: Rc<Cell<Option<Timestamp>>>,
+    rearmed: Rc<Notify>,
+}
+
+impl Transport for ActorTransport {
+    fn spawn(&self, task: Task) {
+        tokio::task::spawn_local(task.future);
+    }
+
+    fn report(&self, report: Report<'_>) {
+        let user = &self.user;
+        match report {
+            Report::Restored { seq, restored, .. } => tracing::info!(
+                %user,
+                seq = seq.0,
+                snapshot_seq = restored.snapshot_seq.map(|s| s.0),
+                replayed = restored.replayed,
+                "user restored"
+            ),
+            Report::Accepted { accepted: a, event_type } => tracing::info!(
+                request_id = %a.request_id,
+                event_id = %a.event_id,
+                operation_id = a.operation_id.map(|o| o.to_string()),
+                seq = a.seq.0,
+                duplicate = a.duplicate,
+                r#type = event_type,
+                "accepted"
+            ),
+            Report::Refused { request_id, error } => tracing::info!(%request_id, %error, "refused"),
+            Report::GenerationStarted { operation_id, attempt } => {
+                tracing::info!(%operation_id, attempt, "generation starting")
+            }
+            Report::GenerationEnded { operation_id, attempt } => {
+                tracing::info!(%operation_id, attempt, "generation finished")
+            }
+            Report::RecordFailed { operation_id, error } => tracing::error!(
+                %user,
+                operation_id = operation_id.map(|o| o.to_string()),
+                %error,
+                "recording failed: restoring the user from its store"
+            ),
+            Report::Subscribed { after } => tracing::info!(%user, after = after.0, "subscribed"),
+            _ => {}
+        }
+    }
+
+    fn rearm(&self, at: Option<Timestamp>) {
+        self.alarm.set(at);
+        self.rearmed.notify_one();
+    }
+}
+
+type UserHost = Host<Assistant, SqliteStore, Model, SystemClock, LocalPush, ActorTransport>;
+
+fn open(user: &UserId, services: &Services, transport: ActorTransport) -> Result<Rc<UserHost>, EngineError> {
+    let dir = services.data_dir.join("users");
+    std::fs::create_dir_all(&dir).map_err(|e| EngineError::Store(microcos_core::StoreError::Backend(e.to_string())))?;
+    let store = SqliteStore::open(&dir.join(format!("{user}.sqlite")), services.durability)?;
+    let parts = HostParts {
+        user: user.clone(),
+        config: services.config.clone(),
+        domain: services.domain.clone(),
+        store,
+        llm: services.model.clone(),
+        clock: SystemClock,
+        push: LocalPush::default(),
+        transport,
+        watchdog_ms: WATCHDOG_MS,
+    };
+    Ok(Host::open(parts)?.0)
+}
 
 async fn run(user: UserId, services: Arc<Services>, mut rx: mpsc::Receiver<Command>) {
-    let dir = services.data_dir.join("users");
-    let opened = std::fs::create_dir_all(&dir)
-        .map_err(|e| EngineError::Store(microcos_core::StoreError::Backend(e.to_string())))
-        .and_then(|()| Ok(SqliteStore::open(&dir.join(format!("{user}.sqlite")), services.durability)?))
-        .and_then(|store| {
-            Engine::open(
-                user.clone(),
-                services.config.clone(),
-                services.domain.clone(),
-                store,
-                LocalPush::default(),
-                SystemClock.now(),
-            )
-        });
-    let (engine, restored) = match opened {
-        Ok(x) => x,
+    let transport = ActorTransport { user: user.clone(), alarm: Rc::default(), rearmed: Rc::new(Notify::new()) };
+    let host = match open(&user, &services, transport.clone()) {
+        Ok(h) => h,
         Err(e) => {
             tracing::error!(%user, error = %e, "cannot open the user's store");
             return; // dropping rx fails pending commands with 503
         }
     };
-    tracing::info!(
-        %user,
-        seq = engine.machine().state().seq.0,
-        snapshot_seq = restored.snapshot_seq.map(|s| s.0),
-        replayed = restored.replayed,
-        "user restored"
-    );
-    let driver = Rc::new(Driver::new(engine, services.model.clone(), SystemClock));
-    let failed = Rc::new(Cell::new(false));
-    let wake = Rc::new(Notify::new());
     loop {
-        spawn_work(&driver, &failed, &wake);
-        if failed.get() {
-            tracing::warn!(%user, "storage failed: the actor stops and restarts from the store on the next request");
-            return;
-        }
-        let now = SystemClock.now();
-        let sleep_ms = driver.engine().next_wake(now).map_or(3_600_000, |at| at.0.saturating_sub(now.0).min(3_600_000));
+        let now = microcos_core::Clock::now(&SystemClock);
+        let sleep_ms = transport.alarm.get().map_or(3_600_000, |at| at.0.saturating_sub(now.0).min(3_600_000));
         tokio::select! {
             command = rx.recv() => match command {
                 None => return,
-                Some(command) => handle(&driver, &failed, command),
+                Some(command) => handle(&host, command),
             },
-            () = tokio::time::sleep(Duration::from_millis(sleep_ms)) => {
-                if let Err(e) = driver.tick() {
-                    tracing::error!(%user, error = %e, "tick failed");
-                    failed.set(true);
-                }
-            }
-            () = wake.notified() => {}
+            () = tokio::time::sleep(Duration::from_millis(sleep_ms)) => host.tick(),
+            () = transport.rearmed.notified() => {}
         }
     }
 }
 
-fn spawn_work(driver: &Rc<UserDriver>, failed: &Rc<Cell<bool>>, wake: &Rc<Notify>) {
-    let work = driver.engine_mut().take_work();
-    for op in work {
-        let (driver, failed, wake) = (driver.clone(), failed.clone(), wake.clone());
-        tokio::task::spawn_local(async move {
-            tracing::info!(operation_id = %op, "generation starting");
-            match driver.run_operation(op).await {
-                Ok(()) => tracing::info!(operation_id = %op, "generation finished"),
-                Err(e) => {
-                    tracing::error!(operation_id = %op, error = %e, "generation failed to record");
-                    failed.set(true);
-                }
-            }
-            wake.notify_one(); // new work or a new wake time may follow
-        });
-    }
-}
-
-fn handle(driver: &Rc<UserDriver>, failed: &Rc<Cell<bool>>, command: Command) {
+fn handle(host: &Rc<UserHost>, command: Command) {
     match command {
-        Command::Submit { request, meta, reply } => {
-            let ty = request.event.event_type();
-            let response = match driver.submit(request, meta) {
-                Ok(a) => {
-                    tracing::info!(
-                        request_id = %a.request_id,
-                        event_id = %a.event_id,
-                        operation_id = a.operation_id.map(|o| o.to_string()),
-                        seq = a.seq.0,
-                        duplicate = a.duplicate,
-                        r#type = %ty,
-                        "accepted"
-                    );
-                    edge::respond_accepted(&a)
-                }
-                Err(e) => {
-                    if !matches!(e, EngineError::Rejected(_)) {
-                        failed.set(true);
-                    }
-                    tracing::info!(request_id = %meta.request_id, error = %e, "refused");
-                    edge::respond_error(&e)
-                }
-            };
-            let _ = reply.send(response);
-        }
-        Command::Snapshot { if_none_match, reply } => {
-            let engine = driver.engine();
-            let _ = reply.send(edge::respond_snapshot(engine.machine(), SystemClock.now(), if_none_match.as_deref()));
-        }
-        Command::Events { after, limit, reply } => {
-            let engine = driver.engine();
-            let response = match microcos_core::Store::read_after(engine.store(), after, limit + 1) {
-                Ok(rows) => edge::respond_events(&rows, after, limit),
-                Err(e) => edge::respond_error(&EngineError::Store(e)),
+        Command::Serve { action, ids, if_none_match, reply } => {
+            let response = match host.serve(action, ids, if_none_match.as_deref()) {
+                Served::Response(r) => r,
+                // The HTTP layer upgrades streams itself and sends `Subscribe`.
+                Served::Stream(_) => unavailable(),
             };
             let _ = reply.send(response);
         }
         Command::Subscribe { cursor, sender, reply } => {
-            let mut engine = driver.engine_mut();
-            let result = match engine.subscribe(&cursor) {
-                Ok(backlog) => engine.push_mut().subscribe(sender, &backlog).ok_or_else(unavailable),
-                Err(e) => Err(edge::respond_error(&e)),
-            };
-            if let Ok(id) = &result {
-                tracing::info!(subscriber = id, after = cursor.after.0, "subscribed");
-            }
-            let _ = reply.send(result);
+            let result = host.subscribe(cursor, |push, backlog| push.subscribe(sender, &backlog));
+            let _ = reply.send(result.and_then(|id| id.ok_or_else(unavailable)));
         }
-        Command::Unsubscribe { id } => driver.engine_mut().push_mut().unsubscribe(id),
+        Command::Unsubscribe { id } => host.push().unsubscribe(id),
     }
 }

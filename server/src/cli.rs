@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use crate::clock::SystemClock;
 use microcos_assistant::Assistant;
-use microcos_core::auth::sign_token;
 use microcos_core::{Clock, Config, Timestamp, UserId};
+use microcos_host::auth::sign_token;
 use microcos_memory::StandIn;
 
 use crate::actor::{Services, Users};

@@ -1,5 +1,6 @@
-//! The HTTP and WebSocket transport: every request goes through the core's
-//! pure edge ([`microcos_core::edge::route`]), exactly like the Worker.
+//! The HTTP and WebSocket transport: every request goes through the shared
+//! pure edge ([`microcos_host::edge::route`]) and the user's host protocol,
+//! exactly like the Worker.
 
 use std::sync::Arc;
 
@@ -11,8 +12,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use futures_util::{SinkExt, StreamExt};
-use microcos_core::edge::{self, Action, HttpRequest};
-use microcos_core::{uuid::Uuid, Clock, Cursor, ErrorCode, EventId, Rejection, RequestId, RequestMeta, UserId};
+use microcos_core::{uuid::Uuid, Clock, Cursor, ErrorCode, EventId, Rejection, RequestId, UserId};
+use microcos_host::edge::{self, Action, HttpRequest};
+use microcos_host::RequestIds;
 
 use crate::actor::{unavailable, Command, Users};
 use crate::push::subscription;
@@ -86,17 +88,6 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
     );
     let response = match action {
         Action::Respond(r) => r,
-        Action::Submit { user, request } => {
-            let meta = RequestMeta { request_id, event_id: EventId(Uuid::new_v4()), timestamp: now };
-            app.users.call(&user, |reply| Command::Submit { request, meta, reply }).await
-        }
-        Action::Snapshot { user } => {
-            let if_none_match = header(&parts.headers, "if-none-match").map(str::to_owned);
-            app.users.call(&user, |reply| Command::Snapshot { if_none_match, reply }).await
-        }
-        Action::Events { user, after, limit } => {
-            app.users.call(&user, |reply| Command::Events { after, limit, reply }).await
-        }
         Action::Stream { user, cursor } => match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
             Ok(ws) => {
                 tracing::info!(%request_id, %user, after = cursor.after.0, "stream upgrade");
@@ -107,6 +98,12 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
                 "connect with a WebSocket to stream events",
             )),
         },
+        Action::Submit { ref user, .. } | Action::Snapshot { ref user } | Action::Events { ref user, .. } => {
+            let user = user.clone();
+            let ids = RequestIds { request_id, event_id: EventId(Uuid::new_v4()) };
+            let if_none_match = header(&parts.headers, "if-none-match").map(str::to_owned);
+            app.users.call(&user, |reply| Command::Serve { action, ids, if_none_match, reply }).await
+        }
     };
     finish(&method, &path, request_id, response)
 }

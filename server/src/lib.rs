@@ -2,7 +2,7 @@
 //!
 //! The local microcos service: the same HTTP and WebSocket API v1 as the
 //! Cloudflare Worker, because both run the core's pure edge
-//! ([`microcos_core::edge`]). Storage is SQLite, one database per user, with
+//! ([`microcos_host::edge`]). Storage is SQLite, one database per user, with
 //! the Durable Object's schema and SQL text; each user is served by one
 //! single-threaded actor, like a Durable Object.
 //!

@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
 use microcos_core::llm::{LlmRequest, PromptRole};
-use microcos_core::sse::{Dialect, Next, TokenDecoder};
 use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
+use microcos_host::sse::{Dialect, Next, TokenDecoder};
 use microcos_memory::StandIn;
 
 /// The Workers AI model microcos uses.

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::clock::SystemClock;
-use microcos_core::auth::sign_token;
 use microcos_core::{Clock, Timestamp, UserId};
+use microcos_host::auth::sign_token;
 
 use crate::cli::{start, ServeOptions};
 use crate::store::Durability;

@@ -1,11 +1,12 @@
 //! [`SqliteStore`]: the `Store` port on SQLite, one database file per user,
 //! with exactly the schema and SQL text the Durable Object uses
-//! ([`microcos_core::sql`]).
+//! ([`microcos_host::sql`]).
 
 use std::path::Path;
 
 use microcos_core::ports::{Appended, Row, SnapshotRecord, Store, StoreError};
-use microcos_core::{sql, EventId, OperationId, RequestId, Seq, Timestamp};
+use microcos_core::{EventId, OperationId, RequestId, Seq, Timestamp};
+use microcos_host::sql;
 use rusqlite::{params, Connection, OptionalExtension};
 
 /// How hard SQLite works to make an acknowledged append survive.

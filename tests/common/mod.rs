@@ -2,7 +2,8 @@
 #![allow(dead_code)]
 
 use microcos_assistant::{stand_in, Assistant, Envelope, Frame, State};
-use microcos_core::Config;
+use microcos_core::engine::{Answer, Input};
+use microcos_core::{Config, Cursor};
 use microcos_memory::{MemoryStore, Sim, StandIn};
 
 /// A simulated assistant user, answered by the assistant's stand-in model
@@ -53,4 +54,18 @@ pub fn frames(frames: &[Frame]) -> String {
 /// The live state, which must exist.
 pub fn state(sim: &Sim<Assistant>) -> State {
     sim.state().expect("engine is up")
+}
+
+/// The frames a client resuming at `cursor` gets first.
+pub fn backlog(sim: &mut Sim<Assistant>, cursor: &Cursor) -> Vec<Frame> {
+    match sim.handle(Input::Subscribe { cursor: cursor.clone() }).expect("subscribes") {
+        Answer::Backlog(frames) => frames,
+        other => panic!("not a backlog: {other:?}"),
+    }
+}
+
+/// Connects a subscriber at `cursor` (its backlog first, then live frames).
+pub fn subscribe(sim: &mut Sim<Assistant>, cursor: &Cursor) -> u64 {
+    let frames = backlog(sim, cursor);
+    sim.push.subscribe(frames)
 }

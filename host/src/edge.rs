@@ -15,7 +15,7 @@
 //! | `POST /v1/events` | 202 new / 200 duplicate: `{"event_id","request_id","seq","duplicate"}` |
 //! | `GET /v1/snapshot` | 200 `{"seq","state"}` with an `ETag`; 304 on `If-None-Match` |
 //! | `GET /v1/events?after=N&limit=M` | 200 `{"events":[…],"next_after":N,"more":bool}` |
-//! | `GET /v1/stream?after=N&tokens=…` | WebSocket of frames ([`crate::frame`]) |
+//! | `GET /v1/stream?after=N&tokens=…` | WebSocket of frames ([`microcos_core::frame`]) |
 //!
 //! Authentication: `Authorization: Bearer <token>` ([`crate::auth`]); on the
 //! stream also `?access_token=<token>`. Errors: `{"error":{"code","message","field"?}}`.
@@ -26,15 +26,15 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::auth::verify_token;
-use crate::domain::Domain;
-use crate::engine::{Accepted, EngineError};
-use crate::error::{ErrorCode, Rejection};
-use crate::frame::Cursor;
-use crate::ids::{Seq, Timestamp, UserId};
-use crate::machine::Machine;
-use crate::ports::Row;
-use crate::validate::{parse_client_request, ClientRequest, Limits};
-use crate::view;
+use microcos_core::engine::{Accepted, EngineError};
+use microcos_core::error::{ErrorCode, Rejection};
+use microcos_core::frame::Cursor;
+use microcos_core::ids::{Seq, Timestamp, UserId};
+use microcos_core::machine::Machine;
+use microcos_core::ports::Row;
+use microcos_core::validate::{parse_client_request, ClientRequest, Limits};
+use microcos_core::view;
+use microcos_core::Domain;
 
 /// Most events returned by one `GET /v1/events` page.
 pub const MAX_PAGE: usize = 1_000;
@@ -322,7 +322,7 @@ pub fn respond_events(rows: &[Row], after: Seq, limit: usize) -> Response {
 mod tests {
     use super::*;
     use crate::auth::sign_token;
-    use crate::toy::Toy;
+    use microcos_assistant::Assistant;
 
     const SECRET: &[u8] = b"s3cret";
 
@@ -342,7 +342,7 @@ mod tests {
         let token = sign_token(SECRET, &UserId::parse("alice").unwrap(), Timestamp(10_000));
         let auth = format!("Bearer {token}");
         let l = Limits::default();
-        let d = Toy;
+        let d = Assistant::default();
         let now = Timestamp(5_000);
         assert_eq!(status(&route(&req("GET", "/healthz", None), SECRET, &d, &l, now)), 200);
         assert_eq!(status(&route(&req("GET", "/nope", None), SECRET, &d, &l, now)), 404);
@@ -355,7 +355,7 @@ mod tests {
             Action::Snapshot { .. }
         ));
         let mut post = req("POST", "/v1/events", Some(&auth));
-        post.body = br#"{"type":"note.added","payload":{"text":"hi"}}"#;
+        post.body = br#"{"type":"user.message","payload":{"text":"hi"}}"#;
         assert!(matches!(route(&post, SECRET, &d, &l, now), Action::Submit { .. }));
         post.content_type = Some("text/plain");
         assert_eq!(status(&route(&post, SECRET, &d, &l, now)), 415);

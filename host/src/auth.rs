@@ -13,8 +13,8 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use crate::error::{ErrorCode, Rejection};
-use crate::ids::{Timestamp, UserId};
+use microcos_core::error::{ErrorCode, Rejection};
+use microcos_core::ids::{Timestamp, UserId};
 
 const PREFIX: &str = "mcs1.";
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 
 use serde::Deserialize;
 
-use crate::ports::{LlmError, LlmErrorKind};
+use microcos_core::ports::{LlmError, LlmErrorKind};
 
 /// Incremental SSE decoder: yields the `data` of each complete event.
 #[derive(Clone, Debug, Default)]

@@ -1,0 +1,428 @@
+//! [`Host`]: one user's engine served over any transport, written once.
+//!
+//! A transport (the local service's actor, the Durable Object, the memory
+//! simulation) owns one `Host` per user and does only transport work:
+//! it routes a request with [`crate::edge::route`], hands the [`Action`] to
+//! [`Host::serve`], upgrades a stream to a WebSocket and registers it with
+//! [`Host::subscribe`], calls [`Host::tick`] when its alarm fires, and
+//! implements [`Transport`]: spawning a background task, logging a
+//! [`Report`], and re-arming its alarm.
+//!
+//! The host follows the engine's drain rule after every input: frames go to
+//! the [`Push`] port, each [`Output::Start`] becomes a background task
+//! that begins the attempt, streams the model and feeds its tokens back, and follow-up work of
+//! any depth (a summary after a reply) starts the same way. A storage
+//! failure is reported with its operation and recovered the same way on
+//! every transport: the engine is restored from its store in place.
+
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::{Cell, Ref, RefCell, RefMut};
+use core::future::Future;
+use core::pin::Pin;
+
+use microcos_core::engine::{Accepted, Answer, Engine, EngineError, Input, Output, Restored};
+use microcos_core::error::{ErrorCode, Rejection};
+use microcos_core::frame::{Cursor, Frame};
+use microcos_core::ids::{EventId, OperationId, RequestId, Seq, Timestamp, UserId};
+use microcos_core::machine::{Config, RequestMeta};
+use microcos_core::ports::{Clock, Llm, Push, Store, TokenStream};
+use microcos_core::Domain;
+
+use crate::edge::{self, Action, Response};
+
+/// A background task: the next attempt of one operation, streamed to its end.
+pub struct Task {
+    /// The operation.
+    pub operation_id: OperationId,
+    /// The work. Not `Send`: run it on the user's own thread or isolate.
+    pub future: Pin<Box<dyn Future<Output = ()>>>,
+}
+
+/// Something a transport logs. Every line names the ids that tie it to the
+/// log: `request_id`, `event_id`, `operation_id`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Report<'a> {
+    /// The user's engine was restored from its store (opened, or after a failure).
+    Restored {
+        /// The user.
+        user: &'a UserId,
+        /// The last seq.
+        seq: Seq,
+        /// How.
+        restored: &'a Restored,
+    },
+    /// A client request was accepted.
+    Accepted {
+        /// The answer.
+        accepted: &'a Accepted,
+        /// The event type.
+        event_type: &'static str,
+    },
+    /// A client request was refused or failed.
+    Refused {
+        /// The request.
+        request_id: RequestId,
+        /// Why.
+        error: &'a EngineError,
+    },
+    /// A model stream starts.
+    GenerationStarted {
+        /// The operation.
+        operation_id: OperationId,
+        /// The attempt.
+        attempt: u32,
+    },
+    /// A model stream ended (completed, failed, or stopped).
+    GenerationEnded {
+        /// The operation.
+        operation_id: OperationId,
+        /// The attempt.
+        attempt: u32,
+    },
+    /// Recording failed (storage); the engine is restored from its store.
+    RecordFailed {
+        /// The operation being recorded, if any.
+        operation_id: Option<OperationId>,
+        /// The failure.
+        error: &'a EngineError,
+    },
+    /// A subscriber connected.
+    Subscribed {
+        /// Where it resumed.
+        after: Seq,
+    },
+}
+
+/// What a transport provides to a [`Host`].
+pub trait Transport {
+    /// Runs a task in the background, on the user's thread or isolate.
+    fn spawn(&self, task: Task);
+    /// Logs a report.
+    fn report(&self, report: Report<'_>);
+    /// The host's next alarm changed: call [`Host::tick`] at `at` (never for `None`).
+    fn rearm(&self, at: Option<Timestamp>);
+}
+
+/// What [`Host::serve`] leaves for the transport to do.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Served {
+    /// Answer with this response.
+    Response(Response),
+    /// Upgrade to a WebSocket and call [`Host::subscribe`] with this cursor.
+    Stream(Cursor),
+}
+
+/// The fresh ids a transport draws for one request (the kernel draws none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestIds {
+    /// The request's id.
+    pub request_id: RequestId,
+    /// The event id to use when the client gave none.
+    pub event_id: EventId,
+}
+
+/// One user's engine, model, clock and subscribers, behind one protocol.
+pub struct Host<D: Domain, S: Store, L: Llm, C: Clock, P: Push<D::Event>, T: Transport> {
+    engine: RefCell<Engine<D, S>>,
+    llm: L,
+    clock: C,
+    push: RefCell<P>,
+    transport: T,
+    /// Model streams running now.
+    generating: Cell<usize>,
+    /// While a stream runs, the alarm is at most this far away, so that a
+    /// host evicted mid-stream wakes up and resumes the work.
+    watchdog_ms: u64,
+}
+
+/// Parts of a [`Host`] (see [`Host::open`]).
+pub struct HostParts<D, S, L, C, P, T> {
+    /// The user.
+    pub user: UserId,
+    /// The kernel's configuration.
+    pub config: Config,
+    /// The domain.
+    pub domain: D,
+    /// The user's store.
+    pub store: S,
+    /// The model.
+    pub llm: L,
+    /// The clock.
+    pub clock: C,
+    /// The subscribers.
+    pub push: P,
+    /// The transport.
+    pub transport: T,
+    /// The watchdog delay while generating, in milliseconds.
+    pub watchdog_ms: u64,
+}
+
+impl<D, S, L, C, P, T> Host<D, S, L, C, P, T>
+where
+    D: Domain,
+    S: Store + 'static,
+    L: Llm + 'static,
+    C: Clock + 'static,
+    P: Push<D::Event> + 'static,
+    T: Transport + 'static,
+{
+    /// Opens the user's engine from its store and starts the work it finds
+    /// (interrupted generations, due jobs).
+    pub fn open(parts: HostParts<D, S, L, C, P, T>) -> Result<(Rc<Self>, Restored), EngineError> {
+        let HostParts { user, config, domain, store, llm, clock, push, transport, watchdog_ms } = parts;
+        let (engine, restored) = Engine::open(user.clone(), config, domain, store, clock.now())?;
+        transport.report(Report::Restored { user: &user, seq: engine.state().seq, restored: &restored });
+        let host = Rc::new(Host {
+            engine: RefCell::new(engine),
+            llm,
+            clock,
+            push: RefCell::new(push),
+            transport,
+            generating: Cell::new(0),
+            watchdog_ms,
+        });
+        host.drain();
+        Ok((host, restored))
+    }
+
+    /// Reads the engine (state, store). Do not hold across an `.await`.
+    pub fn engine(&self) -> Ref<'_, Engine<D, S>> {
+        self.engine.borrow()
+    }
+    /// The subscribers (to remove one). Do not hold across an `.await`.
+    pub fn push(&self) -> RefMut<'_, P> {
+        self.push.borrow_mut()
+    }
+    /// The clock.
+    pub fn clock(&self) -> &C {
+        &self.clock
+    }
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+    /// Model streams running now.
+    pub fn generating(&self) -> usize {
+        self.generating.get()
+    }
+
+    /// When the transport should call [`Host::tick`]: the engine's next wake,
+    /// or the watchdog while a model stream runs.
+    pub fn next_alarm(&self) -> Option<Timestamp> {
+        let wake = self.engine.borrow().machine().next_wake(self.clock.now());
+        self.alarm(wake)
+    }
+
+    fn alarm(&self, wake: Option<Timestamp>) -> Option<Timestamp> {
+        let watchdog = (self.generating.get() > 0).then(|| self.clock.now().plus_ms(self.watchdog_ms));
+        [wake, watchdog].into_iter().flatten().min()
+    }
+
+    /// Serves one routed edge action of this host's user.
+    pub fn serve(self: &Rc<Self>, action: Action<D::Event>, ids: RequestIds, if_none_match: Option<&str>) -> Served {
+        let response = match action {
+            Action::Respond(r) => r,
+            Action::Submit { request, .. } => {
+                let meta =
+                    RequestMeta { request_id: ids.request_id, event_id: ids.event_id, timestamp: self.clock.now() };
+                self.submit(request, meta)
+            }
+            Action::Snapshot { .. } => self.snapshot(if_none_match),
+            Action::Events { after, limit, .. } => self.events(after, limit),
+            Action::Stream { cursor, .. } => return Served::Stream(cursor),
+        };
+        Served::Response(response)
+    }
+
+    /// Records a validated client request: 202, 200 for a duplicate, or its error.
+    pub fn submit(
+        self: &Rc<Self>,
+        request: microcos_core::validate::ClientRequest<D::Event>,
+        meta: RequestMeta,
+    ) -> Response {
+        let event_type = request.event.event_type().as_str();
+        match self.input(Input::Submit { request, meta }, None) {
+            Ok(Answer::Accepted(a)) => {
+                self.transport.report(Report::Accepted { accepted: &a, event_type });
+                edge::respond_accepted(&a)
+            }
+            Ok(_) => edge::respond_rejection(&Rejection::new(ErrorCode::Unavailable, "unexpected answer")),
+            Err(e) => {
+                self.transport.report(Report::Refused { request_id: meta.request_id, error: &e });
+                edge::respond_error(&e)
+            }
+        }
+    }
+
+    /// The client view with its ETag, or 304.
+    pub fn snapshot(&self, if_none_match: Option<&str>) -> Response {
+        edge::respond_snapshot(self.engine.borrow().machine(), self.clock.now(), if_none_match)
+    }
+
+    /// A page of the log.
+    pub fn events(&self, after: Seq, limit: usize) -> Response {
+        let engine = self.engine.borrow();
+        match engine.store().read_after(after, limit.saturating_add(1)) {
+            Ok(rows) => edge::respond_events(&rows, after, limit),
+            Err(e) => edge::respond_error(&EngineError::Store(e)),
+        }
+    }
+
+    /// Connects a subscriber at `cursor`: `register` receives the push port
+    /// and the backlog the subscriber must get first, and registers it. No
+    /// frame can fall in between.
+    pub fn subscribe<R>(
+        self: &Rc<Self>,
+        cursor: Cursor,
+        register: impl FnOnce(&mut P, Vec<Frame<D::Event>>) -> R,
+    ) -> Result<R, Response> {
+        let after = cursor.after;
+        match self.input(Input::Subscribe { cursor }, None) {
+            Ok(Answer::Backlog(backlog)) => {
+                self.transport.report(Report::Subscribed { after });
+                Ok(register(&mut self.push.borrow_mut(), backlog))
+            }
+            Ok(_) => Err(edge::respond_rejection(&Rejection::new(ErrorCode::Unavailable, "unexpected answer"))),
+            Err(e) => Err(edge::respond_error(&e)),
+        }
+    }
+
+    /// Fires the jobs and retries due now (the transport's alarm).
+    pub fn tick(self: &Rc<Self>) {
+        let now = self.clock.now();
+        // A failure is reported and recovered inside; the alarm is re-armed either way.
+        let _recorded = self.input(Input::Tick { now }, None);
+    }
+
+    /// Feeds an input the way the transports do: drains the outputs after it
+    /// and recovers from a storage failure. For embedders and tests that
+    /// drive the kernel by hand (the edge entry points above call it).
+    pub fn handle(self: &Rc<Self>, input: Input<D::Event>) -> Result<Answer<D::Event>, EngineError> {
+        let op = match &input {
+            Input::Token { operation_id, .. }
+            | Input::StreamEnd { operation_id, .. }
+            | Input::StreamError { operation_id, .. } => Some(*operation_id),
+            _ => None,
+        };
+        self.input(input, op)
+    }
+
+    /// Feeds an input, drains the outputs, and recovers from a storage failure.
+    fn input(
+        self: &Rc<Self>,
+        input: Input<D::Event>,
+        op: Option<OperationId>,
+    ) -> Result<Answer<D::Event>, EngineError> {
+        let result = {
+            let mut engine = self.engine.borrow_mut();
+            if engine.is_poisoned() {
+                let _ = engine.restore(self.clock.now());
+            }
+            engine.handle_input(input)
+        };
+        if let Err(e) = &result {
+            if !matches!(e, EngineError::Rejected(_)) {
+                self.transport.report(Report::RecordFailed { operation_id: op, error: e });
+                self.recover();
+            }
+        }
+        self.drain();
+        result
+    }
+
+    /// Restores the engine from its store after a failure.
+    fn recover(&self) {
+        let mut engine = self.engine.borrow_mut();
+        let now = self.clock.now();
+        match engine.restore(now) {
+            Ok(restored) => {
+                let user = engine.machine().user().clone();
+                self.transport.report(Report::Restored { user: &user, seq: engine.state().seq, restored: &restored });
+            }
+            // Still failing: the next input tries again.
+            Err(e) => self.transport.report(Report::RecordFailed { operation_id: None, error: &e }),
+        }
+    }
+
+    /// The drain rule: push frames, start generations, re-arm the alarm.
+    fn drain(self: &Rc<Self>) {
+        loop {
+            let output = self.engine.borrow_mut().poll_output();
+            match output {
+                Output::Push(frame) => self.push.borrow_mut().push(&frame),
+                Output::Start(operation_id) => {
+                    let future = Box::pin(self.clone().generate(operation_id));
+                    self.transport.spawn(Task { operation_id, future });
+                }
+                Output::Wait(at) => {
+                    self.transport.rearm(self.alarm(at));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Begins the next attempt of an operation and streams it to its end,
+    /// feeding each token back as an input.
+    async fn generate(self: Rc<Self>, operation_id: OperationId) {
+        let now = self.clock.now();
+        let request = match self.input(Input::Begin { operation_id, now }, Some(operation_id)) {
+            Ok(Answer::Generate(request)) => request,
+            _ => return, // nothing to start any more (or a failure, reported and recovered)
+        };
+        let attempt = request.attempt;
+        // Counted while the task lives (also if the transport drops it).
+        let running = Running::start(&self.generating);
+        self.transport.rearm(self.next_alarm()); // the watchdog
+        self.transport.report(Report::GenerationStarted { operation_id, attempt });
+        match self.llm.generate(&request).await {
+            Err(error) => {
+                let now = self.clock.now();
+                let _ = self.input(Input::StreamError { operation_id, attempt, error, now }, Some(operation_id));
+            }
+            Ok(mut stream) => loop {
+                let next = stream.next_token().await; // no borrow is held while waiting
+                let now = self.clock.now();
+                let (input, last) = match next {
+                    Some(Ok(text)) => (Input::Token { operation_id, attempt, text, now }, false),
+                    Some(Err(error)) => (Input::StreamError { operation_id, attempt, error, now }, true),
+                    None => (Input::StreamEnd { operation_id, attempt, now }, true),
+                };
+                match self.input(input, Some(operation_id)) {
+                    Ok(Answer::Stop) | Err(_) => break,
+                    Ok(_) if last => break,
+                    Ok(_) => {}
+                }
+            },
+        }
+        drop(running);
+        self.transport.report(Report::GenerationEnded { operation_id, attempt });
+        // The watchdog may no longer be needed.
+        self.transport.rearm(self.next_alarm());
+    }
+}
+
+/// Counts a running model stream for as long as it lives.
+struct Running<'a>(&'a Cell<usize>);
+
+impl<'a> Running<'a> {
+    fn start(count: &'a Cell<usize>) -> Self {
+        count.set(count.get() + 1);
+        Running(count)
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get().saturating_sub(1));
+    }
+}
+
+/// The error message a transport answers with while a user's host cannot open.
+pub fn unavailable() -> Response {
+    edge::respond_rejection(&Rejection::new(ErrorCode::Unavailable, String::from("storage unavailable; retry")))
+}
