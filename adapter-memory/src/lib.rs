@@ -12,6 +12,7 @@
 //!   and an audit that nothing is pushed before it is stored.
 //! - [`ManualClock`] (virtual time) and [`block_on`].
 //! - [`Sim`]: all of the above around one user's host ([`microcos_host::Host`]), for any domain.
+//! - `check` (feature `testing`): the kernel's guarantees as checks any domain can run.
 //!
 //! ```
 //! use microcos_assistant::{stand_in, Assistant};
@@ -29,6 +30,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "testing")]
+pub mod check;
 mod clock;
 mod llm;
 mod push;

@@ -1,0 +1,349 @@
+//! Support-ticket triage: a second domain on the microcos kernel, to show
+//! what an embedder writes. A customer opens a ticket; a model operation
+//! triages it into structured JSON (priority, category, summary); an urgent
+//! or high-priority ticket still open past its deadline is escalated by a
+//! job. Everything else (the log, dedupe, retries, streaming, resume,
+//! snapshots, jobs firing once) is the kernel's.
+
+use std::collections::BTreeMap;
+
+use microcos_core::domain::{Apply, EventMeta, Job, TypeOf};
+use microcos_core::error::{DomainCode, ErrorCode, Rejection};
+use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
+use microcos_core::validate::{check_text, FieldKind, FieldSpec};
+use microcos_core::view::OperationView;
+use microcos_core::{Domain, LlmRequest, Operation, OperationInput, State, Timestamp};
+use serde::{Deserialize, Serialize};
+
+microcos_core::uuid_id!(
+    /// A ticket: the id of the event that opened it.
+    pub TicketId
+);
+
+/// `ticket.opened`: a customer asks for help.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketOpened {
+    /// One line.
+    pub subject: String,
+    /// The message.
+    pub body: String,
+}
+
+/// How urgent a ticket is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// Whenever.
+    Low,
+    /// Today.
+    Normal,
+    /// Within 4 hours.
+    High,
+    /// Within the hour.
+    Urgent,
+}
+
+impl Priority {
+    /// How long the ticket may stay open before it is escalated.
+    pub fn deadline_ms(self) -> Option<u64> {
+        match self {
+            Priority::Urgent => Some(3_600_000),
+            Priority::High => Some(4 * 3_600_000),
+            Priority::Low | Priority::Normal => None,
+        }
+    }
+}
+
+/// `ticket.triaged`: the model's structured answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketTriaged {
+    /// The ticket.
+    pub ticket_id: TicketId,
+    /// How urgent.
+    pub priority: Priority,
+    /// `billing`, `bug`, `account` or `other`.
+    pub category: String,
+    /// One sentence.
+    pub summary: String,
+}
+
+/// `ticket.closed`: an agent closes a ticket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketClosed {
+    /// The ticket.
+    pub ticket_id: TicketId,
+}
+
+/// `ticket.escalated`: the deadline of an open ticket passed (a job).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketEscalated {
+    /// The ticket.
+    pub ticket_id: TicketId,
+}
+
+microcos_core::catalogue! {
+    /// The triage events.
+    pub enum TriageEvent / TriageEventType {
+        /// A customer opened a ticket (starts the triage operation).
+        Opened(TicketOpened) = "ticket.opened", Client;
+        /// The triage result.
+        Triaged(TicketTriaged) = "ticket.triaged", System;
+        /// A ticket was closed.
+        Closed(TicketClosed) = "ticket.closed", Client;
+        /// A ticket passed its deadline.
+        Escalated(TicketEscalated) = "ticket.escalated", System;
+    }
+}
+
+/// One ticket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    /// One line.
+    pub subject: String,
+    /// The message.
+    pub body: String,
+    /// Open until closed.
+    pub open: bool,
+    /// When it was opened.
+    pub opened_at: Timestamp,
+    /// The triage, once done.
+    pub triage: Option<TicketTriaged>,
+    /// When it was triaged.
+    pub triaged_at: Option<Timestamp>,
+    /// Whether it was escalated.
+    pub escalated: bool,
+}
+
+/// The triage state: tickets by id (an ordered map: it is snapshotted).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Desk {
+    /// Tickets.
+    pub tickets: BTreeMap<TicketId, Ticket>,
+}
+
+/// The one operation: triage a ticket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Triage {
+    /// The ticket.
+    pub ticket_id: TicketId,
+}
+
+impl OperationInput for Triage {
+    fn kind(&self) -> &'static str {
+        "triage"
+    }
+}
+
+/// `404 ticket_not_found`.
+pub const TICKET_NOT_FOUND: ErrorCode = DomainCode::code("ticket_not_found", 404);
+/// `409 ticket_closed`.
+pub const TICKET_CLOSED: ErrorCode = DomainCode::code("ticket_closed", 409);
+
+/// The triage domain.
+#[derive(Clone, Debug, Default)]
+pub struct TicketTriage;
+
+/// What clients see.
+#[derive(Serialize)]
+pub struct DeskView<'a> {
+    /// Open tickets, by id.
+    pub open: Vec<(&'a TicketId, &'a Ticket)>,
+    /// Triage in flight.
+    pub operations: Vec<OperationView>,
+}
+
+const OPENED: &[FieldSpec] =
+    &[FieldSpec::required("subject", FieldKind::Str), FieldSpec::required("body", FieldKind::Str)];
+const CLOSED: &[FieldSpec] = &[FieldSpec::required("ticket_id", FieldKind::Uuid)];
+
+/// The JSON the model must answer with.
+fn schema() -> serde_json::Value {
+    serde_json::json!({
+        "type": "object",
+        "properties": {
+            "priority": {"enum": ["low", "normal", "high", "urgent"]},
+            "category": {"enum": ["billing", "bug", "account", "other"]},
+            "summary": {"type": "string"}
+        },
+        "required": ["priority", "category", "summary"]
+    })
+}
+
+#[derive(Deserialize)]
+struct Answer {
+    priority: Priority,
+    category: String,
+    summary: String,
+}
+
+impl TicketTriage {
+    fn deadlines(state: &State<Self>) -> impl Iterator<Item = (TicketId, Timestamp)> + '_ {
+        state.domain.tickets.iter().filter(|(_, t)| t.open && !t.escalated).filter_map(|(id, t)| {
+            let deadline = t.triage.as_ref()?.priority.deadline_ms()?;
+            Some((*id, t.opened_at.plus_ms(deadline)))
+        })
+    }
+}
+
+impl Domain for TicketTriage {
+    type Event = TriageEvent;
+    type State = Desk;
+    type Operation = Triage;
+    type View<'a> = DeskView<'a>;
+    const STATE_VERSION: u32 = 1;
+
+    fn payload_fields(&self, ty: TypeOf<Self>) -> &'static [FieldSpec] {
+        match ty {
+            TriageEventType::Opened => OPENED,
+            TriageEventType::Closed => CLOSED,
+            _ => &[],
+        }
+    }
+
+    fn validate(&self, event: &TriageEvent) -> Result<(), Rejection> {
+        match event {
+            TriageEvent::Opened(p) => {
+                check_text("payload.subject", &p.subject, 200, false)?;
+                check_text("payload.body", &p.body, 4_000, true)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn decide(&self, state: &State<Self>, event: &TriageEvent, _: &EventMeta) -> Result<(), Rejection> {
+        if let TriageEvent::Closed(p) = event {
+            match state.domain.tickets.get(&p.ticket_id) {
+                None => return Err(Rejection::field(TICKET_NOT_FOUND, "payload.ticket_id", "no such ticket")),
+                Some(t) if !t.open => {
+                    return Err(Rejection::field(TICKET_CLOSED, "payload.ticket_id", "the ticket is closed"))
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn starts_operation(&self, event: &TriageEvent) -> bool {
+        matches!(event, TriageEvent::Opened(_))
+    }
+
+    fn apply(&self, state: &mut Desk, event: TriageEvent, cx: &mut Apply<'_, Triage>) {
+        let meta = *cx.meta();
+        match event {
+            TriageEvent::Opened(p) => {
+                let ticket_id = TicketId(meta.event_id.0);
+                let ticket = Ticket {
+                    subject: p.subject,
+                    body: p.body,
+                    open: true,
+                    opened_at: meta.timestamp,
+                    triage: None,
+                    triaged_at: None,
+                    escalated: false,
+                };
+                state.tickets.insert(ticket_id, ticket);
+                cx.open_operation(Triage { ticket_id });
+            }
+            TriageEvent::Triaged(p) => {
+                if let Some(t) = state.tickets.get_mut(&p.ticket_id) {
+                    t.triaged_at = Some(meta.timestamp);
+                    t.triage = Some(p);
+                }
+            }
+            TriageEvent::Closed(p) => {
+                if let Some(t) = state.tickets.get_mut(&p.ticket_id) {
+                    t.open = false;
+                }
+            }
+            TriageEvent::Escalated(p) => {
+                if let Some(t) = state.tickets.get_mut(&p.ticket_id) {
+                    t.escalated = true;
+                }
+            }
+        }
+    }
+
+    fn prompt(&self, state: &State<Self>, op: &Operation<Triage>) -> Prompt {
+        let ticket = state.domain.tickets.get(&op.input.ticket_id);
+        let (subject, body) = ticket.map_or(("", ""), |t| (t.subject.as_str(), t.body.as_str()));
+        let system = "You triage customer support tickets. Answer only with JSON of the form \
+                      {\"priority\":\"low|normal|high|urgent\",\"category\":\"billing|bug|account|other\",\
+                      \"summary\":\"one sentence\"}.";
+        Prompt {
+            messages: vec![
+                PromptMessage { role: PromptRole::System, content: system.into() },
+                PromptMessage { role: PromptRole::User, content: format!("Subject: {subject}\n\n{body}") },
+            ],
+            schema: Some(schema()),
+            max_tokens: 256,
+        }
+    }
+
+    fn complete(&self, _: &State<Self>, op: &Operation<Triage>, output: &str) -> Result<TriageEvent, String> {
+        let start = output.find('{').ok_or("no JSON object in the output")?;
+        let end = output.rfind('}').filter(|e| *e > start).ok_or("unterminated JSON object")?;
+        let a: Answer = serde_json::from_str(&output[start..=end]).map_err(|e| format!("triage JSON: {e}"))?;
+        let category = match a.category.as_str() {
+            "billing" | "bug" | "account" => a.category,
+            _ => "other".to_string(),
+        };
+        let summary: String = a.summary.chars().filter(|c| !c.is_control()).take(200).collect();
+        Ok(TriageEvent::Triaged(TicketTriaged {
+            ticket_id: op.input.ticket_id,
+            priority: a.priority,
+            category,
+            summary,
+        }))
+    }
+
+    /// Escalates every open urgent or high ticket past its deadline, once.
+    fn due(&self, state: &State<Self>, now: Timestamp) -> Vec<Job<TriageEvent>> {
+        Self::deadlines(state)
+            .filter(|(_, at)| *at <= now)
+            .map(|(ticket_id, _)| Job {
+                name: "escalate",
+                key: ticket_id.to_string(),
+                event: TriageEvent::Escalated(TicketEscalated { ticket_id }),
+            })
+            .collect()
+    }
+
+    fn next_wake(&self, state: &State<Self>, _now: Timestamp) -> Option<Timestamp> {
+        Self::deadlines(state).map(|(_, at)| at).min()
+    }
+
+    fn view<'a>(&'a self, state: &'a State<Self>, operations: Vec<OperationView>, _: Timestamp) -> DeskView<'a> {
+        DeskView { open: state.domain.tickets.iter().filter(|(_, t)| t.open).collect(), operations }
+    }
+}
+
+/// The offline stand-in model's triage: keywords, deterministically.
+pub fn stand_in_reply(req: &LlmRequest) -> String {
+    let text = req.messages.last().map_or(String::new(), |m| m.content.to_lowercase());
+    let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+    let priority = if has(&["down", "outage", "urgent"]) {
+        "urgent"
+    } else if has(&["crash", "error", "broken"]) {
+        "high"
+    } else if has(&["refund", "invoice", "charge"]) {
+        "normal"
+    } else {
+        "low"
+    };
+    let category = if has(&["refund", "invoice", "charge"]) {
+        "billing"
+    } else if has(&["crash", "error", "broken", "down"]) {
+        "bug"
+    } else if has(&["password", "login", "account"]) {
+        "account"
+    } else {
+        "other"
+    };
+    let subject = text.lines().next().unwrap_or("").trim_start_matches("subject: ");
+    serde_json::json!({ "priority": priority, "category": category, "summary": format!("Customer writes: {subject}") })
+        .to_string()
+}
