@@ -6,22 +6,26 @@
 //! operation the kernel streams, checkpoints, retries and resumes.
 //!
 //! ```
-//! use microcos_assistant::{Assistant, Machine};
+//! use microcos_assistant::{Assistant, AssistantEvent};
+//! use microcos_core::engine::{Answer, Input};
 //! use microcos_core::validate::{parse_client_request, Limits};
 //! use microcos_core::{Config, EventId, RequestId, RequestMeta, Timestamp, UserId};
+//! use microcos_memory::MemoryStore;
 //!
 //! let user = UserId::parse("alice").unwrap();
-//! let machine = Machine::new(user, Config::default(), Assistant::default());
+//! let now = Timestamp(1_764_300_000_000);
+//! let (mut engine, _) =
+//!     microcos_core::Engine::open(user, Config::default(), Assistant::default(), MemoryStore::new(), now).unwrap();
 //! let body = br#"{"type":"task.created","payload":{"title":"Book flights"}}"#;
-//! let req = parse_client_request(body, machine.domain(), &Limits::default()).unwrap();
+//! let request = parse_client_request(body, &Assistant::default(), &Limits::default()).unwrap();
 //! let meta = RequestMeta {
 //!     request_id: RequestId(microcos_core::uuid::Uuid::from_u128(1)),
 //!     event_id: EventId(microcos_core::uuid::Uuid::from_u128(2)),
-//!     timestamp: Timestamp(1_764_300_000_000),
+//!     timestamp: now,
 //! };
-//! let env = machine.envelope(req, meta);
-//! machine.decide(&env).unwrap();
-//! assert_eq!(env.event_type().as_str(), "task.created");
+//! let answer = engine.handle_input(Input::<AssistantEvent>::Submit { request, meta }).unwrap();
+//! assert!(matches!(answer, Answer::Accepted(a) if a.seq.0 == 1));
+//! assert_eq!(engine.state().domain.tasks.open_count(), 1);
 //! ```
 //!
 //! # Layout

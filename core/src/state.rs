@@ -88,33 +88,90 @@ pub struct State<D: Domain> {
 }
 
 impl<'de, D: Domain> Deserialize<'de> for State<D> {
+    /// Reads the kernel's fields itself and hands every other field to the
+    /// domain's state, streaming (no buffering: serde's flattening would
+    /// buffer, cost code size, and cannot read integer map keys).
     fn deserialize<De: Deserializer<'de>>(d: De) -> Result<Self, De::Error> {
-        // The domain's fields are read as JSON values first, then typed:
-        // serde's flattening cannot read integer map keys (`BTreeMap<Seq, _>`)
-        // from a JSON object, while `serde_json::Value` can.
-        #[derive(Deserialize)]
-        #[serde(bound = "")]
-        struct Raw<I: OperationInput> {
-            version: u32,
-            seq: Seq,
-            last_timestamp: Timestamp,
-            operations: BTreeMap<OperationId, Operation<I>>,
-            finished_operations: BTreeMap<Seq, OperationId>,
-            idempotency: Idempotency,
-            #[serde(flatten)]
-            domain: serde_json::Map<String, serde_json::Value>,
+        struct V<D>(core::marker::PhantomData<D>);
+        impl<'de, D: Domain> de::Visitor<'de> for V<D> {
+            type Value = State<D>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a state")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<State<D>, A::Error> {
+                let mut kernel = KernelFields::<D::Operation>::default();
+                let domain = {
+                    let filter = KernelFilter { map, kernel: &mut kernel, _de: core::marker::PhantomData };
+                    D::State::deserialize(de::value::MapAccessDeserializer::new(filter))?
+                };
+                Ok(State {
+                    version: kernel.version.ok_or_else(|| de::Error::missing_field("version"))?,
+                    seq: kernel.seq.ok_or_else(|| de::Error::missing_field("seq"))?,
+                    last_timestamp: kernel.last_timestamp.ok_or_else(|| de::Error::missing_field("last_timestamp"))?,
+                    domain,
+                    operations: kernel.operations.ok_or_else(|| de::Error::missing_field("operations"))?,
+                    finished_operations: kernel
+                        .finished_operations
+                        .ok_or_else(|| de::Error::missing_field("finished_operations"))?,
+                    idempotency: kernel.idempotency.ok_or_else(|| de::Error::missing_field("idempotency"))?,
+                })
+            }
         }
-        let raw = Raw::<D::Operation>::deserialize(d)?;
-        let domain = D::State::deserialize(serde_json::Value::Object(raw.domain)).map_err(de::Error::custom)?;
-        Ok(State {
-            version: raw.version,
-            seq: raw.seq,
-            last_timestamp: raw.last_timestamp,
-            domain,
-            operations: raw.operations,
-            finished_operations: raw.finished_operations,
-            idempotency: raw.idempotency,
-        })
+        d.deserialize_map(V(core::marker::PhantomData))
+    }
+}
+
+/// The kernel's fields of a state, read aside while the domain reads its own.
+struct KernelFields<I> {
+    version: Option<u32>,
+    seq: Option<Seq>,
+    last_timestamp: Option<Timestamp>,
+    operations: Option<BTreeMap<OperationId, Operation<I>>>,
+    finished_operations: Option<BTreeMap<Seq, OperationId>>,
+    idempotency: Option<Idempotency>,
+}
+
+impl<I> Default for KernelFields<I> {
+    fn default() -> Self {
+        KernelFields {
+            version: None,
+            seq: None,
+            last_timestamp: None,
+            operations: None,
+            finished_operations: None,
+            idempotency: None,
+        }
+    }
+}
+
+/// A map that takes the kernel's keys out as they pass and shows the rest.
+struct KernelFilter<'k, 'de, A, I> {
+    map: A,
+    kernel: &'k mut KernelFields<I>,
+    _de: core::marker::PhantomData<&'de ()>,
+}
+
+impl<'de, A: de::MapAccess<'de>, I: OperationInput> de::MapAccess<'de> for KernelFilter<'_, 'de, A, I> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        loop {
+            let Some(key) = self.map.next_key::<String>()? else { return Ok(None) };
+            let k = &mut self.kernel;
+            match key.as_str() {
+                "version" => k.version = Some(self.map.next_value()?),
+                "seq" => k.seq = Some(self.map.next_value()?),
+                "last_timestamp" => k.last_timestamp = Some(self.map.next_value()?),
+                "operations" => k.operations = Some(self.map.next_value()?),
+                "finished_operations" => k.finished_operations = Some(self.map.next_value()?),
+                "idempotency" => k.idempotency = Some(self.map.next_value()?),
+                _ => return seed.deserialize(de::value::StringDeserializer::new(key)).map(Some),
+            }
+        }
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
     }
 }
 

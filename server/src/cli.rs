@@ -1,10 +1,4 @@
-//! The `microcos` command line.
-//!
-//! ```text
-//! microcos serve [--addr 127.0.0.1:8787] [--data ./microcos-data] [--token-delay-ms 20] [--durability full|normal]
-//! microcos token <user> [--data ./microcos-data] [--ttl-hours 24]
-//! microcos load [--url http://127.0.0.1:8787] [--secret S] [--seconds 5] [--durability full|normal]
-//! ```
+//! The `microcos` command line: `serve`, `token`, `load` (see `--help` of each).
 //!
 //! Logs go to stderr; `MICROCOS_LOG` sets the level (`info` by default, e.g.
 //! `MICROCOS_LOG=debug` or `MICROCOS_LOG=microcos_server=debug`).
@@ -13,156 +7,157 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::clock::SystemClock;
-use microcos_assistant::Assistant;
-use microcos_core::{Clock, Config, Timestamp, UserId};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use microcos_core::{Clock, Timestamp, UserId};
 use microcos_host::auth::sign_token;
-use microcos_memory::StandIn;
 
-use crate::actor::{Services, Users};
-use crate::http::{router, App};
-use crate::llm::{Backend, Model};
+use crate::clock::SystemClock;
+use crate::llm::Backend;
+use crate::load::LoadOptions;
+use crate::service::{init_logs, start, ServeOptions};
 use crate::store::Durability;
 
-const USAGE: &str = "usage:
-  microcos serve [--addr 127.0.0.1:8787] [--data ./microcos-data] [--token-delay-ms 20] [--durability full|normal]
-  microcos token <user> [--data ./microcos-data] [--ttl-hours 24]
-  microcos load [--url http://HOST:PORT --secret S] [--seconds 5] [--durability full|normal]
+/// microcos: an event-sourced personal-assistant backend (chat, tasks, a daily
+/// plan) with the same HTTP and WebSocket API locally and on Cloudflare.
+#[derive(Debug, Parser)]
+#[command(name = "microcos", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-Model: the offline stand-in unless MICROCOS_OPENAI_BASE_URL (+ MICROCOS_OPENAI_MODEL,
-MICROCOS_OPENAI_API_KEY) or MICROCOS_CF_ACCOUNT_ID + MICROCOS_CF_API_TOKEN are set.
-Secret: MICROCOS_SECRET, else <data>/secret (created with mode 0600). Logs: MICROCOS_LOG=info|debug|…";
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve API v1 on this machine (SQLite in the data folder; the offline
+    /// stand-in model unless an OpenAI-compatible or Workers AI model is set).
+    Serve(ServeArgs),
+    /// Print a bearer token for a user, signed with the service's secret.
+    Token(TokenArgs),
+    /// Measure a server: events/s and latency for 1 and 50 users, then time
+    /// to first token. Starts its own server unless --url is given.
+    Load(LoadArgs),
+}
 
-/// Options of `serve` (also used by `load` and the tests).
-#[derive(Clone, Debug)]
-pub struct ServeOptions {
-    /// Where to listen.
-    pub addr: SocketAddr,
-    /// The data folder.
-    pub data: PathBuf,
-    /// The stand-in's delay per token.
-    pub token_delay: Duration,
+/// How SQLite syncs.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum DurabilityArg {
+    /// fsync every commit (survives a power loss).
+    Full,
+    /// fsync at checkpoints (survives a process crash).
+    Normal,
+}
+
+impl From<DurabilityArg> for Durability {
+    fn from(d: DurabilityArg) -> Durability {
+        match d {
+            DurabilityArg::Full => Durability::Full,
+            DurabilityArg::Normal => Durability::Normal,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    addr: SocketAddr,
+    /// Data folder (one SQLite database per user, and the token secret).
+    #[arg(long, default_value = "microcos-data")]
+    data: PathBuf,
+    /// Delay before each token of the offline stand-in model, in milliseconds.
+    #[arg(long, default_value_t = 20)]
+    token_delay_ms: u64,
     /// SQLite durability.
-    pub durability: Durability,
+    #[arg(long, value_enum, default_value = "full")]
+    durability: DurabilityArg,
+    #[command(flatten)]
+    model: ModelArgs,
 }
 
-impl Default for ServeOptions {
-    fn default() -> Self {
-        ServeOptions {
-            addr: SocketAddr::from(([127, 0, 0, 1], 8787)),
-            data: PathBuf::from("microcos-data"),
-            token_delay: Duration::from_millis(20),
-            durability: Durability::Full,
+/// Which model answers (the offline stand-in when none is set).
+#[derive(Debug, Args)]
+struct ModelArgs {
+    /// An OpenAI-compatible server's base URL (Ollama, llama.cpp, vLLM), e.g. http://127.0.0.1:11434/v1.
+    #[arg(long, env = "MICROCOS_OPENAI_BASE_URL")]
+    openai_base_url: Option<String>,
+    /// The model name on that server.
+    #[arg(long, env = "MICROCOS_OPENAI_MODEL", default_value = "llama3.3")]
+    openai_model: String,
+    /// The bearer key of that server, if it wants one.
+    #[arg(long, env = "MICROCOS_OPENAI_API_KEY", hide_env_values = true)]
+    openai_api_key: Option<String>,
+    /// Cloudflare account id, for Workers AI over REST (with --cf-api-token).
+    #[arg(long, env = "MICROCOS_CF_ACCOUNT_ID", requires = "cf_api_token")]
+    cf_account_id: Option<String>,
+    /// Cloudflare API token, for Workers AI over REST.
+    #[arg(long, env = "MICROCOS_CF_API_TOKEN", hide_env_values = true, requires = "cf_account_id")]
+    cf_api_token: Option<String>,
+    /// The Cloudflare API base.
+    #[arg(long, env = "MICROCOS_CF_API_BASE", default_value = "https://api.cloudflare.com/client/v4")]
+    cf_api_base: String,
+}
+
+impl ModelArgs {
+    /// The configured model, if any (Workers AI first, then OpenAI-compatible).
+    fn backend(&self) -> Option<Backend> {
+        let some = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+        if let (Some(account_id), Some(api_token)) = (some(&self.cf_account_id), some(&self.cf_api_token)) {
+            return Some(Backend::WorkersAi { base_url: self.cf_api_base.clone(), account_id, api_token });
         }
+        let base_url = some(&self.openai_base_url)?;
+        Some(Backend::OpenAi { base_url, model: self.openai_model.clone(), api_key: some(&self.openai_api_key) })
     }
 }
 
-/// A running server.
-pub struct Running {
-    /// The bound address.
-    pub addr: SocketAddr,
-    /// The user actors.
-    pub users: Arc<Users>,
-    /// The token secret.
-    pub secret: Arc<Vec<u8>>,
-    /// The serving task.
-    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+#[derive(Debug, Args)]
+struct TokenArgs {
+    /// The user: 1 to 64 characters of [A-Za-z0-9_.@-].
+    user: String,
+    /// Data folder holding the secret (ignored when MICROCOS_SECRET is set).
+    #[arg(long, default_value = "microcos-data")]
+    data: PathBuf,
+    /// Hours until the token expires.
+    #[arg(long, default_value_t = 24)]
+    ttl_hours: u64,
 }
 
-/// Binds and starts serving (returns once listening).
-pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
-    let secret = Arc::new(crate::secret::load(&opts.data)?);
-    let backend = Backend::from_env(StandIn::new(microcos_assistant::stand_in::reply), opts.token_delay);
-    tracing::info!(model = %backend.describe(), "model");
-    let services = Services {
-        data_dir: opts.data.clone(),
-        config: Config::default(),
-        domain: Assistant::default(),
-        model: Model::new(backend, Duration::from_secs(30)),
-        durability: opts.durability,
-    };
-    let users = Users::new(Arc::new(services));
-    let resumed = users.start_existing();
-    tracing::info!(users = resumed, data = %opts.data.display(), "restored users");
-    let listener = tokio::net::TcpListener::bind(opts.addr).await?;
-    let addr = listener.local_addr()?;
-    let app = App { users: users.clone(), secret: secret.clone() };
-    let task = tokio::spawn(async move { axum::serve(listener, router(app)).with_graceful_shutdown(shutdown()).await });
-    Ok(Running { addr, users, secret, task })
-}
-
-async fn shutdown() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => return std::future::pending().await,
-        };
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
-    tracing::info!("shutting down");
-}
-
-fn init_logs() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("MICROCOS_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
-}
-
-struct Args(Vec<String>);
-
-impl Args {
-    fn flag(&mut self, name: &str) -> Result<Option<String>, String> {
-        match self.0.iter().position(|a| a == name) {
-            None => Ok(None),
-            Some(i) if i + 1 < self.0.len() => {
-                let v = self.0.remove(i + 1);
-                self.0.remove(i);
-                Ok(Some(v))
-            }
-            Some(_) => Err(format!("{name} needs a value")),
-        }
-    }
-    fn parsed<T: std::str::FromStr>(&mut self, name: &str) -> Result<Option<T>, String> {
-        self.flag(name)?.map(|v| v.parse().map_err(|_| format!("{name}: invalid value {v:?}"))).transpose()
-    }
-    fn durability(&mut self) -> Result<Durability, String> {
-        match self.flag("--durability")?.as_deref() {
-            None | Some("full") => Ok(Durability::Full),
-            Some("normal") => Ok(Durability::Normal),
-            Some(other) => Err(format!("--durability: expected full or normal, got {other:?}")),
-        }
-    }
-    fn done(self) -> Result<(), String> {
-        match self.0.first() {
-            None => Ok(()),
-            Some(extra) => Err(format!("unexpected argument {extra:?}")),
-        }
-    }
+#[derive(Debug, Args)]
+struct LoadArgs {
+    /// The server to measure, e.g. http://127.0.0.1:8787 (default: start one in-process).
+    #[arg(long, requires = "secret")]
+    url: Option<String>,
+    /// That server's token secret.
+    #[arg(long, env = "MICROCOS_SECRET", hide_env_values = true)]
+    secret: Option<String>,
+    /// Seconds per phase.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// SQLite durability of the in-process server.
+    #[arg(long, value_enum, default_value = "full")]
+    durability: DurabilityArg,
 }
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
-    let mut argv: Vec<String> = std::env::args().skip(1).collect();
-    if argv.is_empty() || argv.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return i32::from(argv.is_empty()) * 2;
-    }
-    let command = argv.remove(0);
-    let result = match command.as_str() {
-        "serve" => serve(Args(argv)),
-        "token" => token(Args(argv)),
-        "load" => crate::load::main(Args(argv).into_load()),
-        other => Err(format!("unknown command {other:?}\n{USAGE}")),
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Serve(args) => serve(args),
+        Command::Token(args) => token(args),
+        Command::Load(args) => crate::load::main(LoadOptions {
+            url: args.url,
+            secret: args.secret,
+            seconds: args.seconds,
+            durability: args.durability.into(),
+        }),
     };
     match result {
         Ok(()) => 0,
@@ -173,32 +168,18 @@ pub fn main() -> i32 {
     }
 }
 
-impl Args {
-    fn into_load(mut self) -> Result<crate::load::LoadOptions, String> {
-        let opts = crate::load::LoadOptions {
-            url: self.flag("--url")?,
-            secret: self.flag("--secret")?.or_else(|| std::env::var("MICROCOS_SECRET").ok()),
-            seconds: self.parsed("--seconds")?.unwrap_or(5),
-            durability: self.durability()?,
-        };
-        self.done()?;
-        Ok(opts)
-    }
-}
-
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())
 }
 
-fn serve(mut args: Args) -> Result<(), String> {
-    let defaults = ServeOptions::default();
+fn serve(args: ServeArgs) -> Result<(), String> {
     let opts = ServeOptions {
-        addr: args.parsed("--addr")?.unwrap_or(defaults.addr),
-        data: args.flag("--data")?.map_or(defaults.data, PathBuf::from),
-        token_delay: args.parsed::<u64>("--token-delay-ms")?.map_or(defaults.token_delay, Duration::from_millis),
-        durability: args.durability()?,
+        addr: args.addr,
+        data: args.data,
+        token_delay: Duration::from_millis(args.token_delay_ms),
+        durability: args.durability.into(),
+        backend: args.model.backend(),
     };
-    args.done()?;
     init_logs();
     runtime()?.block_on(async {
         let running = start(&opts).await.map_err(|e| format!("cannot start: {e}"))?;
@@ -209,14 +190,30 @@ fn serve(mut args: Args) -> Result<(), String> {
     })
 }
 
-fn token(mut args: Args) -> Result<(), String> {
-    let data = args.flag("--data")?.map_or_else(|| ServeOptions::default().data, PathBuf::from);
-    let ttl_hours: u64 = args.parsed("--ttl-hours")?.unwrap_or(24);
-    let user = if args.0.is_empty() { return Err(format!("token needs a user\n{USAGE}")) } else { args.0.remove(0) };
-    args.done()?;
-    let user = UserId::parse(&user).ok_or("a user id is 1 to 64 characters of [A-Za-z0-9_.@-]")?;
-    let secret = crate::secret::load(&data).map_err(|e| format!("cannot read the secret: {e}"))?;
-    let expires = Timestamp(SystemClock.now().0 + ttl_hours * 3_600_000);
+fn token(args: TokenArgs) -> Result<(), String> {
+    let user = UserId::parse(&args.user).ok_or("a user id is 1 to 64 characters of [A-Za-z0-9_.@-]")?;
+    let secret = crate::secret::load(&args.data).map_err(|e| format!("cannot read the secret: {e}"))?;
+    let expires = Timestamp(SystemClock.now().0 + args.ttl_hours * 3_600_000);
     println!("{}", sign_token(&secret, &user, expires));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed_and_every_subcommand_has_help() {
+        Cli::command().debug_assert();
+        for sub in ["serve", "token", "load"] {
+            let err = Cli::try_parse_from(["microcos", sub, "--help"]).unwrap_err();
+            assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp, "{sub} --help");
+        }
+        let cli =
+            Cli::try_parse_from(["microcos", "serve", "--addr", "127.0.0.1:9", "--durability", "normal"]).unwrap();
+        assert!(matches!(cli.command, Command::Serve(ServeArgs { addr, .. }) if addr.port() == 9));
+        assert!(Cli::try_parse_from(["microcos", "serve", "--durability", "sometimes"]).is_err());
+        assert!(Cli::try_parse_from(["microcos", "load", "--url", "http://x"]).is_err(), "--url needs a secret");
+    }
 }

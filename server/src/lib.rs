@@ -8,7 +8,8 @@
 //!
 //! # Layout
 //!
-//! - [`cli`]: `microcos serve | token | load`.
+//! - [`cli`]: `microcos serve | token | load` (clap; `--help` on each).
+//! - [`service`]: the service as a library: [`service::start`] serves API v1.
 //! - [`clock`]: the wall clock.
 //! - [`http`]: the axum transport in front of the shared edge; WebSockets.
 //! - [`actor`]: one thread per user running the engine and model driver.
@@ -29,6 +30,7 @@ pub mod llm;
 pub mod load;
 pub mod push;
 pub mod secret;
+pub mod service;
 pub mod store;
 
 pub use clock::SystemClock;

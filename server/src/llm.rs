@@ -56,21 +56,6 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// Chooses the backend from the environment (see the module docs);
-    /// `stand_in` answers when no model is configured.
-    pub fn from_env(stand_in: StandIn, token_delay: Duration) -> Backend {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-        if let (Some(account_id), Some(api_token)) = (var("MICROCOS_CF_ACCOUNT_ID"), var("MICROCOS_CF_API_TOKEN")) {
-            let base_url = var("MICROCOS_CF_API_BASE").unwrap_or_else(|| "https://api.cloudflare.com/client/v4".into());
-            return Backend::WorkersAi { base_url, account_id, api_token };
-        }
-        if let Some(base_url) = var("MICROCOS_OPENAI_BASE_URL") {
-            let model = var("MICROCOS_OPENAI_MODEL").unwrap_or_else(|| "llama3.3".into());
-            return Backend::OpenAi { base_url, model, api_key: var("MICROCOS_OPENAI_API_KEY") };
-        }
-        Backend::StandIn { model: stand_in, token_delay }
-    }
-
     /// A human description (never includes secrets).
     pub fn describe(&self) -> String {
         match self {

@@ -14,7 +14,7 @@ use crate::clock::SystemClock;
 use microcos_core::{Clock, Timestamp, UserId};
 use microcos_host::auth::sign_token;
 
-use crate::cli::{start, ServeOptions};
+use crate::service::{start, ServeOptions};
 use crate::store::Durability;
 
 /// Options of a load run.
@@ -155,8 +155,7 @@ pub fn print(f: &Figures) {
 }
 
 /// `microcos load`.
-pub fn main(opts: Result<LoadOptions, String>) -> Result<(), String> {
-    let opts = opts?;
+pub fn main(opts: LoadOptions) -> Result<(), String> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     rt.block_on(async {
         let (base, secret, _dir) = match &opts.url {
@@ -172,6 +171,7 @@ pub fn main(opts: Result<LoadOptions, String>) -> Result<(), String> {
                     durability: opts.durability,
                     // No artificial model pace: time to first token is then pure overhead.
                     token_delay: Duration::ZERO,
+                    backend: None,
                 };
                 let running = start(&serve).await.map_err(|e| format!("cannot start a server: {e}"))?;
                 let secret = Arc::try_unwrap(running.secret.clone()).unwrap_or_else(|a| (*a).clone());
