@@ -52,20 +52,10 @@ pub struct ExtractedTask {
     pub due_date: Option<LocalDate>,
 }
 
-macro_rules! payload {
-    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-        #[serde(deny_unknown_fields)]
-        pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
-    };
-}
-
-payload!(/// `user.message`: the user says something to the assistant.
+microcos_core::payload!(/// `user.message`: the user says something to the assistant.
 UserMessage { /// The message text.
 text: String });
-payload!(/// `settings.updated`: replaces the user's settings.
+microcos_core::payload!(/// `settings.updated`: replaces the user's settings.
 SettingsUpdated {
     /// Minutes east of UTC, -720..=840.
     tz_offset_minutes: i32,
@@ -73,10 +63,10 @@ SettingsUpdated {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     daily_plan_time: Option<LocalTime>,
 });
-payload!(/// `assistant.message`: the assistant's final reply (envelope carries the operation).
+microcos_core::payload!(/// `assistant.message`: the assistant's final reply (envelope carries the operation).
 AssistantMessage { /// The whole reply.
 text: String });
-payload!(/// `task.created`.
+microcos_core::payload!(/// `task.created`.
 TaskCreated {
     /// Client-chosen id; when absent the task's id is the event's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -90,7 +80,7 @@ TaskCreated {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     due_date: Option<LocalDate>,
 });
-payload!(/// `task.updated`: changes the given fields, leaves the others.
+microcos_core::payload!(/// `task.updated`: changes the given fields, leaves the others.
 TaskUpdated {
     /// The task.
     task_id: TaskId,
@@ -104,44 +94,44 @@ TaskUpdated {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     due_date: Option<LocalDate>,
 });
-payload!(/// `task.completed`.
+microcos_core::payload!(/// `task.completed`.
 TaskCompleted { /// The task.
 task_id: TaskId });
-payload!(/// `task.deleted`.
+microcos_core::payload!(/// `task.deleted`.
 TaskDeleted { /// The task.
 task_id: TaskId });
-payload!(/// `plan.requested`: plan a day now (default: the user's local today).
+microcos_core::payload!(/// `plan.requested`: plan a day now (default: the user's local today).
 PlanRequested {
     /// The day to plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     date: Option<LocalDate>,
 });
-payload!(/// `workflow.daily_plan`: the daily-plan job fired for `date`.
+microcos_core::payload!(/// `workflow.daily_plan`: the daily-plan job fired for `date`.
 WorkflowDailyPlan { /// The local date planned.
 date: LocalDate });
-payload!(/// `plan.generated`: the result of a daily-plan operation.
+microcos_core::payload!(/// `plan.generated`: the result of a daily-plan operation.
 PlanGenerated {
     /// The local date planned.
     date: LocalDate,
     /// The plan.
     items: Vec<PlanItem>,
 });
-payload!(/// `summary.requested`: summarise old chat context now.
+microcos_core::payload!(/// `summary.requested`: summarise old chat context now.
 SummaryRequested {});
-payload!(/// `workflow.generate_summary`: summarise messages up to `through_seq`.
+microcos_core::payload!(/// `workflow.generate_summary`: summarise messages up to `through_seq`.
 WorkflowGenerateSummary { /// Last message covered.
 through_seq: Seq });
-payload!(/// `summary.generated`: the new rolling summary.
+microcos_core::payload!(/// `summary.generated`: the new rolling summary.
 SummaryGenerated {
     /// Summary text (replaces the previous one, which it folds in).
     text: String,
     /// Last message covered.
     through_seq: Seq,
 });
-payload!(/// `task.extract`: find tasks in a text.
+microcos_core::payload!(/// `task.extract`: find tasks in a text.
 TaskExtract { /// The text to read.
 text: String });
-payload!(/// `tasks.extracted`: tasks found by an extraction operation; each is created.
+microcos_core::payload!(/// `tasks.extracted`: tasks found by an extraction operation; each is created.
 TasksExtracted { /// The tasks.
 tasks: Vec<ExtractedTask> });
 

@@ -281,6 +281,32 @@ impl<T: EventKind> Serialize for EventType<T> {
     }
 }
 
+/// Declares a payload struct the way the catalogues here do: every field
+/// public, `Clone + Debug + PartialEq + Eq`, serde with
+/// `deny_unknown_fields` (stored events stay exact), and a JSON Schema
+/// derive when the calling crate has a `schema` feature on.
+///
+/// ```
+/// microcos_core::payload!(/// `ticket.closed`.
+/// TicketClosed { /// Who closed it.
+/// by: String });
+/// let p = TicketClosed { by: "ann".into() };
+/// assert_eq!(serde_json::to_string(&p).unwrap(), r#"{"by":"ann"}"#);
+/// ```
+#[macro_export]
+macro_rules! payload {
+    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(
+            Clone, Debug, PartialEq, Eq,
+            $crate::__private::serde::Serialize, $crate::__private::serde::Deserialize,
+        )]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[serde(crate = "::microcos_core::__private::serde", deny_unknown_fields)]
+        pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
+    };
+}
+
 /// An event with its metadata: the unit that is validated, stored, reduced and pushed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Envelope<E> {

@@ -175,24 +175,14 @@ impl<'de> Deserialize<'de> for Tokens {
     }
 }
 
-macro_rules! payload {
-    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-        #[serde(deny_unknown_fields)]
-        pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
-    };
-}
-
-payload!(/// `llm.started`: attempt `attempt` of an operation began.
+crate::payload!(/// `llm.started`: attempt `attempt` of an operation began.
 LlmStarted {
     /// What the operation produces.
     kind: OperationKind,
     /// 1 for the first attempt.
     attempt: u32,
 });
-payload!(/// `llm.token`: one generated token. Pushed at once, never stored as a row.
+crate::payload!(/// `llm.token`: one generated token. Pushed at once, never stored as a row.
 LlmToken {
     /// Attempt the token belongs to.
     attempt: u32,
@@ -201,7 +191,7 @@ LlmToken {
     /// Token text.
     text: String,
 });
-payload!(/// `llm.checkpoint`: tokens `from_index..from_index + tokens.len()`, stored together.
+crate::payload!(/// `llm.checkpoint`: tokens `from_index..from_index + tokens.len()`, stored together.
 LlmCheckpoint {
     /// Attempt the tokens belong to.
     attempt: u32,
@@ -210,7 +200,7 @@ LlmCheckpoint {
     /// The tokens.
     tokens: Tokens,
 });
-payload!(/// `llm.completed`: the attempt finished; carries the tokens since the last checkpoint.
+crate::payload!(/// `llm.completed`: the attempt finished; carries the tokens since the last checkpoint.
 LlmCompleted {
     /// The attempt.
     attempt: u32,
@@ -219,7 +209,7 @@ LlmCompleted {
     /// The last tokens.
     tokens: Tokens,
 });
-payload!(/// `llm.failed`: the attempt failed.
+crate::payload!(/// `llm.failed`: the attempt failed.
 LlmFailed {
     /// The attempt.
     attempt: u32,
@@ -230,14 +220,14 @@ LlmFailed {
     /// True when no retry follows: the operation is over.
     terminal: bool,
 });
-payload!(/// `llm.retry_scheduled`: attempt `attempt` will start at `at`.
+crate::payload!(/// `llm.retry_scheduled`: attempt `attempt` will start at `at`.
 LlmRetryScheduled {
     /// The attempt that will run.
     attempt: u32,
     /// When.
     at: Timestamp,
 });
-payload!(/// `llm.cancel`: the user cancels a generation.
+crate::payload!(/// `llm.cancel`: the user cancels a generation.
 LlmCancel { /// The operation to stop.
 operation_id: OperationId });
 
