@@ -94,14 +94,14 @@ pub trait Domain: Clone + fmt::Debug + 'static {
         output: &str,
     ) -> Result<Self::Event, String>;
 
-    /// Events the state calls for after a batch was applied (a summary once
-    /// a window overflowed). Each is recorded as caused by the batch's last
+    /// Events the state calls for after a batch was applied (work that a
+    /// growing collection makes due). Each is recorded as caused by the batch's last
     /// event; its id is derived from its type and key, so it is recorded once.
     fn follow_ups(&self, _state: &State<Self>) -> Vec<Job<Self::Event>> {
         Vec::new()
     }
 
-    /// Jobs due at `now` (a daily plan). Ids are derived from type and key:
+    /// Jobs due at `now` (a reminder at a chosen time). Ids are derived from type and key:
     /// a job that fires twice (at-least-once alarms) is recorded once.
     fn due(&self, _state: &State<Self>, _now: Timestamp) -> Vec<Job<Self::Event>> {
         Vec::new()

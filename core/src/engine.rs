@@ -17,7 +17,7 @@
 //!
 //! - [`Output::Push`]: send the frame to every live subscriber;
 //! - [`Output::Start`]: an operation is ready for its next attempt. In a
-//!   task of its own, feed [`Input::Begin`]: it stores `llm.started` and
+//!   concurrent job of its own, feed [`Input::Begin`]: it stores `llm.started` and
 //!   answers [`Answer::Generate`] with the model request (or [`Answer::Stop`]
 //!   when there is nothing to start any more). Then stream the model and
 //!   feed what it yields as [`Input::Token`], then [`Input::StreamEnd`] or

@@ -4,7 +4,7 @@
 //! On the wire an event is one JSON object, fields always in this order:
 //!
 //! ```json
-//! {"v":1,"seq":7,"event_id":"…","type":"task.created","timestamp":1764300000000,
+//! {"v":1,"seq":7,"event_id":"…","type":"ticket.opened","timestamp":1764300000000,
 //!  "user_id":"alice","request_id":"…","client_action_id":"ca-1","payload":{…}}
 //! ```
 //!

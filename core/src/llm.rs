@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::OperationId;
 use crate::operation::OperationKind;
 
-/// Role of a prompt message, as chat-completion APIs name them.
+/// Role of a prompt message, as model APIs name them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PromptRole {

@@ -22,7 +22,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::ids::{EventId, OperationId, RequestId, Seq, Timestamp};
 
-/// What an operation produces, as the domain names it (`"chat"`, `"triage"`).
+/// What an operation produces, as the domain names it (`"reply"`, `"triage"`).
 /// Recorded in `llm.started` and shown to clients.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -9,7 +9,7 @@
 //! ```
 //!
 //! A domain's own crate supplies strategies of its client bodies and events
-//! (see `microcos_assistant::testing`); the simulation harness of
+//! (as the assistant crate does in its `testing` module); the simulation harness of
 //! `microcos-memory` runs traffic against the kernel with crashes and faults.
 
 use std::format;

@@ -317,13 +317,12 @@ where
         input: Input<D::Event>,
         op: Option<OperationId>,
     ) -> Result<Answer<D::Event>, EngineError> {
-        let result = {
-            let mut engine = self.engine.borrow_mut();
-            if engine.is_poisoned() {
-                let _ = engine.restore(self.clock.now());
-            }
-            engine.handle_input(input)
-        };
+        if self.engine.borrow().is_poisoned() {
+            // An earlier restore failed: try again (a failure is reported, and
+            // the input below is refused as `Poisoned`).
+            self.recover();
+        }
+        let result = self.engine.borrow_mut().handle_input(input);
         if let Err(e) = &result {
             if !matches!(e, EngineError::Rejected(_)) {
                 self.transport.report(Report::RecordFailed { operation_id: op, error: e });
