@@ -343,3 +343,17 @@ fn a_dropped_push_is_detected_by_its_gap_and_healed_by_resuming() {
     let last_seq = backlog.iter().rev().find_map(microcos_core::Frame::seq).unwrap();
     assert_eq!(last_seq, Seq(sim.store.len() as u64), "the resumed client is caught up");
 }
+
+#[test]
+fn the_alarm_is_armed_when_it_changes_not_per_token() {
+    let mut sim = given();
+    let words: Vec<String> = (0..50).map(|i| format!("w{i} ")).collect();
+    sim.llm.queue(Script::tokens(words));
+    let before = sim.transport().rearms();
+    sim.send(r#"{"type":"user.message","payload":{"text":"Talk"}}"#).unwrap();
+    sim.run().unwrap();
+    let rearms = sim.transport().rearms() - before;
+    // The watchdog goes on when the stream starts and off when it ends.
+    assert!((1..=4).contains(&rearms), "{rearms} alarms for one 50-token reply");
+    assert_eq!(sim.next_alarm(), None, "no watchdog once the stream ended");
+}

@@ -29,6 +29,7 @@ pub type SimHost<D> = Host<D, MemoryStore, ScriptedLlm, ManualClock, MemoryPush<
 pub struct SimTransport {
     tasks: Rc<RefCell<VecDeque<Task>>>,
     alarm: Rc<Cell<Option<Timestamp>>>,
+    rearms: Rc<Cell<u64>>,
     failures: Rc<Cell<u64>>,
 }
 
@@ -40,6 +41,10 @@ impl SimTransport {
     /// Storage failures the host reported (and recovered from).
     pub fn failures(&self) -> u64 {
         self.failures.get()
+    }
+    /// How many times the host asked for a new alarm.
+    pub fn rearms(&self) -> u64 {
+        self.rearms.get()
     }
 }
 
@@ -54,6 +59,7 @@ impl Transport for SimTransport {
     }
     fn rearm(&self, at: Option<Timestamp>) {
         self.alarm.set(at);
+        self.rearms.set(self.rearms.get() + 1);
     }
 }
 

@@ -137,6 +137,11 @@ pub struct Host<D: Domain, S: Store, L: Llm, C: Clock, P: Push<D::Event>, T: Tra
     /// While a stream runs, the alarm is at most this far away, so that a
     /// host evicted mid-stream wakes up and resumes the work.
     watchdog_ms: u64,
+    /// The watchdog's time while streams run (set when the first starts,
+    /// pushed out when it fires, cleared when the last ends).
+    watchdog_at: Cell<Option<Timestamp>>,
+    /// The alarm the transport was last asked for (`None`: never asked).
+    armed: Cell<Option<Option<Timestamp>>>,
 }
 
 /// Parts of a [`Host`] (see [`Host::open`]).
@@ -184,6 +189,8 @@ where
             transport,
             generating: Cell::new(0),
             watchdog_ms,
+            watchdog_at: Cell::new(None),
+            armed: Cell::new(None),
         });
         host.drain();
         Ok((host, restored))
@@ -218,8 +225,16 @@ where
     }
 
     fn alarm(&self, wake: Option<Timestamp>) -> Option<Timestamp> {
-        let watchdog = (self.generating.get() > 0).then(|| self.clock.now().plus_ms(self.watchdog_ms));
-        [wake, watchdog].into_iter().flatten().min()
+        [wake, self.watchdog_at.get()].into_iter().flatten().min()
+    }
+
+    /// Asks the transport for `at`, unless that is the alarm it already has
+    /// (a Durable Object's alarm is a storage write: not one per token).
+    fn rearm(&self, at: Option<Timestamp>) {
+        if self.armed.get() != Some(at) {
+            self.armed.set(Some(at));
+            self.transport.rearm(at);
+        }
     }
 
     /// Serves one routed edge action of this host's user.
@@ -294,6 +309,12 @@ where
     /// Fires the jobs and retries due now (the transport's alarm).
     pub fn tick(self: &Rc<Self>) {
         let now = self.clock.now();
+        // The alarm fired: the transport holds none now.
+        self.armed.set(None);
+        if self.generating.get() > 0 {
+            // Streams still run here: push the watchdog out.
+            self.watchdog_at.set(Some(now.plus_ms(self.watchdog_ms)));
+        }
         // A failure is reported and recovered inside; the alarm is re-armed either way.
         let _recorded = self.input(Input::Tick { now }, None);
     }
@@ -358,7 +379,7 @@ where
                     self.transport.spawn(Task { operation_id, future });
                 }
                 Output::Wait(at) => {
-                    self.transport.rearm(self.alarm(at));
+                    self.rearm(self.alarm(at));
                     return;
                 }
             }
@@ -375,8 +396,11 @@ where
         };
         let attempt = request.attempt;
         // Counted while the task lives (also if the transport drops it).
-        let running = Running::start(&self.generating);
-        self.transport.rearm(self.next_alarm()); // the watchdog
+        let running = Running::start(&self.generating, &self.watchdog_at);
+        if self.watchdog_at.get().is_none() {
+            self.watchdog_at.set(Some(self.clock.now().plus_ms(self.watchdog_ms)));
+        }
+        self.rearm(self.next_alarm()); // with the watchdog
         self.transport.report(Report::GenerationStarted { operation_id, attempt });
         match self.llm.generate(&request).await {
             Err(error) => {
@@ -401,23 +425,27 @@ where
         drop(running);
         self.transport.report(Report::GenerationEnded { operation_id, attempt });
         // The watchdog may no longer be needed.
-        self.transport.rearm(self.next_alarm());
+        self.rearm(self.next_alarm());
     }
 }
 
-/// Counts a running model stream for as long as it lives.
-struct Running<'a>(&'a Cell<usize>);
+/// Counts a running model stream for as long as it lives; the last one
+/// clears the watchdog.
+struct Running<'a>(&'a Cell<usize>, &'a Cell<Option<Timestamp>>);
 
 impl<'a> Running<'a> {
-    fn start(count: &'a Cell<usize>) -> Self {
+    fn start(count: &'a Cell<usize>, watchdog: &'a Cell<Option<Timestamp>>) -> Self {
         count.set(count.get() + 1);
-        Running(count)
+        Running(count, watchdog)
     }
 }
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {
         self.0.set(self.0.get().saturating_sub(1));
+        if self.0.get() == 0 {
+            self.1.set(None);
+        }
     }
 }
 
