@@ -2,7 +2,7 @@
 //!
 //! microcos on Cloudflare: the Worker is the HTTP edge, one SQLite-backed
 //! Durable Object per user is the state machine, Workers AI streams Llama 3.3.
-//! Both run the core's pure edge ([`microcos_host::edge`]), so the Worker
+//! Both run the shared pure edge ([`microcos_host::edge`]) and host protocol, so the Worker
 //! answers exactly like the local service: same routes, errors and statuses.
 //!
 //! # Layout

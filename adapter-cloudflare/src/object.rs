@@ -1,10 +1,12 @@
 //! [`UserObject`]: the Durable Object that is one user's state machine.
 //!
-//! It restores from its latest snapshot plus the log tail on first use,
-//! serves the routes the Worker forwards with the shared pure edge, streams
-//! generations as background tasks (`wait_until`) while it keeps serving,
-//! and keeps its single alarm on the earliest pending job — or, while a
-//! generation runs, on a watchdog that resumes it if the object is evicted.
+//! Transport code around the shared host protocol ([`microcos_host::Host`]):
+//! the host restores the user from its latest snapshot plus the log tail on
+//! first use, serves the routes the Worker forwards, streams generations as
+//! background tasks while it keeps serving, and keeps the object's single
+//! alarm on the earliest pending job — or, while a generation runs, on a
+//! watchdog that resumes it if the object is evicted. This file supplies
+//! `wait_until`, console logs, the alarm, and the WebSocket upgrade.
 
 use std::cell::RefCell;
 use std::rc::Rc;

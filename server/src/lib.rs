@@ -1,8 +1,8 @@
 //! # microcos-server
 //!
 //! The local microcos service: the same HTTP and WebSocket API v1 as the
-//! Cloudflare Worker, because both run the core's pure edge
-//! ([`microcos_host::edge`]). Storage is SQLite, one database per user, with
+//! Cloudflare Worker, because both run the shared pure edge
+//! ([`microcos_host::edge`]) and host protocol. Storage is SQLite, one database per user, with
 //! the Durable Object's schema and SQL text; each user is served by one
 //! single-threaded actor, like a Durable Object.
 //!
@@ -12,7 +12,7 @@
 //! - [`service`]: the service as a library: [`service::start`] serves API v1.
 //! - [`clock`]: the wall clock.
 //! - [`http`]: the axum transport in front of the shared edge; WebSockets.
-//! - [`actor`]: one thread per user running the engine and model driver.
+//! - [`actor`]: one thread per user running its `microcos_host::Host`.
 //! - [`store`]: the `Store` port on SQLite.
 //! - [`push`]: the `Push` port: bounded per-subscriber queues.
 //! - [`llm`]: model backends (offline stand-in, OpenAI-compatible, Workers AI REST).
