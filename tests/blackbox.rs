@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio_tungstenite::tungstenite::Message;
 
-const SECRET: &str = "blackbox-secret-0123456789";
+const SECRET: &str = "blackbox-secret-0123456789-abcdefghij";
 
 /// A service under test.
 struct Target {

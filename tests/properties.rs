@@ -10,7 +10,7 @@ use microcos_assistant::{Assistant, AssistantBounds};
 use microcos_core::state::Bounds;
 use microcos_core::Config;
 use microcos_memory::check::{
-    arb_fault, arb_resume, check_crash_at_every_append, check_live_run, check_resume_exactly_once,
+    arb_fault, arb_hostile_fault, arb_resume, check_crash_at_every_append, check_live_run, check_resume_exactly_once,
     check_retries_change_nothing,
 };
 use microcos_memory::Sim;
@@ -18,7 +18,17 @@ use proptest::prelude::*;
 
 fn config() -> Config {
     let bounds = Bounds { idempotency_entries: 16, ..Bounds::default() };
-    Config { bounds, checkpoint_tokens: 4, checkpoint_ms: 50, snapshot_every: 7, ..Config::default() }
+    // Small caps, so that hostile models (endless, one piece) hit them fast.
+    Config {
+        bounds,
+        checkpoint_tokens: 4,
+        checkpoint_ms: 50,
+        snapshot_every: 7,
+        max_reply_bytes: 512,
+        max_token_bytes: 256,
+        max_streaming: 2,
+        ..Config::default()
+    }
 }
 
 fn assistant() -> Assistant {
@@ -37,7 +47,7 @@ proptest! {
     #[test]
     fn live_state_equals_replay_and_snapshots_compose(
         ops in arb_client_ops(40),
-        faults in proptest::collection::vec(arb_fault(), 1..6),
+        faults in proptest::collection::vec(arb_hostile_fault(), 1..6),
     ) {
         check_live_run(new_sim, &assistant(), &config().bounds, &ops, &faults).map_err(|e| TestCaseError::fail(e.0))?;
     }
@@ -47,7 +57,7 @@ proptest! {
     #[test]
     fn duplicating_inputs_changes_nothing(
         ops in arb_client_ops(30),
-        faults in proptest::collection::vec(arb_fault(), 1..4),
+        faults in proptest::collection::vec(arb_hostile_fault(), 1..4),
         picks in proptest::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..8),
     ) {
         check_retries_change_nothing(new_sim, &ops, &faults, &picks).map_err(|e| TestCaseError::fail(e.0))?;

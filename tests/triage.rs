@@ -10,14 +10,22 @@ use microcos_core::state::Bounds;
 use microcos_core::testing::arb_client_ops_with;
 use microcos_core::Config;
 use microcos_memory::check::{
-    arb_fault, arb_resume, check_crash_at_every_append, check_live_run, check_resume_exactly_once,
+    arb_fault, arb_hostile_fault, arb_resume, check_crash_at_every_append, check_live_run, check_resume_exactly_once,
     check_retries_change_nothing,
 };
 use microcos_memory::{SendError, Sim, StandIn};
 use proptest::prelude::*;
 
 fn config() -> Config {
-    Config { checkpoint_tokens: 4, checkpoint_ms: 50, snapshot_every: 5, ..Config::default() }
+    Config {
+        checkpoint_tokens: 4,
+        checkpoint_ms: 50,
+        snapshot_every: 5,
+        max_reply_bytes: 512,
+        max_token_bytes: 256,
+        max_streaming: 2,
+        ..Config::default()
+    }
 }
 
 fn sim() -> Sim<TicketTriage> {
@@ -91,7 +99,7 @@ proptest! {
     #[test]
     fn live_state_equals_replay_and_snapshots_compose(
         ops in arb_client_ops_with(arb_body(), 30),
-        faults in proptest::collection::vec(arb_fault(), 1..5),
+        faults in proptest::collection::vec(arb_hostile_fault(), 1..5),
     ) {
         check_live_run(sim, &TicketTriage, &Bounds::default(), &ops, &faults).map_err(|e| TestCaseError::fail(e.0))?;
     }
@@ -99,7 +107,7 @@ proptest! {
     #[test]
     fn exact_retries_change_nothing(
         ops in arb_client_ops_with(arb_body(), 24),
-        faults in proptest::collection::vec(arb_fault(), 1..4),
+        faults in proptest::collection::vec(arb_hostile_fault(), 1..4),
         picks in proptest::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..6),
     ) {
         check_retries_change_nothing(sim, &ops, &faults, &picks).map_err(|e| TestCaseError::fail(e.0))?;

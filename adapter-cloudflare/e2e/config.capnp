@@ -21,7 +21,7 @@ const microcos :Workerd.Worker = (
   ],
   compatibilityDate = "2025-09-01",
   bindings = [
-    (name = "MICROCOS_SECRET", text = "e2e-secret-not-for-production"),
+    (name = "MICROCOS_SECRET", text = "e2e-secret-not-for-production-0123456789"),
     (name = "AI", wrapped = (moduleName = "microcos-test:ai")),
     (name = "USERS", durableObjectNamespace = "UserObject"),
   ],

@@ -48,12 +48,22 @@ pub(crate) fn header(req: &Request, name: &str) -> Option<String> {
     req.headers().get(name).ok().flatten()
 }
 
-pub(crate) fn secret(env: &Env) -> Result<Vec<u8>> {
+/// The token secret. Missing or shorter than 32 bytes, every authenticated
+/// request is answered 503 by the shared edge, and this logs why.
+pub(crate) fn secret(env: &Env) -> Vec<u8> {
     let s = env
         .secret("MICROCOS_SECRET")
         .map(|s| s.to_string())
-        .or_else(|_| env.var("MICROCOS_SECRET").map(|v| v.to_string()))?;
-    Ok(s.into_bytes())
+        .or_else(|_| env.var("MICROCOS_SECRET").map(|v| v.to_string()))
+        .unwrap_or_default();
+    if !microcos_host::auth::usable_secret(s.as_bytes()) {
+        worker::console_error!(
+            "MICROCOS_SECRET is missing or shorter than {} bytes: requests are refused with 503; \
+             set it with `wrangler secret put MICROCOS_SECRET`",
+            microcos_host::auth::MIN_SECRET_BYTES
+        );
+    }
+    s.into_bytes()
 }
 
 /// A request's parts, read once.
@@ -85,7 +95,7 @@ impl Parts {
             content_type: content_type.as_deref(),
             body: &self.body,
         };
-        Ok(edge::route(&http, &secret(env)?, &Assistant::default(), &Config::default().limits, now))
+        Ok(edge::route(&http, &secret(env), &Assistant::default(), &Config::default().limits, now))
     }
 }
 

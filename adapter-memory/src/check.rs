@@ -39,16 +39,28 @@ pub enum Fault {
     StallAt(usize),
     /// Refuses to start (retryably or not).
     Refuse(bool),
+    /// Never stops (ignores its token limit): only the reply cap ends it.
+    Endless,
+    /// Answers in one piece of this many bytes (a non-streamed reply).
+    OnePiece(usize),
 }
 
-/// Model faults, mostly none.
+/// Model faults, mostly none: failures, stalls, refusals, and replies in
+/// one piece.
 pub fn arb_fault() -> impl Strategy<Value = Fault> {
     prop_oneof![
         4 => Just(Fault::None),
         1 => (0usize..6).prop_map(Fault::FailAt),
         1 => (0usize..6).prop_map(Fault::StallAt),
         1 => any::<bool>().prop_map(Fault::Refuse),
+        1 => (1usize..5_000).prop_map(Fault::OnePiece),
     ]
+}
+
+/// [`arb_fault`] plus models that never stop (only the reply cap ends
+/// them: keep `max_reply_bytes` small in the configuration under test).
+pub fn arb_hostile_fault() -> impl Strategy<Value = Fault> {
+    prop_oneof![6 => arb_fault(), 1 => Just(Fault::Endless)]
 }
 
 fn queue<D: Domain>(sim: &Sim<D>, fault: &Fault) {
@@ -69,6 +81,8 @@ fn queue<D: Domain>(sim: &Sim<D>, fault: &Fault) {
             let kind = if *retryable { LlmErrorKind::RateLimited } else { LlmErrorKind::Rejected };
             Script::StartError(LlmError::new(kind, "no"))
         }
+        Fault::Endless => Script::Reply(vec![Step::Endless("more ".into())]),
+        Fault::OnePiece(n) => Script::tokens(["é".repeat(n / 2) + &"x".repeat(n % 2)]),
     };
     sim.llm.queue(script);
 }

@@ -106,6 +106,8 @@ pub enum Step {
     Stall,
     /// Let this many milliseconds pass.
     Advance(u64),
+    /// Yield this token forever (a model that ignores its token limit).
+    Endless(String),
 }
 
 /// What the next `generate` call does.
@@ -219,6 +221,11 @@ impl TokenStream for ScriptStream {
                     return Some(Err(LlmError::new(LlmErrorKind::Stalled, "no token within the idle timeout")));
                 }
                 Step::Advance(ms) => self.clock.advance(ms),
+                Step::Endless(t) => {
+                    self.steps.push_front(Step::Endless(t.clone()));
+                    self.clock.advance(self.token_delay_ms);
+                    return Some(Ok(t));
+                }
             }
         }
     }

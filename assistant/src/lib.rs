@@ -118,6 +118,7 @@ pub const API_ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::UnknownEventType,
     ErrorCode::EventTypeNotAllowed,
     ErrorCode::UpgradeRequired,
+    ErrorCode::RateLimited,
     ErrorCode::Unavailable,
 ];
 

@@ -35,7 +35,7 @@
 //! work ([`EngineError::Poisoned`]): restore it with [`Engine::restore`], which
 //! restores from the store the way a Durable Object restarts.
 
-use alloc::collections::VecDeque;
+use alloc::collections::{BTreeSet, VecDeque};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -47,6 +47,7 @@ use crate::frame::{Cursor, Frame};
 use crate::ids::{EventId, OperationId, RequestId, Seq, Timestamp, UserId};
 use crate::llm::LlmRequest;
 use crate::machine::{Config, Effect, Machine, RequestMeta, TokenStep};
+use crate::operation::OperationStatus;
 use crate::ports::{Appended, LlmError, Row, Store, StoreError};
 use crate::snapshot;
 use crate::state::State;
@@ -102,6 +103,38 @@ pub struct Restored {
     pub snapshot_discarded: bool,
     /// Events replayed from the log on top of the snapshot.
     pub replayed: u64,
+}
+
+/// A token bucket of client requests, in thousandths of a request (time
+/// comes in with the requests: no clock, no floating point). Exact retries
+/// are answered before it and cost nothing.
+#[derive(Clone, Copy, Debug, Default)]
+struct TokenBucket {
+    milli: u64,
+    at: Option<Timestamp>,
+}
+
+impl TokenBucket {
+    fn take(&mut self, per_s: u32, burst: u32, now: Timestamp) -> Result<(), Rejection> {
+        if per_s == 0 {
+            return Ok(());
+        }
+        let cap = u64::from(burst.max(1)) * 1000;
+        let elapsed = self.at.map_or(u64::MAX, |at| now.0.saturating_sub(at.0));
+        self.milli = self.milli.saturating_add(elapsed.saturating_mul(u64::from(per_s))).min(cap);
+        self.at = Some(self.at.map_or(now, |at| at.max(now)));
+        if self.milli >= 1000 {
+            self.milli -= 1000;
+            return Ok(());
+        }
+        let wait_ms = (1000 - self.milli).div_ceil(u64::from(per_s));
+        let mut r = Rejection::new(
+            ErrorCode::RateLimited,
+            format!("more than {per_s} requests per second (burst {burst}); retry in {wait_ms} ms"),
+        );
+        r.retry_after_ms = Some(wait_ms);
+        Err(r)
+    }
 }
 
 /// What the host feeds the engine.
@@ -201,9 +234,17 @@ pub struct Engine<D: Domain, S: Store> {
     poisoned: bool,
     /// Operations whose next attempt should start once the input is done.
     ready: Vec<OperationId>,
+    /// Ready operations waiting for a slot, in request order.
+    waiting: BTreeSet<(Seq, OperationId)>,
+    /// Operations announced with `Output::Start`, not begun yet.
+    announced: BTreeSet<OperationId>,
+    /// Operations begun and (as far as the engine last looked) streaming.
+    streaming: BTreeSet<OperationId>,
     outputs: VecDeque<Output<D::Event>>,
     /// The latest time an input carried (for the next wake).
     now: Timestamp,
+    /// The user's request allowance.
+    bucket: TokenBucket,
     snapshot_failures: u64,
 }
 
@@ -233,8 +274,12 @@ impl<D: Domain, S: Store> Engine<D, S> {
             store,
             poisoned: true,
             ready: Vec::new(),
+            waiting: BTreeSet::new(),
+            announced: BTreeSet::new(),
+            streaming: BTreeSet::new(),
             outputs: VecDeque::new(),
             now,
+            bucket: TokenBucket::default(),
             snapshot_failures: 0,
         };
         let restored = engine.restore(now)?;
@@ -247,6 +292,9 @@ impl<D: Domain, S: Store> Engine<D, S> {
     pub fn restore(&mut self, now: Timestamp) -> Result<Restored, EngineError> {
         self.poisoned = true;
         self.ready.clear();
+        self.waiting.clear();
+        self.announced.clear();
+        self.streaming.clear();
         self.outputs.clear();
         self.now = self.now.max(now);
         let mut restored = Restored::default();
@@ -461,6 +509,8 @@ impl<D: Domain, S: Store> Engine<D, S> {
                 return self.replay_answer(&env, seq, ErrorCode::ClientActionConflict, "client_action_id");
             }
         }
+        let config = self.machine.config();
+        self.bucket.take(config.rate_per_s, config.rate_burst, meta.timestamp)?;
         self.machine.decide(&env)?;
         let (event_id, operation_id) = (env.event_id, env.operation_id);
         // The client event is the first of its batch; follow-ups come after it.
@@ -484,10 +534,24 @@ impl<D: Domain, S: Store> Engine<D, S> {
         Ok(())
     }
 
-    /// Announces the operations ready for their next attempt (once each).
+    /// Announces ready operations while slots are free (at most
+    /// `max_streaming` begun or announced at once), in request order.
     fn announce_ready(&mut self) {
+        let state = self.machine.state();
         for op in core::mem::take(&mut self.ready) {
-            if !self.outputs.contains(&Output::Start(op)) {
+            if let Some(o) = state.operations.get(&op) {
+                self.waiting.insert((o.request_seq, op));
+            }
+        }
+        if self.waiting.is_empty() {
+            return;
+        }
+        self.streaming.retain(|op| state.operations.get(op).is_some_and(|o| o.status == OperationStatus::Streaming));
+        let cap = self.machine.config().max_streaming.max(1);
+        while self.streaming.len() + self.announced.len() < cap {
+            let Some((_, op)) = self.waiting.pop_first() else { break };
+            let ready = state.operations.get(&op).is_some_and(|o| o.ready(self.now));
+            if ready && !self.streaming.contains(&op) && self.announced.insert(op) {
                 self.outputs.push_back(Output::Start(op));
             }
         }
@@ -496,8 +560,19 @@ impl<D: Domain, S: Store> Engine<D, S> {
     /// Begins the next attempt of `op`: stores `llm.started`, then hands
     /// back the model request (the model is called only once it is durable).
     fn begin(&mut self, op: OperationId, now: Timestamp) -> Result<Answer<D::Event>, EngineError> {
+        self.announced.remove(&op);
         let Some(started) = self.machine.begin_attempt(op, now) else { return Ok(Answer::Stop) };
+        let state = self.machine.state();
+        self.streaming.retain(|op| state.operations.get(op).is_some_and(|o| o.status == OperationStatus::Streaming));
+        if self.streaming.len() >= self.machine.config().max_streaming.max(1) {
+            // Every slot is taken (the host began more than it was offered): wait.
+            if let Some(o) = state.operations.get(&op) {
+                self.waiting.insert((o.request_seq, op));
+            }
+            return Ok(Answer::Stop);
+        }
         self.commit_system(alloc::vec![started])?;
+        self.streaming.insert(op);
         Ok(self.machine.request_for(op).map_or(Answer::Stop, Answer::Generate))
     }
 
@@ -505,17 +580,47 @@ impl<D: Domain, S: Store> Engine<D, S> {
         &mut self,
         op: OperationId,
         attempt: u32,
-        text: String,
+        mut text: String,
         now: Timestamp,
     ) -> Result<Answer<D::Event>, EngineError> {
-        match self.machine.on_token(op, attempt, text, now) {
-            TokenStep::Stop => Ok(Answer::Stop),
-            TokenStep::Accept { frame, checkpoint } => {
-                self.outputs.push_back(Output::Push(frame));
-                if let Some(cp) = checkpoint {
-                    self.commit_system(alloc::vec![cp])?;
+        // A piece longer than a token (a reply that came in one piece) is
+        // split into tokens, never truncated.
+        let max = self.machine.config().max_token_bytes.max(4);
+        loop {
+            let rest = if text.len() > max {
+                let mut cut = max;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
                 }
-                Ok(Answer::Recorded)
+                Some(text.split_off(cut))
+            } else {
+                None
+            };
+            match self.machine.on_token(op, attempt, text, now) {
+                TokenStep::Stop => return Ok(Answer::Stop),
+                TokenStep::TooLarge { checkpoint } => {
+                    if let Some(cp) = checkpoint {
+                        self.commit_system(alloc::vec![cp])?;
+                    }
+                    let cap = self.machine.config().max_reply_bytes;
+                    let error = LlmError::new(
+                        crate::ports::LlmErrorKind::OutputTooLarge,
+                        format!("the reply passed its cap of {cap} bytes"),
+                    );
+                    let events = self.machine.on_error(op, attempt, &error, now);
+                    self.commit_system(events)?;
+                    return Ok(Answer::Stop);
+                }
+                TokenStep::Accept { frame, checkpoint } => {
+                    self.outputs.push_back(Output::Push(frame));
+                    if let Some(cp) = checkpoint {
+                        self.commit_system(alloc::vec![cp])?;
+                    }
+                }
+            }
+            match rest {
+                Some(r) => text = r,
+                None => return Ok(Answer::Recorded),
             }
         }
     }
@@ -664,6 +769,106 @@ mod tests {
         assert_eq!(drain(&mut e)[0], Output::Start(op));
         let begun = e.handle_input(Input::Begin { operation_id: op, now: at }).unwrap();
         assert!(matches!(begun, Answer::Generate(ref r) if r.attempt == 2));
+    }
+
+    fn engine_with(config: Config) -> Engine<Toy, VecStore> {
+        let user = UserId::parse("toy").unwrap();
+        Engine::open(user, config, Toy, VecStore::default(), Timestamp(1)).unwrap().0
+    }
+
+    fn note_n(n: u128) -> Input<ToyEvent> {
+        let event = Event::Domain(ToyEvent::Added(NoteAdded { text: alloc::format!("note {n}") }));
+        Input::Submit { request: ClientRequest { event, client_action_id: None, event_id: None }, meta: meta(n) }
+    }
+
+    fn submit_note(e: &mut Engine<Toy, VecStore>, n: u128) -> OperationId {
+        match e.handle_input(note_n(n)).unwrap() {
+            Answer::Accepted(a) => a.operation_id.unwrap(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn starts(out: &[Output<ToyEvent>]) -> Vec<OperationId> {
+        out.iter().filter_map(|o| if let Output::Start(op) = o { Some(*op) } else { None }).collect()
+    }
+
+    #[test]
+    fn operations_beyond_the_cap_wait_pending_and_start_in_order_as_slots_free() {
+        let mut e = engine_with(Config { max_streaming: 2, ..Config::default() });
+        let ops: Vec<OperationId> = (1..=4).map(|n| submit_note(&mut e, n)).collect();
+        assert_eq!(starts(&drain(&mut e)), ops[..2], "two slots");
+        for op in &ops[..2] {
+            assert!(matches!(
+                e.handle_input(Input::Begin { operation_id: *op, now: Timestamp(11) }).unwrap(),
+                Answer::Generate(_)
+            ));
+        }
+        assert!(starts(&drain(&mut e)).is_empty(), "no slot is free");
+        let pending = e.state().operations_in_flight().filter(|o| o.status == OperationStatus::Pending).count();
+        assert_eq!(pending, 2, "the others wait durably as pending");
+        e.handle_input(Input::StreamEnd { operation_id: ops[0], attempt: 1, now: Timestamp(12) }).unwrap();
+        assert_eq!(starts(&drain(&mut e)), ops[2..3], "a freed slot starts the next in request order");
+        // After a restart the interrupted stream is retried first, in request
+        // order, and the last one still waits, pending.
+        let config = Config { max_streaming: 2, ..Config::default() };
+        let store = core::mem::take(&mut e.store);
+        let mut e = Engine::open(UserId::parse("toy").unwrap(), config, Toy, store, Timestamp(20)).unwrap().0;
+        assert_eq!(starts(&drain(&mut e)), ops[1..3]);
+        assert_eq!(e.state().operations[&ops[3]].status, OperationStatus::Pending);
+    }
+
+    #[test]
+    fn a_reply_past_its_cap_fails_for_good_and_keeps_its_partial_text() {
+        let mut e = engine_with(Config { max_reply_bytes: 5, checkpoint_tokens: 100, ..Config::default() });
+        let op = submit_note(&mut e, 1);
+        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(11) }).unwrap();
+        let token = |text: &str| Input::Token { operation_id: op, attempt: 1, text: text.into(), now: Timestamp(12) };
+        assert_eq!(e.handle_input(token("abc")).unwrap(), Answer::Recorded);
+        assert_eq!(e.handle_input(token("def")).unwrap(), Answer::Stop, "the cap stops the stream");
+        assert_eq!(types(e.store())[2..], ["llm.checkpoint", "llm.failed"]);
+        let o = &e.state().operations[&op];
+        assert_eq!(
+            (o.status, o.text.as_str(), o.last_failure),
+            (OperationStatus::Failed, "abc", Some(crate::FailureCode::OutputTooLarge))
+        );
+    }
+
+    #[test]
+    fn a_reply_in_one_piece_is_split_into_tokens_not_truncated() {
+        let mut e = engine_with(Config { max_token_bytes: 4, checkpoint_tokens: 100, ..Config::default() });
+        let op = submit_note(&mut e, 1);
+        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(11) }).unwrap();
+        drain(&mut e);
+        let whole = "ab\u{e9}cdefghij"; // é is two bytes: no piece splits it
+        e.handle_input(Input::Token { operation_id: op, attempt: 1, text: whole.into(), now: Timestamp(12) }).unwrap();
+        let pieces: Vec<String> = drain(&mut e)
+            .into_iter()
+            .filter_map(|o| if let Output::Push(Frame::Token { text, .. }) = o { Some(text) } else { None })
+            .collect();
+        assert!(pieces.len() >= 3 && pieces.iter().all(|p| p.len() <= 4), "{pieces:?}");
+        assert_eq!(pieces.concat(), whole);
+        e.handle_input(Input::StreamEnd { operation_id: op, attempt: 1, now: Timestamp(13) }).unwrap();
+        assert_eq!(e.state().domain.notes[1], whole);
+    }
+
+    #[test]
+    fn requests_over_the_rate_are_refused_with_a_retry_time_and_refill_with_time() {
+        let mut e = engine_with(Config { rate_per_s: 2, rate_burst: 3, ..Config::default() });
+        for n in 1..=3 {
+            submit_note(&mut e, n);
+        }
+        let event = Event::Domain(ToyEvent::Added(NoteAdded { text: "one too many".into() }));
+        let request = ClientRequest { event, client_action_id: None, event_id: None };
+        let err = e.handle_input(Input::Submit { request: request.clone(), meta: meta(4) }).unwrap_err();
+        let EngineError::Rejected(r) = err else { panic!("{err:?}") };
+        assert_eq!((r.code, r.retry_after_ms), (ErrorCode::RateLimited, Some(500)));
+        assert_eq!(e.state().seq, Seq(3), "nothing stored");
+        // An exact retry of an accepted request is answered, not limited.
+        let Answer::Accepted(a) = e.handle_input(note_n(2)).unwrap() else { panic!() };
+        assert!(a.duplicate && a.seq == Seq(2));
+        // Half a second later, one more fits.
+        let later = RequestMeta { timestamp: Timestamp(510), ..meta(4) };
+        assert!(e.handle_input(Input::Submit { request, meta: later }).is_ok());
     }
 
     #[test]

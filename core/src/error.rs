@@ -58,6 +58,7 @@ codes! {
     UnknownEventType = "unknown_event_type", 422, "The event type does not exist.";
     EventTypeNotAllowed = "event_type_not_allowed", 422, "Clients may not send this event type.";
     UpgradeRequired = "upgrade_required", 426, "The stream route needs a WebSocket upgrade.";
+    RateLimited = "rate_limited", 429, "Too many requests from this user; retry after the time in Retry-After.";
     Unavailable = "unavailable", 503, "A technical failure (storage); nothing was lost, retry later.";
 }
 
@@ -98,16 +99,18 @@ pub struct Rejection {
     pub field: Option<String>,
     /// Human-readable explanation.
     pub message: String,
+    /// When the client may retry, in milliseconds (`Retry-After` on HTTP).
+    pub retry_after_ms: Option<u64>,
 }
 
 impl Rejection {
     /// A rejection not tied to a field.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Rejection { code, field: None, message: message.into() }
+        Rejection { code, field: None, message: message.into(), retry_after_ms: None }
     }
     /// A rejection blaming `field`.
     pub fn field(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Rejection { code, field: Some(field.into()), message: message.into() }
+        Rejection { code, field: Some(field.into()), message: message.into(), retry_after_ms: None }
     }
     /// The HTTP status for this rejection.
     pub fn http_status(&self) -> u16 {

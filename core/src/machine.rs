@@ -53,8 +53,21 @@ pub struct Config {
     pub snapshot_every: u64,
     /// Largest snapshot piece, in bytes (must stay under the 2 MB row limit).
     pub snapshot_piece_bytes: usize,
-    /// Longest token text kept (longer tokens are truncated).
+    /// Longest token, in bytes: a longer piece (a reply that arrives in one
+    /// piece) is split into tokens of at most this size, never truncated.
     pub max_token_bytes: usize,
+    /// Operations streaming at once per user. More wait, pending (durably),
+    /// and start in request order as slots free.
+    pub max_streaming: usize,
+    /// Client requests per second a user may sustain (0: no limit). Over it
+    /// a request is refused with 429 `rate_limited` and a retry time.
+    pub rate_per_s: u32,
+    /// Requests a user may send at once before the rate applies.
+    pub rate_burst: u32,
+    /// Largest reply of one operation, in bytes. Past it the operation ends
+    /// with a recorded `output_too_large` failure (not retried) and keeps
+    /// its partial text.
+    pub max_reply_bytes: usize,
 }
 
 impl Default for Config {
@@ -70,6 +83,10 @@ impl Default for Config {
             snapshot_every: 256,
             snapshot_piece_bytes: 1024 * 1024,
             max_token_bytes: 1024,
+            max_streaming: 4,
+            rate_per_s: 20,
+            rate_burst: 120,
+            max_reply_bytes: 64 * 1024,
         }
     }
 }
@@ -110,6 +127,12 @@ pub(crate) enum TokenStep<E> {
     },
     /// The operation is no longer streaming this attempt (cancelled): stop.
     Stop,
+    /// The token would take the reply past its cap: store the checkpoint of
+    /// what came before (if any), then fail the attempt as `output_too_large`.
+    TooLarge {
+        /// The tokens not yet stored.
+        checkpoint: Option<Envelope<E>>,
+    },
 }
 
 /// Jobs that are due at a given time.
@@ -366,25 +389,20 @@ impl<D: Domain> Machine<D> {
         self.state.operations.get(&op).is_some_and(|o| o.status == OperationStatus::Streaming && o.attempt == attempt)
     }
 
-    /// Records one generated token of `op`'s attempt `attempt`.
+    /// Records one generated token of `op`'s attempt `attempt` (at most
+    /// `max_token_bytes`: the engine splits longer pieces).
     pub(crate) fn on_token(
         &mut self,
         op: OperationId,
         attempt: u32,
-        mut text: String,
+        text: String,
         now: Timestamp,
     ) -> TokenStep<D::Event> {
         if !self.streaming_attempt(op, attempt) {
             return TokenStep::Stop;
         }
-        if text.len() > self.config.max_token_bytes {
-            let mut cut = self.config.max_token_bytes;
-            while !text.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            text.truncate(cut);
-        }
-        let durable = self.state.operations.get(&op).map_or(0, |o| o.tokens);
+        debug_assert!(text.len() <= self.config.max_token_bytes.max(4));
+        let (durable, durable_bytes) = self.state.operations.get(&op).map_or((0, 0), |o| (o.tokens, o.text.len()));
         let tail = self.tails.entry(op).or_insert_with(|| Tail {
             attempt,
             from_index: durable,
@@ -394,22 +412,27 @@ impl<D: Domain> Machine<D> {
         if tail.attempt != attempt {
             *tail = Tail { attempt, from_index: durable, tokens: Tokens::new(), last_store_at: now };
         }
+        if durable_bytes + tail.tokens.as_text().len() + text.len() > self.config.max_reply_bytes {
+            return TokenStep::TooLarge { checkpoint: self.flush(op, attempt, now) };
+        }
         let index = tail.next_index();
         tail.tokens.push(&text);
         let frame = Frame::Token { after: self.state.seq, operation_id: op, attempt, index, text };
         let due = tail.tokens.len() as u32 >= self.config.checkpoint_tokens
             || now.0.saturating_sub(tail.last_store_at.0) >= self.config.checkpoint_ms;
-        let checkpoint = if due {
-            let tokens = core::mem::take(&mut tail.tokens);
-            let from_index = tail.from_index;
-            tail.from_index = index + 1;
-            tail.last_store_at = now;
-            let event = LlmEvent::Checkpoint(LlmCheckpoint { attempt, from_index, tokens });
-            self.op_event(op, Event::Llm(event), &format!("{attempt}/{from_index}"), now)
-        } else {
-            None
-        };
+        let checkpoint = if due { self.flush(op, attempt, now) } else { None };
         TokenStep::Accept { frame, checkpoint }
+    }
+
+    /// The checkpoint of the tokens of `op` not yet stored, if there are any.
+    fn flush(&mut self, op: OperationId, attempt: u32, now: Timestamp) -> Option<Envelope<D::Event>> {
+        let tail = self.tails.get_mut(&op).filter(|t| t.attempt == attempt && !t.tokens.is_empty())?;
+        let tokens = core::mem::take(&mut tail.tokens);
+        let from_index = tail.from_index;
+        tail.from_index += tokens.len() as u32;
+        tail.last_store_at = now;
+        let event = LlmEvent::Checkpoint(LlmCheckpoint { attempt, from_index, tokens });
+        self.op_event(op, Event::Llm(event), &format!("{attempt}/{from_index}"), now)
     }
 
     /// The events that close attempt `attempt` of `op` after its stream ended:

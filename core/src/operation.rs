@@ -74,6 +74,9 @@ pub enum FailureCode {
     Interrupted,
     /// The provider refused the request (4xx, bad model). Not retryable.
     Rejected,
+    /// The reply passed its size cap ([`crate::Config::max_reply_bytes`]);
+    /// the partial text is kept. Not retryable.
+    OutputTooLarge,
 }
 
 /// A run of generated tokens, on the wire a JSON array of strings.

@@ -118,7 +118,7 @@ pub trait Clock {
 }
 
 /// What went wrong with a model call: the same codes `llm.failed` records.
-/// Everything but [`FailureCode::Rejected`] is retryable.
+/// Everything but [`FailureCode::Rejected`] and [`FailureCode::OutputTooLarge`] is retryable.
 pub type LlmErrorKind = FailureCode;
 
 /// A failed model call.
@@ -138,7 +138,7 @@ impl LlmError {
     }
     /// Whether another attempt may succeed.
     pub fn retryable(&self) -> bool {
-        self.kind != LlmErrorKind::Rejected
+        !matches!(self.kind, LlmErrorKind::Rejected | LlmErrorKind::OutputTooLarge)
     }
 }
 

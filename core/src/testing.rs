@@ -104,6 +104,7 @@ pub fn arb_llm_event(kinds: &'static [&'static str]) -> impl Strategy<Value = Ll
         Just(FailureCode::MalformedOutput),
         Just(FailureCode::Interrupted),
         Just(FailureCode::Rejected),
+        Just(FailureCode::OutputTooLarge),
     ];
     let kind = proptest::sample::select(kinds).prop_map(OperationKind::new);
     prop_oneof![

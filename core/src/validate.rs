@@ -244,10 +244,21 @@ pub fn parse_client_request<D: Domain>(
     };
     let event_id = match top.get("event_id") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(
-            EventId::parse(s)
-                .ok_or_else(|| Rejection::field(ErrorCode::InvalidValue, "event_id", "expected a UUID"))?,
-        ),
+        Some(Value::String(s)) => {
+            let id = EventId::parse(s)
+                .ok_or_else(|| Rejection::field(ErrorCode::InvalidValue, "event_id", "expected a UUID"))?;
+            // The service derives its own events' ids as UUID v5 (jobs,
+            // checkpoints, `llm.started`…): a client taking one could block
+            // an operation. Clients choose random (v4) or time-ordered (v7) ids.
+            if id.0.get_version_num() == 5 {
+                return Err(Rejection::field(
+                    ErrorCode::InvalidValue,
+                    "event_id",
+                    "UUID v5 ids are reserved for events the service derives; use a v4 or v7 UUID",
+                ));
+            }
+            Some(id)
+        }
         Some(other) => return Err(invalid_type("event_id", "a string", other)),
     };
     let fields = match ty {
@@ -304,6 +315,20 @@ mod tests {
     fn depth_scan_ignores_brackets_in_strings() {
         assert!(check_depth(br#"{"a":"[[[[[[[[[[[[[[[[[[[[[[[[[[["}"#, 2).is_ok());
         assert!(check_depth(br#"{"a":"\"[[[[[[[","b":[[1]]}"#, 2).is_err());
+    }
+
+    #[test]
+    fn clients_cannot_take_an_id_the_service_derives() {
+        // The id of the first `llm.started` of some operation: a client that
+        // took it would leave that operation pending forever.
+        let user = crate::ids::UserId::parse("toy").unwrap();
+        let op = crate::ids::OperationId::for_request(EventId::derive(&user, "note.added", "1"));
+        let taken = EventId::derive(&user, "llm.started", &format!("{op}/1"));
+        let body = format!(r#"{{"type":"note.added","payload":{{"text":"hi"}},"event_id":"{taken}"}}"#);
+        let r = parse_client_request(body.as_bytes(), &crate::toy::Toy, &Limits::default()).unwrap_err();
+        assert_eq!((r.code, r.field.as_deref()), (ErrorCode::InvalidValue, Some("event_id")));
+        let v4 = r#"{"type":"note.added","payload":{"text":"hi"},"event_id":"0e4c6f0e-55b1-4c8e-9a57-1f3ae1c9b001"}"#;
+        assert!(parse_client_request(v4.as_bytes(), &crate::toy::Toy, &Limits::default()).is_ok());
     }
 
     #[test]

@@ -54,6 +54,16 @@ struct Claims {
     exp: u64,
 }
 
+/// The shortest secret a service accepts, in bytes. With a shorter one it
+/// refuses to start (locally) or answers every authenticated request with
+/// 503 (the Worker), and no token verifies.
+pub const MIN_SECRET_BYTES: usize = 32;
+
+/// Whether `secret` may sign and verify tokens.
+pub fn usable_secret(secret: &[u8]) -> bool {
+    secret.len() >= MIN_SECRET_BYTES
+}
+
 fn mac(secret: &[u8]) -> Hmac<Sha256> {
     // HMAC accepts keys of any length.
     <Hmac<Sha256> as Mac>::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC takes any key length"))
@@ -74,8 +84,12 @@ fn unauthorized(message: &str) -> Rejection {
     Rejection::new(ErrorCode::Unauthorized, message)
 }
 
-/// Verifies a token and returns its user.
+/// Verifies a token and returns its user. Nothing verifies under a secret
+/// shorter than [`MIN_SECRET_BYTES`] (an empty key would let anyone forge).
 pub fn verify_token(secret: &[u8], token: &str, now: Timestamp) -> Result<UserId, Rejection> {
+    if !usable_secret(secret) {
+        return Err(unauthorized("the service has no usable token secret"));
+    }
     let rest = token.strip_prefix(PREFIX).ok_or_else(|| unauthorized("malformed token"))?;
     let (payload, sig) = rest.split_once('.').ok_or_else(|| unauthorized("malformed token"))?;
     let sig = b64_decode(sig).ok_or_else(|| unauthorized("malformed token"))?;
@@ -105,19 +119,33 @@ mod tests {
         assert!(b64_decode("a=").is_none());
     }
 
+    const SECRET: &[u8] = b"a-test-secret-of-at-least-32-bytes";
+    const OTHER: &[u8] = b"another-secret-of-at-least-32-bytes";
+
     #[test]
     fn tokens_verify_expire_and_resist_forgery() {
         let alice = UserId::parse("alice").unwrap();
-        let t = sign_token(b"secret", &alice, Timestamp(1_000));
-        assert_eq!(verify_token(b"secret", &t, Timestamp(999)).unwrap(), alice);
-        assert_eq!(verify_token(b"secret", &t, Timestamp(1_000)).unwrap_err().message, "token expired");
-        assert!(verify_token(b"other", &t, Timestamp(0)).is_err());
+        let t = sign_token(SECRET, &alice, Timestamp(1_000));
+        assert_eq!(verify_token(SECRET, &t, Timestamp(999)).unwrap(), alice);
+        assert_eq!(verify_token(SECRET, &t, Timestamp(1_000)).unwrap_err().message, "token expired");
+        assert!(verify_token(OTHER, &t, Timestamp(0)).is_err());
         // Swap in another user's payload: the signature no longer matches.
-        let bob = sign_token(b"secret", &UserId::parse("bob").unwrap(), Timestamp(1_000));
+        let bob = sign_token(SECRET, &UserId::parse("bob").unwrap(), Timestamp(1_000));
         let forged = format!("{}.{}", bob.rsplit_once('.').unwrap().0, t.rsplit_once('.').unwrap().1);
-        assert!(verify_token(b"secret", &forged, Timestamp(0)).is_err());
+        assert!(verify_token(SECRET, &forged, Timestamp(0)).is_err());
         for bad in ["", "mcs1.", "mcs1.a.b", "Bearer x", "mcs1.!!.??"] {
-            assert_eq!(verify_token(b"secret", bad, Timestamp(0)).unwrap_err().code, ErrorCode::Unauthorized);
+            assert_eq!(verify_token(SECRET, bad, Timestamp(0)).unwrap_err().code, ErrorCode::Unauthorized);
         }
+    }
+
+    #[test]
+    fn no_token_verifies_under_an_empty_or_short_secret() {
+        let alice = UserId::parse("alice").unwrap();
+        for weak in [&b""[..], b"s3cret", &[b'x'; MIN_SECRET_BYTES - 1]] {
+            // A token forged with the weak key itself.
+            let forged = sign_token(weak, &alice, Timestamp(1_000));
+            assert_eq!(verify_token(weak, &forged, Timestamp(0)).unwrap_err().code, ErrorCode::Unauthorized);
+        }
+        assert!(usable_secret(&[b'x'; MIN_SECRET_BYTES]));
     }
 }

@@ -25,7 +25,7 @@ use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::auth::verify_token;
+use crate::auth::{usable_secret, verify_token, MIN_SECRET_BYTES};
 use microcos_core::engine::{Accepted, EngineError};
 use microcos_core::error::{ErrorCode, Rejection};
 use microcos_core::frame::Cursor;
@@ -192,6 +192,10 @@ pub fn route<D: Domain>(
     if req.path == "/healthz" {
         return Action::Respond(Response::json(200, String::from(r#"{"status":"ok"}"#)));
     }
+    if !usable_secret(secret) {
+        let msg = format!("the service's token secret is missing or shorter than {MIN_SECRET_BYTES} bytes");
+        return reject(Rejection::new(ErrorCode::Unavailable, msg));
+    }
     let token = match bearer(req.authorization) {
         Some(t) => Some(String::from(t)),
         None if req.path == "/v1/stream" => query_param(req.query, "access_token"),
@@ -262,7 +266,11 @@ fn truncate(s: &str) -> &str {
 
 /// The answer to a bad request.
 pub fn respond_rejection(r: &Rejection) -> Response {
-    Response::json(r.http_status(), r.to_json())
+    let mut response = Response::json(r.http_status(), r.to_json());
+    if let Some(ms) = r.retry_after_ms {
+        response.headers.push(("retry-after".to_string(), format!("{}", ms.div_ceil(1000).max(1))));
+    }
+    response
 }
 
 /// The answer to a failed engine call: the rejection's 4xx, or 503 for a
@@ -324,7 +332,7 @@ mod tests {
     use crate::auth::sign_token;
     use microcos_assistant::Assistant;
 
-    const SECRET: &[u8] = b"s3cret";
+    const SECRET: &[u8] = b"edge-test-secret-of-32-bytes-or-more";
 
     fn req<'a>(method: &'a str, path: &'a str, auth: Option<&'a str>) -> HttpRequest<'a> {
         HttpRequest { method, path, authorization: auth, content_type: Some("application/json"), ..Default::default() }
@@ -367,6 +375,9 @@ mod tests {
         );
         events.query = "limit=0";
         assert_eq!(status(&route(&events, SECRET, &d, &l, now)), 400);
+        // A service with a short secret refuses every authenticated request.
+        assert_eq!(status(&route(&req("GET", "/v1/snapshot", Some(&auth)), b"short", &d, &l, now)), 503);
+        assert_eq!(status(&route(&req("GET", "/healthz", None), b"", &d, &l, now)), 200);
         let q = format!("after=7&access_token={token}");
         let stream = HttpRequest { query: &q, ..req("GET", "/v1/stream", None) };
         assert!(matches!(route(&stream, SECRET, &d, &l, now), Action::Stream { cursor, .. } if cursor.after == Seq(7)));

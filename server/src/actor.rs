@@ -211,7 +211,8 @@ type UserHost = Host<Assistant, SqliteStore, Model, SystemClock, LocalPush, Acto
 
 fn open(user: &UserId, services: &Services, transport: ActorTransport) -> Result<Rc<UserHost>, EngineError> {
     let dir = services.data_dir.join("users");
-    std::fs::create_dir_all(&dir).map_err(|e| EngineError::Store(microcos_core::StoreError::Backend(e.to_string())))?;
+    crate::secret::create_private_dir(&dir)
+        .map_err(|e| EngineError::Store(microcos_core::StoreError::Backend(e.to_string())))?;
     let store = SqliteStore::open(&dir.join(format!("{user}.sqlite")), services.durability)?;
     let parts = HostParts {
         user: user.clone(),

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use microcos_core::{Clock, Timestamp, UserId};
+use microcos_core::{Clock, Config, Timestamp, UserId};
 use microcos_host::auth::sign_token;
 
 use crate::clock::SystemClock;
@@ -73,7 +73,38 @@ struct ServeArgs {
     #[arg(long, value_enum, default_value = "full")]
     durability: DurabilityArg,
     #[command(flatten)]
+    limits: LimitArgs,
+    #[command(flatten)]
     model: ModelArgs,
+}
+
+/// Per-user limits (the defaults are the kernel's).
+#[derive(Debug, Args)]
+struct LimitArgs {
+    /// Model operations streaming at once per user; more wait, pending.
+    #[arg(long, default_value_t = Config::default().max_streaming)]
+    max_streaming: usize,
+    /// Largest reply of one operation, in bytes (past it: `output_too_large`).
+    #[arg(long, default_value_t = Config::default().max_reply_bytes)]
+    max_reply_bytes: usize,
+    /// Client requests per second per user (0: no limit); past it, 429.
+    #[arg(long, default_value_t = Config::default().rate_per_s)]
+    rate_per_s: u32,
+    /// Client requests a user may send at once before the rate applies.
+    #[arg(long, default_value_t = Config::default().rate_burst)]
+    rate_burst: u32,
+}
+
+impl LimitArgs {
+    fn config(&self) -> Config {
+        Config {
+            max_streaming: self.max_streaming,
+            max_reply_bytes: self.max_reply_bytes,
+            rate_per_s: self.rate_per_s,
+            rate_burst: self.rate_burst,
+            ..Config::default()
+        }
+    }
 }
 
 /// Which model answers (the offline stand-in when none is set).
@@ -179,6 +210,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         token_delay: Duration::from_millis(args.token_delay_ms),
         durability: args.durability.into(),
         backend: args.model.backend(),
+        config: args.limits.config(),
     };
     init_logs();
     runtime()?.block_on(async {

@@ -28,6 +28,8 @@ pub struct ServeOptions {
     pub durability: Durability,
     /// The model; `None`: the assistant's offline stand-in at `token_delay`.
     pub backend: Option<Backend>,
+    /// The kernel's configuration (limits, checkpoints, retries).
+    pub config: Config,
 }
 
 impl Default for ServeOptions {
@@ -38,6 +40,7 @@ impl Default for ServeOptions {
             token_delay: Duration::from_millis(20),
             durability: Durability::Full,
             backend: None,
+            config: Config::default(),
         }
     }
 }
@@ -63,7 +66,7 @@ pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
     tracing::info!(model = %backend.describe(), "model");
     let services = Services {
         data_dir: opts.data.clone(),
-        config: Config::default(),
+        config: opts.config.clone(),
         domain: Assistant::default(),
         model: Model::new(backend, Duration::from_secs(30)),
         durability: opts.durability,

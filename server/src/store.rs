@@ -35,8 +35,15 @@ fn uuid_col(s: &str) -> Result<uuid::Uuid, StoreError> {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `path`.
+    /// Opens (creating if needed, with mode 0600) the database at `path`.
     pub fn open(path: &Path, durability: Durability) -> Result<Self, StoreError> {
+        // Create the file ourselves so that it is private from the start
+        // (SQLite gives its -wal and -shm files the database's mode).
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(path).map_err(|e| StoreError::Backend(format!("cannot open {}: {e}", path.display())))?;
         let conn = Connection::open(path).map_err(backend)?;
         let sync = match durability {
             Durability::Full => "FULL",
