@@ -72,19 +72,45 @@ pub(crate) struct Parts {
     pub(crate) path: String,
     pub(crate) query: String,
     pub(crate) body: Vec<u8>,
+    secret: Vec<u8>,
 }
 
 impl Parts {
-    /// Reads method, path, query and (for POST) the body.
-    pub(crate) async fn read(req: &mut Request) -> Result<Parts> {
+    /// Reads method, path and query, answers what the edge can refuse
+    /// without the body (`Err`: a bad route or token, an announced body
+    /// over the limit), and only then reads the body, at most one byte past
+    /// the limit.
+    pub(crate) async fn read(
+        req: &mut Request,
+        env: &Env,
+        now: Timestamp,
+    ) -> Result<std::result::Result<Parts, EdgeResponse>> {
         let url = req.url()?;
         let method = req.method().to_string();
-        let body = if req.method() == Method::Post { req.bytes().await? } else { Vec::new() };
-        Ok(Parts { method, path: url.path().to_string(), query: url.query().unwrap_or("").to_string(), body })
+        let (path, query) = (url.path().to_string(), url.query().unwrap_or("").to_string());
+        let secret = secret(env);
+        let limits = Config::default().limits;
+        let authorization = header(req, "authorization");
+        let content_type = header(req, "content-type");
+        let content_length = header(req, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+        let head = HttpRequest {
+            method: &method,
+            path: &path,
+            query: &query,
+            authorization: authorization.as_deref(),
+            content_type: content_type.as_deref(),
+            body: &[],
+        };
+        if let Some(refused) = edge::before_body(&head, content_length, &secret, &limits, now) {
+            return Ok(Err(refused));
+        }
+        let body =
+            if req.method() == Method::Post { read_capped(req, limits.max_body_bytes + 1).await? } else { Vec::new() };
+        Ok(Ok(Parts { method, path, query, body, secret }))
     }
 
     /// Runs the shared edge: routing, authentication, validation.
-    pub(crate) fn route(&self, req: &Request, env: &Env, now: Timestamp) -> Result<Action<AssistantEvent>> {
+    pub(crate) fn route(&self, req: &Request, now: Timestamp) -> Action<AssistantEvent> {
         let authorization = header(req, "authorization");
         let content_type = header(req, "content-type");
         let http = HttpRequest {
@@ -95,8 +121,25 @@ impl Parts {
             content_type: content_type.as_deref(),
             body: &self.body,
         };
-        Ok(edge::route(&http, &secret(env), &Assistant::default(), &Config::default().limits, now))
+        edge::route(&http, &self.secret, &Assistant::default(), &Config::default().limits, now)
     }
+}
+
+/// Reads at most `cap` bytes of the body (a longer body is refused by the
+/// edge from its length alone, without reading the rest).
+async fn read_capped(req: &mut Request, cap: usize) -> Result<Vec<u8>> {
+    use futures_util::StreamExt;
+    let mut stream = req.stream()?;
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        let room = cap.saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= cap {
+            break;
+        }
+    }
+    Ok(body)
 }
 
 pub(crate) fn to_response(r: EdgeResponse, request_id: RequestId) -> Result<Response> {
@@ -117,8 +160,19 @@ pub(crate) fn to_response(r: EdgeResponse, request_id: RequestId) -> Result<Resp
 #[event(fetch)]
 async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let request_id = RequestId(Uuid::new_v4());
-    let parts = Parts::read(&mut req).await?;
-    let action = parts.route(&req, &env, PlatformClock.now())?;
+    let now = PlatformClock.now();
+    let parts = match Parts::read(&mut req, &env, now).await? {
+        Ok(parts) => parts,
+        Err(refused) => {
+            let path = req.path();
+            worker::console_log!(
+                "request request_id={request_id} path={path} status={} (before the body)",
+                refused.status
+            );
+            return to_response(refused, request_id);
+        }
+    };
+    let action = parts.route(&req, now);
     let (method, path, body) = (&parts.method, &parts.path, &parts.body);
     let user = match action {
         Action::Respond(r) => {

@@ -159,7 +159,10 @@ impl DurableObject for UserObject {
         let forwarded_user = header(&req, USER_HEADER).and_then(|u| UserId::parse(&u));
         let now = PlatformClock.now();
         // The object re-runs the pure edge: it trusts no header for the user.
-        let action = Parts::read(&mut req).await?.route(&req, &self.env, now)?;
+        let action = match Parts::read(&mut req, &self.env, now).await? {
+            Ok(parts) => parts.route(&req, now),
+            Err(refused) => return to_response(refused, request_id),
+        };
         let user = match &action {
             Action::Respond(r) => return to_response(r.clone(), request_id),
             Action::Submit { user, .. }

@@ -394,24 +394,36 @@ pub fn check_resume_exactly_once<D: Domain>(
         steps.truncate(k);
         steps.push(Step::Fail(LlmError::new(LlmErrorKind::Provider, "reset")));
     }
-    sim.llm.queue(Script::Reply(steps));
-    sim.llm.queue(Script::tokens(final_tokens.clone()));
+    // The first attempt may fail; the next one answers in full. Other
+    // operations (started meanwhile) get the stand-in.
+    let mut scripts = vec![Script::Reply(steps), Script::tokens(final_tokens.clone())].into_iter();
 
     let accepted = sim.send(start_body).map_err(|e| fail(format!("start: {e}")))?;
     let op = accepted.operation_id.ok_or_else(|| fail("the start body opens no operation"))?;
     let mut step = 0usize;
-    loop {
-        let Some(mut run) = sim.by_hand(op) else {
-            // Not started: a retry is scheduled later.
+    for round in 0.. {
+        if round > 10_000 {
+            return Err(fail("the operation never started"));
+        }
+        let queued = sim.has_task(op);
+        let Some(mut run) = queued.then(|| sim.by_hand_scripted(op, scripts.next())).flatten() else {
+            // Not started: other operations hold the slots, or a retry is
+            // scheduled later.
+            let before = sim.store.len();
+            sim.run_except(op).map_err(|e| fail(e.to_string()))?;
+            if sim.store.len() != before {
+                continue;
+            }
+            let done = sim.state().and_then(|s| s.operations.get(&op).map(|o| o.status.is_finished()));
             match sim.next_alarm() {
-                Some(at) => {
+                Some(at) if done != Some(true) => {
                     sim.clock.set(at);
                     if let Some(host) = sim.host() {
                         host.tick();
                     }
                     continue;
                 }
-                None => break,
+                _ => break,
             }
         };
         loop {

@@ -164,6 +164,10 @@ impl ScriptedLlm {
     pub fn set_stand_in(&self, stand_in: StandIn) {
         self.inner.borrow_mut().stand_in = stand_in;
     }
+    /// Makes `script` the very next call's, ahead of the queue.
+    pub fn queue_next(&self, script: Script) {
+        self.inner.borrow_mut().queue.push_front(script);
+    }
     /// Queues the script of the next call.
     pub fn queue(&self, script: Script) {
         self.inner.borrow_mut().queue.push_back(script);

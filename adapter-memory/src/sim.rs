@@ -16,7 +16,7 @@ use microcos_core::{
 use microcos_host::{Host, HostParts, Report, Task, Transport};
 
 use crate::clock::{block_on, ManualClock};
-use crate::llm::{ScriptStream, ScriptedLlm};
+use crate::llm::{Script, ScriptStream, ScriptedLlm};
 use crate::push::MemoryPush;
 use crate::store::MemoryStore;
 
@@ -195,17 +195,47 @@ impl<D: Domain> Sim<D> {
         Ok(())
     }
 
+    /// Whether a task of `op` waits in the queue.
+    pub fn has_task(&self, op: OperationId) -> bool {
+        self.transport.tasks.borrow().iter().any(|t| t.operation_id == op)
+    }
+
+    /// Runs every queued task but those of `keep` (and the ones they start),
+    /// to free the slots they hold while `keep` is streamed by hand.
+    pub fn run_except(&mut self, keep: OperationId) -> Result<(), EngineError> {
+        self.live()?;
+        loop {
+            let task = {
+                let mut tasks = self.transport.tasks.borrow_mut();
+                let Some(at) = tasks.iter().position(|t| t.operation_id != keep) else { return Ok(()) };
+                tasks.remove(at)
+            };
+            if let Some(task) = task {
+                block_on(task.future);
+            }
+        }
+    }
+
     /// Takes the queued model task of `op` and begins its attempt by hand
     /// on [`Sim::llm`], to advance it one token at a time ([`ByHand::step`])
     /// while the test does other things in between. `None` when no task of
     /// `op` is queued or there is nothing to begin.
     pub fn by_hand(&mut self, op: OperationId) -> Option<ByHand> {
+        self.by_hand_scripted(op, None)
+    }
+
+    /// [`Sim::by_hand`], the model answering with `script` (queued only once
+    /// the attempt has begun, so that no other operation takes it).
+    pub fn by_hand_scripted(&mut self, op: OperationId, script: Option<Script>) -> Option<ByHand> {
         let mut tasks = self.transport.tasks.borrow_mut();
         let at = tasks.iter().position(|t| t.operation_id == op)?;
         drop(tasks.remove(at));
         drop(tasks);
         let now = self.clock.now();
         let Ok(Answer::Generate(request)) = self.handle(Input::Begin { operation_id: op, now }) else { return None };
+        if let Some(script) = script {
+            self.llm.queue_next(script);
+        }
         let stream = block_on(self.llm.generate(&request));
         Some(ByHand { operation_id: op, attempt: request.attempt, stream: Some(stream) })
     }

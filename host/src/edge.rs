@@ -155,12 +155,6 @@ fn reject<E>(r: Rejection) -> Action<E> {
     Action::Respond(respond_rejection(&r))
 }
 
-fn not_allowed<E>(allow: &str) -> Action<E> {
-    let mut resp = respond_rejection(&Rejection::new(ErrorCode::MethodNotAllowed, "method not allowed on this route"));
-    resp.headers.push(("allow".to_string(), allow.to_string()));
-    Action::Respond(resp)
-}
-
 fn seq_param(query: &str, key: &str) -> Result<Seq, Rejection> {
     match query_param(query, key) {
         None => Ok(Seq::ZERO),
@@ -168,6 +162,79 @@ fn seq_param(query: &str, key: &str) -> Result<Seq, Rejection> {
             .parse::<u64>()
             .map(Seq)
             .map_err(|_| Rejection::field(ErrorCode::BadRequest, key, "expected a non-negative integer")),
+    }
+}
+
+/// Routing and authentication: everything the edge decides from the
+/// request line and headers. `Err` is the answer (also `/healthz`).
+fn authenticate<'a>(req: &HttpRequest<'a>, secret: &[u8], now: Timestamp) -> Result<(UserId, &'a str), Response> {
+    let fail = |r: Rejection| respond_rejection(&r);
+    let (allow, method) = match req.path {
+        "/healthz" => ("GET", req.method),
+        "/v1/events" => ("GET, POST", req.method),
+        "/v1/snapshot" | "/v1/stream" => ("GET", req.method),
+        _ => return Err(fail(Rejection::new(ErrorCode::NotFound, format!("no route {}", truncate(req.path))))),
+    };
+    if !allow.split(", ").any(|m| m == method) {
+        let mut resp = fail(Rejection::new(ErrorCode::MethodNotAllowed, "method not allowed on this route"));
+        resp.headers.push(("allow".to_string(), allow.to_string()));
+        return Err(resp);
+    }
+    if req.path == "/healthz" {
+        return Err(Response::json(200, String::from(r#"{"status":"ok"}"#)));
+    }
+    if !usable_secret(secret) {
+        let msg = format!("the service's token secret is missing or shorter than {MIN_SECRET_BYTES} bytes");
+        return Err(fail(Rejection::new(ErrorCode::Unavailable, msg)));
+    }
+    let token = match bearer(req.authorization) {
+        Some(t) => Some(String::from(t)),
+        None if req.path == "/v1/stream" => query_param(req.query, "access_token"),
+        None => None,
+    };
+    let Some(token) = token else {
+        return Err(fail(Rejection::new(ErrorCode::Unauthorized, "missing bearer token")));
+    };
+    let user = verify_token(secret, &token, now).map_err(fail)?;
+    Ok((user, method))
+}
+
+fn json_body(req: &HttpRequest<'_>) -> Result<(), Rejection> {
+    let json = req.content_type.is_some_and(|ct| {
+        let mime = ct.split(';').next().unwrap_or("").trim();
+        mime.eq_ignore_ascii_case("application/json")
+    });
+    if json {
+        Ok(())
+    } else {
+        Err(Rejection::new(ErrorCode::UnsupportedMediaType, "send the body as application/json"))
+    }
+}
+
+/// What the edge can answer before a transport reads the body: any refusal
+/// that does not depend on it (404, 405, 503, 401, 415), and 413 when the
+/// announced `Content-Length` is over the limit. `None`: read the body (at
+/// most `limits.max_body_bytes + 1` bytes), then [`route`].
+pub fn before_body(
+    req: &HttpRequest<'_>,
+    content_length: Option<u64>,
+    secret: &[u8],
+    limits: &Limits,
+    now: Timestamp,
+) -> Option<Response> {
+    match authenticate(req, secret, now) {
+        Err(response) => Some(response),
+        Ok((_, "POST")) => {
+            if let Err(r) = json_body(req) {
+                return Some(respond_rejection(&r));
+            }
+            let max = limits.max_body_bytes as u64;
+            content_length.filter(|n| *n > max).map(|n| {
+                let msg = format!("body is {n} bytes; the limit is {max}");
+                respond_rejection(&Rejection::new(ErrorCode::BodyTooLarge, msg))
+            })
+        }
+        Ok(_) => None,
     }
 }
 
@@ -179,43 +246,14 @@ pub fn route<D: Domain>(
     limits: &Limits,
     now: Timestamp,
 ) -> Action<D::Event> {
-    let (allow, method) = match req.path {
-        "/healthz" => ("GET", req.method),
-        "/v1/events" => ("GET, POST", req.method),
-        "/v1/snapshot" | "/v1/stream" => ("GET", req.method),
-        _ => return reject(Rejection::new(ErrorCode::NotFound, format!("no route {}", truncate(req.path)))),
-    };
-    let allowed = allow.split(", ").any(|m| m == method);
-    if !allowed {
-        return not_allowed(allow);
-    }
-    if req.path == "/healthz" {
-        return Action::Respond(Response::json(200, String::from(r#"{"status":"ok"}"#)));
-    }
-    if !usable_secret(secret) {
-        let msg = format!("the service's token secret is missing or shorter than {MIN_SECRET_BYTES} bytes");
-        return reject(Rejection::new(ErrorCode::Unavailable, msg));
-    }
-    let token = match bearer(req.authorization) {
-        Some(t) => Some(String::from(t)),
-        None if req.path == "/v1/stream" => query_param(req.query, "access_token"),
-        None => None,
-    };
-    let Some(token) = token else {
-        return reject(Rejection::new(ErrorCode::Unauthorized, "missing bearer token"));
-    };
-    let user = match verify_token(secret, &token, now) {
-        Ok(u) => u,
-        Err(r) => return reject(r),
+    let (user, method) = match authenticate(req, secret, now) {
+        Ok(ok) => ok,
+        Err(response) => return Action::Respond(response),
     };
     match (req.path, method) {
         ("/v1/events", "POST") => {
-            let json = req.content_type.is_some_and(|ct| {
-                let mime = ct.split(';').next().unwrap_or("").trim();
-                mime.eq_ignore_ascii_case("application/json")
-            });
-            if !json {
-                return reject(Rejection::new(ErrorCode::UnsupportedMediaType, "send the body as application/json"));
+            if let Err(r) = json_body(req) {
+                return reject(r);
             }
             match parse_client_request(req.body, domain, limits) {
                 Ok(request) => Action::Submit { user, request },
@@ -375,6 +413,13 @@ mod tests {
         );
         events.query = "limit=0";
         assert_eq!(status(&route(&events, SECRET, &d, &l, now)), 400);
+        // Refusals that need no body are answered before it is read.
+        let mut big = req("POST", "/v1/events", Some(&auth));
+        assert_eq!(before_body(&big, Some(64 * 1024 + 1), SECRET, &l, now).map(|r| r.status), Some(413));
+        assert_eq!(before_body(&big, Some(10), SECRET, &l, now), None);
+        big.authorization = Some("Bearer forged");
+        assert_eq!(before_body(&big, Some(64 * 1024 + 1), SECRET, &l, now).map(|r| r.status), Some(401));
+        assert_eq!(before_body(&req("GET", "/v1/snapshot", Some(&auth)), None, SECRET, &l, now), None);
         // A service with a short secret refuses every authenticated request.
         assert_eq!(status(&route(&req("GET", "/v1/snapshot", Some(&auth)), b"short", &d, &l, now)), 503);
         assert_eq!(status(&route(&req("GET", "/healthz", None), b"", &d, &l, now)), 200);
