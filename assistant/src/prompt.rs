@@ -127,32 +127,23 @@ pub fn build_prompt(state: &AssistantState, op: &Operation<AssistantOperation>, 
 /// The JSON Schema a model's answer must follow for `kind`, for providers
 /// with a structured-output mode (`None` for free-text operations).
 pub fn output_schema(kind: OperationKind) -> Option<serde_json::Value> {
-    match kind {
-        OperationKind::ExtractTasks => Some(serde_json::json!({
-            "type": "object",
-            "properties": {"tasks": {"type": "array", "items": {
-                "type": "object",
-                "properties": {"title": {"type": "string"}, "due_date": {"type": ["string", "null"]}},
-                "required": ["title"]
-            }}},
-            "required": ["tasks"]
-        })),
-        OperationKind::DailyPlan => Some(serde_json::json!({
-            "type": "object",
-            "properties": {"items": {"type": "array", "items": {
-                "type": "object",
-                "properties": {
-                    "time": {"type": ["string", "null"]},
-                    "title": {"type": "string"},
-                    "task_id": {"type": ["string", "null"]}
-                },
-                "required": ["title"]
-            }}},
-            "required": ["items"]
-        })),
-        OperationKind::Chat | OperationKind::Summary => None,
-    }
+    // Kept as text and parsed when asked for: smaller code than building
+    // the values (it matters in the Worker's wasm), and the same values.
+    let text = match kind {
+        OperationKind::ExtractTasks => TASKS_SCHEMA,
+        OperationKind::DailyPlan => PLAN_SCHEMA,
+        OperationKind::Chat | OperationKind::Summary => return None,
+    };
+    serde_json::from_str(text).ok()
 }
+
+const TASKS_SCHEMA: &str = r#"{"type":"object","properties":{"tasks":{"type":"array","items":{"type":"object",
+"properties":{"title":{"type":"string"},"due_date":{"type":["string","null"]}},"required":["title"]}}},
+"required":["tasks"]}"#;
+
+const PLAN_SCHEMA: &str = r#"{"type":"object","properties":{"items":{"type":"array","items":{"type":"object",
+"properties":{"time":{"type":["string","null"]},"title":{"type":"string"},"task_id":{"type":["string","null"]}},
+"required":["title"]}}},"required":["items"]}"#;
 
 /// Finds the JSON object in a model's answer (models like to wrap it in prose or fences).
 fn json_object(text: &str) -> Result<&str, String> {
@@ -229,6 +220,32 @@ pub fn parse_extracted_tasks(text: &str, op: OperationId) -> Result<Vec<Extracte
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_schemas_parse_and_name_their_fields() {
+        let tasks = output_schema(OperationKind::ExtractTasks).unwrap();
+        assert_eq!(tasks["required"][0], "tasks");
+        assert_eq!(tasks["properties"]["tasks"]["items"]["required"][0], "title");
+        let plan = output_schema(OperationKind::DailyPlan).unwrap();
+        assert_eq!(plan["properties"]["items"]["items"]["properties"]["task_id"]["type"][1], "null");
+        assert!(output_schema(OperationKind::Chat).is_none());
+        // The same values as before they were kept as text.
+        assert_eq!(
+            plan,
+            serde_json::json!({"type": "object", "properties": {"items": {"type": "array", "items": {
+                "type": "object",
+                "properties": {"time": {"type": ["string", "null"]}, "title": {"type": "string"},
+                               "task_id": {"type": ["string", "null"]}},
+                "required": ["title"]}}}, "required": ["items"]})
+        );
+        assert_eq!(
+            tasks,
+            serde_json::json!({"type": "object", "properties": {"tasks": {"type": "array", "items": {
+                "type": "object",
+                "properties": {"title": {"type": "string"}, "due_date": {"type": ["string", "null"]}},
+                "required": ["title"]}}}, "required": ["tasks"]})
+        );
+    }
 
     #[test]
     fn structured_output_is_parsed_or_refused() {
