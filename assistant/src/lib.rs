@@ -120,6 +120,7 @@ pub const API_ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::UpgradeRequired,
     ErrorCode::RateLimited,
     ErrorCode::Unavailable,
+    ErrorCode::StorageCorrupt,
 ];
 
 /// The assistant domain and its configuration. `Assistant::default()` is

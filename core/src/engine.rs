@@ -79,6 +79,13 @@ pub enum EngineError {
     Poisoned,
 }
 
+impl EngineError {
+    /// True when retrying cannot help: the stored data itself is unreadable.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, EngineError::Corrupt { .. } | EngineError::Store(StoreError::Corrupt(_)))
+    }
+}
+
 /// The answer to an accepted client request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Accepted {

@@ -27,7 +27,8 @@ macro_rules! codes {
                 match self { $(ErrorCode::$variant => $name,)* ErrorCode::Domain(d) => d.name }
             }
             /// The HTTP status a transport answers with: 4xx for anything the
-            /// client can fix, 503 for [`ErrorCode::Unavailable`] alone.
+            /// client can fix, 503 for [`ErrorCode::Unavailable`] (retry), 500
+            /// for [`ErrorCode::StorageCorrupt`] (an operator must act).
             pub const fn http_status(self) -> u16 {
                 match self { $(ErrorCode::$variant => $status,)* ErrorCode::Domain(d) => d.status }
             }
@@ -60,6 +61,7 @@ codes! {
     UpgradeRequired = "upgrade_required", 426, "The stream route needs a WebSocket upgrade.";
     RateLimited = "rate_limited", 429, "Too many requests from this user; retry after the time in Retry-After.";
     Unavailable = "unavailable", 503, "A technical failure (storage); nothing was lost, retry later.";
+    StorageCorrupt = "storage_corrupt", 500, "The user's stored data is unreadable; retrying will not help (an operator must restore it).";
 }
 
 /// An error code a domain defines for its own rules (`task_not_found`).
@@ -154,7 +156,7 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), ErrorCode::ALL.len());
         let technical = ErrorCode::ALL.iter().filter(|c| !(400..500).contains(&c.http_status()));
-        assert!(technical.eq([ErrorCode::Unavailable].iter()));
+        assert!(technical.eq([ErrorCode::Unavailable, ErrorCode::StorageCorrupt].iter()));
     }
 
     #[test]

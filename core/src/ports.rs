@@ -77,6 +77,10 @@ pub enum StoreError {
     /// The backend failed; the operation may or may not have been written.
     #[error("storage failed: {0}")]
     Backend(String),
+    /// The stored data is unreadable (not a database, corrupt): retrying
+    /// will not help; an operator must restore or remove it.
+    #[error("storage is corrupt: {0}")]
+    Corrupt(String),
 }
 
 /// Durable, append-only event log of one user, plus its latest snapshot.

@@ -316,6 +316,9 @@ pub fn respond_rejection(r: &Rejection) -> Response {
 pub fn respond_error(e: &EngineError) -> Response {
     match e {
         EngineError::Rejected(r) => respond_rejection(r),
+        permanent if permanent.is_permanent() => {
+            respond_rejection(&Rejection::new(ErrorCode::StorageCorrupt, permanent.to_string()))
+        }
         other => respond_rejection(&Rejection::new(ErrorCode::Unavailable, other.to_string())),
     }
 }

@@ -38,6 +38,8 @@ pub struct Services {
     pub model: Model,
     /// SQLite durability.
     pub durability: Durability,
+    /// Users whose database is unreadable, with why (until a restart).
+    pub broken: Mutex<BTreeMap<UserId, String>>,
 }
 
 /// A request to a user's actor.
@@ -89,6 +91,24 @@ impl Users {
     /// The services.
     pub fn services(&self) -> &Services {
         &self.services
+    }
+
+    /// The answer for a user whose database is unreadable: `500
+    /// storage_corrupt` at once, not a respawn that fails again.
+    pub fn broken(&self, user: &UserId) -> Option<Response> {
+        let broken = self.services.broken.lock().unwrap_or_else(|p| p.into_inner());
+        broken.get(user).map(|why| {
+            let message = format!("this user's stored data is unreadable ({why}); an operator must restore it");
+            microcos_host::edge::respond_rejection(&microcos_core::Rejection::new(
+                microcos_core::ErrorCode::StorageCorrupt,
+                message,
+            ))
+        })
+    }
+
+    /// How many users have an unreadable database.
+    pub fn broken_count(&self) -> usize {
+        self.services.broken.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
     /// Starts the actors of every user with stored data, so that their
@@ -232,6 +252,20 @@ async fn run(user: UserId, services: Arc<Services>, mut rx: mpsc::Receiver<Comma
     let transport = ActorTransport { user: user.clone(), alarm: Rc::default(), rearmed: Rc::new(Notify::new()) };
     let host = match open(&user, &services, transport.clone()) {
         Ok(h) => h,
+        Err(e) if e.is_permanent() => {
+            let path = services.data_dir.join("users").join(format!("{user}.sqlite"));
+            tracing::error!(
+                %user,
+                error = %e,
+                path = %path.display(),
+                "the user's database is unreadable: restore it from a backup, or move it aside to start the user \
+                 afresh, then restart; until then this user's requests answer 500 storage_corrupt"
+            );
+            services.broken.lock().unwrap_or_else(|p| p.into_inner()).insert(user, e.to_string());
+            // Pending commands are answered 503 as rx drops; new ones get the
+            // permanent answer without a respawn.
+            return;
+        }
         Err(e) => {
             tracing::error!(%user, error = %e, "cannot open the user's store");
             return; // dropping rx fails pending commands with 503

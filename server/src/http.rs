@@ -86,8 +86,25 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
         limits,
         now,
     );
+    let user = match &action {
+        Action::Respond(_) => None,
+        Action::Submit { user, .. }
+        | Action::Snapshot { user }
+        | Action::Events { user, .. }
+        | Action::Stream { user, .. } => Some(user.clone()),
+    };
+    if let Some(broken) = user.as_ref().and_then(|u| app.users.broken(u)) {
+        return finish(&method, &path, request_id, broken);
+    }
     let response = match action {
-        Action::Respond(r) => r,
+        Action::Respond(mut r) => {
+            let broken = app.users.broken_count();
+            if path == "/healthz" && broken > 0 {
+                // Still up for everyone else; an operator has work to do.
+                r.body = format!(r#"{{"status":"degraded","storage_corrupt_users":{broken}}}"#);
+            }
+            r
+        }
         Action::Stream { user, cursor } => match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
             Ok(ws) => {
                 tracing::info!(%request_id, %user, after = cursor.after.0, "stream upgrade");

@@ -70,6 +70,7 @@ pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
         domain: Assistant::default(),
         model: Model::new(backend, Duration::from_secs(30)),
         durability: opts.durability,
+        broken: std::sync::Mutex::default(),
     };
     let users = Users::new(Arc::new(services));
     let resumed = users.start_existing();

@@ -27,6 +27,11 @@ pub struct SqliteStore {
 }
 
 fn backend(e: rusqlite::Error) -> StoreError {
+    if let rusqlite::Error::SqliteFailure(f, _) = &e {
+        if matches!(f.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) {
+            return StoreError::Corrupt(e.to_string());
+        }
+    }
     StoreError::Backend(e.to_string())
 }
 
