@@ -19,14 +19,14 @@ use microcos_core::testing::{
     check_replay, check_round_trip, check_snapshot_prefixes, check_tokens_concatenate, CheckFailed, ClientOp,
 };
 use microcos_core::{
-    Accepted, Cursor, Delivery, Domain, Envelope, Event, EventId, Frame, LlmError, LlmErrorKind, OperationId,
-    OperationStatus, RequestMeta, Seq,
+    Accepted, Catalogue, Cursor, Delivery, Domain, Envelope, Event, EventId, Frame, LlmError, LlmErrorKind,
+    OperationId, OperationStatus, RequestMeta, Seq,
 };
 use proptest::prelude::*;
 
 use crate::llm::{Script, Step};
 use crate::sim::Sim;
-use crate::store::StoreFaults;
+use crate::store::{MemoryStore, StoreFaults};
 
 /// What the model does on its next call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,9 +177,13 @@ pub fn play<D: Domain>(
     played
 }
 
-/// The stored log, decoded.
-pub fn log<D: Domain>(sim: &Sim<D>) -> Vec<Envelope<D::Event>> {
-    sim.store.rows().iter().filter_map(|r| Envelope::from_json(&r.body).ok()).collect()
+/// The stored log, decoded; a row that does not decode fails the check.
+pub fn log<E: Catalogue>(store: &MemoryStore) -> Result<Vec<Envelope<E>>, CheckFailed> {
+    store
+        .rows()
+        .iter()
+        .map(|r| Envelope::from_json(&r.body).map_err(|e| fail(format!("stored row {} does not decode: {e}", r.seq))))
+        .collect()
 }
 
 fn fail(what: impl Into<String>) -> CheckFailed {
@@ -208,7 +212,7 @@ pub fn check_live_run<D: Domain>(
 ) -> Result<(), CheckFailed> {
     let mut sim = make();
     play(&mut sim, ops, faults, None, &[]);
-    let log = log(&sim);
+    let log = log::<D::Event>(&sim.store)?;
     let live = sim.state().ok_or_else(|| fail("the engine is down"))?;
     check_replay(&live, &log, domain, bounds)?;
     check_snapshot_prefixes(&log, domain, bounds, 1)?;
@@ -278,7 +282,7 @@ pub fn check_crash_at_every_append<D: Domain>(
         let played = play(&mut sim, ops, faults, None, &[]);
 
         // Partial texts right after the crash equal the last checkpoint.
-        let persisted = log(&sim);
+        let persisted = log::<D::Event>(&sim.store)?;
         let replayed = replay(&persisted, domain, bounds);
         for op in replayed.operations.values().filter(|o| o.status == OperationStatus::Streaming) {
             let checkpointed: String = persisted
@@ -294,7 +298,7 @@ pub fn check_crash_at_every_append<D: Domain>(
 
         sim.restart().map_err(|e| fail(format!("crash at {point}: restore failed: {e}")))?;
         let _ = sim.settle(3_600_000);
-        let persisted = log(&sim);
+        let persisted = log::<D::Event>(&sim.store)?;
         let stored: BTreeSet<EventId> = persisted.iter().map(|e| e.event_id).collect();
         for (_, a) in &played.accepted {
             ensure(stored.contains(&a.event_id), || {
@@ -444,7 +448,7 @@ pub fn check_resume_exactly_once<D: Domain>(
 
     ensure(client.duplicates == 0, || "the server sent a frame twice".into())?;
     ensure(client.cursor.after == Seq(sim.store.len() as u64), || "the client is not caught up".into())?;
-    let log = log(&sim);
+    let log = log::<D::Event>(&sim.store)?;
     let attempt = log
         .iter()
         .find_map(|e| match &e.event {

@@ -553,7 +553,8 @@ impl<D: Domain, S: Store> Engine<D, S> {
         if self.waiting.is_empty() {
             return;
         }
-        self.streaming.retain(|op| state.operations.get(op).is_some_and(|o| o.status == OperationStatus::Streaming));
+        self.forget_finished_streams();
+        let state = self.machine.state();
         let cap = self.machine.config().max_streaming.max(1);
         while self.streaming.len() + self.announced.len() < cap {
             let Some((_, op)) = self.waiting.pop_first() else { break };
@@ -564,13 +565,19 @@ impl<D: Domain, S: Store> Engine<D, S> {
         }
     }
 
+    /// Drops from the slot count the operations no longer streaming.
+    fn forget_finished_streams(&mut self) {
+        let state = self.machine.state();
+        self.streaming.retain(|op| state.operations.get(op).is_some_and(|o| o.status == OperationStatus::Streaming));
+    }
+
     /// Begins the next attempt of `op`: stores `llm.started`, then hands
     /// back the model request (the model is called only once it is durable).
     fn begin(&mut self, op: OperationId, now: Timestamp) -> Result<Answer<D::Event>, EngineError> {
         self.announced.remove(&op);
         let Some(started) = self.machine.begin_attempt(op, now) else { return Ok(Answer::Stop) };
+        self.forget_finished_streams();
         let state = self.machine.state();
-        self.streaming.retain(|op| state.operations.get(op).is_some_and(|o| o.status == OperationStatus::Streaming));
         if self.streaming.len() >= self.machine.config().max_streaming.max(1) {
             // Every slot is taken (the host began more than it was offered): wait.
             if let Some(o) = state.operations.get(&op) {

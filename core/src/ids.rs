@@ -93,7 +93,7 @@ impl EventId {
         name.push_str(kind);
         name.push('/');
         name.push_str(key);
-        EventId(Uuid::new_v5(&NAMESPACE, name.as_bytes()))
+        EventId(derive_uuid(name.as_bytes()))
     }
 }
 
@@ -103,7 +103,7 @@ impl OperationId {
         let mut name = [0u8; 19];
         name[..3].copy_from_slice(b"op:");
         name[3..].copy_from_slice(event.0.as_bytes());
-        OperationId(Uuid::new_v5(&NAMESPACE, &name))
+        OperationId(derive_uuid(&name))
     }
 }
 

@@ -21,7 +21,7 @@ pub fn sim_with(user: &str, config: Config, assistant: Assistant) -> Sim<Assista
 
 /// The stored log, decoded.
 pub fn log(store: &MemoryStore) -> Vec<Envelope> {
-    store.rows().iter().map(|r| Envelope::from_json(&r.body).expect("stored rows decode")).collect()
+    microcos_memory::check::log(store).expect("stored rows decode")
 }
 
 /// One line per stored event: `seq type [op] payload`, ids shortened.
