@@ -26,7 +26,7 @@ async fn main() {
     let restart = arg("--restart-cmd").expect("--restart-cmd");
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
     let user = UserId::parse(&format!("restore-{}", now % 1_000_000)).unwrap();
-    let token = sign_token(secret.as_bytes(), &user, Timestamp(now + 3_600_000));
+    let token = sign_token(secret.as_bytes(), &user, Timestamp(now), Timestamp(now + 3_600_000));
     let http = reqwest::Client::new();
     let started = Instant::now();
     for i in 0..events {

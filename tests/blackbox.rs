@@ -29,11 +29,28 @@ struct Target {
     child: Option<tokio::process::Child>,
     data: Option<std::path::PathBuf>,
     restart_cmd: Option<String>,
+    /// Test only: the service fails its first batch of several rows midway.
+    faulty: bool,
 }
 
 impl Target {
     async fn start() -> Target {
-        if let Ok(base) = std::env::var("MICROCOS_BLACKBOX_URL") {
+        Target::launch(false).await
+    }
+
+    /// A service that fails the second row of its first batch of two or
+    /// more rows (`MICROCOS_TEST_FAIL_BATCH_AT=1`). Against a URL, the
+    /// instance at `MICROCOS_BLACKBOX_FAULT_URL`.
+    async fn faulty() -> Target {
+        Target::launch(true).await
+    }
+
+    async fn launch(faulty: bool) -> Target {
+        let url = if faulty { "MICROCOS_BLACKBOX_FAULT_URL" } else { "MICROCOS_BLACKBOX_URL" };
+        if std::env::var_os("MICROCOS_BLACKBOX_URL").is_some() && std::env::var_os(url).is_none() {
+            panic!("against a URL, set {url} to an instance started with MICROCOS_TEST_FAIL_BATCH_AT=1");
+        }
+        if let Ok(base) = std::env::var(url) {
             let secret = std::env::var("MICROCOS_BLACKBOX_SECRET").expect("MICROCOS_BLACKBOX_SECRET");
             return Target {
                 base: base.trim_end_matches('/').to_string(),
@@ -41,6 +58,7 @@ impl Target {
                 child: None,
                 data: None,
                 restart_cmd: std::env::var("MICROCOS_BLACKBOX_RESTART").ok(),
+                faulty,
             };
         }
         let data = std::env::temp_dir().join(format!("microcos-blackbox-{}", uuid::Uuid::new_v4().simple()));
@@ -50,6 +68,7 @@ impl Target {
             child: None,
             data: Some(data),
             restart_cmd: None,
+            faulty,
         };
         t.spawn(0).await;
         t
@@ -57,7 +76,11 @@ impl Target {
 
     async fn spawn(&mut self, port: u16) {
         let data = self.data.clone().expect("local target");
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_microcos"))
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_microcos"));
+        if self.faulty {
+            command.env("MICROCOS_TEST_FAIL_BATCH_AT", "1");
+        }
+        let mut child = command
             .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data"])
             .arg(&data)
             .args(["--token-delay-ms", "25", "--durability", "normal"])
@@ -93,7 +116,7 @@ impl Target {
     fn user(&self, name: &str) -> User {
         let id = format!("{name}-{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
         let user = UserId::parse(&id).unwrap();
-        let token = sign_token(&self.secret, &user, Timestamp(now_ms() + 3_600_000));
+        let token = sign_token(&self.secret, &user, Timestamp(now_ms()), Timestamp(now_ms() + 3_600_000));
         User { base: self.base.clone(), token, http: reqwest::Client::new() }
     }
 }
@@ -190,16 +213,20 @@ impl User {
         }
     }
 
+    /// Opens a stream at `cursor`, with the token as a subprotocol (as a browser sends it).
     async fn stream(&self, cursor: &Cursor) -> Ws {
-        let tokens: Vec<String> = cursor.tokens.iter().map(|(op, (a, n))| format!("{op}:{a}:{n}")).collect();
-        let url = format!(
-            "{}/v1/stream?after={}&tokens={}&access_token={}",
-            self.base.replacen("http", "ws", 1),
-            cursor.after.0,
-            tokens.join(","),
-            self.token
-        );
-        let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("websocket");
+        self.stream_with(&self.token, cursor).await
+    }
+
+    async fn stream_with(&self, token: &str, cursor: &Cursor) -> Ws {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let url = format!("{}/v1/stream?{}", self.base.replacen("http", "ws", 1), cursor.to_query());
+        let mut request = url.into_client_request().unwrap();
+        let offered = format!("microcos, bearer.{token}");
+        request.headers_mut().insert("sec-websocket-protocol", offered.parse().unwrap());
+        let (ws, response) = tokio_tungstenite::connect_async(request).await.expect("websocket");
+        let chosen = response.headers().get("sec-websocket-protocol").map(|v| v.to_str().unwrap().to_string());
+        assert_eq!(chosen.as_deref(), Some("microcos"), "the server answers the subprotocol it was offered");
         Ws { ws }
     }
 }
@@ -242,6 +269,27 @@ impl Ws {
 
     async fn close(mut self) {
         let _ = self.ws.close(None).await;
+    }
+
+    /// Reads frames into `seen` until the server closes the stream (or 20 s
+    /// pass), and returns the close code.
+    async fn read_to_close(&mut self, seen: &mut Seen) -> u16 {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let msg = tokio::time::timeout(left, self.ws.next()).await.expect("closed in time").expect("open").unwrap();
+            match msg {
+                Message::Text(text) => {
+                    let v: Value = serde_json::from_str(&text).unwrap();
+                    assert_eq!(seen.cursor.accept(&frame_of(&v)), Ok(Delivery::New), "never a duplicate or a gap: {v}");
+                    if v["frame"] == "event" {
+                        seen.events.push(v["event"].clone());
+                    }
+                }
+                Message::Close(frame) => return frame.map_or(1005, |f| u16::from(f.code)),
+                _ => {}
+            }
+        }
     }
 }
 
@@ -446,9 +494,19 @@ async fn authentication_and_isolation() {
     let code = |r: &Reply| (r.status, r.body["error"]["code"].as_str().map(String::from));
     let unauthorized = (401, Some("unauthorized".to_string()));
     assert_eq!(code(&a.request("GET", "/v1/snapshot", None, Vec::new(), None).await), unauthorized);
-    let forged = sign_token(b"not-the-secret", &UserId::parse("alice").unwrap(), Timestamp(now_ms() + 60_000));
+    let forged = sign_token(
+        b"not-the-secret-but-32-bytes-or-more",
+        &UserId::parse("alice").unwrap(),
+        Timestamp(now_ms()),
+        Timestamp(now_ms() + 60_000),
+    );
     assert_eq!(code(&a.request("GET", "/v1/snapshot", None, Vec::new(), Some(&forged)).await), unauthorized);
-    let expired = sign_token(&t.secret, &UserId::parse("alice").unwrap(), Timestamp(now_ms() - 1_000));
+    let expired = sign_token(
+        &t.secret,
+        &UserId::parse("alice").unwrap(),
+        Timestamp(now_ms() - 5_000),
+        Timestamp(now_ms() - 2_000),
+    );
     assert_eq!(code(&a.request("GET", "/v1/snapshot", None, Vec::new(), Some(&expired)).await), unauthorized);
     assert_eq!(code(&a.request("GET", "/v1/snapshot", None, Vec::new(), Some("garbage")).await), unauthorized);
     let bs = b.snapshot().await;
@@ -671,4 +729,92 @@ async fn a_model_failure_mid_stream_is_recorded_then_retried_with_backoff() {
     let started = events.iter().filter(|e| e["type"] == "llm.started").nth(1).unwrap()["timestamp"].as_u64().unwrap();
     assert!(started >= retry_at, "the retry waits for its backoff");
     ws.close().await;
+}
+
+#[tokio::test]
+async fn a_long_backlog_comes_in_parts_and_the_client_resumes_for_each() {
+    let t = Target::start().await;
+    let u = t.user("backlog");
+    // 80 tasks of about 4 KB: more than one subscriber's bound (256 KiB).
+    let notes = "n".repeat(4_000);
+    for i in 0..80 {
+        let r = u.post(json!({"type":"task.created","payload":{"title":format!("task {i}"),"notes":notes}})).await;
+        assert_eq!(r.status, 202, "{:?}", r.body);
+    }
+    let mut seen = Seen::default();
+    let mut parts = 0;
+    while seen.cursor.after < Seq(80) {
+        let mut ws = u.stream(&seen.cursor).await;
+        parts += 1;
+        let before = seen.cursor.after;
+        if parts == 1 {
+            assert_eq!(ws.read_to_close(&mut seen).await, 4000, "the first part ends with 'resume from your cursor'");
+        } else {
+            ws.read_until(&mut seen, |s| s.cursor.after >= Seq(80)).await;
+            ws.close().await;
+        }
+        assert!(seen.cursor.after > before, "every part moves the client on");
+    }
+    assert!(parts >= 2, "{parts} parts");
+    let created = seen.events.iter().filter(|e| e["type"] == "task.created").count();
+    assert_eq!(created, 80, "every event exactly once over {parts} connections");
+}
+
+#[tokio::test]
+async fn streams_close_with_documented_codes() {
+    let t = Target::start().await;
+    let u = t.user("codes");
+    // A token that expires in about a second: the open stream is closed then.
+    let user = UserId::parse(&format!("codes-{}", &uuid::Uuid::new_v4().simple().to_string()[..10])).unwrap();
+    let short = sign_token(&t.secret, &user, Timestamp(now_ms()), Timestamp(now_ms() + 1_500));
+    let mut ws = u.stream_with(&short, &Cursor::default()).await;
+    let started = Instant::now();
+    assert_eq!(ws.read_to_close(&mut Seen::default()).await, 4001, "token expired");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // At most 16 subscribers per user: the 17th is closed at once.
+    let mut open = Vec::new();
+    for _ in 0..16 {
+        open.push(u.stream(&Cursor::default()).await);
+    }
+    let mut extra = u.stream(&Cursor::default()).await;
+    assert_eq!(extra.read_to_close(&mut Seen::default()).await, 4029, "too many subscribers");
+    // Another user is not affected; and closing one makes room again.
+    let other = t.user("codes-other");
+    let mut fine = other.stream(&Cursor::default()).await;
+    other.post(json!({"type":"task.created","payload":{"title":"x"}})).await;
+    fine.read_until(&mut Seen::default(), |s| s.cursor.after == Seq(1)).await;
+    open.pop().unwrap().close().await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut again = u.stream(&Cursor::default()).await;
+    u.post(json!({"type":"task.created","payload":{"title":"y"}})).await;
+    again.read_until(&mut Seen::default(), |s| s.cursor.after == Seq(1)).await;
+}
+
+#[tokio::test]
+async fn a_batch_that_fails_midway_leaves_nothing_of_it() {
+    let mut t = Target::faulty().await;
+    let u = t.user("atomic");
+    // The reply is completed by a batch of two rows (llm.completed and the
+    // reply): its second row fails once. Atomic, neither is stored; the
+    // service restores from storage and the reply completes on a new attempt.
+    assert_eq!(u.post(json!({"type":"user.message","payload":{"text":"hello"}})).await.status, 202);
+    u.wait_for("the reply", |s| {
+        s["state"]["messages"].as_array().unwrap().len() == 2 && s["state"]["operations"].as_array().unwrap().is_empty()
+    })
+    .await;
+    t.restart().await;
+    let events = u.events().await;
+    let types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types.iter().filter(|t| **t == "llm.completed").count(), 1, "{types:?}");
+    assert_eq!(types.iter().filter(|t| **t == "llm.started").count(), 2, "the failed batch was retried: {types:?}");
+    for (i, e) in events.iter().enumerate() {
+        if e["type"] == "llm.completed" {
+            let next = &events[i + 1];
+            assert_eq!(next["type"], "assistant.message", "a completion is stored with its reply: {types:?}");
+            assert_eq!(next["operation_id"], e["operation_id"]);
+        }
+    }
+    let seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>(), "no gap in the log");
+    assert_eq!(u.snapshot().await["state"]["messages"].as_array().unwrap().len(), 2);
 }

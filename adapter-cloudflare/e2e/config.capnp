@@ -1,16 +1,23 @@
 # workerd configuration for the end-to-end test of the microcos Worker:
 # the built Worker, its SQLite-backed Durable Objects on local disk, and a
-# local stand-in bound as the Workers AI binding `AI`.
+# local stand-in bound as the Workers AI binding `AI`. The socket `fault`
+# serves the same Worker with a test-only failure injected into its storage
+# (the first batch of two or more rows fails at its second row), with its
+# own Durable Objects.
 #
-#   workerd serve config.capnp -d disk=<state dir> -s http=127.0.0.1:<port>
+#   workerd serve config.capnp -d disk=<state dir> -s http=127.0.0.1:<port> -s fault=127.0.0.1:<port>
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = .microcos),
+    (name = "faulty", worker = .faulty),
     (name = "disk", disk = (path = "/tmp/microcos-workerd-state", writable = true)),
   ],
-  sockets = [ (name = "http", address = "127.0.0.1:8788", http = (), service = "main") ],
+  sockets = [
+    (name = "http", address = "127.0.0.1:8788", http = (), service = "main"),
+    (name = "fault", address = "127.0.0.1:8789", http = (), service = "faulty"),
+  ],
   extensions = [ (modules = [ (name = "microcos-test:ai", esModule = embed "ai-standin.js", internal = true) ]) ],
 );
 
@@ -26,5 +33,21 @@ const microcos :Workerd.Worker = (
     (name = "USERS", durableObjectNamespace = "UserObject"),
   ],
   durableObjectNamespaces = [ (className = "UserObject", uniqueKey = "microcos-users-e2e", enableSql = true) ],
+  durableObjectStorage = (localDisk = "disk"),
+);
+
+const faulty :Workerd.Worker = (
+  modules = [
+    (name = "index.js", esModule = embed "../build/index.js"),
+    (name = "index_bg.wasm", wasm = embed "../build/index_bg.wasm"),
+  ],
+  compatibilityDate = "2025-09-01",
+  bindings = [
+    (name = "MICROCOS_SECRET", text = "e2e-secret-not-for-production-0123456789"),
+    (name = "MICROCOS_TEST_FAIL_BATCH_AT", text = "1"),
+    (name = "AI", wrapped = (moduleName = "microcos-test:ai")),
+    (name = "USERS", durableObjectNamespace = "UserObject"),
+  ],
+  durableObjectNamespaces = [ (className = "UserObject", uniqueKey = "microcos-users-e2e-fault", enableSql = true) ],
   durableObjectStorage = (localDisk = "disk"),
 );

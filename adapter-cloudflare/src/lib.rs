@@ -14,7 +14,8 @@
 //!   platform (SQLite storage, hibernatable WebSockets, the AI binding).
 //!
 //! Bindings (see `wrangler.toml`): `USERS` (Durable Object namespace of
-//! [`UserObject`], SQLite storage), `AI` (Workers AI), secret `MICROCOS_SECRET`.
+//! [`UserObject`], SQLite storage), `AI` (Workers AI), secret `MICROCOS_SECRET`
+//! (and, while rotating keys, `MICROCOS_PREVIOUS_SECRET`).
 
 #![deny(missing_docs)]
 
@@ -28,6 +29,7 @@ pub use object::UserObject;
 
 use microcos_assistant::{Assistant, AssistantEvent};
 use microcos_core::{uuid::Uuid, Clock, Config, RequestId, Timestamp};
+use microcos_host::auth::Keys;
 use microcos_host::edge::{self, Action, HttpRequest, Response as EdgeResponse};
 use worker::{event, Context, Date, Env, Headers, Method, Request, RequestInit, Response, Result};
 
@@ -48,22 +50,28 @@ pub(crate) fn header(req: &Request, name: &str) -> Option<String> {
     req.headers().get(name).ok().flatten()
 }
 
-/// The token secret. Missing or shorter than 32 bytes, every authenticated
-/// request is answered 503 by the shared edge, and this logs why.
-pub(crate) fn secret(env: &Env) -> Vec<u8> {
-    let s = env
-        .secret("MICROCOS_SECRET")
-        .map(|s| s.to_string())
-        .or_else(|_| env.var("MICROCOS_SECRET").map(|v| v.to_string()))
-        .unwrap_or_default();
-    if !microcos_host::auth::usable_secret(s.as_bytes()) {
+fn secret_named(env: &Env, name: &str) -> Option<String> {
+    env.secret(name).map(|s| s.to_string()).or_else(|_| env.var(name).map(|v| v.to_string())).ok()
+}
+
+/// The token keys: `MICROCOS_SECRET`, and during a rotation
+/// `MICROCOS_PREVIOUS_SECRET` (verifies only). With a current secret missing
+/// or shorter than 32 bytes, every authenticated request is answered 503 by
+/// the shared edge, and this logs why.
+pub(crate) fn keys(env: &Env) -> Keys {
+    let current = secret_named(env, "MICROCOS_SECRET").unwrap_or_default();
+    let keys = Keys::new(current.as_bytes());
+    if !keys.usable() {
         worker::console_error!(
             "MICROCOS_SECRET is missing or shorter than {} bytes: requests are refused with 503; \
              set it with `wrangler secret put MICROCOS_SECRET`",
             microcos_host::auth::MIN_SECRET_BYTES
         );
     }
-    s.into_bytes()
+    match secret_named(env, "MICROCOS_PREVIOUS_SECRET") {
+        Some(previous) => keys.with_previous(previous.as_bytes()),
+        None => keys,
+    }
 }
 
 /// A request's parts, read once.
@@ -72,7 +80,7 @@ pub(crate) struct Parts {
     pub(crate) path: String,
     pub(crate) query: String,
     pub(crate) body: Vec<u8>,
-    secret: Vec<u8>,
+    keys: Keys,
 }
 
 impl Parts {
@@ -88,10 +96,11 @@ impl Parts {
         let url = req.url()?;
         let method = req.method().to_string();
         let (path, query) = (url.path().to_string(), url.query().unwrap_or("").to_string());
-        let secret = secret(env);
+        let keys = keys(env);
         let limits = Config::default().limits;
         let authorization = header(req, "authorization");
         let content_type = header(req, "content-type");
+        let protocol = header(req, "sec-websocket-protocol");
         let content_length = header(req, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
         let head = HttpRequest {
             method: &method,
@@ -100,19 +109,21 @@ impl Parts {
             authorization: authorization.as_deref(),
             content_type: content_type.as_deref(),
             body: &[],
+            websocket_protocol: protocol.as_deref(),
         };
-        if let Some(refused) = edge::before_body(&head, content_length, &secret, &limits, now) {
+        if let Some(refused) = edge::before_body(&head, content_length, &keys, &limits, now) {
             return Ok(Err(refused));
         }
         let body =
             if req.method() == Method::Post { read_capped(req, limits.max_body_bytes + 1).await? } else { Vec::new() };
-        Ok(Ok(Parts { method, path, query, body, secret }))
+        Ok(Ok(Parts { method, path, query, body, keys }))
     }
 
     /// Runs the shared edge: routing, authentication, validation.
     pub(crate) fn route(&self, req: &Request, now: Timestamp) -> Action<AssistantEvent> {
         let authorization = header(req, "authorization");
         let content_type = header(req, "content-type");
+        let protocol = header(req, "sec-websocket-protocol");
         let http = HttpRequest {
             method: &self.method,
             path: &self.path,
@@ -120,8 +131,9 @@ impl Parts {
             authorization: authorization.as_deref(),
             content_type: content_type.as_deref(),
             body: &self.body,
+            websocket_protocol: protocol.as_deref(),
         };
-        edge::route(&http, &self.secret, &Assistant::default(), &Config::default().limits, now)
+        edge::route(&http, &self.keys, &Assistant::default(), &Config::default().limits, now)
     }
 }
 

@@ -13,8 +13,8 @@ use std::rc::Rc;
 
 use microcos_assistant::Assistant;
 use microcos_core::{uuid::Uuid, Clock, Config, ErrorCode, EventId, Rejection, RequestId, Timestamp, UserId};
-use microcos_host::edge::{self, Action};
-use microcos_host::{Host, HostParts, Report, RequestIds, Served, Task, Transport};
+use microcos_host::edge::{self, close, Action};
+use microcos_host::{Host, HostParts, Report, RequestIds, Served, Subscribed, Task, Transport};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
     WebSocketPair,
@@ -45,9 +45,56 @@ fn storage_error(e: impl std::fmt::Display) -> worker::Error {
 }
 
 /// The object's side of the host protocol: `wait_until` tasks, console
-/// logs, and the object's single alarm.
+/// logs, and the object's single alarm, which also closes streams whose
+/// token expired (each socket carries its token's expiry as its attachment).
 pub struct DoTransport {
     state: Rc<State>,
+    /// The host's alarm, as it last asked.
+    host_alarm: Rc<std::cell::Cell<Option<Timestamp>>>,
+}
+
+impl DoTransport {
+    /// When the first open stream's token expires.
+    fn first_expiry(&self) -> Option<Timestamp> {
+        self.state
+            .get_websockets()
+            .iter()
+            .filter_map(|ws| ws.deserialize_attachment::<u64>().ok().flatten())
+            .min()
+            .map(Timestamp)
+    }
+
+    /// Sets the object's alarm to the earlier of the host's and the first
+    /// stream expiry.
+    fn set_alarm(&self) {
+        let at = [self.host_alarm.get(), self.first_expiry()].into_iter().flatten().min();
+        let state = self.state.clone();
+        self.state.wait_until(async move {
+            let storage = state.storage();
+            let result = match at {
+                Some(at) => {
+                    let now = PlatformClock.now();
+                    // An absolute time (an integer would be read as an offset from now).
+                    let when =
+                        worker::js_sys::Date::new(&worker::js_sys::Number::from(at.0.max(now.0 + 1) as f64).into());
+                    storage.set_alarm(worker::ScheduledTime::new(when)).await
+                }
+                None => storage.delete_alarm().await,
+            };
+            if let Err(e) = result {
+                worker::console_error!("cannot set the alarm: {e}");
+            }
+        });
+    }
+
+    /// Closes the streams whose token expired by `now`.
+    fn close_expired(&self, now: Timestamp) {
+        for ws in self.state.get_websockets() {
+            if ws.deserialize_attachment::<u64>().ok().flatten().is_some_and(|at| at <= now.0) {
+                let _ = ws.close(Some(close::TOKEN_EXPIRED), Some("token expired: reconnect with a fresh token"));
+            }
+        }
+    }
 }
 
 impl Transport for DoTransport {
@@ -87,23 +134,8 @@ impl Transport for DoTransport {
     }
 
     fn rearm(&self, at: Option<Timestamp>) {
-        let state = self.state.clone();
-        self.state.wait_until(async move {
-            let storage = state.storage();
-            let result = match at {
-                Some(at) => {
-                    let now = PlatformClock.now();
-                    // An absolute time (an integer would be read as an offset from now).
-                    let when =
-                        worker::js_sys::Date::new(&worker::js_sys::Number::from(at.0.max(now.0 + 1) as f64).into());
-                    storage.set_alarm(worker::ScheduledTime::new(when)).await
-                }
-                None => storage.delete_alarm().await,
-            };
-            if let Err(e) = result {
-                worker::console_error!("cannot set the alarm: {e}");
-            }
-        });
+        self.host_alarm.set(at);
+        self.set_alarm();
     }
 }
 
@@ -115,7 +147,8 @@ impl UserObject {
         if let Some(h) = self.host.borrow().as_ref() {
             return Ok(h.clone());
         }
-        let store = DoStore::open(self.state.storage().sql()).map_err(storage_error)?;
+        let fault = self.env.var("MICROCOS_TEST_FAIL_BATCH_AT").ok().and_then(|v| v.to_string().parse().ok());
+        let store = DoStore::open(self.state.storage()).map_err(storage_error)?.fail_batches_at(fault);
         let user = match user {
             Some(u) => {
                 if store.meta("user_id").map_err(storage_error)?.is_none() {
@@ -139,7 +172,7 @@ impl UserObject {
             llm: WorkersAi::new(ai, IDLE_MS),
             clock: PlatformClock,
             push: DoPush::new(self.state.clone()),
-            transport: DoTransport { state: self.state.clone() },
+            transport: DoTransport { state: self.state.clone(), host_alarm: Rc::default() },
             watchdog_ms: WATCHDOG_MS,
         };
         let (host, _) = Host::open(parts).map_err(storage_error)?;
@@ -183,9 +216,9 @@ impl DurableObject for UserObject {
         };
         let ids = RequestIds { request_id, event_id: EventId(Uuid::new_v4()) };
         let if_none_match = header(&req, "if-none-match");
-        let cursor = match host.serve(action, ids, if_none_match.as_deref()) {
+        let (cursor, expires) = match host.serve(action, ids, if_none_match.as_deref()) {
             Served::Response(r) => return to_response(r, request_id),
-            Served::Stream(cursor) => cursor,
+            Served::Stream { cursor, expires } => (cursor, expires),
         };
         if !header(&req, "upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
             let r = Rejection::new(ErrorCode::UpgradeRequired, "connect with a WebSocket to stream events");
@@ -196,18 +229,42 @@ impl DurableObject for UserObject {
         // live frame can fall between the two.
         let registered = host.subscribe(cursor, |_push, backlog| {
             self.state.accept_web_socket(&pair.server);
-            backlog.iter().try_for_each(|frame| pair.server.send_with_str(frame.to_json()))
+            pair.server.serialize_attachment(expires.0)?;
+            backlog.iter().try_for_each(|frame| pair.server.send_with_str(frame))
         });
         match registered {
-            Ok(sent) => sent?,
+            Ok(Subscribed::Live(sent)) => {
+                sent?;
+                host.transport().set_alarm(); // the stream closes when its token expires
+            }
+            Ok(Subscribed::Part(part)) => {
+                // Not registered: this part, then the client resumes from its cursor.
+                pair.server.accept()?;
+                part.iter().try_for_each(|frame| pair.server.send_with_str(frame))?;
+                pair.server.close(Some(close::RESUME), Some("the backlog continues: resume from your cursor"))?;
+            }
+            Ok(Subscribed::Full) => {
+                pair.server.accept()?;
+                pair.server.close(Some(close::TOO_MANY_SUBSCRIBERS), Some("too many subscribers for this user"))?;
+            }
             Err(r) => return to_response(r, request_id),
         }
-        Response::from_websocket(pair.client)
+        let response = Response::from_websocket(pair.client)?;
+        if !edge::offers_stream_protocol(header(&req, "sec-websocket-protocol").as_deref()) {
+            return Ok(response);
+        }
+        // A browser fails the connection unless the server picks a protocol it offered.
+        let headers = worker::Headers::new();
+        headers.set("sec-websocket-protocol", edge::STREAM_PROTOCOL)?;
+        Ok(response.with_headers(headers))
     }
 
     async fn alarm(&self) -> Result<Response> {
-        // Opening recovers interrupted generations; the tick fires due jobs.
-        self.open(None)?.tick();
+        // Opening recovers interrupted generations; the tick fires due jobs
+        // and sets the next alarm (after the expired streams are closed).
+        let host = self.open(None)?;
+        host.transport().close_expired(PlatformClock.now());
+        host.tick();
         Response::ok("")
     }
 

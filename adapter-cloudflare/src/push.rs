@@ -29,4 +29,8 @@ impl<E: Catalogue> Push<E> for DoPush {
             let _ = ws.send_with_str(&json);
         }
     }
+
+    fn subscribers(&self) -> usize {
+        self.state.get_websockets().len()
+    }
 }

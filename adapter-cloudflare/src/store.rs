@@ -2,20 +2,38 @@
 //! with the same schema and SQL text as the local service
 //! ([`microcos_host::sql`]).
 //!
-//! A Durable Object commits every write made without an intervening `await`
-//! atomically (write coalescing), and `Store::append` is synchronous, so a
-//! batch of rows is committed together or not at all.
+//! A batch of rows, and a snapshot replacement, are each one transaction
+//! (`transactionSync`): a statement that fails in the middle rolls back the
+//! ones before it, so nothing of a failed batch is ever visible, even after
+//! the output gate commits the object's other writes. (Write coalescing alone
+//! would commit the rows before the failure.)
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use microcos_core::ports::{Appended, Row, SnapshotRecord, Store, StoreError};
 use microcos_core::{EventId, OperationId, RequestId, Seq, Timestamp};
 use microcos_host::sql;
 use serde::Deserialize;
-use worker::{SqlStorage, SqlStorageValue};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use worker::{SqlStorage, SqlStorageValue, Storage};
 
 /// One user's log in the object's SQLite storage.
 pub struct DoStore {
-    sql: SqlStorage,
+    storage: Storage,
+    sql: Rc<SqlStorage>,
+    /// Test only: fail the statement at this index of the first batch of
+    /// several statements (see [`DoStore::fail_batches_at`]).
+    fault: Option<usize>,
 }
+
+/// Whether the test fault fired already (once per isolate).
+static FAULT_FIRED: AtomicBool = AtomicBool::new(false);
+
+/// SQL statements with their bindings, run as one transaction.
+type Batch = Vec<(&'static str, Vec<SqlStorageValue>)>;
 
 fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(e.to_string())
@@ -60,11 +78,54 @@ struct ValueRow {
 
 impl DoStore {
     /// Opens the storage, creating the tables if needed.
-    pub fn open(sql: SqlStorage) -> Result<DoStore, StoreError> {
+    pub fn open(storage: Storage) -> Result<DoStore, StoreError> {
+        let sql = storage.sql();
         for stmt in sql::schema_statements() {
             sql.exec(stmt, None).map_err(backend)?;
         }
-        Ok(DoStore { sql })
+        Ok(DoStore { storage, sql: Rc::new(sql), fault: None })
+    }
+
+    /// For the failure-injection test only (`MICROCOS_TEST_FAIL_BATCH_AT` in
+    /// the test configuration): the first batch of more than `index`
+    /// statements in this isolate fails at statement `index`.
+    pub fn fail_batches_at(mut self, index: Option<usize>) -> DoStore {
+        self.fault = index;
+        self
+    }
+
+    /// Runs `batch` as one transaction: all of it, or (on an error) none.
+    fn atomically(&self, batch: Batch) -> Result<(), StoreError> {
+        let fail_at = self.fault.filter(|i| *i < batch.len() && !FAULT_FIRED.swap(true, Ordering::Relaxed));
+        if batch.len() == 1 && fail_at.is_none() {
+            // One statement is atomic by itself.
+            let Some((stmt, bindings)) = batch.into_iter().next() else { return Ok(()) };
+            return self.sql.exec(stmt, bindings).map(|_| ()).map_err(backend);
+        }
+        let sql = self.sql.clone();
+        let error: Rc<RefCell<Option<StoreError>>> = Rc::default();
+        let failed = error.clone();
+        let body = Closure::once(move || -> Result<(), JsValue> {
+            for (i, (stmt, bindings)) in batch.into_iter().enumerate() {
+                let stmt =
+                    if fail_at == Some(i) { "INSERT INTO injected_fault_no_such_table VALUES (1)" } else { stmt };
+                if let Err(e) = sql.exec(stmt, bindings) {
+                    *failed.borrow_mut() = Some(backend(&e));
+                    // Thrown: transactionSync rolls back every statement before it.
+                    return Err(JsValue::from_str(&e.to_string()));
+                }
+            }
+            Ok(())
+        });
+        let raw: &JsValue = self.storage.as_raw();
+        let transaction = worker::js_sys::Reflect::get(raw, &JsValue::from_str("transactionSync"))
+            .ok()
+            .and_then(|f| f.dyn_into::<worker::js_sys::Function>().ok())
+            .ok_or_else(|| backend("this runtime has no storage.transactionSync"))?;
+        match transaction.call1(raw, body.as_ref().unchecked_ref()) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(error.borrow_mut().take().unwrap_or_else(|| backend(format!("{e:?}")))),
+        }
     }
 
     /// A metadata value.
@@ -94,22 +155,24 @@ impl Store for DoStore {
                 return Ok(Appended::Duplicate { index, existing });
             }
         }
+        let batch = rows
+            .iter()
+            .map(|row| {
+                let op = row.operation_id.map_or(SqlStorageValue::Null, |o| o.to_string().into());
+                let bindings = vec![
+                    int(row.seq.0),
+                    row.event_id.to_string().into(),
+                    row.event_type.as_str().into(),
+                    int(row.timestamp.0),
+                    row.request_id.to_string().into(),
+                    op,
+                    row.body.clone().into(),
+                ];
+                (sql::INSERT_EVENT, bindings)
+            })
+            .collect();
+        self.atomically(batch)?;
         for row in rows {
-            let op = row.operation_id.map_or(SqlStorageValue::Null, |o| o.to_string().into());
-            self.sql
-                .exec(
-                    sql::INSERT_EVENT,
-                    vec![
-                        int(row.seq.0),
-                        row.event_id.to_string().into(),
-                        row.event_type.as_str().into(),
-                        int(row.timestamp.0),
-                        row.request_id.to_string().into(),
-                        op,
-                        row.body.clone().into(),
-                    ],
-                )
-                .map_err(backend)?;
             worker::console_log!(
                 "appended seq={} type={} event_id={} request_id={} operation_id={}",
                 row.seq,
@@ -158,21 +221,13 @@ impl Store for DoStore {
     }
 
     fn save_snapshot(&mut self, snapshot: &SnapshotRecord) -> Result<(), StoreError> {
-        self.sql.exec(sql::DELETE_SNAPSHOT, None).map_err(backend)?;
+        let mut batch: Batch = vec![(sql::DELETE_SNAPSHOT, Vec::new())];
         for (i, piece) in snapshot.pieces.iter().enumerate() {
-            self.sql
-                .exec(
-                    sql::INSERT_SNAPSHOT_PIECE,
-                    vec![
-                        int(i as u64),
-                        int(snapshot.seq.0),
-                        int(u64::from(snapshot.state_version)),
-                        piece.clone().into(),
-                    ],
-                )
-                .map_err(backend)?;
+            let bindings =
+                vec![int(i as u64), int(snapshot.seq.0), int(u64::from(snapshot.state_version)), piece.clone().into()];
+            batch.push((sql::INSERT_SNAPSHOT_PIECE, bindings));
         }
-        Ok(())
+        self.atomically(batch)
     }
 
     fn load_snapshot(&self) -> Result<Option<SnapshotRecord>, StoreError> {

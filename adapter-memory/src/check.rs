@@ -11,7 +11,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use microcos_core::engine::Input;
 use microcos_core::operation::LlmEvent;
 use microcos_core::replay::replay;
 use microcos_core::state::Bounds;
@@ -342,10 +341,7 @@ struct Client<E> {
 }
 
 fn subscribe<D: Domain>(sim: &mut Sim<D>, cursor: &Cursor) -> Result<u64, CheckFailed> {
-    match sim.handle(Input::Subscribe { cursor: cursor.clone() }) {
-        Ok(microcos_core::Answer::Backlog(frames)) => Ok(sim.push.subscribe(frames)),
-        other => Err(fail(format!("subscribe answered {other:?}"))),
-    }
+    sim.subscribe(cursor).map_err(|e| fail(format!("subscribe failed: {e}")))
 }
 
 impl<E: microcos_core::Catalogue> Client<E> {

@@ -113,4 +113,8 @@ impl<E: Catalogue> Push<E> for MemoryPush<E> {
             frames.push(frame.clone());
         }
     }
+
+    fn subscribers(&self) -> usize {
+        self.inner.borrow().subscribers.len()
+    }
 }

@@ -10,8 +10,8 @@ use std::rc::Rc;
 use microcos_core::engine::{Answer, Input, Restored};
 use microcos_core::validate::parse_client_request;
 use microcos_core::{
-    uuid::Uuid, Accepted, Clock, Config, Domain, EngineError, EventId, Llm, OperationId, Rejection, RequestId,
-    RequestMeta, State, Timestamp, TokenStream, UserId,
+    uuid::Uuid, Accepted, Clock, Config, Cursor, Domain, EngineError, EventId, Frame, Llm, OperationId, Rejection,
+    RequestId, RequestMeta, State, Timestamp, TokenStream, UserId,
 };
 use microcos_host::{Host, HostParts, Report, Task, Transport};
 
@@ -184,6 +184,34 @@ impl<D: Domain> Sim<D> {
     /// Feeds an input through the host (drain rule and recovery included).
     pub fn handle(&mut self, input: Input<D::Event>) -> Result<Answer<D::Event>, EngineError> {
         self.live()?.handle(input)
+    }
+
+    /// The whole backlog of a subscriber resuming at `cursor`, read part by
+    /// part as a transport reads it ([`Answer::Backlog`]).
+    pub fn backlog(&mut self, cursor: &Cursor) -> Result<Vec<Frame<D::Event>>, EngineError> {
+        let (mut frames, mut cursor) = (Vec::new(), cursor.clone());
+        loop {
+            match self.handle(Input::Subscribe { cursor })? {
+                Answer::Backlog(part) => {
+                    frames.extend(part.frames);
+                    match part.more {
+                        Some(next) => cursor = next,
+                        None => return Ok(frames),
+                    }
+                }
+                other => {
+                    return Err(EngineError::Store(microcos_core::StoreError::Backend(format!(
+                        "not a backlog: {other:?}"
+                    ))))
+                }
+            }
+        }
+    }
+
+    /// Connects a subscriber at `cursor`: its whole backlog, then live frames.
+    pub fn subscribe(&mut self, cursor: &Cursor) -> Result<u64, EngineError> {
+        let frames = self.backlog(cursor)?;
+        Ok(self.push.subscribe(frames))
     }
 
     /// Runs every background task (model streams, and the ones they start) to its end.

@@ -209,9 +209,8 @@ pub enum Input<E> {
 pub enum Answer<E> {
     /// To [`Input::Submit`]: the request was accepted (or was a duplicate).
     Accepted(Accepted),
-    /// To [`Input::Subscribe`]: send these frames to the new subscriber, then
-    /// register it for live frames before the next input.
-    Backlog(Vec<Frame<E>>),
+    /// To [`Input::Subscribe`]: one part of the subscriber's backlog.
+    Backlog(Backlog<E>),
     /// To [`Input::Begin`]: `llm.started` is stored; stream the model for this request.
     Generate(LlmRequest),
     /// The input was recorded.
@@ -220,6 +219,18 @@ pub enum Answer<E> {
     /// superseded); stop the model stream. To [`Input::Begin`]: nothing to
     /// start (the operation finished, was cancelled, or already runs).
     Stop,
+}
+
+/// One part of a subscriber's backlog ([`Answer::Backlog`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backlog<E> {
+    /// Send these frames to the subscriber, in order.
+    pub frames: Vec<Frame<E>>,
+    /// `None`: that was all of it; register the subscriber for live frames
+    /// before the next input. `Some(cursor)`: more stored events follow;
+    /// the subscriber's cursor after these frames, to subscribe again with
+    /// (it is not registered for live frames).
+    pub more: Option<Cursor>,
 }
 
 /// What the engine asks the host to do (see the drain rule in the module docs).
@@ -639,19 +650,13 @@ impl<D: Domain, S: Store> Engine<D, S> {
         }
     }
 
-    /// The frames a subscriber resuming at `cursor` must receive before live frames.
-    fn backlog(&self, cursor: &Cursor) -> Result<Vec<Frame<D::Event>>, EngineError> {
-        let mut stored = Vec::new();
-        let mut after = cursor.after;
-        loop {
-            let page = self.read_events(after, PAGE)?;
-            match page.last() {
-                Some(last) => after = last.seq,
-                None => break,
-            }
-            stored.extend(page);
-        }
-        Ok(self.machine.backlog(&stored, cursor))
+    /// The next part of the backlog of a subscriber resuming at `cursor`:
+    /// at most one page of stored events.
+    fn backlog(&self, cursor: &Cursor) -> Result<Backlog<D::Event>, EngineError> {
+        let page = self.read_events(cursor.after, PAGE)?;
+        let last = page.len() < PAGE;
+        let (frames, next) = self.machine.backlog(&page, cursor, last);
+        Ok(Backlog { frames, more: (!last).then_some(next) })
     }
 }
 
@@ -722,6 +727,84 @@ mod tests {
         let Answer::Accepted(again) = e.handle_input(note("hi")).unwrap() else { panic!() };
         assert!(again.duplicate && again.seq == Seq(1));
         assert_eq!(drain(&mut e), [Output::Wait(None)]);
+    }
+
+    /// Streams `tokens` for a new note's operation; completes it when `end`.
+    fn generate(e: &mut Engine<Toy, VecStore>, n: u128, tokens: &[&str], end: bool) -> OperationId {
+        let event = Event::Domain(ToyEvent::Added(NoteAdded { text: alloc::format!("note {n}") }));
+        let request = ClientRequest { event, client_action_id: None, event_id: None };
+        let Answer::Accepted(a) = e.handle_input(Input::Submit { request, meta: meta(n) }).unwrap() else { panic!() };
+        let op = a.operation_id.unwrap();
+        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(11) }).unwrap();
+        for t in tokens {
+            e.handle_input(Input::Token { operation_id: op, attempt: 1, text: (*t).into(), now: Timestamp(12) })
+                .unwrap();
+        }
+        if end {
+            e.handle_input(Input::StreamEnd { operation_id: op, attempt: 1, now: Timestamp(13) }).unwrap();
+        }
+        drain(e);
+        op
+    }
+
+    #[test]
+    fn a_backlog_in_parts_is_the_backlog_in_one() {
+        let mut e = engine();
+        generate(&mut e, 1, &["a", "b", "c", "d", "e"], true);
+        let live = generate(&mut e, 2, &["f", "g", "h"], false); // a checkpoint stored, "h" in flight
+        generate(&mut e, 3, &["i"], true);
+        let stored = e.read_events(Seq::ZERO, PAGE).unwrap();
+        for cursor in [
+            Cursor::default(),
+            Cursor::after(Seq(2)),
+            // The client had the first two tokens of the live one, pushed live.
+            Cursor { after: Seq(5), tokens: [(live, (1, 2))].into_iter().collect() },
+        ] {
+            let tail: Vec<_> = stored.iter().filter(|env| env.seq > cursor.after).cloned().collect();
+            let (whole, _) = e.machine().backlog(&tail, &cursor, true);
+            let mut client = cursor.clone();
+            for f in &whole {
+                assert_eq!(client.accept(f), Ok(crate::frame::Delivery::New), "{f:?}");
+            }
+            for k in 0..=tail.len() {
+                let (mut parts, next) = e.machine().backlog(&tail[..k], &cursor, false);
+                assert_eq!(next.after, tail[..k].last().map_or(cursor.after, |env| env.seq));
+                parts.extend(e.machine().backlog(&tail[k..], &next, true).0);
+                assert_eq!(parts, whole, "split after {k} events, from {cursor:?}");
+            }
+        }
+        // Through the engine: parts of at most one page each, until the last.
+        let Answer::Backlog(first) = e.handle_input(Input::Subscribe { cursor: Cursor::default() }).unwrap() else {
+            panic!()
+        };
+        assert_eq!(first.more, None, "a short log is one part");
+    }
+
+    #[test]
+    fn a_long_backlog_comes_in_pages() {
+        let mut e = engine_with(Config { rate_per_s: 0, ..Config::default() });
+        for n in 0..(PAGE as u128 + 10) {
+            let event = Event::Domain(ToyEvent::Added(NoteAdded { text: alloc::format!("n{n}") }));
+            let request = ClientRequest { event, client_action_id: None, event_id: None };
+            e.handle_input(Input::Submit { request, meta: meta(100 + n) }).unwrap();
+            drain(&mut e);
+        }
+        let last = e.state().seq;
+        let (mut cursor, mut parts, mut seqs) = (Cursor::default(), 0, Vec::new());
+        loop {
+            let Answer::Backlog(part) = e.handle_input(Input::Subscribe { cursor: cursor.clone() }).unwrap() else {
+                panic!()
+            };
+            parts += 1;
+            assert!(part.frames.iter().filter(|f| f.seq().is_some()).count() <= PAGE);
+            seqs.extend(part.frames.iter().filter_map(Frame::seq));
+            match part.more {
+                Some(next) => cursor = next,
+                None => break,
+            }
+        }
+        assert!(parts >= 2, "{} events in {parts} parts", last.0);
+        assert_eq!(seqs, (1..=last.0).map(Seq).collect::<Vec<_>>());
     }
 
     #[test]

@@ -138,6 +138,20 @@ impl Cursor {
         Some(out)
     }
 
+    /// The cursor as the stream's query parameters:
+    /// `after=<seq>&tokens=<op:attempt:next,…>` (percent-encoding is not
+    /// needed: the items hold only hex digits, `-`, `:` and `,`).
+    pub fn to_query(&self) -> String {
+        let mut q = alloc::format!("after={}&tokens=", self.after.0);
+        for (i, (op, (attempt, next))) in self.tokens.iter().enumerate() {
+            if i > 0 {
+                q.push(',');
+            }
+            q.push_str(&alloc::format!("{op}:{attempt}:{next}"));
+        }
+        q
+    }
+
     /// What a client does with each frame it receives: checks that the frame
     /// continues this cursor and, if so, advances it.
     ///
@@ -160,13 +174,18 @@ impl Cursor {
                 }
                 Ok(Delivery::New)
             }
-            Frame::Progress { seq, operation_id, attempt, through_index, .. } => {
+            Frame::Progress { seq, event_type, operation_id, attempt, through_index, .. } => {
                 match self.tokens.get(operation_id) {
                     // Stored tokens the client never received: they were lost.
                     Some((a, next)) if a == attempt && next < through_index => return Err(Gap),
                     _ => {}
                 }
                 self.after = *seq;
+                if *event_type == LlmEventType::Completed {
+                    // Its tokens are all stored, at or before `after`: no
+                    // frame of it can come again, so the cursor stays short.
+                    self.tokens.remove(operation_id);
+                }
                 Ok(Delivery::New)
             }
             Frame::Token { after, .. } if *after > self.after => Err(Gap), // a stored frame was lost

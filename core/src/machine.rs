@@ -68,6 +68,14 @@ pub struct Config {
     /// with a recorded `output_too_large` failure (not retried) and keeps
     /// its partial text.
     pub max_reply_bytes: usize,
+    /// Subscribers (open streams) per user. Past it a stream is closed
+    /// at once with the documented "too many subscribers" code.
+    pub max_subscribers: usize,
+    /// One bound, in bytes of frames, on what one subscriber may have
+    /// waiting: its backlog and its live frames together. A longer backlog is
+    /// sent in parts (the client resumes from its cursor for the next), and
+    /// a client that falls this far behind live frames is told to resume.
+    pub subscriber_bytes: usize,
 }
 
 impl Default for Config {
@@ -87,6 +95,8 @@ impl Default for Config {
             rate_per_s: 20,
             rate_burst: 120,
             max_reply_bytes: 64 * 1024,
+            max_subscribers: 16,
+            subscriber_bytes: 256 * 1024,
         }
     }
 }
@@ -526,11 +536,18 @@ impl<D: Domain> Machine<D> {
         self.system(Event::Domain(job.event), None, request_id, None, &job.key, now)
     }
 
-    /// Frames for a subscriber resuming at `cursor`: `stored` must be every
-    /// stored event after `cursor.after`, in order. Ends with the tokens of
-    /// generations in flight that are not stored yet. Register the subscriber
-    /// for live frames before anything else is applied.
-    pub(crate) fn backlog(&self, stored: &[Envelope<D::Event>], cursor: &Cursor) -> Vec<Frame<D::Event>> {
+    /// Frames for a subscriber resuming at `cursor`: `stored` must be the
+    /// stored events after `cursor.after`, in order: all of them when `last`
+    /// (then the frames end with the tokens of generations in flight that
+    /// are not stored yet; register the subscriber for live frames before
+    /// anything else is applied), or a first part. Also returns the cursor
+    /// the subscriber has after these frames.
+    pub(crate) fn backlog(
+        &self,
+        stored: &[Envelope<D::Event>],
+        cursor: &Cursor,
+        last: bool,
+    ) -> (Vec<Frame<D::Event>>, Cursor) {
         let mut progress = cursor.tokens.clone();
         let mut frames = Vec::new();
         for env in stored.iter().filter(|e| e.seq > cursor.after) {
@@ -564,6 +581,15 @@ impl<D: Domain> Machine<D> {
             progress.insert(op, (attempt, next.max(from + tokens.len() as u32)));
             frames.push(Frame::for_stored(env));
         }
+        // The next part starts at the seq after this one. Its checkpoints
+        // continue where this part's stopped, so only what the client said
+        // it had received live still matters.
+        let after = stored.iter().map(|e| e.seq).filter(|s| *s > cursor.after).max().unwrap_or(cursor.after);
+        progress.retain(|op, _| cursor.tokens.contains_key(op));
+        let next = Cursor { after, tokens: progress.clone() };
+        if !last {
+            return (frames, next);
+        }
         for (op, tail) in &self.tails {
             if !self.streaming_attempt(*op, tail.attempt) {
                 continue;
@@ -585,6 +611,6 @@ impl<D: Domain> Machine<D> {
                 }
             }
         }
-        frames
+        (frames, next)
     }
 }

@@ -112,6 +112,8 @@ pub trait Store {
 pub trait Push<E: Catalogue> {
     /// Sends a frame to every live subscriber.
     fn push(&mut self, frame: &Frame<E>);
+    /// How many subscribers are registered (the host caps them).
+    fn subscribers(&self) -> usize;
 }
 
 /// The host's clock: the only source of "now" for events the core generates

@@ -17,15 +17,25 @@
 //! | `GET /v1/events?after=N&limit=M` | 200 `{"events":[…],"next_after":N,"more":bool}` |
 //! | `GET /v1/stream?after=N&tokens=…` | WebSocket of frames ([`microcos_core::frame`]) |
 //!
-//! Authentication: `Authorization: Bearer <token>` ([`crate::auth`]); on the
-//! stream also `?access_token=<token>`. Errors: `{"error":{"code","message","field"?}}`.
+//! Authentication: `Authorization: Bearer <token>` ([`crate::auth`]). A
+//! browser cannot set that header on a WebSocket, so the stream also takes
+//! the token as a subprotocol, `Sec-WebSocket-Protocol: microcos,
+//! bearer.<token>` (the server answers `microcos`, see [`STREAM_PROTOCOL`]),
+//! and, for compatibility, `?access_token=<token>`. Prefer the subprotocol:
+//! a token in a URL ends up in request logs and proxies' logs, where anyone
+//! who reads them can use it until it expires.
+//!
+//! A stream closes with a code from [`close`]: when its token expires, when
+//! its client falls behind, or when the user has too many subscribers.
+//!
+//! Errors: `{"error":{"code","message","field"?}}`.
 
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::auth::{usable_secret, verify_token, MIN_SECRET_BYTES};
+use crate::auth::{Keys, Verified, MIN_SECRET_BYTES};
 use microcos_core::engine::{Accepted, EngineError};
 use microcos_core::error::{ErrorCode, Rejection};
 use microcos_core::frame::Cursor;
@@ -56,6 +66,31 @@ pub struct HttpRequest<'a> {
     pub content_type: Option<&'a str>,
     /// The body (a transport reads at most `max_body_bytes + 1` bytes).
     pub body: &'a [u8],
+    /// The `Sec-WebSocket-Protocol` header (the stream's token may be in it).
+    pub websocket_protocol: Option<&'a str>,
+}
+
+/// The subprotocol a stream's server answers with when the client offered
+/// it (`Sec-WebSocket-Protocol: microcos, bearer.<token>`).
+pub const STREAM_PROTOCOL: &str = "microcos";
+
+/// The close codes of `/v1/stream`, the same on every transport.
+pub mod close {
+    /// Reconnect from your cursor: the backlog was longer than one
+    /// subscriber's bound (the next connection gets the next part), or the
+    /// client fell that far behind live frames.
+    pub const RESUME: u16 = 4000;
+    /// The stream's token expired: reconnect with a fresh token.
+    pub const TOKEN_EXPIRED: u16 = 4001;
+    /// The user already has the most subscribers allowed
+    /// ([`microcos_core::machine::Config::max_subscribers`]); close another first.
+    pub const TOO_MANY_SUBSCRIBERS: u16 = 4029;
+}
+
+/// Whether the client offered [`STREAM_PROTOCOL`] (then the server must
+/// answer with it, or a browser fails the connection).
+pub fn offers_stream_protocol(websocket_protocol: Option<&str>) -> bool {
+    websocket_protocol.is_some_and(|h| h.split(',').any(|p| p.trim() == STREAM_PROTOCOL))
 }
 
 /// What the transport must do next.
@@ -90,6 +125,8 @@ pub enum Action<E> {
         user: UserId,
         /// Where the client resumes.
         cursor: Cursor,
+        /// When the token expires: close the stream then, with [`close::TOKEN_EXPIRED`].
+        expires: Timestamp,
     },
 }
 
@@ -145,6 +182,11 @@ pub fn query_param(query: &str, key: &str) -> Option<String> {
     })
 }
 
+/// The `bearer.<token>` entry of a `Sec-WebSocket-Protocol` list.
+fn protocol_token(websocket_protocol: Option<&str>) -> Option<&str> {
+    websocket_protocol?.split(',').find_map(|p| p.trim().strip_prefix("bearer."))
+}
+
 fn bearer(authorization: Option<&str>) -> Option<&str> {
     let h = authorization?.trim();
     let (scheme, token) = h.split_once(' ')?;
@@ -167,7 +209,7 @@ fn seq_param(query: &str, key: &str) -> Result<Seq, Rejection> {
 
 /// Routing and authentication: everything the edge decides from the
 /// request line and headers. `Err` is the answer (also `/healthz`).
-fn authenticate<'a>(req: &HttpRequest<'a>, secret: &[u8], now: Timestamp) -> Result<(UserId, &'a str), Response> {
+fn authenticate<'a>(req: &HttpRequest<'a>, keys: &Keys, now: Timestamp) -> Result<(Verified, &'a str), Response> {
     let fail = |r: Rejection| respond_rejection(&r);
     let (allow, method) = match req.path {
         "/healthz" => ("GET", req.method),
@@ -183,20 +225,22 @@ fn authenticate<'a>(req: &HttpRequest<'a>, secret: &[u8], now: Timestamp) -> Res
     if req.path == "/healthz" {
         return Err(Response::json(200, String::from(r#"{"status":"ok"}"#)));
     }
-    if !usable_secret(secret) {
+    if !keys.usable() {
         let msg = format!("the service's token secret is missing or shorter than {MIN_SECRET_BYTES} bytes");
         return Err(fail(Rejection::new(ErrorCode::Unavailable, msg)));
     }
     let token = match bearer(req.authorization) {
         Some(t) => Some(String::from(t)),
-        None if req.path == "/v1/stream" => query_param(req.query, "access_token"),
+        None if req.path == "/v1/stream" => {
+            protocol_token(req.websocket_protocol).map(String::from).or_else(|| query_param(req.query, "access_token"))
+        }
         None => None,
     };
     let Some(token) = token else {
         return Err(fail(Rejection::new(ErrorCode::Unauthorized, "missing bearer token")));
     };
-    let user = verify_token(secret, &token, now).map_err(fail)?;
-    Ok((user, method))
+    let verified = keys.verify(&token, now).map_err(fail)?;
+    Ok((verified, method))
 }
 
 fn json_body(req: &HttpRequest<'_>) -> Result<(), Rejection> {
@@ -218,11 +262,11 @@ fn json_body(req: &HttpRequest<'_>) -> Result<(), Rejection> {
 pub fn before_body(
     req: &HttpRequest<'_>,
     content_length: Option<u64>,
-    secret: &[u8],
+    keys: &Keys,
     limits: &Limits,
     now: Timestamp,
 ) -> Option<Response> {
-    match authenticate(req, secret, now) {
+    match authenticate(req, keys, now) {
         Err(response) => Some(response),
         Ok((_, "POST")) => {
             if let Err(r) = json_body(req) {
@@ -241,12 +285,12 @@ pub fn before_body(
 /// Routes, authenticates and validates one request.
 pub fn route<D: Domain>(
     req: &HttpRequest<'_>,
-    secret: &[u8],
+    keys: &Keys,
     domain: &D,
     limits: &Limits,
     now: Timestamp,
 ) -> Action<D::Event> {
-    let (user, method) = match authenticate(req, secret, now) {
+    let (Verified { user, expires }, method) = match authenticate(req, keys, now) {
         Ok(ok) => ok,
         Err(response) => return Action::Respond(response),
     };
@@ -290,7 +334,7 @@ pub fn route<D: Domain>(
                     return reject(Rejection::field(ErrorCode::BadRequest, "tokens", msg));
                 }
             };
-            Action::Stream { user, cursor: Cursor { after, tokens } }
+            Action::Stream { user, cursor: Cursor { after, tokens }, expires }
         }
     }
 }
@@ -375,6 +419,10 @@ mod tests {
 
     const SECRET: &[u8] = b"edge-test-secret-of-32-bytes-or-more";
 
+    fn keys() -> Keys {
+        Keys::new(SECRET)
+    }
+
     fn req<'a>(method: &'a str, path: &'a str, auth: Option<&'a str>) -> HttpRequest<'a> {
         HttpRequest { method, path, authorization: auth, content_type: Some("application/json"), ..Default::default() }
     }
@@ -388,47 +436,49 @@ mod tests {
 
     #[test]
     fn routing_auth_and_methods() {
-        let token = sign_token(SECRET, &UserId::parse("alice").unwrap(), Timestamp(10_000));
+        let token = sign_token(SECRET, &UserId::parse("alice").unwrap(), Timestamp(0), Timestamp(10_000));
         let auth = format!("Bearer {token}");
         let l = Limits::default();
         let d = Assistant::default();
         let now = Timestamp(5_000);
-        assert_eq!(status(&route(&req("GET", "/healthz", None), SECRET, &d, &l, now)), 200);
-        assert_eq!(status(&route(&req("GET", "/nope", None), SECRET, &d, &l, now)), 404);
-        assert_eq!(status(&route(&req("DELETE", "/v1/events", Some(&auth)), SECRET, &d, &l, now)), 405);
-        assert_eq!(status(&route(&req("GET", "/v1/snapshot", None), SECRET, &d, &l, now)), 401);
-        assert_eq!(status(&route(&req("GET", "/v1/snapshot", Some("Bearer x")), SECRET, &d, &l, now)), 401);
-        assert_eq!(status(&route(&req("GET", "/v1/snapshot", Some(&auth)), SECRET, &d, &l, Timestamp(10_000))), 401);
+        assert_eq!(status(&route(&req("GET", "/healthz", None), &keys(), &d, &l, now)), 200);
+        assert_eq!(status(&route(&req("GET", "/nope", None), &keys(), &d, &l, now)), 404);
+        assert_eq!(status(&route(&req("DELETE", "/v1/events", Some(&auth)), &keys(), &d, &l, now)), 405);
+        assert_eq!(status(&route(&req("GET", "/v1/snapshot", None), &keys(), &d, &l, now)), 401);
+        assert_eq!(status(&route(&req("GET", "/v1/snapshot", Some("Bearer x")), &keys(), &d, &l, now)), 401);
+        assert_eq!(status(&route(&req("GET", "/v1/snapshot", Some(&auth)), &keys(), &d, &l, Timestamp(10_000))), 401);
         assert!(matches!(
-            route(&req("GET", "/v1/snapshot", Some(&auth)), SECRET, &d, &l, now),
+            route(&req("GET", "/v1/snapshot", Some(&auth)), &keys(), &d, &l, now),
             Action::Snapshot { .. }
         ));
         let mut post = req("POST", "/v1/events", Some(&auth));
         post.body = br#"{"type":"user.message","payload":{"text":"hi"}}"#;
-        assert!(matches!(route(&post, SECRET, &d, &l, now), Action::Submit { .. }));
+        assert!(matches!(route(&post, &keys(), &d, &l, now), Action::Submit { .. }));
         post.content_type = Some("text/plain");
-        assert_eq!(status(&route(&post, SECRET, &d, &l, now)), 415);
+        assert_eq!(status(&route(&post, &keys(), &d, &l, now)), 415);
         let mut events = req("GET", "/v1/events", Some(&auth));
         events.query = "after=3&limit=2";
         assert_eq!(
-            route(&events, SECRET, &d, &l, now),
+            route(&events, &keys(), &d, &l, now),
             Action::Events { user: UserId::parse("alice").unwrap(), after: Seq(3), limit: 2 }
         );
         events.query = "limit=0";
-        assert_eq!(status(&route(&events, SECRET, &d, &l, now)), 400);
+        assert_eq!(status(&route(&events, &keys(), &d, &l, now)), 400);
         // Refusals that need no body are answered before it is read.
         let mut big = req("POST", "/v1/events", Some(&auth));
-        assert_eq!(before_body(&big, Some(64 * 1024 + 1), SECRET, &l, now).map(|r| r.status), Some(413));
-        assert_eq!(before_body(&big, Some(10), SECRET, &l, now), None);
+        assert_eq!(before_body(&big, Some(64 * 1024 + 1), &keys(), &l, now).map(|r| r.status), Some(413));
+        assert_eq!(before_body(&big, Some(10), &keys(), &l, now), None);
         big.authorization = Some("Bearer forged");
-        assert_eq!(before_body(&big, Some(64 * 1024 + 1), SECRET, &l, now).map(|r| r.status), Some(401));
-        assert_eq!(before_body(&req("GET", "/v1/snapshot", Some(&auth)), None, SECRET, &l, now), None);
+        assert_eq!(before_body(&big, Some(64 * 1024 + 1), &keys(), &l, now).map(|r| r.status), Some(401));
+        assert_eq!(before_body(&req("GET", "/v1/snapshot", Some(&auth)), None, &keys(), &l, now), None);
         // A service with a short secret refuses every authenticated request.
-        assert_eq!(status(&route(&req("GET", "/v1/snapshot", Some(&auth)), b"short", &d, &l, now)), 503);
-        assert_eq!(status(&route(&req("GET", "/healthz", None), b"", &d, &l, now)), 200);
+        assert_eq!(status(&route(&req("GET", "/v1/snapshot", Some(&auth)), &Keys::new(b"short"), &d, &l, now)), 503);
+        assert_eq!(status(&route(&req("GET", "/healthz", None), &Keys::new(b""), &d, &l, now)), 200);
         let q = format!("after=7&access_token={token}");
         let stream = HttpRequest { query: &q, ..req("GET", "/v1/stream", None) };
-        assert!(matches!(route(&stream, SECRET, &d, &l, now), Action::Stream { cursor, .. } if cursor.after == Seq(7)));
+        assert!(
+            matches!(route(&stream, &keys(), &d, &l, now), Action::Stream { cursor, .. } if cursor.after == Seq(7))
+        );
     }
 
     #[test]

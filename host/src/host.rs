@@ -25,7 +25,7 @@ use core::pin::Pin;
 
 use microcos_core::engine::{Accepted, Answer, Engine, EngineError, Input, Output, Restored};
 use microcos_core::error::{ErrorCode, Rejection};
-use microcos_core::frame::{Cursor, Frame};
+use microcos_core::frame::Cursor;
 use microcos_core::ids::{EventId, OperationId, RequestId, Seq, Timestamp, UserId};
 use microcos_core::machine::{Config, RequestMeta};
 use microcos_core::ports::{Clock, Llm, Push, Store, TokenStream};
@@ -112,8 +112,30 @@ pub trait Transport {
 pub enum Served {
     /// Answer with this response.
     Response(Response),
-    /// Upgrade to a WebSocket and call [`Host::subscribe`] with this cursor.
-    Stream(Cursor),
+    /// Upgrade to a WebSocket and call [`Host::subscribe`] with this cursor;
+    /// close it with [`crate::edge::close::TOKEN_EXPIRED`] at `expires`.
+    Stream {
+        /// Where the client resumes.
+        cursor: Cursor,
+        /// When its token expires.
+        expires: Timestamp,
+    },
+}
+
+/// How [`Host::subscribe`] went.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Subscribed<R> {
+    /// The subscriber got its whole backlog and is registered for live
+    /// frames; `register` returned this.
+    Live(R),
+    /// The backlog is longer than one subscriber's bound: send these frames,
+    /// then close with [`crate::edge::close::RESUME`].
+    Part(Vec<String>),
+    /// The user has [`Config::max_subscribers`] already: close at once with
+    /// [`crate::edge::close::TOO_MANY_SUBSCRIBERS`].
+    ///
+    /// [`Config::max_subscribers`]: microcos_core::machine::Config::max_subscribers
+    Full,
 }
 
 /// The fresh ids a transport draws for one request (the kernel draws none).
@@ -248,7 +270,7 @@ where
             }
             Action::Snapshot { .. } => self.snapshot(if_none_match),
             Action::Events { after, limit, .. } => self.events(after, limit),
-            Action::Stream { cursor, .. } => return Served::Stream(cursor),
+            Action::Stream { cursor, expires, .. } => return Served::Stream { cursor, expires },
         };
         Served::Response(response)
     }
@@ -287,22 +309,56 @@ where
         }
     }
 
-    /// Connects a subscriber at `cursor`: `register` receives the push port
-    /// and the backlog the subscriber must get first, and registers it. No
-    /// frame can fall in between.
+    /// Connects a subscriber at `cursor`. Its backlog is read a page at a
+    /// time and serialised, up to [`Config::subscriber_bytes`]: when all of
+    /// it fits, `register` receives the push port and the backlog's frames,
+    /// registers the subscriber for live frames, and no frame can fall in
+    /// between ([`Subscribed::Live`]). When it does not, the transport sends
+    /// the first part and closes the stream with [`close::RESUME`]; the client
+    /// reconnects from its cursor for the next ([`Subscribed::Part`]). Never
+    /// more than one bound of a log is in memory for a subscriber.
+    ///
+    /// [`Config::subscriber_bytes`]: microcos_core::machine::Config::subscriber_bytes
+    /// [`close::RESUME`]: crate::edge::close::RESUME
     pub fn subscribe<R>(
         self: &Rc<Self>,
         cursor: Cursor,
-        register: impl FnOnce(&mut P, Vec<Frame<D::Event>>) -> R,
-    ) -> Result<R, Response> {
+        register: impl FnOnce(&mut P, Vec<String>) -> R,
+    ) -> Result<Subscribed<R>, Response> {
+        let (max_subscribers, bound) = {
+            let engine = self.engine.borrow();
+            let config = engine.machine().config();
+            (config.max_subscribers, config.subscriber_bytes)
+        };
+        if self.push.borrow().subscribers() >= max_subscribers {
+            return Ok(Subscribed::Full);
+        }
         let after = cursor.after;
-        match self.input(Input::Subscribe { cursor }, None) {
-            Ok(Answer::Backlog(backlog)) => {
-                self.transport.report(Report::Subscribed { after });
-                Ok(register(&mut self.push.borrow_mut(), backlog))
+        let (mut frames, mut bytes, mut cursor) = (Vec::new(), 0, cursor);
+        loop {
+            let part = match self.input(Input::Subscribe { cursor }, None) {
+                Ok(Answer::Backlog(part)) => part,
+                Ok(_) => {
+                    return Err(edge::respond_rejection(&Rejection::new(ErrorCode::Unavailable, "unexpected answer")))
+                }
+                Err(e) => return Err(edge::respond_error(&e)),
+            };
+            for frame in &part.frames {
+                let json = frame.to_json();
+                if bytes + json.len() > bound && !frames.is_empty() {
+                    // Any prefix of the frames continues the client's cursor.
+                    return Ok(Subscribed::Part(frames));
+                }
+                bytes += json.len();
+                frames.push(json);
             }
-            Ok(_) => Err(edge::respond_rejection(&Rejection::new(ErrorCode::Unavailable, "unexpected answer"))),
-            Err(e) => Err(edge::respond_error(&e)),
+            match part.more {
+                Some(next) => cursor = next,
+                None => {
+                    self.transport.report(Report::Subscribed { after });
+                    return Ok(Subscribed::Live(register(&mut self.push.borrow_mut(), frames)));
+                }
+            }
         }
     }
 

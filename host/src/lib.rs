@@ -28,4 +28,4 @@ pub mod host;
 pub mod sql;
 pub mod sse;
 
-pub use host::{Host, HostParts, Report, RequestIds, Served, Task, Transport};
+pub use host::{Host, HostParts, Report, RequestIds, Served, Subscribed, Task, Transport};

@@ -15,7 +15,7 @@ use std::time::Duration;
 use microcos_assistant::{Assistant, AssistantEvent};
 use microcos_core::{Config, Cursor, EngineError, Timestamp, UserId};
 use microcos_host::edge::{Action, Response};
-use microcos_host::{Host, HostParts, Report, RequestIds, Served, Task, Transport};
+use microcos_host::{Host, HostParts, Report, RequestIds, Served, Subscribed, Task, Transport};
 use tokio::sync::{mpsc, oneshot, Notify};
 
 use crate::clock::SystemClock;
@@ -40,6 +40,8 @@ pub struct Services {
     pub durability: Durability,
     /// Users whose database is unreadable, with why (until a restart).
     pub broken: Mutex<BTreeMap<UserId, String>>,
+    /// Test only: `MICROCOS_TEST_FAIL_BATCH_AT` ([`SqliteStore::fail_batches_at`]).
+    pub fault: Option<usize>,
 }
 
 /// A request to a user's actor.
@@ -61,8 +63,8 @@ pub enum Command {
         cursor: Cursor,
         /// Its frame queue.
         sender: Subscriber,
-        /// Its id, or the error response.
-        reply: oneshot::Sender<Result<u64, Response>>,
+        /// How it went (its id, if registered), or the error response.
+        reply: oneshot::Sender<Result<Subscribed<Option<u64>>, Response>>,
     },
     /// A subscriber left.
     Unsubscribe {
@@ -233,7 +235,8 @@ fn open(user: &UserId, services: &Services, transport: ActorTransport) -> Result
     let dir = services.data_dir.join("users");
     crate::secret::create_private_dir(&dir)
         .map_err(|e| EngineError::Store(microcos_core::StoreError::Backend(e.to_string())))?;
-    let store = SqliteStore::open(&dir.join(format!("{user}.sqlite")), services.durability)?;
+    let store =
+        SqliteStore::open(&dir.join(format!("{user}.sqlite")), services.durability)?.fail_batches_at(services.fault);
     let parts = HostParts {
         user: user.clone(),
         config: services.config.clone(),
@@ -241,7 +244,7 @@ fn open(user: &UserId, services: &Services, transport: ActorTransport) -> Result
         store,
         llm: services.model.clone(),
         clock: SystemClock,
-        push: LocalPush::default(),
+        push: LocalPush::new(services.config.subscriber_bytes),
         transport,
         watchdog_ms: WATCHDOG_MS,
     };
@@ -291,13 +294,13 @@ fn handle(host: &Rc<UserHost>, command: Command) {
             let response = match host.serve(action, ids, if_none_match.as_deref()) {
                 Served::Response(r) => r,
                 // The HTTP layer upgrades streams itself and sends `Subscribe`.
-                Served::Stream(_) => unavailable(),
+                Served::Stream { .. } => unavailable(),
             };
             let _ = reply.send(response);
         }
         Command::Subscribe { cursor, sender, reply } => {
-            let result = host.subscribe(cursor, |push, backlog| push.subscribe(sender, &backlog));
-            let _ = reply.send(result.and_then(|id| id.ok_or_else(unavailable)));
+            let result = host.subscribe(cursor, |push, backlog| push.subscribe(sender, backlog));
+            let _ = reply.send(result);
         }
         Command::Unsubscribe { id } => host.push().unsubscribe(id),
     }

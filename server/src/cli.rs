@@ -226,7 +226,7 @@ fn token(args: TokenArgs) -> Result<(), String> {
     let user = UserId::parse(&args.user).ok_or("a user id is 1 to 64 characters of [A-Za-z0-9_.@-]")?;
     let secret = crate::secret::load(&args.data).map_err(|e| format!("cannot read the secret: {e}"))?;
     let expires = Timestamp(SystemClock.now().0 + args.ttl_hours * 3_600_000);
-    println!("{}", sign_token(&secret, &user, expires));
+    println!("{}", sign_token(&secret, &user, SystemClock.now(), expires));
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! exactly like the Worker.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::clock::SystemClock;
 use axum::body::Body;
@@ -12,9 +13,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use futures_util::{SinkExt, StreamExt};
-use microcos_core::{uuid::Uuid, Clock, Cursor, ErrorCode, EventId, Rejection, RequestId, UserId};
+use microcos_core::{uuid::Uuid, Clock, Cursor, ErrorCode, EventId, Rejection, RequestId, Timestamp, UserId};
+use microcos_host::auth::Keys;
+use microcos_host::edge::close;
 use microcos_host::edge::{self, Action, HttpRequest};
-use microcos_host::RequestIds;
+use microcos_host::{RequestIds, Subscribed};
 
 use crate::actor::{unavailable, Command, Users};
 use crate::push::subscription;
@@ -24,8 +27,8 @@ use crate::push::subscription;
 pub struct App {
     /// The user actors.
     pub users: Arc<Users>,
-    /// The token secret.
-    pub secret: Arc<Vec<u8>>,
+    /// The token keys.
+    pub keys: Arc<Keys>,
 }
 
 /// The router: one fallback handler in front of the shared edge.
@@ -80,8 +83,9 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
             authorization: header(&parts.headers, "authorization"),
             content_type: header(&parts.headers, "content-type"),
             body: &body,
+            websocket_protocol: header(&parts.headers, "sec-websocket-protocol"),
         },
-        &app.secret,
+        &app.keys,
         &app.users.services().domain,
         limits,
         now,
@@ -105,10 +109,12 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
             }
             r
         }
-        Action::Stream { user, cursor } => match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
+        Action::Stream { user, cursor, expires } => match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
             Ok(ws) => {
                 tracing::info!(%request_id, %user, after = cursor.after.0, "stream upgrade");
-                return ws.on_upgrade(move |socket| stream(app, user, cursor, socket)).into_response();
+                // Answer the subprotocol a browser offered (with its token beside it).
+                let ws = ws.protocols([edge::STREAM_PROTOCOL]);
+                return ws.on_upgrade(move |socket| stream(app, user, cursor, expires, socket)).into_response();
             }
             Err(_) => edge::respond_rejection(&Rejection::new(
                 ErrorCode::UpgradeRequired,
@@ -130,13 +136,24 @@ fn finish(method: &str, path: &str, request_id: RequestId, response: edge::Respo
     to_http(response, request_id)
 }
 
-async fn stream(app: App, user: UserId, cursor: Cursor, socket: WebSocket) {
+async fn stream(app: App, user: UserId, cursor: Cursor, expires: Timestamp, socket: WebSocket) {
     let (subscriber, mut frames) = subscription();
     let (tx, rx) = tokio::sync::oneshot::channel();
     let sent = app.users.send(&user, Command::Subscribe { cursor, sender: subscriber, reply: tx }).await;
     let (mut sink, mut incoming) = socket.split();
     let id = match (sent, rx.await) {
-        (true, Ok(Ok(id))) => id,
+        (true, Ok(Ok(Subscribed::Live(Some(id))))) => id,
+        (_, Ok(Ok(Subscribed::Part(part)))) => {
+            for frame in part {
+                if sink.send(Message::Text(frame.into())).await.is_err() {
+                    return;
+                }
+            }
+            return close_with(sink, close::RESUME, "the backlog continues: resume from your cursor").await;
+        }
+        (_, Ok(Ok(Subscribed::Full))) => {
+            return close_with(sink, close::TOO_MANY_SUBSCRIBERS, "too many subscribers for this user").await;
+        }
         (_, Ok(Err(r))) => {
             let _ = sink.send(Message::Text(r.body.into())).await;
             let _ = sink.close().await;
@@ -148,22 +165,38 @@ async fn stream(app: App, user: UserId, cursor: Cursor, socket: WebSocket) {
             return;
         }
     };
-    loop {
+    let expiry = tokio::time::sleep(Duration::from_millis(expires.0.saturating_sub(SystemClock.now().0)));
+    tokio::pin!(expiry);
+    let (code, reason) = loop {
         tokio::select! {
             frame = frames.recv() => match frame {
                 Some(text) => {
                     if sink.send(Message::Text(text.into())).await.is_err() {
-                        break;
+                        break (None, "");
                     }
                 }
-                None => break, // dropped by the actor (fell behind): the client resumes
+                // Dropped by the actor: it fell behind its bound (or the actor stopped).
+                None => break (Some(close::RESUME), "fell behind: resume from your cursor"),
             },
             message = incoming.next() => match message {
-                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break (None, ""),
                 Some(Ok(_)) => {}
             },
+            () = &mut expiry => break (Some(close::TOKEN_EXPIRED), "token expired: reconnect with a fresh token"),
+        }
+    };
+    app.users.send(&user, Command::Unsubscribe { id }).await;
+    match code {
+        Some(code) => close_with(sink, code, reason).await,
+        None => {
+            let _ = sink.close().await;
         }
     }
+}
+
+/// Closes a stream with one of the documented codes ([`close`]).
+async fn close_with(mut sink: futures_util::stream::SplitSink<WebSocket, Message>, code: u16, reason: &'static str) {
+    let frame = axum::extract::ws::CloseFrame { code, reason: reason.into() };
+    let _ = sink.send(Message::Close(Some(frame))).await;
     let _ = sink.close().await;
-    app.users.send(&user, Command::Unsubscribe { id }).await;
 }

@@ -55,7 +55,7 @@ pub async fn run(base: &str, secret: &[u8], seconds: u64, users: usize) -> Figur
         let client = client.clone();
         let url = format!("{base}/v1/events");
         let user = UserId::parse(&format!("load-{}-{u}", &run_id[..8])).unwrap_or_else(|| UserId("load".into()));
-        let token = sign_token(secret, &user, Timestamp(SystemClock.now().0 + 3_600_000));
+        let token = sign_token(secret, &user, SystemClock.now(), Timestamp(SystemClock.now().0 + 3_600_000));
         tasks.push(tokio::spawn(async move {
             let (mut latencies, mut errors, mut n) = (Vec::new(), 0u64, 0u64);
             while Instant::now() < deadline {
@@ -109,7 +109,7 @@ pub async fn time_to_first_token(base: &str, secret: &[u8], n: usize) -> Result<
     use futures_util::StreamExt;
     let user = UserId::parse(&format!("ttft-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]))
         .ok_or("bad generated user id")?;
-    let token = sign_token(secret, &user, Timestamp(SystemClock.now().0 + 3_600_000));
+    let token = sign_token(secret, &user, SystemClock.now(), Timestamp(SystemClock.now().0 + 3_600_000));
     let ws_url = format!("{}/v1/stream?after=0&access_token={token}", base.replacen("http", "ws", 1));
     let (mut ws, _) = tokio_tungstenite::connect_async(ws_url).await.map_err(|e| format!("stream: {e}"))?;
     let client = reqwest::Client::new();

@@ -1,10 +1,11 @@
 //! [`LocalPush`]: fans frames out to a user's WebSocket connections.
 //!
-//! Each subscriber has a queue bounded in live frames: one that falls more
-//! than [`QUEUE`] frames behind is dropped (its socket closes) and resumes
-//! from its cursor on reconnect, so a slow client never slows the user's
-//! actor or grows memory without bound. The backlog sent on subscribe does
-//! not count against the bound.
+//! Each subscriber has one bound, in bytes, on the frames waiting for its
+//! socket: its backlog and its live frames together
+//! ([`microcos_core::Config::subscriber_bytes`]). One that falls that far
+//! behind is dropped: its socket gets what was queued, then closes with
+//! `close::RESUME`, and the client resumes from its cursor. So a slow client
+//! never slows the user's actor or grows memory without bound.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -12,9 +13,6 @@ use std::sync::Arc;
 
 use microcos_core::{Catalogue, Frame, Push};
 use tokio::sync::mpsc;
-
-/// Live frames a subscriber may have queued before it is dropped.
-pub const QUEUE: usize = 4096;
 
 /// The receiving end of a subscription, held by the WebSocket task.
 pub struct Subscription {
@@ -26,7 +24,7 @@ impl Subscription {
     /// The next frame, `None` once the subscriber was dropped.
     pub async fn recv(&mut self) -> Option<String> {
         let frame = self.rx.recv().await?;
-        self.queued.fetch_sub(1, Ordering::Relaxed);
+        self.queued.fetch_sub(frame.len(), Ordering::Relaxed);
         Some(frame)
     }
 }
@@ -45,25 +43,38 @@ pub fn subscription() -> (Subscriber, Subscription) {
 }
 
 impl Subscriber {
-    fn send(&self, frame: String) -> bool {
-        self.queued.fetch_add(1, Ordering::Relaxed);
+    /// Queues a frame, unless that would take the subscriber past `bound`
+    /// bytes waiting or it left.
+    fn send(&self, frame: String, bound: usize) -> bool {
+        if self.queued.load(Ordering::Relaxed) + frame.len() > bound {
+            return false;
+        }
+        self.queued.fetch_add(frame.len(), Ordering::Relaxed);
         self.tx.send(frame).is_ok()
     }
 }
 
 /// The live subscribers of one user.
-#[derive(Default)]
 pub struct LocalPush {
     subscribers: BTreeMap<u64, Subscriber>,
     next_id: u64,
+    /// Bytes of frames one subscriber may have waiting.
+    bound: usize,
 }
 
 impl LocalPush {
-    /// Sends `backlog`, then registers the subscriber for live frames.
-    /// Returns its id, or `None` if it already left.
-    pub fn subscribe<E: Catalogue>(&mut self, subscriber: Subscriber, backlog: &[Frame<E>]) -> Option<u64> {
+    /// No subscribers yet; each may have `bound` bytes of frames waiting.
+    pub fn new(bound: usize) -> Self {
+        LocalPush { subscribers: BTreeMap::new(), next_id: 0, bound }
+    }
+
+    /// Queues `backlog` (at most one bound: see `Host::subscribe`), then
+    /// registers the subscriber for live frames. Returns its id, or `None`
+    /// if it already left.
+    pub fn subscribe(&mut self, subscriber: Subscriber, backlog: Vec<String>) -> Option<u64> {
         for frame in backlog {
-            if !subscriber.send(frame.to_json()) {
+            // The host cut the backlog to the bound: never refused for size.
+            if !subscriber.send(frame, usize::MAX) {
                 return None;
             }
         }
@@ -108,12 +119,20 @@ impl<E: Catalogue> Push<E> for LocalPush {
             return;
         }
         let json = frame.to_json();
+        let bound = self.bound;
         self.subscribers.retain(|id, s| {
-            let keep = s.queued.load(Ordering::Relaxed) < QUEUE && s.send(json.clone());
+            let keep = s.send(json.clone(), bound);
             if !keep {
-                tracing::info!(subscriber = id, "dropped a subscriber that fell behind or left");
+                tracing::info!(
+                    subscriber = id,
+                    "dropped a subscriber that fell behind or left; it resumes from its cursor"
+                );
             }
             keep
         });
+    }
+
+    fn subscribers(&self) -> usize {
+        self.subscribers.len()
     }
 }

@@ -6,11 +6,17 @@
 //! it half-written or empty (after a crash, a full disk, or two first starts
 //! racing). A secret shorter than [`MIN_SECRET_BYTES`] is refused: the
 //! service does not start with it.
+//!
+//! Rotation: the previous secret, from `MICROCOS_PREVIOUS_SECRET` or
+//! `<data>/secret.previous`, still verifies tokens ([`keys`]); new tokens are
+//! signed with the current one. Move `secret` to `secret.previous`, restart
+//! (a new secret is generated), and delete `secret.previous` once the old
+//! tokens have expired (24 hours for `microcos token`'s default).
 
 use std::io::Write;
 use std::path::Path;
 
-use microcos_host::auth::{usable_secret, MIN_SECRET_BYTES};
+use microcos_host::auth::{usable_secret, Keys, MIN_SECRET_BYTES};
 
 fn invalid(message: String) -> std::io::Error {
     std::io::Error::new(std::io::ErrorKind::InvalidData, message)
@@ -35,6 +41,27 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir)
+}
+
+/// The keys the service verifies tokens with: the current secret ([`load`])
+/// and the previous one, if there is one.
+pub fn keys(data_dir: &Path) -> std::io::Result<Keys> {
+    let keys = Keys::new(&load(data_dir)?);
+    let previous = match std::env::var("MICROCOS_PREVIOUS_SECRET") {
+        Ok(s) => Some(checked(s.into_bytes(), &"MICROCOS_PREVIOUS_SECRET")?),
+        Err(_) => {
+            let path = data_dir.join("secret.previous");
+            match std::fs::read_to_string(&path) {
+                Ok(s) => Some(checked(s.trim().as_bytes().to_vec(), &path.display())?),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(e),
+            }
+        }
+    };
+    Ok(match previous {
+        Some(p) => keys.with_previous(&p),
+        None => keys,
+    })
 }
 
 /// Loads or creates the secret.
@@ -102,6 +129,27 @@ mod tests {
         }
         assert_eq!(std::fs::read_dir(&d).unwrap().count(), 1, "no temporary file left");
         let _ = std::fs::remove_dir_all(d.parent().unwrap());
+    }
+
+    #[test]
+    fn the_previous_secret_still_verifies_during_a_rotation() {
+        if std::env::var_os("MICROCOS_SECRET").is_some() || std::env::var_os("MICROCOS_PREVIOUS_SECRET").is_some() {
+            return;
+        }
+        use microcos_core::{Timestamp, UserId};
+        let d = dir();
+        let old = load(&d).unwrap();
+        let alice = UserId::parse("alice").unwrap();
+        let token = Keys::new(&old).sign(&alice, Timestamp(0), Timestamp(10_000));
+        std::fs::rename(d.join("secret"), d.join("secret.previous")).unwrap();
+        let keys = keys(&d).unwrap();
+        assert_ne!(load(&d).unwrap(), old, "a new current secret");
+        assert_eq!(keys.verify(&token, Timestamp(1)).unwrap().user, alice);
+        std::fs::remove_file(d.join("secret.previous")).unwrap();
+        assert!(super::keys(&d).unwrap().verify(&token, Timestamp(1)).is_err(), "rotation over");
+        std::fs::write(d.join("secret.previous"), "short").unwrap();
+        assert!(super::keys(&d).is_err(), "a short previous secret is refused too");
+        let _ = std::fs::remove_dir_all(d);
     }
 
     #[test]

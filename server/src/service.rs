@@ -51,7 +51,7 @@ pub struct Running {
     pub addr: SocketAddr,
     /// The user actors.
     pub users: Arc<Users>,
-    /// The token secret.
+    /// The token secret (the current one: it signs).
     pub secret: Arc<Vec<u8>>,
     /// The serving task.
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -60,6 +60,7 @@ pub struct Running {
 /// Binds and starts serving (returns once listening).
 pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
     let secret = Arc::new(crate::secret::load(&opts.data)?);
+    let keys = Arc::new(crate::secret::keys(&opts.data)?);
     let stand_in =
         || Backend::StandIn { model: StandIn::new(microcos_assistant::stand_in::reply), token_delay: opts.token_delay };
     let backend = opts.backend.clone().unwrap_or_else(stand_in);
@@ -71,13 +72,14 @@ pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
         model: Model::new(backend, Duration::from_secs(30)),
         durability: opts.durability,
         broken: std::sync::Mutex::default(),
+        fault: std::env::var("MICROCOS_TEST_FAIL_BATCH_AT").ok().and_then(|v| v.parse().ok()),
     };
     let users = Users::new(Arc::new(services));
     let resumed = users.start_existing();
     tracing::info!(users = resumed, data = %opts.data.display(), "restored users");
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
     let addr = listener.local_addr()?;
-    let app = App { users: users.clone(), secret: secret.clone() };
+    let app = App { users: users.clone(), keys };
     let task = tokio::spawn(async move { axum::serve(listener, router(app)).with_graceful_shutdown(shutdown()).await });
     Ok(Running { addr, users, secret, task })
 }

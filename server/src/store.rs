@@ -24,7 +24,12 @@ type RawRow = (i64, String, String, i64, String, Option<String>, String);
 /// One user's log in a SQLite file.
 pub struct SqliteStore {
     conn: Connection,
+    /// Test only: fail the row at this index of the first batch longer than it.
+    fault: Option<usize>,
 }
+
+/// Whether the test fault fired already (once per process).
+static FAULT_FIRED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 fn backend(e: rusqlite::Error) -> StoreError {
     if let rusqlite::Error::SqliteFailure(f, _) = &e {
@@ -59,11 +64,21 @@ impl SqliteStore {
         for stmt in sql::schema_statements() {
             conn.execute(stmt, []).map_err(backend)?;
         }
-        Ok(SqliteStore { conn })
+        Ok(SqliteStore { conn, fault: None })
     }
 
     fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+    }
+}
+
+impl SqliteStore {
+    /// For the failure-injection test only (`MICROCOS_TEST_FAIL_BATCH_AT`):
+    /// the first batch of more than `index` rows in this process fails at
+    /// row `index`, after the rows before it were written.
+    pub fn fail_batches_at(mut self, index: Option<usize>) -> SqliteStore {
+        self.fault = index;
+        self
     }
 }
 
@@ -79,7 +94,13 @@ impl Store for SqliteStore {
         {
             let mut find = tx.prepare_cached(sql::FIND_EVENT).map_err(backend)?;
             let mut insert = tx.prepare_cached(sql::INSERT_EVENT).map_err(backend)?;
+            let fail_at =
+                self.fault.filter(|i| *i < rows.len() && !FAULT_FIRED.swap(true, std::sync::atomic::Ordering::Relaxed));
             for (index, row) in rows.iter().enumerate() {
+                if fail_at == Some(index) {
+                    // Dropping the transaction rolls back the rows before this one.
+                    return Err(StoreError::Backend(format!("injected failure at row {index} of the batch")));
+                }
                 let id = row.event_id.to_string();
                 let existing: Option<i64> = find.query_row([&id], |r| r.get(0)).optional().map_err(backend)?;
                 if let Some(existing) = existing {

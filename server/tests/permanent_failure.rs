@@ -18,7 +18,7 @@ async fn a_corrupt_user_database_answers_storage_corrupt_and_health_reports_it()
     let client = reqwest::Client::new();
     let token = |user: &str| {
         let expires = Timestamp(u64::MAX / 2);
-        sign_token(&running.secret, &UserId::parse(user).unwrap(), expires)
+        sign_token(&running.secret, &UserId::parse(user).unwrap(), Timestamp(0), expires)
     };
     let snapshot = |user: &'static str| {
         let request = client.get(format!("{base}/v1/snapshot")).bearer_auth(token(user));

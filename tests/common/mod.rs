@@ -2,7 +2,6 @@
 #![allow(dead_code)]
 
 use microcos_assistant::{stand_in, Assistant, Envelope, Frame, State};
-use microcos_core::engine::{Answer, Input};
 use microcos_core::{Config, Cursor};
 use microcos_memory::{MemoryStore, Sim, StandIn};
 
@@ -58,14 +57,10 @@ pub fn state(sim: &Sim<Assistant>) -> State {
 
 /// The frames a client resuming at `cursor` gets first.
 pub fn backlog(sim: &mut Sim<Assistant>, cursor: &Cursor) -> Vec<Frame> {
-    match sim.handle(Input::Subscribe { cursor: cursor.clone() }).expect("subscribes") {
-        Answer::Backlog(frames) => frames,
-        other => panic!("not a backlog: {other:?}"),
-    }
+    sim.backlog(cursor).expect("subscribes")
 }
 
 /// Connects a subscriber at `cursor` (its backlog first, then live frames).
 pub fn subscribe(sim: &mut Sim<Assistant>, cursor: &Cursor) -> u64 {
-    let frames = backlog(sim, cursor);
-    sim.push.subscribe(frames)
+    sim.subscribe(cursor).expect("subscribes")
 }
