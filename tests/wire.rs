@@ -177,6 +177,9 @@ fn wire_format_of_frames_and_errors() {
     insta::assert_snapshot!("frames", json.join("\n"));
     let err = Rejection::field(ErrorCode::TooLong, "payload.title", "at most 200 characters");
     insta::assert_snapshot!("error_body", err.to_json());
+    for kernel in ErrorCode::ALL {
+        assert!(API_ERROR_CODES.contains(kernel), "{} is missing from API_ERROR_CODES", kernel.as_str());
+    }
     let codes: Vec<String> = API_ERROR_CODES.iter().map(|c| format!("{} {}", c.http_status(), c.as_str())).collect();
     insta::assert_snapshot!("error_codes", codes.join("\n"));
 }

@@ -100,6 +100,7 @@ pub const API_ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::Unauthorized,
     ErrorCode::NotFound,
     ErrorCode::MethodNotAllowed,
+    ErrorCode::RequestTimeout,
     TASK_NOT_FOUND,
     ErrorCode::OperationNotFound,
     ErrorCode::OperationFinished,

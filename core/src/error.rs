@@ -59,6 +59,7 @@ codes! {
     UnknownEventType = "unknown_event_type", 422, "The event type does not exist.";
     EventTypeNotAllowed = "event_type_not_allowed", 422, "Clients may not send this event type.";
     UpgradeRequired = "upgrade_required", 426, "The stream route needs a WebSocket upgrade.";
+    RequestTimeout = "request_timeout", 408, "The request's body did not arrive in time; send it again.";
     RateLimited = "rate_limited", 429, "Too many requests from this user; retry after the time in Retry-After.";
     Unavailable = "unavailable", 503, "A technical failure (storage); nothing was lost, retry later.";
     StorageCorrupt = "storage_corrupt", 500, "The user's stored data is unreadable; retrying will not help (an operator must restore it).";

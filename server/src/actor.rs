@@ -4,11 +4,18 @@
 //! streams run as local tasks while the actor keeps serving commands, and
 //! events are still processed one at a time. Everything but the channel and
 //! the timer is the host protocol's, shared with the Worker.
+//!
+//! Lifecycle ([`Lifecycle`]): an actor with nothing in flight stops after an
+//! idle time; its next alarm is kept in the wake index ([`Wakes`]), and the
+//! scheduler ([`Users::schedule`]) starts it again when that comes. At most
+//! `max_actors` live at once: a new user takes the place of the least
+//! recently used idle one. Boot starts only users with work due.
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -22,6 +29,7 @@ use crate::clock::SystemClock;
 use crate::llm::Model;
 use crate::push::{LocalPush, Subscriber};
 use crate::store::{Durability, SqliteStore};
+use crate::wakes::Wakes;
 
 /// While a model stream runs, the actor wakes at least this often.
 const WATCHDOG_MS: u64 = 60_000;
@@ -42,6 +50,10 @@ pub struct Services {
     pub broken: Mutex<BTreeMap<UserId, String>>,
     /// Test only: `MICROCOS_TEST_FAIL_BATCH_AT` ([`SqliteStore::fail_batches_at`]).
     pub fault: Option<usize>,
+    /// How long actors live, and how many at once.
+    pub lifecycle: Lifecycle,
+    /// When each user must next be awake.
+    pub wakes: Wakes,
 }
 
 /// A request to a user's actor.
@@ -71,12 +83,55 @@ pub enum Command {
         /// Its id.
         id: u64,
     },
+    /// Stop if idle (to make room under the cap); `done` is answered once
+    /// the actor left the registry, dropped if it stays.
+    Stop {
+        /// Answered when stopped.
+        done: oneshot::Sender<()>,
+    },
 }
 
-/// The running actors, by user.
+/// How long actors live, and how many at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lifecycle {
+    /// An actor with nothing in flight (no model stream, no subscriber)
+    /// stops after this long without a command. Its alarm stays in the
+    /// wake index, which starts it again when work is due.
+    pub idle: Duration,
+    /// Most actors (threads, open databases) alive at once. A user beyond
+    /// it takes the place of the least recently used idle actor; with none
+    /// idle, the request is answered 503 `unavailable`, to retry.
+    pub max_actors: usize,
+}
+
+impl Default for Lifecycle {
+    fn default() -> Self {
+        Lifecycle { idle: Duration::from_secs(60), max_actors: 128 }
+    }
+}
+
+/// The running actors, by user, and the scheduler that wakes stopped ones.
 pub struct Users {
     services: Arc<Services>,
-    actors: Mutex<BTreeMap<UserId, mpsc::Sender<Command>>>,
+    registry: Mutex<Registry>,
+    /// Wakes the scheduler: an alarm moved earlier than it knew.
+    schedule: tokio::sync::Notify,
+}
+
+#[derive(Default)]
+struct Registry {
+    actors: BTreeMap<UserId, Handle>,
+    /// Use counter, for least-recently-used eviction.
+    clock: u64,
+    next_id: u64,
+}
+
+struct Handle {
+    id: u64,
+    tx: mpsc::Sender<Command>,
+    used: u64,
+    /// Set by the actor: nothing in flight, no subscriber.
+    idle: Arc<AtomicBool>,
 }
 
 /// The response when the actor could not answer (it failed and is restarting).
@@ -84,15 +139,33 @@ pub fn unavailable() -> Response {
     microcos_host::host::unavailable()
 }
 
+fn busy() -> Response {
+    let mut r = microcos_core::Rejection::new(
+        microcos_core::ErrorCode::Unavailable,
+        "the service has as many active users as it may hold; retry shortly",
+    );
+    r.retry_after_ms = Some(1_000);
+    microcos_host::edge::respond_rejection(&r)
+}
+
 impl Users {
     /// No actors yet.
     pub fn new(services: Arc<Services>) -> Arc<Users> {
-        Arc::new(Users { services, actors: Mutex::new(BTreeMap::new()) })
+        Arc::new(Users { services, registry: Mutex::default(), schedule: tokio::sync::Notify::new() })
     }
 
     /// The services.
     pub fn services(&self) -> &Services {
         &self.services
+    }
+
+    fn registry(&self) -> std::sync::MutexGuard<'_, Registry> {
+        self.registry.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Actors alive now.
+    pub fn live(&self) -> usize {
+        self.registry().actors.len()
     }
 
     /// The answer for a user whose database is unreadable: `500
@@ -113,77 +186,191 @@ impl Users {
         self.services.broken.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
-    /// Starts the actors of every user with stored data, so that their
-    /// interrupted generations resume and their jobs fire.
-    pub fn start_existing(&self) -> usize {
-        let dir = self.services.data_dir.join("users");
-        let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
-        let users: Vec<UserId> = entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().to_str()?.strip_suffix(".sqlite").and_then(UserId::parse))
-            .collect();
-        for user in &users {
-            self.sender(user);
+    /// Runs the scheduler: at boot, starts the users with work due (or a
+    /// generation that was streaming: its watchdog is at most
+    /// [`WATCHDOG_MS`] away), then starts each stopped user when its alarm
+    /// comes. A data folder from before the index existed is indexed once,
+    /// by opening each user in turn.
+    pub async fn schedule(self: Arc<Self>, index_is_new: bool) {
+        if index_is_new {
+            let dir = self.services.data_dir.join("users");
+            let users: Vec<UserId> = std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.ok())
+                .filter_map(|e| e.file_name().to_str()?.strip_suffix(".sqlite").and_then(UserId::parse))
+                .collect();
+            tracing::info!(users = users.len(), "indexing the wake-up times of a data folder from an older version");
+            for user in users {
+                let _ = self.sender(&user).await;
+            }
         }
-        users.len()
+        let boot = microcos_core::Clock::now(&SystemClock);
+        let mut horizon = boot.plus_ms(WATCHDOG_MS);
+        loop {
+            match self.services.wakes.due(horizon) {
+                Ok(due) => {
+                    for user in due {
+                        if !self.registry().actors.contains_key(&user) {
+                            let _ = self.sender(&user).await;
+                        }
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "cannot read the wake index"),
+            }
+            let now = microcos_core::Clock::now(&SystemClock);
+            let next = self.services.wakes.next_after(now).ok().flatten();
+            let sleep_ms = next.map_or(60_000, |at| at.0.saturating_sub(now.0).min(60_000));
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_millis(sleep_ms)) => {}
+                () = self.schedule.notified() => {}
+            }
+            horizon = microcos_core::Clock::now(&SystemClock);
+        }
     }
 
-    fn sender(&self, user: &UserId) -> mpsc::Sender<Command> {
-        let mut actors = self.actors.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(tx) = actors.get(user).filter(|tx| !tx.is_closed()) {
-            return tx.clone();
+    /// The user's actor, started if needed. At the cap, the least recently
+    /// used idle actor is stopped first (and awaited, so the cap holds).
+    async fn sender(self: &Arc<Self>, user: &UserId) -> Result<mpsc::Sender<Command>, Response> {
+        loop {
+            let stopped = {
+                let mut registry = self.registry();
+                registry.clock += 1;
+                let now = registry.clock;
+                if let Some(handle) = registry.actors.get_mut(user).filter(|h| !h.tx.is_closed()) {
+                    handle.used = now;
+                    return Ok(handle.tx.clone());
+                }
+                if registry.actors.len() < self.services.lifecycle.max_actors.max(1) {
+                    registry.next_id += 1;
+                    let id = registry.next_id;
+                    let idle = Arc::new(AtomicBool::new(false));
+                    let tx = spawn(user.clone(), id, idle.clone(), self.clone());
+                    registry.actors.insert(user.clone(), Handle { id, tx: tx.clone(), used: now, idle });
+                    return Ok(tx);
+                }
+                let victim = registry
+                    .actors
+                    .values()
+                    .filter(|h| h.idle.load(Ordering::Relaxed))
+                    .min_by_key(|h| h.used)
+                    .map(|h| h.tx.clone());
+                let Some(victim) = victim else {
+                    tracing::warn!(live = registry.actors.len(), "every actor is busy: refusing a new user for now");
+                    return Err(busy());
+                };
+                let (done, stopped) = oneshot::channel();
+                if victim.try_send(Command::Stop { done }).is_err() {
+                    // Its queue is full: it is not idle after all.
+                    return Err(busy());
+                }
+                stopped
+            };
+            // Stopped (it left the registry), or it refused (busy again): look again.
+            let _ = stopped.await;
         }
-        let tx = spawn(user.clone(), self.services.clone());
-        actors.insert(user.clone(), tx.clone());
-        tx
     }
 
-    /// Sends a command, respawning the actor once if it had stopped.
-    pub async fn send(&self, user: &UserId, command: Command) -> bool {
-        match self.sender(user).send(command).await {
-            Ok(()) => true,
-            Err(mpsc::error::SendError(command)) => self.sender(user).send(command).await.is_ok(),
+    /// Removes actor `id` of `user` from the registry (an actor leaving).
+    fn remove(&self, user: &UserId, id: u64) {
+        let mut registry = self.registry();
+        if registry.actors.get(user).is_some_and(|h| h.id == id) {
+            registry.actors.remove(user);
         }
+    }
+
+    /// Sends a command, starting the actor if needed (again, if it had just
+    /// stopped). `Err`: the answer to give instead (503).
+    pub async fn send(self: &Arc<Self>, user: &UserId, command: Command) -> Result<(), Response> {
+        let mut command = command;
+        for _ in 0..3 {
+            match self.sender(user).await?.send(command).await {
+                Ok(()) => return Ok(()),
+                Err(mpsc::error::SendError(back)) => command = back,
+            }
+        }
+        Err(unavailable())
     }
 
     /// Sends a command built around a reply channel and awaits the reply.
-    pub async fn call(&self, user: &UserId, make: impl FnOnce(oneshot::Sender<Response>) -> Command) -> Response {
+    pub async fn call(
+        self: &Arc<Self>,
+        user: &UserId,
+        make: impl FnOnce(oneshot::Sender<Response>) -> Command,
+    ) -> Response {
         let (tx, rx) = oneshot::channel();
-        if !self.send(user, make(tx)).await {
-            return unavailable();
+        if let Err(refused) = self.send(user, make(tx)).await {
+            return refused;
         }
         rx.await.unwrap_or_else(|_| unavailable())
     }
 }
 
-fn spawn(user: UserId, services: Arc<Services>) -> mpsc::Sender<Command> {
+fn spawn(user: UserId, id: u64, idle: Arc<AtomicBool>, users: Arc<Users>) -> mpsc::Sender<Command> {
     let (tx, rx) = mpsc::channel(1024);
     let name = format!("user-{user}");
+    let thread_user = user.clone();
+    let thread_users = users.clone();
     let started = std::thread::Builder::new().name(name).spawn(move || {
+        let (user, users) = (thread_user, thread_users);
+        // However the actor ends, it leaves the registry (a new one may start).
+        let _leave = Leave { users: users.clone(), user: user.clone(), id };
         let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
             Ok(rt) => rt,
             Err(e) => return tracing::error!(%user, error = %e, "cannot start the user's runtime"),
         };
         let local = tokio::task::LocalSet::new();
-        local.block_on(&rt, run(user, services, rx));
+        local.block_on(&rt, run(Actor { user, id, idle, users }, rx));
     });
     if let Err(e) = started {
         tracing::error!(error = %e, "cannot spawn a user thread");
+        users.remove(&user, id);
     }
     tx
 }
 
-/// The actor's side of the host protocol: local tasks, tracing, a timer.
+struct Leave {
+    users: Arc<Users>,
+    user: UserId,
+    id: u64,
+}
+
+impl Drop for Leave {
+    fn drop(&mut self) {
+        self.users.remove(&self.user, self.id);
+    }
+}
+
+/// What an actor knows of itself.
+struct Actor {
+    user: UserId,
+    id: u64,
+    idle: Arc<AtomicBool>,
+    users: Arc<Users>,
+}
+
+/// The actor's side of the host protocol: local tasks, tracing, a timer
+/// (and its entry in the wake index).
 #[derive(Clone)]
 pub struct ActorTransport {
     user: UserId,
     alarm: Rc<Cell<Option<Timestamp>>>,
     rearmed: Rc<Notify>,
+    /// Background tasks alive.
+    tasks: Rc<Cell<usize>>,
+    users: Arc<Users>,
 }
 
 impl Transport for ActorTransport {
     fn spawn(&self, task: Task) {
-        tokio::task::spawn_local(task.future);
+        let tasks = self.tasks.clone();
+        tasks.set(tasks.get() + 1);
+        let rearmed = self.rearmed.clone();
+        tokio::task::spawn_local(async move {
+            task.future.await;
+            tasks.set(tasks.get() - 1);
+            rearmed.notify_one(); // the actor may be idle now
+        });
     }
 
     fn report(&self, report: Report<'_>) {
@@ -226,6 +413,10 @@ impl Transport for ActorTransport {
     fn rearm(&self, at: Option<Timestamp>) {
         self.alarm.set(at);
         self.rearmed.notify_one();
+        match self.users.services.wakes.set(&self.user, at) {
+            Ok(()) => self.users.schedule.notify_one(),
+            Err(e) => tracing::error!(user = %self.user, error = %e, "cannot record the next wake-up"),
+        }
     }
 }
 
@@ -251,8 +442,15 @@ fn open(user: &UserId, services: &Services, transport: ActorTransport) -> Result
     Ok(Host::open(parts)?.0)
 }
 
-async fn run(user: UserId, services: Arc<Services>, mut rx: mpsc::Receiver<Command>) {
-    let transport = ActorTransport { user: user.clone(), alarm: Rc::default(), rearmed: Rc::new(Notify::new()) };
+async fn run(actor: Actor, mut rx: mpsc::Receiver<Command>) {
+    let (user, services) = (actor.user.clone(), actor.users.services.clone());
+    let transport = ActorTransport {
+        user: user.clone(),
+        alarm: Rc::default(),
+        rearmed: Rc::new(Notify::new()),
+        tasks: Rc::default(),
+        users: actor.users.clone(),
+    };
     let host = match open(&user, &services, transport.clone()) {
         Ok(h) => h,
         Err(e) if e.is_permanent() => {
@@ -274,16 +472,62 @@ async fn run(user: UserId, services: Arc<Services>, mut rx: mpsc::Receiver<Comma
             return; // dropping rx fails pending commands with 503
         }
     };
+    let idle_for = services.lifecycle.idle;
+    let mut last_command = tokio::time::Instant::now();
     loop {
+        let idle = transport.tasks.get() == 0 && host.push().is_empty();
+        actor.idle.store(idle, Ordering::Relaxed);
         let now = microcos_core::Clock::now(&SystemClock);
         let sleep_ms = transport.alarm.get().map_or(3_600_000, |at| at.0.saturating_sub(now.0).min(3_600_000));
         tokio::select! {
             command = rx.recv() => match command {
                 None => return,
-                Some(command) => handle(&host, command),
+                Some(Command::Stop { done }) => {
+                    if idle && stop(&actor, &mut rx) {
+                        let _ = done.send(());
+                        return forward(&actor, rx).await;
+                    }
+                }
+                Some(command) => {
+                    last_command = tokio::time::Instant::now();
+                    handle(&host, command);
+                }
             },
             () = tokio::time::sleep(Duration::from_millis(sleep_ms)) => host.tick(),
             () = transport.rearmed.notified() => {}
+            () = tokio::time::sleep_until(last_command + idle_for), if idle => {
+                if stop(&actor, &mut rx) {
+                    tracing::debug!(%user, "idle: stopped");
+                    return forward(&actor, rx).await;
+                }
+                last_command = tokio::time::Instant::now();
+            }
+        }
+    }
+}
+
+/// Leaves the registry if no command waits: from then on, commands go to a
+/// new actor. Its alarm stays in the wake index.
+fn stop(actor: &Actor, rx: &mut mpsc::Receiver<Command>) -> bool {
+    let mut registry = actor.users.registry();
+    if !rx.is_empty() {
+        return false;
+    }
+    if registry.actors.get(&actor.user).is_some_and(|h| h.id == actor.id) {
+        registry.actors.remove(&actor.user);
+    }
+    rx.close();
+    true
+}
+
+/// Hands the commands that arrived while stopping to the user's next actor.
+async fn forward(actor: &Actor, mut rx: mpsc::Receiver<Command>) {
+    while let Some(command) = rx.recv().await {
+        match command {
+            Command::Stop { done } => drop(done),
+            command => {
+                let _ = actor.users.send(&actor.user, command).await;
+            }
         }
     }
 }
@@ -303,5 +547,6 @@ fn handle(host: &Rc<UserHost>, command: Command) {
             let _ = reply.send(result);
         }
         Command::Unsubscribe { id } => host.push().unsubscribe(id),
+        Command::Stop { done } => drop(done), // handled by the loop
     }
 }

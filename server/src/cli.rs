@@ -13,10 +13,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use microcos_core::{Clock, Config, Timestamp, UserId};
 use microcos_host::auth::sign_token;
 
+use crate::actor::Lifecycle;
 use crate::clock::SystemClock;
 use crate::llm::Backend;
 use crate::load::LoadOptions;
-use crate::service::{init_logs, start, ServeOptions};
+use crate::service::{init_logs, start, ListenerLimits, ServeOptions};
 use crate::store::Durability;
 
 /// microcos: an event-sourced personal-assistant backend (chat, tasks, a daily
@@ -32,7 +33,7 @@ struct Cli {
 enum Command {
     /// Serve API v1 on this machine (SQLite in the data folder; the offline
     /// stand-in model unless an OpenAI-compatible or Workers AI model is set).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Print a bearer token for a user, signed with the service's secret.
     Token(TokenArgs),
     /// Measure a server: events/s and latency for 1 and 50 users, then time
@@ -75,6 +76,8 @@ struct ServeArgs {
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
+    service: ServiceArgs,
+    #[command(flatten)]
     model: ModelArgs,
 }
 
@@ -93,6 +96,46 @@ struct LimitArgs {
     /// Client requests a user may send at once before the rate applies.
     #[arg(long, default_value_t = Config::default().rate_burst)]
     rate_burst: u32,
+    /// Open streams per user; past it a stream closes with code 4029.
+    #[arg(long, default_value_t = Config::default().max_subscribers)]
+    max_subscribers: usize,
+    /// Bytes of frames one stream may have waiting (backlog and live); past it, close code 4000 (resume).
+    #[arg(long, default_value_t = Config::default().subscriber_bytes)]
+    subscriber_bytes: usize,
+}
+
+/// How long actors live, how many at once, and the listener's limits.
+#[derive(Debug, Args)]
+struct ServiceArgs {
+    /// Seconds an actor with nothing in flight lives without a request.
+    #[arg(long, default_value_t = Lifecycle::default().idle.as_secs())]
+    idle_secs: u64,
+    /// Most users served at once (one thread and one open database each).
+    #[arg(long, default_value_t = Lifecycle::default().max_actors)]
+    max_actors: usize,
+    /// Most open HTTP connections; more wait to be accepted.
+    #[arg(long, default_value_t = ListenerLimits::default().max_connections)]
+    max_connections: usize,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, default_value_t = ListenerLimits::default().header_timeout.as_secs())]
+    header_timeout_secs: u64,
+    /// Seconds a client has to send a request's body (then 408).
+    #[arg(long, default_value_t = ListenerLimits::default().body_timeout.as_secs())]
+    body_timeout_secs: u64,
+}
+
+impl ServiceArgs {
+    fn lifecycle(&self) -> Lifecycle {
+        Lifecycle { idle: Duration::from_secs(self.idle_secs), max_actors: self.max_actors }
+    }
+
+    fn listener(&self) -> ListenerLimits {
+        ListenerLimits {
+            max_connections: self.max_connections,
+            header_timeout: Duration::from_secs(self.header_timeout_secs),
+            body_timeout: Duration::from_secs(self.body_timeout_secs),
+        }
+    }
 }
 
 impl LimitArgs {
@@ -102,6 +145,8 @@ impl LimitArgs {
             max_reply_bytes: self.max_reply_bytes,
             rate_per_s: self.rate_per_s,
             rate_burst: self.rate_burst,
+            max_subscribers: self.max_subscribers,
+            subscriber_bytes: self.subscriber_bytes,
             ..Config::default()
         }
     }
@@ -181,7 +226,7 @@ pub fn main() -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(*args),
         Command::Token(args) => token(args),
         Command::Load(args) => crate::load::main(LoadOptions {
             url: args.url,
@@ -211,6 +256,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         durability: args.durability.into(),
         backend: args.model.backend(),
         config: args.limits.config(),
+        lifecycle: args.service.lifecycle(),
+        listener: args.service.listener(),
     };
     init_logs();
     runtime()?.block_on(async {
@@ -244,7 +291,7 @@ mod tests {
         }
         let cli =
             Cli::try_parse_from(["microcos", "serve", "--addr", "127.0.0.1:9", "--durability", "normal"]).unwrap();
-        assert!(matches!(cli.command, Command::Serve(ServeArgs { addr, .. }) if addr.port() == 9));
+        assert!(matches!(cli.command, Command::Serve(args) if args.addr.port() == 9));
         assert!(Cli::try_parse_from(["microcos", "serve", "--durability", "sometimes"]).is_err());
         assert!(Cli::try_parse_from(["microcos", "load", "--url", "http://x"]).is_err(), "--url needs a secret");
     }

@@ -29,6 +29,8 @@ pub struct App {
     pub users: Arc<Users>,
     /// The token keys.
     pub keys: Arc<Keys>,
+    /// Time to send a request's body.
+    pub body_timeout: Duration,
 }
 
 /// The router: one fallback handler in front of the shared edge.
@@ -63,9 +65,14 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
     let query = parts.uri.query().unwrap_or("").to_owned();
     let limits = &app.users.services().config.limits;
     let body = if method == "POST" {
-        match axum::body::to_bytes(Body::new(body), limits.max_body_bytes + 1).await {
-            Ok(b) => b,
+        let read = axum::body::to_bytes(Body::new(body), limits.max_body_bytes + 1);
+        match tokio::time::timeout(app.body_timeout, read).await {
+            Ok(Ok(b)) => b,
             Err(_) => {
+                let r = Rejection::new(ErrorCode::RequestTimeout, "the body did not arrive in time");
+                return finish(&method, &path, request_id, edge::respond_rejection(&r));
+            }
+            Ok(Err(_)) => {
                 let r =
                     Rejection::new(ErrorCode::BodyTooLarge, format!("body exceeds {} bytes", limits.max_body_bytes));
                 return finish(&method, &path, request_id, edge::respond_rejection(&r));
@@ -139,7 +146,7 @@ fn finish(method: &str, path: &str, request_id: RequestId, response: edge::Respo
 async fn stream(app: App, user: UserId, cursor: Cursor, expires: Timestamp, socket: WebSocket) {
     let (subscriber, mut frames) = subscription();
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let sent = app.users.send(&user, Command::Subscribe { cursor, sender: subscriber, reply: tx }).await;
+    let sent = app.users.send(&user, Command::Subscribe { cursor, sender: subscriber, reply: tx }).await.is_ok();
     let (mut sink, mut incoming) = socket.split();
     let id = match (sent, rx.await) {
         (true, Ok(Ok(Subscribed::Live(Some(id))))) => id,
@@ -185,7 +192,7 @@ async fn stream(app: App, user: UserId, cursor: Cursor, expires: Timestamp, sock
             () = &mut expiry => break (Some(close::TOKEN_EXPIRED), "token expired: reconnect with a fresh token"),
         }
     };
-    app.users.send(&user, Command::Unsubscribe { id }).await;
+    let _ = app.users.send(&user, Command::Unsubscribe { id }).await;
     match code {
         Some(code) => close_with(sink, code, reason).await,
         None => {

@@ -12,7 +12,9 @@
 //! - [`service`]: the service as a library: [`service::start`] serves API v1.
 //! - [`clock`]: the wall clock.
 //! - [`http`]: the axum transport in front of the shared edge; WebSockets.
-//! - [`actor`]: one thread per user running its `microcos_host::Host`.
+//! - [`actor`]: one thread per user running its `microcos_host::Host`,
+//!   stopped when idle, at most `max_actors` at once.
+//! - [`wakes`]: when each user must next be awake (starts stopped actors).
 //! - [`store`]: the `Store` port on SQLite.
 //! - [`push`]: the `Push` port: bounded per-subscriber queues.
 //! - [`llm`]: model backends (offline stand-in, OpenAI-compatible, Workers AI REST).
@@ -32,5 +34,6 @@ pub mod push;
 pub mod secret;
 pub mod service;
 pub mod store;
+pub mod wakes;
 
 pub use clock::SystemClock;

@@ -174,6 +174,7 @@ pub fn main(opts: LoadOptions) -> Result<(), String> {
                     backend: None,
                     // The load is one client per user, on purpose as fast as it can.
                     config: microcos_core::Config { rate_per_s: 0, ..microcos_core::Config::default() },
+                    ..ServeOptions::default()
                 };
                 let running = start(&serve).await.map_err(|e| format!("cannot start a server: {e}"))?;
                 let secret = Arc::try_unwrap(running.secret.clone()).unwrap_or_else(|a| (*a).clone());

@@ -10,7 +10,7 @@ use microcos_assistant::Assistant;
 use microcos_core::Config;
 use microcos_memory::StandIn;
 
-use crate::actor::{Services, Users};
+use crate::actor::{Lifecycle, Services, Users};
 use crate::http::{router, App};
 use crate::llm::{Backend, Model};
 use crate::store::Durability;
@@ -30,6 +30,33 @@ pub struct ServeOptions {
     pub backend: Option<Backend>,
     /// The kernel's configuration (limits, checkpoints, retries).
     pub config: Config,
+    /// How long actors live, and how many at once.
+    pub lifecycle: Lifecycle,
+    /// The listener's limits.
+    pub listener: ListenerLimits,
+}
+
+/// What the listener allows one connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListenerLimits {
+    /// Open HTTP connections at once; more wait to be accepted. (A
+    /// WebSocket leaves this count once upgraded; subscribers have their
+    /// own cap per user.)
+    pub max_connections: usize,
+    /// Time to send a request's headers; past it the connection is closed.
+    pub header_timeout: Duration,
+    /// Time to send a request's body; past it, 408 `request_timeout`.
+    pub body_timeout: Duration,
+}
+
+impl Default for ListenerLimits {
+    fn default() -> Self {
+        ListenerLimits {
+            max_connections: 512,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+        }
+    }
 }
 
 impl Default for ServeOptions {
@@ -41,6 +68,8 @@ impl Default for ServeOptions {
             durability: Durability::Full,
             backend: None,
             config: Config::default(),
+            lifecycle: Lifecycle::default(),
+            listener: ListenerLimits::default(),
         }
     }
 }
@@ -61,6 +90,10 @@ pub struct Running {
 pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
     let secret = Arc::new(crate::secret::load(&opts.data)?);
     let keys = Arc::new(crate::secret::keys(&opts.data)?);
+    crate::secret::create_private_dir(&opts.data)?;
+    let index = opts.data.join("wakes.sqlite");
+    let index_is_new = !index.exists();
+    let wakes = crate::wakes::Wakes::open(&index)?;
     let stand_in =
         || Backend::StandIn { model: StandIn::new(microcos_assistant::stand_in::reply), token_delay: opts.token_delay };
     let backend = opts.backend.clone().unwrap_or_else(stand_in);
@@ -73,15 +106,56 @@ pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
         durability: opts.durability,
         broken: std::sync::Mutex::default(),
         fault: std::env::var("MICROCOS_TEST_FAIL_BATCH_AT").ok().and_then(|v| v.parse().ok()),
+        lifecycle: opts.lifecycle,
+        wakes,
     };
     let users = Users::new(Arc::new(services));
-    let resumed = users.start_existing();
-    tracing::info!(users = resumed, data = %opts.data.display(), "restored users");
+    tokio::spawn(users.clone().schedule(index_is_new));
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
     let addr = listener.local_addr()?;
-    let app = App { users: users.clone(), keys };
-    let task = tokio::spawn(async move { axum::serve(listener, router(app)).with_graceful_shutdown(shutdown()).await });
+    let app = App { users: users.clone(), keys, body_timeout: opts.listener.body_timeout };
+    let task = tokio::spawn(accept(listener, router(app), opts.listener));
     Ok(Running { addr, users, secret, task })
+}
+
+/// The accept loop: at most `max_connections` connections at once, each
+/// with a header timeout; WebSocket upgrades allowed.
+async fn accept(listener: tokio::net::TcpListener, app: axum::Router, limits: ListenerLimits) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let stop = shutdown();
+    tokio::pin!(stop);
+    loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => permit.map_err(std::io::Error::other)?,
+            () = &mut stop => return Ok(()),
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors, say: back off instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => return Ok(()),
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout)
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+            drop(permit);
+        });
+    }
 }
 
 async fn shutdown() {
