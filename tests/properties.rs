@@ -10,7 +10,7 @@ use microcos_assistant::{Assistant, AssistantBounds};
 use microcos_core::state::Bounds;
 use microcos_core::Config;
 use microcos_memory::check::{
-    arb_fault, arb_hostile_fault, arb_resume, check_crash_at_every_append, check_live_run, check_resume_exactly_once,
+    arb_hostile_fault, arb_resume, check_crash_at_every_append, check_live_run, check_resume_exactly_once,
     check_retries_change_nothing,
 };
 use microcos_memory::Sim;
@@ -63,14 +63,17 @@ proptest! {
         check_retries_change_nothing(new_sim, &ops, &faults, &picks).map_err(|e| TestCaseError::fail(e.0))?;
     }
 
-    /// (e) a storage failure or crash at every append of a run, then a
+    /// (e) a storage failure or crash at every append of a run (a batch
+    /// that fails midway stores none of its rows), with hostile models
+    /// (failures, stalls, refusals, one-piece and endless replies), then a
     /// restore: no acknowledged event lost, no effect for an unacknowledged
-    /// event, state equals the replay of what was persisted, and (f) the
-    /// restored partial text equals the last checkpoint.
+    /// event, every operation ends within its attempts, state equals the
+    /// replay of what was persisted, and (f) the restored partial text
+    /// equals the last checkpoint.
     #[test]
     fn crash_at_every_step_loses_nothing_acknowledged(
         ops in arb_client_ops(16),
-        faults in proptest::collection::vec(arb_fault(), 1..4),
+        faults in proptest::collection::vec(arb_hostile_fault(), 1..4),
     ) {
         check_crash_at_every_append(new_sim, &assistant(), &config().bounds, &ops, &faults)
             .map_err(|e| TestCaseError::fail(e.0))?;

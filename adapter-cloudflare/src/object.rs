@@ -12,7 +12,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use microcos_assistant::Assistant;
-use microcos_core::{uuid::Uuid, Clock, Config, ErrorCode, EventId, Rejection, RequestId, Timestamp, UserId};
+use microcos_core::{
+    uuid::Uuid, Clock, Config, EngineError, ErrorCode, EventId, Rejection, RequestId, StoreError, Timestamp, UserId,
+};
 use microcos_host::edge::{self, close, Action};
 use microcos_host::{Host, HostParts, Report, RequestIds, Served, Subscribed, Task, Transport};
 use worker::{
@@ -42,6 +44,10 @@ pub struct UserObject {
 
 fn storage_error(e: impl std::fmt::Display) -> worker::Error {
     worker::Error::RustError(e.to_string())
+}
+
+fn backend(e: impl std::fmt::Display) -> EngineError {
+    EngineError::Store(StoreError::Backend(e.to_string()))
 }
 
 /// The object's side of the host protocol: `wait_until` tasks, console
@@ -143,27 +149,27 @@ impl UserObject {
     /// The host, opening the engine from storage on first use. `user` is
     /// the verified user of the request; an alarm passes `None` and the id
     /// stored at first use is read back.
-    fn open(&self, user: Option<&UserId>) -> Result<Rc<UserHost>> {
+    fn open(&self, user: Option<&UserId>) -> std::result::Result<Rc<UserHost>, EngineError> {
         if let Some(h) = self.host.borrow().as_ref() {
             return Ok(h.clone());
         }
         let fault = self.env.var("MICROCOS_TEST_FAIL_BATCH_AT").ok().and_then(|v| v.to_string().parse().ok());
-        let store = DoStore::open(self.state.storage()).map_err(storage_error)?.fail_batches_at(fault);
+        let store = DoStore::open(self.state.storage())?.fail_batches_at(fault);
         let user = match user {
             Some(u) => {
-                if store.meta("user_id").map_err(storage_error)?.is_none() {
-                    store.set_meta("user_id", u.as_str()).map_err(storage_error)?;
+                if store.meta("user_id")?.is_none() {
+                    store.set_meta("user_id", u.as_str())?;
                 }
                 u.clone()
             }
-            None => match store.meta("user_id").map_err(storage_error)?.as_deref().and_then(UserId::parse) {
+            None => match store.meta("user_id")?.as_deref().and_then(UserId::parse) {
                 Some(u) => u,
-                None => return Err(storage_error("this object has no user yet")),
+                None => return Err(backend("this object has no user yet")),
             },
         };
         // Read with Reflect so that a local stand-in bound as `AI` works too.
         let ai = worker::js_sys::Reflect::get(&self.env, &worker::wasm_bindgen::JsValue::from_str("AI"))
-            .map_err(|_| storage_error("no AI binding"))?;
+            .map_err(|_| backend("no AI binding"))?;
         let parts = HostParts {
             user,
             config: Config::default(),
@@ -175,7 +181,7 @@ impl UserObject {
             transport: DoTransport { state: self.state.clone(), host_alarm: Rc::default() },
             watchdog_ms: WATCHDOG_MS,
         };
-        let (host, _) = Host::open(parts).map_err(storage_error)?;
+        let (host, _) = Host::open(parts)?;
         *self.host.borrow_mut() = Some(host.clone());
         Ok(host)
     }
@@ -209,6 +215,14 @@ impl DurableObject for UserObject {
         }
         let host = match self.open(Some(&user)) {
             Ok(h) => h,
+            Err(e) if e.is_permanent() => {
+                worker::console_error!(
+                    "the stored data of user={user} is unreadable: {e}; restore the object's storage from a \
+                     point in time before the damage (or delete the object to start the user afresh); until then \
+                     this user's requests answer 500 storage_corrupt"
+                );
+                return to_response(edge::respond_error(&e), request_id);
+            }
             Err(e) => {
                 worker::console_error!("cannot open user={user}: {e}");
                 return to_response(microcos_host::host::unavailable(), request_id);
@@ -262,7 +276,7 @@ impl DurableObject for UserObject {
     async fn alarm(&self) -> Result<Response> {
         // Opening recovers interrupted generations; the tick fires due jobs
         // and sets the next alarm (after the expired streams are closed).
-        let host = self.open(None)?;
+        let host = self.open(None).map_err(storage_error)?;
         host.transport().close_expired(PlatformClock.now());
         host.tick();
         Response::ok("")

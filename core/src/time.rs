@@ -86,9 +86,18 @@ impl LocalDate {
 
     /// The local date at instant `t` for a user `offset_minutes` east of UTC.
     pub fn at(t: Timestamp, offset_minutes: i32) -> Self {
-        let local = t.0 as i64 + i64::from(offset_minutes) * MS_PER_MINUTE;
+        let local = i64::try_from(t.0).unwrap_or(i64::MAX).saturating_add(i64::from(offset_minutes) * MS_PER_MINUTE);
         let (y, m, d) = civil_from_days(local.div_euclid(MS_PER_DAY));
-        LocalDate { year: y.clamp(1970, 9999) as u16, month: m as u8, day: d as u8 }
+        LocalDate::clamped(y, m, d)
+    }
+
+    /// The date, or the first or last date there is (1970-01-01, 9999-12-31).
+    fn clamped(y: i64, m: i64, d: i64) -> Self {
+        match y {
+            ..1970 => LocalDate { year: 1970, month: 1, day: 1 },
+            10_000.. => LocalDate { year: 9999, month: 12, day: 31 },
+            _ => LocalDate { year: y as u16, month: m as u8, day: d as u8 },
+        }
     }
 
     /// Days since 1970-01-01.
@@ -106,7 +115,7 @@ impl LocalDate {
     /// The following day.
     pub fn succ(self) -> Self {
         let (y, m, d) = civil_from_days(self.days() + 1);
-        LocalDate { year: y.min(9999) as u16, month: m as u8, day: d as u8 }
+        LocalDate::clamped(y, m, d)
     }
 }
 
@@ -189,5 +198,14 @@ mod tests {
         assert!(LocalDate::parse("2025-1-01").is_none());
         assert!(LocalTime::parse("24:00").is_none());
         assert_eq!(LocalTime::parse("07:05"), LocalTime::new(7, 5));
+    }
+
+    #[test]
+    fn dates_stop_at_the_ends_of_the_range() {
+        let last = LocalDate::parse("9999-12-31").unwrap();
+        assert_eq!(last.succ(), last, "no wrap to 9999-01-01");
+        assert_eq!(LocalDate::at(Timestamp(u64::MAX), 14 * 60), last);
+        assert_eq!(LocalDate::at(Timestamp(i64::MAX as u64), 0), last);
+        assert_eq!(LocalDate::at(Timestamp(0), -14 * 60), LocalDate::new(1970, 1, 1).unwrap());
     }
 }

@@ -58,7 +58,9 @@ pub fn b64_decode(s: &str) -> Option<Vec<u8>> {
             out.push((acc >> bits) as u8);
         }
     }
-    (bits < 6).then_some(out)
+    // The bits left over must be zero: otherwise several spellings would
+    // decode to the same bytes (a signature would not be one exact string).
+    (bits < 6 && acc & ((1 << bits) - 1) == 0).then_some(out)
 }
 
 /// The shortest secret a service accepts, in bytes. With a shorter one it
@@ -250,6 +252,11 @@ mod tests {
         }
         assert_eq!(b64_encode(b"foobar"), "Zm9vYmFy");
         assert!(b64_decode("a=").is_none());
+        // One spelling per byte string: unused low bits must be zero.
+        assert_eq!(b64_decode("Zg").unwrap(), b"f");
+        assert!(b64_decode("Zh").is_none());
+        assert_eq!(b64_decode("Zm8").unwrap(), b"fo");
+        assert!(b64_decode("Zm9").is_none());
     }
 
     const SECRET: &[u8] = b"a-test-secret-of-at-least-32-bytes";

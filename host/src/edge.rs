@@ -156,7 +156,13 @@ pub fn query_param(query: &str, key: &str) -> Option<String> {
         while i < b.len() {
             match b[i] {
                 b'%' if i + 2 < b.len() => {
-                    let hex = core::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                    let digits = &b[i + 1..i + 3];
+                    // Two hex digits exactly (from_str_radix alone would take "+E").
+                    let hex = digits
+                        .iter()
+                        .all(u8::is_ascii_hexdigit)
+                        .then(|| core::str::from_utf8(digits).ok().and_then(|h| u8::from_str_radix(h, 16).ok()))
+                        .flatten();
                     match hex {
                         Some(byte) => {
                             out.push(byte);
@@ -485,6 +491,7 @@ mod tests {
     fn query_decoding() {
         assert_eq!(query_param("a=1&b=x%20y+z", "b").as_deref(), Some("x y z"));
         assert_eq!(query_param("a=%zz%", "a").as_deref(), Some("%zz%"));
+        assert_eq!(query_param("a=%+E", "a").as_deref(), Some("% E"), "a sign is not a hex digit");
         assert_eq!(query_param("a", "a").as_deref(), Some(""));
         assert_eq!(query_param("", "a"), None);
     }

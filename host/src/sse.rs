@@ -14,11 +14,21 @@ use serde::Deserialize;
 
 use microcos_core::ports::{LlmError, LlmErrorKind};
 
+/// The longest line, and the most `data` of one event, an [`SseDecoder`]
+/// holds, in bytes. A stream that goes past it (a provider that never sends
+/// a newline, or never ends an event) fails instead of growing memory.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// The largest answer a provider may send in one piece (not streamed), in
+/// bytes: a transport reads no more of such a body.
+pub const MAX_WHOLE_ANSWER_BYTES: usize = 4 << 20;
+
 /// Incremental SSE decoder: yields the `data` of each complete event.
 #[derive(Clone, Debug, Default)]
 pub struct SseDecoder {
     line: Vec<u8>,
     data: Option<String>,
+    overflowed: bool,
 }
 
 impl SseDecoder {
@@ -27,18 +37,36 @@ impl SseDecoder {
         Self::default()
     }
 
-    /// Feeds a chunk; returns the data of every event it completed.
+    /// Feeds a chunk; returns the data of every event it completed. Past
+    /// [`MAX_LINE_BYTES`] in one line or one event, it stops decoding
+    /// ([`SseDecoder::overflowed`]) and drops what it held.
     pub fn push(&mut self, chunk: &[u8]) -> Vec<String> {
         let mut out = Vec::new();
         for &b in chunk {
+            if self.overflowed {
+                break;
+            }
             if b == b'\n' {
                 let line = core::mem::take(&mut self.line);
                 self.line_done(&line, &mut out);
+            } else if self.line.len() >= MAX_LINE_BYTES {
+                self.overflow();
             } else {
                 self.line.push(b);
             }
         }
         out
+    }
+
+    /// Whether the stream went past [`MAX_LINE_BYTES`] (nothing more is decoded).
+    pub fn overflowed(&self) -> bool {
+        self.overflowed
+    }
+
+    fn overflow(&mut self) {
+        self.overflowed = true;
+        self.line = Vec::new();
+        self.data = None;
     }
 
     /// Ends the stream: the data of a last event that lacked its blank line.
@@ -70,6 +98,9 @@ impl SseDecoder {
             return; // event:, id:, retry: carry nothing we use
         }
         let value = value.strip_prefix(b" ").unwrap_or(value);
+        if self.data.as_ref().map_or(0, String::len) + value.len() >= MAX_LINE_BYTES {
+            return self.overflow();
+        }
         let value = String::from_utf8_lossy(value);
         match &mut self.data {
             Some(d) => {
@@ -182,6 +213,8 @@ pub struct TokenDecoder {
     dialect: Dialect,
     finished: bool,
     body_ended: bool,
+    /// How it failed, answered again on every later poll.
+    failed: Option<LlmError>,
 }
 
 impl TokenDecoder {
@@ -193,6 +226,7 @@ impl TokenDecoder {
             dialect,
             finished: false,
             body_ended: false,
+            failed: None,
         }
     }
 
@@ -200,6 +234,12 @@ impl TokenDecoder {
     pub fn feed(&mut self, bytes: &[u8]) {
         let events = self.sse.push(bytes);
         self.pending.extend(events);
+    }
+
+    fn fail(&mut self, error: LlmError) -> Next {
+        self.finished = true;
+        self.failed = Some(error.clone());
+        Next::Failed(error)
     }
 
     /// Reports that the body ended.
@@ -211,11 +251,17 @@ impl TokenDecoder {
 
     /// The next token, or what the transport must do.
     pub fn poll_token(&mut self) -> Next {
+        if let Some(error) = &self.failed {
+            return Next::Failed(error.clone());
+        }
         while !self.finished {
             let Some(data) = self.pending.pop_front() else {
+                if self.sse.overflowed() {
+                    let message = format!("the stream sent a line or event over {MAX_LINE_BYTES} bytes");
+                    return self.fail(provider(message));
+                }
                 if self.body_ended {
-                    self.finished = true;
-                    return Next::Failed(truncated());
+                    return self.fail(truncated());
                 }
                 return Next::NeedBytes;
             };
@@ -227,10 +273,7 @@ impl TokenDecoder {
                 Ok(Chunk::Token(t)) if t.is_empty() => {}
                 Ok(Chunk::Token(t)) => return Next::Token(t),
                 Ok(Chunk::Done) => self.finished = true,
-                Err(e) => {
-                    self.finished = true;
-                    return Next::Failed(e);
-                }
+                Err(e) => return self.fail(e),
             }
         }
         Next::Done
@@ -254,6 +297,27 @@ mod tests {
     }
 
     const WORKERS_AI: &str = "data: {\"response\":\"Hel\"}\n\ndata: {\"response\":\"lo \\u00e9\"}\n\n: keep-alive\n\ndata: {\"response\":\"\",\"usage\":{\"prompt_tokens\":3}}\n\ndata: [DONE]\n\n";
+
+    #[test]
+    fn a_stream_without_newlines_or_without_an_event_end_fails_instead_of_growing() {
+        for endless in [&b"x"[..], b"data: x\n"] {
+            let mut d = TokenDecoder::new(Dialect::OpenAi);
+            let chunk = endless.repeat(64 * 1024);
+            let mut fed = 0;
+            while !d.sse.overflowed() {
+                d.feed(&chunk);
+                fed += chunk.len();
+                let held = d.sse.line.len() + d.sse.data.as_ref().map_or(0, String::len);
+                assert!(held <= 2 * MAX_LINE_BYTES, "holds at most one line and one event");
+                assert!(fed <= 8 * MAX_LINE_BYTES, "never stops");
+            }
+            assert!(d.sse.line.capacity() == 0 && d.sse.data.is_none(), "what it held is dropped");
+            let Next::Failed(e) = d.poll_token() else { panic!("not failed") };
+            assert!(e.message.contains("over"), "{e:?}");
+            d.feed(&chunk);
+            assert_eq!(d.poll_token(), Next::Failed(e), "failed for good");
+        }
+    }
 
     #[test]
     fn frames_split_anywhere_decode_the_same() {

@@ -188,7 +188,7 @@ impl Users {
 
     /// Runs the scheduler: at boot, starts the users with work due (or a
     /// generation that was streaming: its watchdog is at most
-    /// [`WATCHDOG_MS`] away), then starts each stopped user when its alarm
+    /// a minute away), then starts each stopped user when its alarm
     /// comes. A data folder from before the index existed is indexed once,
     /// by opening each user in turn.
     pub async fn schedule(self: Arc<Self>, index_is_new: bool) {

@@ -19,7 +19,7 @@ use std::time::Duration;
 use futures_util::{Stream, StreamExt};
 use microcos_core::llm::{LlmRequest, PromptRole};
 use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
-use microcos_host::sse::{Dialect, Next, TokenDecoder};
+use microcos_host::sse::{Dialect, Next, TokenDecoder, MAX_WHOLE_ANSWER_BYTES};
 use microcos_memory::StandIn;
 
 /// The Workers AI model microcos uses.
@@ -120,6 +120,24 @@ fn status_error(status: reqwest::StatusCode, body: &str) -> LlmError {
     LlmError::new(kind, format!("HTTP {status}: {detail}"))
 }
 
+/// Reads at most `cap` bytes of a body. A longer one is an error, given
+/// with the first `cap` bytes (for an error message).
+async fn read_capped(resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, (LlmError, Vec<u8>)> {
+    let mut body = Vec::new();
+    let mut stream = resp.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| (transport(&e), Vec::new()))?;
+        if body.len() + chunk.len() > cap {
+            let room = cap - body.len();
+            body.extend_from_slice(&chunk[..room]);
+            let message = format!("the answer is over {cap} bytes");
+            return Err((LlmError::new(LlmErrorKind::Provider, message), body));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 fn transport(e: &reqwest::Error) -> LlmError {
     LlmError::new(LlmErrorKind::Provider, format!("transport: {e}"))
 }
@@ -216,8 +234,9 @@ impl Llm for Model {
             .map_err(|e| transport(&e))?;
         let status = resp.status();
         if !status.is_success() {
-            let text = resp.text().await.unwrap_or_default();
-            return Err(status_error(status, &text));
+            // Only the start of an error body is worth reading.
+            let text = read_capped(resp, 4096).await.unwrap_or_else(|(_, start)| start);
+            return Err(status_error(status, &String::from_utf8_lossy(&text)));
         }
         let is_sse = resp
             .headers()
@@ -225,9 +244,10 @@ impl Llm for Model {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.starts_with("text/event-stream"));
         if !is_sse {
-            // Some providers answer JSON mode without streaming: one whole reply.
-            let text = resp.text().await.map_err(|e| transport(&e))?;
-            let v: serde_json::Value = serde_json::from_str(&text)
+            // Some providers answer JSON mode without streaming: one whole
+            // reply, read up to its bound.
+            let text = read_capped(resp, MAX_WHOLE_ANSWER_BYTES).await.map_err(|(e, _)| e)?;
+            let v: serde_json::Value = serde_json::from_slice(&text)
                 .map_err(|e| LlmError::new(LlmErrorKind::Provider, format!("malformed reply: {e}")))?;
             let answer = v
                 .pointer("/result/response")

@@ -86,8 +86,41 @@ pub struct Running {
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
+/// File descriptors an actor holds: its database, WAL and shared-memory
+/// files, its runtime's poller and waker, and some room.
+const FDS_PER_ACTOR: u64 = 8;
+/// File descriptors kept for everything else (logs, the wake index, the
+/// listener, the model's connections).
+const FDS_RESERVED: u64 = 64;
+
+/// The soft limit on open files (`ulimit -n`), where the system tells.
+fn open_file_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
+}
+
+/// Lowers the connection and actor caps to what the open-file limit can
+/// hold (half of it for connections, the rest for actors), so that the
+/// service never runs out of descriptors; says so when it does.
+fn fit_to_file_limit(lifecycle: &mut Lifecycle, listener: &mut ListenerLimits, limit: Option<u64>) {
+    let Some(limit) = limit else { return };
+    let connections = (limit / 2).max(1) as usize;
+    if listener.max_connections > connections {
+        tracing::warn!(limit, max_connections = connections, "fewer connections, to fit the open-file limit");
+        listener.max_connections = connections;
+    }
+    let actors = (limit.saturating_sub(listener.max_connections as u64 + FDS_RESERVED) / FDS_PER_ACTOR).max(1) as usize;
+    if lifecycle.max_actors > actors {
+        tracing::warn!(limit, max_actors = actors, "fewer live users at once, to fit the open-file limit");
+        lifecycle.max_actors = actors;
+    }
+}
+
 /// Binds and starts serving (returns once listening).
 pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
+    let (mut lifecycle, mut listener_limits) = (opts.lifecycle, opts.listener);
+    fit_to_file_limit(&mut lifecycle, &mut listener_limits, open_file_limit());
     let secret = Arc::new(crate::secret::load(&opts.data)?);
     let keys = Arc::new(crate::secret::keys(&opts.data)?);
     crate::secret::create_private_dir(&opts.data)?;
@@ -106,15 +139,15 @@ pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
         durability: opts.durability,
         broken: std::sync::Mutex::default(),
         fault: std::env::var("MICROCOS_TEST_FAIL_BATCH_AT").ok().and_then(|v| v.parse().ok()),
-        lifecycle: opts.lifecycle,
+        lifecycle,
         wakes,
     };
     let users = Users::new(Arc::new(services));
     tokio::spawn(users.clone().schedule(index_is_new));
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
     let addr = listener.local_addr()?;
-    let app = App { users: users.clone(), keys, body_timeout: opts.listener.body_timeout };
-    let task = tokio::spawn(accept(listener, router(app), opts.listener));
+    let app = App { users: users.clone(), keys, body_timeout: listener_limits.body_timeout };
+    let task = tokio::spawn(accept(listener, router(app), listener_limits));
     Ok(Running { addr, users, secret, task })
 }
 
@@ -181,4 +214,25 @@ pub fn init_logs() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("MICROCOS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_caps_fit_the_open_file_limit() {
+        let (mut lifecycle, mut listener) = (Lifecycle::default(), ListenerLimits::default());
+        fit_to_file_limit(&mut lifecycle, &mut listener, Some(1024));
+        assert_eq!(listener.max_connections, 512);
+        assert_eq!(lifecycle.max_actors, (1024 - 512 - 64) / 8);
+        let (mut lifecycle, mut listener) = (Lifecycle::default(), ListenerLimits::default());
+        fit_to_file_limit(&mut lifecycle, &mut listener, Some(1 << 20));
+        assert_eq!(
+            (lifecycle, listener),
+            (Lifecycle::default(), ListenerLimits::default()),
+            "a high limit changes nothing"
+        );
+        assert!(open_file_limit().is_none_or(|n| n > 0));
+    }
 }
