@@ -4,7 +4,9 @@
 // microcos's offline stand-in model. A last user message containing
 // `[[fail]]` breaks the stream after three tokens, once per distinct prompt
 // (as the local service's stand-in does); `[[stall]]` makes it go silent;
-// `[[refuse]]` makes run() reject.
+// `[[refuse]]` makes run() reject. For the figures, `[[tokens:N]]` answers
+// N tokens " w0 … w<N-1>" and `[[delay:D]]` spaces them D ms apart (D = 0:
+// as fast as the reader takes them), like the side-by-side bench's stand-in.
 const NAME = "[offline stand-in model]";
 const DELAY_MS = 25;
 
@@ -41,12 +43,15 @@ function reply(inputs) {
     const words = user.split("\n").slice(1).join(" ").split(/\s+/).filter(Boolean).slice(0, 40);
     return { json: false, text: `${NAME} Summary: ${words.join(" ")}` };
   }
+  const count = /\[\[tokens:(\d+)\]\]/.exec(user);
+  if (count) return { json: false, count: Number(count[1]), text: "" };
   const n = tasks(messages).length;
   const said = user.length > 160 ? user.slice(0, 160) + "…" : user;
   return { json: false, text: `${NAME} You said: "${said}". You have ${n} open task${n === 1 ? "" : "s"}. Configure a real model to get real answers.` };
 }
 
 function tokens(r) {
+  if (r.count !== undefined) return Array.from({ length: r.count }, (_, i) => ` w${i}`);
   if (r.json) {
     const out = [];
     for (let i = 0; i < r.text.length; i += 8) out.push(r.text.slice(i, i + 8));
@@ -64,18 +69,20 @@ class Ai {
     const user = lastUser(inputs.messages || []);
     if (user.includes("[[refuse]]")) throw new Error("3040: Capacity temporarily exceeded");
     const r = reply(inputs);
-    if (!inputs.stream) return { response: r.json ? JSON.parse(r.text) : r.text };
+    if (!inputs.stream) return { response: r.json ? JSON.parse(r.text) : r.count !== undefined ? tokens(r).join("") : r.text };
     const encoder = new TextEncoder();
     const toks = tokens(r);
     const key = JSON.stringify(inputs.messages || []);
     const fail = user.includes("[[fail]]") && !failedOnce.has(key);
     if (fail) failedOnce.add(key);
     const stall = user.includes("[[stall]]");
+    const pace = /\[\[delay:(\d+)\]\]/.exec(user);
+    const delay = pace ? Number(pace[1]) : DELAY_MS;
     let i = 0;
     let carry = "";
     return new ReadableStream({
       async pull(controller) {
-        await sleep(DELAY_MS);
+        if (delay > 0) await sleep(delay);
         if ((fail || stall) && i === 3) {
           if (fail) return controller.error(new Error("network connection lost"));
           await sleep(3_600_000);

@@ -29,6 +29,8 @@ const microcos :Workerd.Worker = (
   compatibilityDate = "2025-09-01",
   bindings = [
     (name = "MICROCOS_SECRET", text = "e2e-secret-not-for-production-0123456789"),
+    # The load figures send as fast as they can from one user: no rate limit.
+    (name = "MICROCOS_RATE_PER_S", text = "0"),
     (name = "AI", wrapped = (moduleName = "microcos-test:ai")),
     (name = "USERS", durableObjectNamespace = "UserObject"),
   ],

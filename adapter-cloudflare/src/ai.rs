@@ -49,14 +49,28 @@ enum Inner {
     Whole(Option<String>),
 }
 
+/// Tokens handed out between two yields to the event loop.
+const YIELD_EVERY: u32 = 8;
+
 /// A streaming Workers AI reply.
 pub struct AiStream {
     inner: Inner,
     idle_ms: u64,
+    /// Tokens since the last yield to the event loop.
+    since_yield: u32,
 }
 
 impl TokenStream for AiStream {
     async fn next_token(&mut self) -> Option<Result<String, LlmError>> {
+        // Tokens that are already buffered resolve without ever leaving the
+        // isolate's microtask queue, so a fast model would hold the object
+        // (and the requests waiting for it) until the reply ends. A timer of
+        // 0 ms every few tokens lets them in.
+        self.since_yield += 1;
+        if self.since_yield >= YIELD_EVERY {
+            self.since_yield = 0;
+            Delay::from(std::time::Duration::ZERO).await;
+        }
         let idle_ms = self.idle_ms;
         match &mut self.inner {
             Inner::Whole(text) => text.take().map(Ok),
@@ -117,7 +131,7 @@ impl Llm for WorkersAi {
         })?;
         if let Ok(stream) = output.clone().dyn_into::<worker::web_sys::ReadableStream>() {
             let inner = Inner::Sse { bytes: ByteStream::from(stream), decoder: TokenDecoder::new(Dialect::WorkersAi) };
-            return Ok(AiStream { inner, idle_ms: self.idle_ms });
+            return Ok(AiStream { inner, idle_ms: self.idle_ms, since_yield: 0 });
         }
         // JSON mode may answer in one piece: {"response": …}.
         let response = Reflect::get(&output, &JsValue::from_str("response")).map_err(provider)?;
@@ -125,6 +139,6 @@ impl Llm for WorkersAi {
             Some(s) => s,
             None => JSON::stringify(&response).ok().and_then(|s| s.as_string()).unwrap_or_default(),
         };
-        Ok(AiStream { inner: Inner::Whole(Some(text)), idle_ms: self.idle_ms })
+        Ok(AiStream { inner: Inner::Whole(Some(text)), idle_ms: self.idle_ms, since_yield: 0 })
     }
 }

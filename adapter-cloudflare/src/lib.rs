@@ -2,13 +2,17 @@
 //!
 //! microcos on Cloudflare: the Worker is the HTTP edge, one SQLite-backed
 //! Durable Object per user is the state machine, Workers AI streams Llama 3.3.
-//! Both run the shared pure edge ([`microcos_host::edge`]) and host protocol, so the Worker
-//! answers exactly like the local service: same routes, errors and statuses.
+//! Together they run the shared pure edge ([`microcos_host::edge`]) and host
+//! protocol, so the Worker answers exactly like the local service: same
+//! routes, errors and statuses. The Worker authenticates; the object trusts
+//! the user the Worker names (it is reachable only through the Worker's
+//! binding) and routes and validates the request.
 //!
 //! # Layout
 //!
-//! - this file: the Worker's fetch handler (authenticate, validate, route to
-//!   the user's object by `id_from_name(user)`), and shared helpers;
+//! - this file: the Worker's fetch handler (authenticate once, refuse what
+//!   needs no body, forward the request with its body unread to the user's
+//!   object by `id_from_name(user)`), and shared helpers;
 //! - [`object`]: the Durable Object (restore, serve, stream, alarms);
 //! - [`store`], [`push`], [`ai`]: the `Store`, `Push` and `Llm` ports on the
 //!   platform (SQLite storage, hibernatable WebSockets, the AI binding).
@@ -27,11 +31,12 @@ pub mod store;
 
 pub use object::UserObject;
 
-use microcos_assistant::{Assistant, AssistantEvent};
+use std::rc::Rc;
+
 use microcos_core::{uuid::Uuid, Clock, Config, RequestId, Timestamp};
 use microcos_host::auth::Keys;
-use microcos_host::edge::{self, Action, HttpRequest, Response as EdgeResponse};
-use worker::{event, Context, Date, Env, Headers, Method, Request, RequestInit, Response, Result};
+use microcos_host::edge::{self, HttpRequest, Response as EdgeResponse};
+use worker::{event, Context, Date, Env, Headers, Request, RequestInit, Response, Result};
 
 /// Header carrying the verified user from the Worker to the object.
 pub const USER_HEADER: &str = "x-microcos-user";
@@ -54,92 +59,104 @@ fn secret_named(env: &Env, name: &str) -> Option<String> {
     env.secret(name).map(|s| s.to_string()).or_else(|_| env.var(name).map(|v| v.to_string())).ok()
 }
 
+/// Keys, with the current and previous secrets they were built from.
+type CachedKeys = (String, Option<String>, Rc<Keys>);
+
+thread_local! {
+    /// The keys, built once per isolate (not per request: building hashes the secrets).
+    static KEYS: std::cell::RefCell<Option<CachedKeys>> = const { std::cell::RefCell::new(None) };
+}
+
 /// The token keys: `MICROCOS_SECRET`, and during a rotation
 /// `MICROCOS_PREVIOUS_SECRET` (verifies only). With a current secret missing
 /// or shorter than 32 bytes, every authenticated request is answered 503 by
 /// the shared edge, and this logs why.
-pub(crate) fn keys(env: &Env) -> Keys {
+pub(crate) fn keys(env: &Env) -> Rc<Keys> {
     let current = secret_named(env, "MICROCOS_SECRET").unwrap_or_default();
-    let keys = Keys::new(current.as_bytes());
-    if !keys.usable() {
-        worker::console_error!(
-            "MICROCOS_SECRET is missing or shorter than {} bytes: requests are refused with 503; \
-             set it with `wrangler secret put MICROCOS_SECRET`",
-            microcos_host::auth::MIN_SECRET_BYTES
-        );
-    }
-    match secret_named(env, "MICROCOS_PREVIOUS_SECRET") {
-        Some(previous) => keys.with_previous(previous.as_bytes()),
-        None => keys,
+    let previous = secret_named(env, "MICROCOS_PREVIOUS_SECRET");
+    KEYS.with_borrow_mut(|cached| {
+        if let Some((c, p, keys)) = cached.as_ref() {
+            if *c == current && *p == previous {
+                return keys.clone();
+            }
+        }
+        let mut keys = Keys::new(current.as_bytes());
+        if !keys.usable() {
+            worker::console_error!(
+                "MICROCOS_SECRET is missing or shorter than {} bytes: requests are refused with 503; \
+                 set it with `wrangler secret put MICROCOS_SECRET`",
+                microcos_host::auth::MIN_SECRET_BYTES
+            );
+        }
+        if let Some(previous) = &previous {
+            keys = keys.with_previous(previous.as_bytes());
+        }
+        let keys = Rc::new(keys);
+        *cached = Some((current, previous, keys.clone()));
+        keys
+    })
+}
+
+/// The kernel's configuration: the defaults, except the per-user request
+/// rate, which the variables `MICROCOS_RATE_PER_S` and `MICROCOS_RATE_BURST`
+/// may set (0: no limit; the e2e load figures use it).
+pub(crate) fn config(env: &Env) -> Config {
+    let var = |name: &str| env.var(name).ok().and_then(|v| v.to_string().parse().ok());
+    let default = Config::default();
+    Config {
+        rate_per_s: var("MICROCOS_RATE_PER_S").unwrap_or(default.rate_per_s),
+        rate_burst: var("MICROCOS_RATE_BURST").unwrap_or(default.rate_burst),
+        ..default
     }
 }
 
-/// A request's parts, read once.
-pub(crate) struct Parts {
+/// A request's method, path and query, and the headers the edge reads.
+pub(crate) struct Head {
     pub(crate) method: String,
     pub(crate) path: String,
     pub(crate) query: String,
-    pub(crate) body: Vec<u8>,
-    keys: Keys,
+    authorization: Option<String>,
+    content_type: Option<String>,
+    protocol: Option<String>,
+    content_length: Option<u64>,
 }
 
-impl Parts {
-    /// Reads method, path and query, answers what the edge can refuse
-    /// without the body (`Err`: a bad route or token, an announced body
-    /// over the limit), and only then reads the body, at most one byte past
-    /// the limit.
-    pub(crate) async fn read(
-        req: &mut Request,
-        env: &Env,
-        now: Timestamp,
-    ) -> Result<std::result::Result<Parts, EdgeResponse>> {
+impl Head {
+    pub(crate) fn read(req: &Request) -> Result<Head> {
         let url = req.url()?;
-        let method = req.method().to_string();
-        let (path, query) = (url.path().to_string(), url.query().unwrap_or("").to_string());
-        let keys = keys(env);
-        let limits = Config::default().limits;
-        let authorization = header(req, "authorization");
-        let content_type = header(req, "content-type");
-        let protocol = header(req, "sec-websocket-protocol");
-        let content_length = header(req, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
-        let head = HttpRequest {
-            method: &method,
-            path: &path,
-            query: &query,
-            authorization: authorization.as_deref(),
-            content_type: content_type.as_deref(),
-            body: &[],
-            websocket_protocol: protocol.as_deref(),
-        };
-        if let Some(refused) = edge::before_body(&head, content_length, &keys, &limits, now) {
-            return Ok(Err(refused));
-        }
-        let body =
-            if req.method() == Method::Post { read_capped(req, limits.max_body_bytes + 1).await? } else { Vec::new() };
-        Ok(Ok(Parts { method, path, query, body, keys }))
+        Ok(Head {
+            method: req.method().to_string(),
+            path: url.path().to_string(),
+            query: url.query().unwrap_or("").to_string(),
+            authorization: header(req, "authorization"),
+            content_type: header(req, "content-type"),
+            protocol: header(req, "sec-websocket-protocol"),
+            content_length: header(req, "content-length").and_then(|v| v.trim().parse::<u64>().ok()),
+        })
     }
 
-    /// Runs the shared edge: routing, authentication, validation.
-    pub(crate) fn route(&self, req: &Request, now: Timestamp) -> Action<AssistantEvent> {
-        let authorization = header(req, "authorization");
-        let content_type = header(req, "content-type");
-        let protocol = header(req, "sec-websocket-protocol");
-        let http = HttpRequest {
+    /// The request as the edge sees it, with `body`.
+    pub(crate) fn http<'a>(&'a self, body: &'a [u8]) -> HttpRequest<'a> {
+        HttpRequest {
             method: &self.method,
             path: &self.path,
             query: &self.query,
-            authorization: authorization.as_deref(),
-            content_type: content_type.as_deref(),
-            body: &self.body,
-            websocket_protocol: protocol.as_deref(),
-        };
-        edge::route(&http, &self.keys, &Assistant::default(), &Config::default().limits, now)
+            authorization: self.authorization.as_deref(),
+            content_type: self.content_type.as_deref(),
+            body,
+            websocket_protocol: self.protocol.as_deref(),
+        }
+    }
+
+    /// The refusals that need no body (415, 413 from `Content-Length`).
+    pub(crate) fn check(&self, limits: &microcos_core::validate::Limits) -> Option<EdgeResponse> {
+        edge::check_head(&self.http(&[]), self.content_length, limits)
     }
 }
 
 /// Reads at most `cap` bytes of the body (a longer body is refused by the
 /// edge from its length alone, without reading the rest).
-async fn read_capped(req: &mut Request, cap: usize) -> Result<Vec<u8>> {
+pub(crate) async fn read_capped(req: &mut Request, cap: usize) -> Result<Vec<u8>> {
     use futures_util::StreamExt;
     let mut stream = req.stream()?;
     let mut body = Vec::new();
@@ -167,50 +184,54 @@ pub(crate) fn to_response(r: EdgeResponse, request_id: RequestId) -> Result<Resp
     Ok(Response::from_bytes(body)?.with_status(r.status).with_headers(headers))
 }
 
-/// The Worker: the edge. Answers bad requests itself; forwards the rest to
-/// the user's Durable Object.
+/// Header carrying the verified token's expiry (ms) from the Worker to the object.
+pub const EXPIRES_HEADER: &str = "x-microcos-expires";
+
+/// The Worker: the edge. It authenticates (the one token check of a
+/// request), answers what it can refuse without the body, and forwards the
+/// request, its body unread, to the user's Durable Object, which routes and
+/// validates it as the verified user.
 #[event(fetch)]
-async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let request_id = RequestId(Uuid::new_v4());
     let now = PlatformClock.now();
-    let parts = match Parts::read(&mut req, &env, now).await? {
-        Ok(parts) => parts,
-        Err(refused) => {
-            let path = req.path();
-            worker::console_log!(
-                "request request_id={request_id} path={path} status={} (before the body)",
-                refused.status
-            );
-            return to_response(refused, request_id);
-        }
+    let head = Head::read(&req)?;
+    let (method, path) = (&head.method, &head.path);
+    let refused = match edge::authenticate(&head.http(&[]), &keys(&env), now) {
+        Ok(verified) => match head.check(&Config::default().limits) {
+            Some(refused) => refused,
+            None => return forward(req, &env, &head, verified, request_id).await,
+        },
+        Err(refused) => refused,
     };
-    let action = parts.route(&req, now);
-    let (method, path, body) = (&parts.method, &parts.path, &parts.body);
-    let user = match action {
-        Action::Respond(r) => {
-            worker::console_log!("request request_id={request_id} method={method} path={path} status={}", r.status);
-            return to_response(r, request_id);
-        }
-        Action::Submit { user, .. }
-        | Action::Snapshot { user }
-        | Action::Events { user, .. }
-        | Action::Stream { user, .. } => user,
-    };
-    // Forward the request as received, plus the request id and the verified user.
-    let headers = Headers::new();
-    for (k, v) in req.headers().entries() {
-        headers.set(&k, &v)?;
-    }
+    worker::console_log!("request request_id={request_id} method={method} path={path} status={}", refused.status);
+    to_response(refused, request_id)
+}
+
+/// Forwards a request to its user's object: the same method, headers and
+/// body (a stream, never read here), plus the request id, the user and the
+/// token's expiry. A client cannot set those: they are overwritten.
+async fn forward(
+    req: Request,
+    env: &Env,
+    head: &Head,
+    verified: microcos_host::auth::Verified,
+    request_id: RequestId,
+) -> Result<Response> {
+    let user = verified.user;
+    let headers = req.headers().clone();
     headers.set("x-request-id", &request_id.to_string())?;
     headers.set(USER_HEADER, user.as_str())?;
+    headers.set(EXPIRES_HEADER, &verified.expires.0.to_string())?;
     let mut init = RequestInit::new();
     init.with_method(req.method()).with_headers(headers);
-    if !body.is_empty() {
-        init.with_body(Some(worker::js_sys::Uint8Array::from(body.as_slice()).into()));
+    if let Some(body) = req.inner().body() {
+        init.with_body(Some(body.into()));
     }
     let forwarded = Request::new_with_init(req.url()?.as_str(), &init)?;
     let stub = env.durable_object("USERS")?.id_from_name(user.as_str())?.get_stub()?;
     let response = stub.fetch_with_request(forwarded).await?;
+    let (method, path) = (&head.method, &head.path);
     worker::console_log!(
         "request request_id={request_id} method={method} path={path} user={user} status={}",
         response.status_code()

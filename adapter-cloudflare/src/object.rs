@@ -15,17 +15,18 @@ use microcos_assistant::Assistant;
 use microcos_core::{
     uuid::Uuid, Clock, Config, EngineError, ErrorCode, EventId, Rejection, RequestId, StoreError, Timestamp, UserId,
 };
+use microcos_host::auth::Verified;
 use microcos_host::edge::{self, close, Action};
 use microcos_host::{Host, HostParts, Report, RequestIds, Served, Subscribed, Task, Transport};
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
+    durable_object, DurableObject, Env, Method, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
     WebSocketPair,
 };
 
 use crate::ai::WorkersAi;
 use crate::push::DoPush;
 use crate::store::DoStore;
-use crate::{header, to_response, Parts, PlatformClock, USER_HEADER};
+use crate::{header, read_capped, to_response, Head, PlatformClock, EXPIRES_HEADER, USER_HEADER};
 
 /// How long a generation may go silent before the watchdog alarm resumes it.
 const WATCHDOG_MS: u64 = 60_000;
@@ -172,7 +173,7 @@ impl UserObject {
             .map_err(|_| backend("no AI binding"))?;
         let parts = HostParts {
             user,
-            config: Config::default(),
+            config: crate::config(&self.env),
             domain: Assistant::default(),
             store,
             llm: WorkersAi::new(ai, IDLE_MS),
@@ -195,13 +196,28 @@ impl DurableObject for UserObject {
     async fn fetch(&self, mut req: Request) -> Result<Response> {
         let request_id =
             header(&req, "x-request-id").and_then(|s| RequestId::parse(&s)).unwrap_or(RequestId(Uuid::new_v4()));
-        let forwarded_user = header(&req, USER_HEADER).and_then(|u| UserId::parse(&u));
         let now = PlatformClock.now();
-        // The object re-runs the pure edge: it trusts no header for the user.
-        let action = match Parts::read(&mut req, &self.env, now).await? {
-            Ok(parts) => parts.route(&req, now),
-            Err(refused) => return to_response(refused, request_id),
+        // The Worker authenticated the request (the object is reachable only
+        // through it) and names the user; the object routes and validates.
+        let verified = header(&req, USER_HEADER).and_then(|u| UserId::parse(&u)).map(|user| {
+            let expires = header(&req, EXPIRES_HEADER).and_then(|e| e.parse().ok()).map_or(now, Timestamp);
+            Verified { user, expires }
+        });
+        let Some(verified) = verified else {
+            let r = Rejection::new(ErrorCode::Unauthorized, "requests reach a user's object through the Worker");
+            return to_response(edge::respond_rejection(&r), request_id);
         };
+        let head = Head::read(&req)?;
+        let limits = Config::default().limits;
+        if let Some(refused) = head.check(&limits) {
+            return to_response(refused, request_id);
+        }
+        let body = if req.method() == Method::Post {
+            read_capped(&mut req, limits.max_body_bytes + 1).await?
+        } else {
+            Vec::new()
+        };
+        let action = edge::route_as(&head.http(&body), verified, &Assistant::default(), &limits);
         let user = match &action {
             Action::Respond(r) => return to_response(r.clone(), request_id),
             Action::Submit { user, .. }
@@ -209,10 +225,6 @@ impl DurableObject for UserObject {
             | Action::Events { user, .. }
             | Action::Stream { user, .. } => user.clone(),
         };
-        if forwarded_user.as_ref().is_some_and(|f| *f != user) {
-            let r = Rejection::new(ErrorCode::Unauthorized, "token and object disagree");
-            return to_response(edge::respond_rejection(&r), request_id);
-        }
         let host = match self.open(Some(&user)) {
             Ok(h) => h,
             Err(e) if e.is_permanent() => {

@@ -24,6 +24,9 @@ use worker::{SqlStorage, SqlStorageValue, Storage};
 pub struct DoStore {
     storage: Storage,
     sql: Rc<SqlStorage>,
+    /// The last stored seq, as this store last wrote or read it (`None`:
+    /// read it again): the object is the only writer of its storage.
+    last: std::cell::Cell<Option<Seq>>,
     /// Test only: fail the statement at this index of the first batch of
     /// several statements (see [`DoStore::fail_batches_at`]).
     fault: Option<usize>,
@@ -83,7 +86,7 @@ impl DoStore {
         for stmt in sql::schema_statements() {
             sql.exec(stmt, None).map_err(backend)?;
         }
-        Ok(DoStore { storage, sql: Rc::new(sql), fault: None })
+        Ok(DoStore { storage, sql: Rc::new(sql), last: std::cell::Cell::new(None), fault: None })
     }
 
     /// For the failure-injection test only (`MICROCOS_TEST_FAIL_BATCH_AT` in
@@ -143,18 +146,18 @@ impl DoStore {
 
 impl Store for DoStore {
     fn append(&mut self, rows: &[Row]) -> Result<Appended, StoreError> {
-        let last = self.last_seq()?;
+        let last = match self.last.get() {
+            Some(last) => last,
+            None => self.last_seq()?,
+        };
         if let Some(first) = rows.first() {
             if first.seq != last.next() {
                 return Err(StoreError::SeqConflict { expected: first.seq, found: last });
             }
         }
-        // Check every id before writing anything: nothing is written on a duplicate.
-        for (index, row) in rows.iter().enumerate() {
-            if let Some(existing) = self.find_event(row.event_id)? {
-                return Ok(Appended::Duplicate { index, existing });
-            }
-        }
+        // No lookups first: the unique index on event ids (and the primary
+        // key on seq) refuse a conflicting row, and the batch, one
+        // transaction, then writes nothing. Only then is the conflict read.
         let batch = rows
             .iter()
             .map(|row| {
@@ -171,18 +174,25 @@ impl Store for DoStore {
                 (sql::INSERT_EVENT, bindings)
             })
             .collect();
-        self.atomically(batch)?;
-        for row in rows {
-            worker::console_log!(
-                "appended seq={} type={} event_id={} request_id={} operation_id={}",
-                row.seq,
-                row.event_type,
-                row.event_id,
-                row.request_id,
-                row.operation_id.map(|o| o.to_string()).unwrap_or_default()
-            );
+        let written = self.atomically(batch);
+        self.last.set(match written {
+            Ok(()) => rows.last().map(|r| r.seq).or(Some(last)),
+            Err(_) => None,
+        });
+        match written {
+            Ok(()) => Ok(Appended::Written),
+            Err(e) if e.to_string().contains("UNIQUE constraint failed") || e.to_string().contains("PRIMARY KEY") => {
+                for (index, row) in rows.iter().enumerate() {
+                    if let Some(existing) = self.find_event(row.event_id)? {
+                        return Ok(Appended::Duplicate { index, existing });
+                    }
+                }
+                let found = self.last_seq()?;
+                let expected = rows.first().map_or(found.next(), |r| r.seq);
+                Err(StoreError::SeqConflict { expected, found })
+            }
+            Err(e) => Err(e),
         }
-        Ok(Appended::Written)
     }
 
     fn read_after(&self, after: Seq, limit: usize) -> Result<Vec<Row>, StoreError> {
@@ -217,7 +227,9 @@ impl Store for DoStore {
 
     fn last_seq(&self) -> Result<Seq, StoreError> {
         let rows: Vec<SeqRow> = self.sql.exec(sql::LAST_SEQ, None).and_then(|c| c.to_array()).map_err(backend)?;
-        Ok(Seq(rows.into_iter().next().map_or(0, |r| r.seq) as u64))
+        let last = Seq(rows.into_iter().next().map_or(0, |r| r.seq) as u64);
+        self.last.set(Some(last));
+        Ok(last)
     }
 
     fn save_snapshot(&mut self, snapshot: &SnapshotRecord) -> Result<(), StoreError> {

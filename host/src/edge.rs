@@ -214,8 +214,16 @@ fn seq_param(query: &str, key: &str) -> Result<Seq, Rejection> {
 }
 
 /// Routing and authentication: everything the edge decides from the
-/// request line and headers. `Err` is the answer (also `/healthz`).
-fn authenticate<'a>(req: &HttpRequest<'a>, keys: &Keys, now: Timestamp) -> Result<(Verified, &'a str), Response> {
+/// request line and headers (404, 405, 503 without a usable key, 401), and
+/// the user it is made for. `Err` is the answer (also `/healthz`). A
+/// transport that forwards the request to where the user's engine lives
+/// (the Worker to its Durable Object) authenticates once, here, and the
+/// receiver routes it with [`route_as`].
+pub fn authenticate(req: &HttpRequest<'_>, keys: &Keys, now: Timestamp) -> Result<Verified, Response> {
+    authenticated(req, keys, now).map(|(verified, _)| verified)
+}
+
+fn authenticated<'a>(req: &HttpRequest<'a>, keys: &Keys, now: Timestamp) -> Result<(Verified, &'a str), Response> {
     let fail = |r: Rejection| respond_rejection(&r);
     let (allow, method) = match req.path {
         "/healthz" => ("GET", req.method),
@@ -274,18 +282,25 @@ pub fn before_body(
 ) -> Option<Response> {
     match authenticate(req, keys, now) {
         Err(response) => Some(response),
-        Ok((_, "POST")) => {
-            if let Err(r) = json_body(req) {
-                return Some(respond_rejection(&r));
-            }
-            let max = limits.max_body_bytes as u64;
-            content_length.filter(|n| *n > max).map(|n| {
-                let msg = format!("body is {n} bytes; the limit is {max}");
-                respond_rejection(&Rejection::new(ErrorCode::BodyTooLarge, msg))
-            })
-        }
-        Ok(_) => None,
+        Ok(_) => check_head(req, content_length, limits),
     }
+}
+
+/// The refusals of an authenticated request that need no body: 415 for a
+/// POST that is not JSON, 413 when its announced `Content-Length` is over
+/// the limit.
+pub fn check_head(req: &HttpRequest<'_>, content_length: Option<u64>, limits: &Limits) -> Option<Response> {
+    if req.method != "POST" {
+        return None;
+    }
+    if let Err(r) = json_body(req) {
+        return Some(respond_rejection(&r));
+    }
+    let max = limits.max_body_bytes as u64;
+    content_length.filter(|n| *n > max).map(|n| {
+        let msg = format!("body is {n} bytes; the limit is {max}");
+        respond_rejection(&Rejection::new(ErrorCode::BodyTooLarge, msg))
+    })
 }
 
 /// Routes, authenticates and validates one request.
@@ -296,10 +311,17 @@ pub fn route<D: Domain>(
     limits: &Limits,
     now: Timestamp,
 ) -> Action<D::Event> {
-    let (Verified { user, expires }, method) = match authenticate(req, keys, now) {
-        Ok(ok) => ok,
-        Err(response) => return Action::Respond(response),
-    };
+    match authenticate(req, keys, now) {
+        Ok(verified) => route_as(req, verified, domain, limits),
+        Err(response) => Action::Respond(response),
+    }
+}
+
+/// Routes and validates a request already authenticated (by
+/// [`authenticate`], where it entered) as `verified`'s user.
+pub fn route_as<D: Domain>(req: &HttpRequest<'_>, verified: Verified, domain: &D, limits: &Limits) -> Action<D::Event> {
+    let Verified { user, expires } = verified;
+    let method = req.method;
     match (req.path, method) {
         ("/v1/events", "POST") => {
             if let Err(r) = json_body(req) {
@@ -328,7 +350,7 @@ pub fn route<D: Domain>(
             Action::Events { user, after, limit }
         }
         ("/v1/snapshot", _) => Action::Snapshot { user },
-        _ => {
+        ("/v1/stream", _) => {
             let after = match seq_param(req.query, "after") {
                 Ok(a) => a,
                 Err(r) => return reject(r),
@@ -342,6 +364,7 @@ pub fn route<D: Domain>(
             };
             Action::Stream { user, cursor: Cursor { after, tokens }, expires }
         }
+        _ => reject(Rejection::new(ErrorCode::NotFound, format!("no route {}", truncate(req.path)))),
     }
 }
 

@@ -26,6 +26,7 @@ use microcos_host::{Host, HostParts, Report, RequestIds, Served, Subscribed, Tas
 use tokio::sync::{mpsc, oneshot, Notify};
 
 use crate::clock::SystemClock;
+use crate::group::GroupCommit;
 use crate::llm::Model;
 use crate::push::{LocalPush, Subscriber};
 use crate::store::{Durability, SqliteStore};
@@ -54,6 +55,8 @@ pub struct Services {
     pub lifecycle: Lifecycle,
     /// When each user must next be awake.
     pub wakes: Wakes,
+    /// Shared flushes for every user's commits (with `Durability::Full`).
+    pub group: Option<Arc<GroupCommit>>,
 }
 
 /// A request to a user's actor.

@@ -213,6 +213,9 @@ struct LoadArgs {
     /// SQLite durability of the in-process server.
     #[arg(long, value_enum, default_value = "full")]
     durability: DurabilityArg,
+    /// Only the write load: skip the time-to-first-token phase (for a target without a model or stream).
+    #[arg(long)]
+    writes_only: bool,
 }
 
 /// Runs the command line; returns the process exit code.
@@ -233,6 +236,7 @@ pub fn main() -> i32 {
             secret: args.secret,
             seconds: args.seconds,
             durability: args.durability.into(),
+            writes_only: args.writes_only,
         }),
     };
     match result {

@@ -16,6 +16,7 @@
 //!   stopped when idle, at most `max_actors` at once.
 //! - [`wakes`]: when each user must next be awake (starts stopped actors).
 //! - [`store`]: the `Store` port on SQLite.
+//! - [`group`]: group commit: one flush makes many users' appends durable.
 //! - [`push`]: the `Push` port: bounded per-subscriber queues.
 //! - [`llm`]: model backends (offline stand-in, OpenAI-compatible, Workers AI REST).
 //! - [`secret`]: the token secret (`MICROCOS_SECRET` or a 0600 file in the data folder).
@@ -27,6 +28,7 @@
 pub mod actor;
 pub mod cli;
 pub mod clock;
+pub mod group;
 pub mod http;
 pub mod llm;
 pub mod load;

@@ -28,6 +28,8 @@ pub struct LoadOptions {
     pub seconds: u64,
     /// Durability of the in-process server.
     pub durability: Durability,
+    /// Skip the time-to-first-token phase.
+    pub writes_only: bool,
 }
 
 /// Figures of one phase.
@@ -185,6 +187,9 @@ pub fn main(opts: LoadOptions) -> Result<(), String> {
         for users in [1, 50] {
             let figures = run(&base, &secret, opts.seconds, users).await;
             print(&figures);
+        }
+        if opts.writes_only {
+            return Ok(());
         }
         let (p50, p99) = time_to_first_token(&base, &secret, 50).await?;
         println!("ttft_p50_ms: {p50:.2}");

@@ -141,6 +141,13 @@ pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
         fault: std::env::var("MICROCOS_TEST_FAIL_BATCH_AT").ok().and_then(|v| v.parse().ok()),
         lifecycle,
         wakes,
+        // MICROCOS_GROUP_COMMIT=off: an fsync per commit instead (to compare).
+        group: match opts.durability {
+            Durability::Full if std::env::var("MICROCOS_GROUP_COMMIT").as_deref() != Ok("off") => {
+                Some(Arc::new(crate::group::GroupCommit::new(&opts.data)?))
+            }
+            _ => None,
+        },
     };
     let users = Users::new(Arc::new(services));
     tokio::spawn(users.clone().schedule(index_is_new));
