@@ -2,7 +2,8 @@
 //! baseline of merely parsing the same log into `serde_json::Value`.
 //!
 //! Run: `cargo bench -p microcos-assistant --bench replay` (set `MICROCOS_BENCH_EVENTS` to change
-//! the log size; default 1,000,000). Prints `name: value` lines.
+//! the log size; default 1,000,000). Prints `name: value` lines. `MICROCOS_BENCH_WRITE=<file>`
+//! writes the generated log there as JSON lines and stops (scripts/wasm-figures replays it).
 
 #![allow(clippy::print_stdout, missing_docs)]
 // The counting allocator needs `unsafe impl GlobalAlloc`; it only forwards to `System`.
@@ -234,6 +235,13 @@ fn main() {
     let n: usize = std::env::var("MICROCOS_BENCH_EVENTS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
     let lines = generate(n);
     let bytes: usize = lines.iter().map(String::len).sum();
+    if let Ok(path) = std::env::var("MICROCOS_BENCH_WRITE") {
+        let mut text = lines.join("\n");
+        text.push('\n');
+        std::fs::write(&path, text).expect("write the log");
+        println!("written: {path} ({n} events, {bytes} bytes)");
+        return;
+    }
 
     // `MICROCOS_BENCH_ONLY=replay` skips the baselines (for profiling the replay alone).
     let only_replay = std::env::var("MICROCOS_BENCH_ONLY").is_ok_and(|v| v == "replay");
