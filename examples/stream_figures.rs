@@ -8,14 +8,14 @@
 //!
 //! ```text
 //! scripts/e2e-workerd figures        # runs this against the Worker
-//! cargo run --release --example stream_figures -- --url http://127.0.0.1:8788 --secret <s> [--tokens 200] [--delay 0] [--turns 10]
+//! cargo run --release --example stream_figures -- --url http://127.0.0.1:8788 --secret <s> [--tokens 200] [--delay 0] [--turns 10] [--over-socket]
 //! ```
 
 #![allow(clippy::unwrap_used, clippy::print_stdout)] // a measuring tool: a failed step is a failed run
 
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use microcos_core::{Timestamp, UserId};
 use microcos_host::auth::sign_token;
 use serde_json::{json, Value};
@@ -58,6 +58,7 @@ async fn main() {
     let tokens: usize = arg("--tokens").map_or(200, |n| n.parse().unwrap());
     let delay: u64 = arg("--delay").map_or(0, |n| n.parse().unwrap());
     let turns: usize = arg("--turns").map_or(10, |n| n.parse().unwrap());
+    let over_socket = std::env::args().any(|a| a == "--over-socket");
     let user = UserId::parse(&format!("figures-{}", now_ms() % 1_000_000)).unwrap();
     let token = sign_token(secret.as_bytes(), &user, Timestamp(now_ms()), Timestamp(now_ms() + 3_600_000));
     let http = reqwest::Client::new();
@@ -74,10 +75,25 @@ async fn main() {
             post(&http, &base, &token, json!({"type":"task.created","payload":{"title":"idle"}})).await;
         assert_eq!(status, 202);
         let text = format!("[[tokens:{tokens}]] [[delay:{delay}]] turn {turn}");
+        let message = json!({"type":"user.message","payload":{"text":text}});
         let started = Instant::now();
-        let (status, accepted, _) =
-            post(&http, &base, &token, json!({"type":"user.message","payload":{"text":text}})).await;
-        assert_eq!(status, 202, "{accepted}");
+        let accepted = if over_socket {
+            // Sent on the open stream: no HTTP round trip; the ack frame carries what the 202 does.
+            ws.send(Message::Text(message.to_string().into())).await.unwrap();
+            loop {
+                let msg = tokio::time::timeout(Duration::from_secs(30), ws.next()).await.unwrap().unwrap().unwrap();
+                let Message::Text(frame) = msg else { continue };
+                let v: Value = serde_json::from_str(&frame).unwrap();
+                if v["frame"] == "ack" {
+                    break v;
+                }
+                assert_ne!(v["frame"], "error", "{v}");
+            }
+        } else {
+            let (status, accepted, _) = post(&http, &base, &token, message).await;
+            assert_eq!(status, 202, "{accepted}");
+            accepted
+        };
         // While the reply streams: how long does another request wait?
         let side = {
             let (http, base, token) = (http.clone(), base.clone(), token.clone());
@@ -115,6 +131,7 @@ async fn main() {
     println!("stream_turns: {turns}");
     println!("stream_tokens_per_turn: {tokens}");
     println!("stream_delay_ms: {delay}");
+    println!("chat_message_sent_over: {}", if over_socket { "the stream" } else { "HTTP POST" });
     println!("first_token_p50_ms: {:.1}", percentile(&mut first, 0.5));
     println!("last_token_p50_ms: {:.1}", percentile(&mut last, 0.5));
     println!("tokens_per_s_p50: {:.0}", percentile(&mut per_s, 0.5));

@@ -10,7 +10,7 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use microcos_assistant::{Envelope, Frame};
 use microcos_core::event::EventKind;
 use microcos_core::operation::LlmEventType;
@@ -817,4 +817,60 @@ async fn a_batch_that_fails_midway_leaves_nothing_of_it() {
     let seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
     assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>(), "no gap in the log");
     assert_eq!(u.snapshot().await["state"]["messages"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn events_sent_over_the_stream_are_acknowledged_like_posts() {
+    let t = Target::start().await;
+    let u = t.user("socket");
+    let mut ws = u.stream(&Cursor::default()).await;
+    // Reads until an answer frame, checking every other frame on the way.
+    async fn answer(ws: &mut Ws, seen: &mut Seen) -> Value {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(20), ws.ws.next()).await.unwrap().unwrap().unwrap();
+            let Message::Text(text) = msg else { continue };
+            let v: Value = serde_json::from_str(&text).unwrap();
+            match v["frame"].as_str().unwrap() {
+                "ack" | "error" => return v,
+                _ => {
+                    assert_eq!(seen.cursor.accept(&frame_of(&v)), Ok(Delivery::New), "{v}");
+                    if v["frame"] == "event" {
+                        seen.events.push(v["event"].clone());
+                    }
+                }
+            }
+        }
+    }
+    let mut seen = Seen::default();
+    let send = |body: Value| Message::Text(body.to_string().into());
+    let task = json!({"type":"task.created","payload":{"title":"by socket"},"client_action_id":"sock-1"});
+    ws.ws.send(send(task.clone())).await.unwrap();
+    let ack = answer(&mut ws, &mut seen).await;
+    assert_eq!(
+        (ack["frame"].as_str(), ack["seq"].as_u64(), ack["duplicate"].as_bool()),
+        (Some("ack"), Some(1), Some(false))
+    );
+    assert_eq!(seen.events.len(), 1, "the event's own frame came first");
+    assert_eq!(seen.events[0]["event_id"], ack["event_id"]);
+    // The same client action again: the original answer, marked duplicate.
+    ws.ws.send(send(task)).await.unwrap();
+    let again = answer(&mut ws, &mut seen).await;
+    assert_eq!((again["event_id"].clone(), again["duplicate"].as_bool()), (ack["event_id"].clone(), Some(true)));
+    // Bad input: the error a POST would get, with its status and field.
+    ws.ws.send(send(json!({"type":"task.created","payload":{"title":""}}))).await.unwrap();
+    let refused = answer(&mut ws, &mut seen).await;
+    assert_eq!((refused["frame"].as_str(), refused["status"].as_u64()), (Some("error"), Some(422)));
+    assert_eq!(refused["error"]["field"], "payload.title");
+    ws.ws.send(Message::Text("{not json".into())).await.unwrap();
+    assert_eq!(answer(&mut ws, &mut seen).await["error"]["code"], "malformed_json");
+    // A chat message over the socket starts its reply, streamed on the same socket.
+    ws.ws.send(send(json!({"type":"user.message","payload":{"text":"hello over the socket"}}))).await.unwrap();
+    let chat = answer(&mut ws, &mut seen).await;
+    assert!(chat["operation_id"].is_string(), "{chat}");
+    ws.read_until(&mut seen, has_reply).await;
+    // The socket and HTTP agree.
+    let snapshot = u.snapshot().await;
+    assert_eq!(snapshot["state"]["tasks"][0]["title"], "by socket");
+    assert_eq!(snapshot["state"]["messages"].as_array().unwrap().len(), 2);
+    ws.close().await;
 }

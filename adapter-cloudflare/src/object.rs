@@ -294,8 +294,28 @@ impl DurableObject for UserObject {
         Response::ok("")
     }
 
-    async fn websocket_message(&self, _ws: WebSocket, _message: WebSocketIncomingMessage) -> Result<()> {
-        Ok(()) // clients only listen; resuming is a new connection with a cursor
+    /// A client event sent on the stream: recorded as `POST /v1/events`
+    /// would, answered on the same socket with an `ack` or `error` frame
+    /// (after the frames the event produced, its own first).
+    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
+        let now = PlatformClock.now();
+        if ws.deserialize_attachment::<u64>().ok().flatten().is_none_or(|expires| expires <= now.0) {
+            // The token expired before the alarm closed the stream.
+            return ws.close(Some(close::TOKEN_EXPIRED), Some("token expired: reconnect with a fresh token"));
+        }
+        let message = match message {
+            WebSocketIncomingMessage::String(text) => text.into_bytes(),
+            WebSocketIncomingMessage::Binary(bytes) => bytes,
+        };
+        let host = self.open(None).map_err(storage_error)?;
+        let user = host.engine().machine().user().clone();
+        let action = edge::route_message(&message, user, &Assistant::default(), &Config::default().limits);
+        let ids = RequestIds { request_id: RequestId(Uuid::new_v4()), event_id: EventId(Uuid::new_v4()) };
+        let response = match host.serve(action, ids, None) {
+            Served::Response(r) => r,
+            Served::Stream { .. } => microcos_host::host::unavailable(),
+        };
+        ws.send_with_str(edge::answer_frame(&response))
     }
 
     async fn websocket_close(&self, ws: WebSocket, code: usize, _reason: String, _was_clean: bool) -> Result<()> {

@@ -26,7 +26,9 @@
 //! who reads them can use it until it expires.
 //!
 //! A stream closes with a code from [`close`]: when its token expires, when
-//! its client falls behind, or when the user has too many subscribers.
+//! its client falls behind, or when the user has too many subscribers. A
+//! client may send its events on the stream ([`route_message`]); each is
+//! answered with an `ack` or `error` frame ([`answer_frame`]).
 //!
 //! Errors: `{"error":{"code","message","field"?}}`.
 
@@ -368,6 +370,34 @@ pub fn route_as<D: Domain>(req: &HttpRequest<'_>, verified: Verified, domain: &D
     }
 }
 
+/// A client event sent over an open stream: the same body, validation and
+/// errors as `POST /v1/events`, for the stream's user. A client that
+/// already streams skips a round trip. Answer it with [`answer_frame`].
+pub fn route_message<D: Domain>(message: &[u8], user: UserId, domain: &D, limits: &Limits) -> Action<D::Event> {
+    match parse_client_request(message, domain, limits) {
+        Ok(request) => Action::Submit { user, request },
+        Err(r) => reject(r),
+    }
+}
+
+/// The frame that answers a client event sent over a stream: `ack` with
+/// what the 202 (or 200 for a duplicate) of `POST /v1/events` carries, or
+/// `error` with the status and the error body it would have had:
+///
+/// ```json
+/// {"frame":"ack","event_id":"…","request_id":"…","seq":7,"duplicate":false,"operation_id":"…"}
+/// {"frame":"error","status":422,"error":{"code":"too_long","message":"…","field":"payload.title"}}
+/// ```
+pub fn answer_frame(response: &Response) -> String {
+    // Both bodies are JSON objects this module wrote: `{"event_id"…}` or `{"error"…}`.
+    let fields = response.body.strip_prefix('{').unwrap_or("}");
+    let separator = if fields.starts_with('}') { "" } else { "," };
+    match response.status {
+        200 | 202 => format!("{{\"frame\":\"ack\"{separator}{fields}"),
+        status => format!("{{\"frame\":\"error\",\"status\":{status}{separator}{fields}"),
+    }
+}
+
 fn truncate(s: &str) -> &str {
     match s.char_indices().nth(100) {
         Some((i, _)) => &s[..i],
@@ -508,6 +538,24 @@ mod tests {
         assert!(
             matches!(route(&stream, &keys(), &d, &l, now), Action::Stream { cursor, .. } if cursor.after == Seq(7))
         );
+    }
+
+    #[test]
+    fn events_sent_over_a_stream_get_the_answers_of_a_post() {
+        let (d, l) = (Assistant::default(), Limits::default());
+        let alice = UserId::parse("alice").unwrap();
+        let ok = route_message(br#"{"type":"task.created","payload":{"title":"x"}}"#, alice.clone(), &d, &l);
+        assert!(matches!(ok, Action::Submit { ref user, .. } if *user == alice));
+        let Action::Respond(bad) = route_message(br#"{"type":"task.created","payload":{}}"#, alice, &d, &l) else {
+            panic!("accepted")
+        };
+        let frame: serde_json::Value = serde_json::from_str(&answer_frame(&bad)).unwrap();
+        assert_eq!(frame["frame"], "error");
+        assert_eq!(frame["status"], 422);
+        assert_eq!(frame["error"]["field"], "payload.title");
+        let accepted = Response::json(202, String::from(r#"{"event_id":"e","seq":3,"duplicate":false}"#));
+        let frame: serde_json::Value = serde_json::from_str(&answer_frame(&accepted)).unwrap();
+        assert_eq!(frame, serde_json::json!({"frame":"ack","event_id":"e","seq":3,"duplicate":false}));
     }
 
     #[test]

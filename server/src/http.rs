@@ -120,7 +120,9 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
             Ok(ws) => {
                 tracing::info!(%request_id, %user, after = cursor.after.0, "stream upgrade");
                 // Answer the subprotocol a browser offered (with its token beside it).
-                let ws = ws.protocols([edge::STREAM_PROTOCOL]);
+                // A client event sent on the stream is at most a POST body.
+                let max = limits.max_body_bytes;
+                let ws = ws.protocols([edge::STREAM_PROTOCOL]).max_message_size(max).max_frame_size(max);
                 return ws.on_upgrade(move |socket| stream(app, user, cursor, expires, socket)).into_response();
             }
             Err(_) => edge::respond_rejection(&Rejection::new(
@@ -187,6 +189,17 @@ async fn stream(app: App, user: UserId, cursor: Cursor, expires: Timestamp, sock
             },
             message = incoming.next() => match message {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break (None, ""),
+                Some(Ok(Message::Text(text))) => {
+                    let answer = submit_message(&app, &user, text.as_bytes()).await;
+                    // The frames the event produced (its own first) go before its answer.
+                    let mut sent = true;
+                    while let Some(frame) = frames.try_recv() {
+                        sent &= sink.send(Message::Text(frame.into())).await.is_ok();
+                    }
+                    if !sent || sink.send(Message::Text(answer.into())).await.is_err() {
+                        break (None, "");
+                    }
+                }
                 Some(Ok(_)) => {}
             },
             () = &mut expiry => break (Some(close::TOKEN_EXPIRED), "token expired: reconnect with a fresh token"),
@@ -199,6 +212,20 @@ async fn stream(app: App, user: UserId, cursor: Cursor, expires: Timestamp, sock
             let _ = sink.close().await;
         }
     }
+}
+
+/// Records a client event sent on the stream, as `POST /v1/events` would,
+/// and returns the frame that answers it (`ack` or `error`).
+async fn submit_message(app: &App, user: &UserId, message: &[u8]) -> String {
+    let services = app.users.services();
+    let response = match edge::route_message(message, user.clone(), &services.domain, &services.config.limits) {
+        Action::Respond(refused) => refused,
+        action => {
+            let ids = RequestIds { request_id: RequestId(Uuid::new_v4()), event_id: EventId(Uuid::new_v4()) };
+            app.users.call(user, |reply| Command::Serve { action, ids, if_none_match: None, reply }).await
+        }
+    };
+    edge::answer_frame(&response)
 }
 
 /// Closes a stream with one of the documented codes ([`close`]).

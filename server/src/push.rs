@@ -27,6 +27,13 @@ impl Subscription {
         self.queued.fetch_sub(frame.len(), Ordering::Relaxed);
         Some(frame)
     }
+
+    /// The next frame if one is queued now.
+    pub fn try_recv(&mut self) -> Option<String> {
+        let frame = self.rx.try_recv().ok()?;
+        self.queued.fetch_sub(frame.len(), Ordering::Relaxed);
+        Some(frame)
+    }
 }
 
 /// The sending end, registered with the user's [`LocalPush`].
