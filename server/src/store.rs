@@ -65,7 +65,13 @@ impl SqliteStore {
             Durability::Full => "FULL",
             Durability::Normal => "NORMAL",
         };
-        conn.execute_batch(&format!("PRAGMA journal_mode=WAL; PRAGMA synchronous={sync}; PRAGMA busy_timeout=5000;"))
+        // One actor owns a user's database at a time: exclusive locking takes
+        // SQLite's file locks once instead of on every transaction (and keeps
+        // the WAL index in memory). A stopping actor's successor waits for
+        // it with the busy timeout.
+        conn.execute_batch(&format!(
+            "PRAGMA busy_timeout=5000; PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous={sync};"
+        ))
             .map_err(backend)?;
         for stmt in sql::schema_statements() {
             conn.execute(stmt, []).map_err(backend)?;
@@ -108,7 +114,8 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn append(&mut self, rows: &[Row]) -> Result<Appended, StoreError> {
         let tx = self.conn.transaction().map_err(backend)?;
-        let last: i64 = tx.query_row(sql::LAST_SEQ, [], |r| r.get(0)).map_err(backend)?;
+        let last: i64 =
+            tx.prepare_cached(sql::LAST_SEQ).and_then(|mut q| q.query_row([], |r| r.get(0))).map_err(backend)?;
         if let Some(first) = rows.first() {
             if first.seq.0 != last as u64 + 1 {
                 return Err(StoreError::SeqConflict { expected: first.seq, found: Seq(last as u64) });
