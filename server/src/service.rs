@@ -159,16 +159,24 @@ pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
 }
 
 /// The accept loop: at most `max_connections` connections at once, each
-/// with a header timeout; WebSocket upgrades allowed.
+/// with a header timeout; WebSocket upgrades allowed. On SIGINT or SIGTERM
+/// it stops accepting and lets the requests in flight finish (5 s at most).
 async fn accept(listener: tokio::net::TcpListener, app: axum::Router, limits: ListenerLimits) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
-    let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let max = limits.max_connections.clamp(1, tokio::sync::Semaphore::MAX_PERMITS) as u32;
+    let permits = Arc::new(tokio::sync::Semaphore::new(max as usize));
+    // On a stop signal: accept no more, and give the requests in flight up
+    // to 5 seconds to finish (every permit back).
+    let drained = |permits: Arc<tokio::sync::Semaphore>| async move {
+        let _ = tokio::time::timeout(Duration::from_secs(5), permits.acquire_many_owned(max)).await;
+        Ok(())
+    };
     let stop = shutdown();
     tokio::pin!(stop);
     loop {
         let permit = tokio::select! {
             permit = permits.clone().acquire_owned() => permit.map_err(std::io::Error::other)?,
-            () = &mut stop => return Ok(()),
+            () = &mut stop => return drained(permits).await,
         };
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -180,7 +188,10 @@ async fn accept(listener: tokio::net::TcpListener, app: axum::Router, limits: Li
                     continue;
                 }
             },
-            () = &mut stop => return Ok(()),
+            () = &mut stop => {
+                drop(permit);
+                return drained(permits).await;
+            }
         };
         let _ = stream.set_nodelay(true);
         let service = hyper_util::service::TowerToHyperService::new(app.clone());
