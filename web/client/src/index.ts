@@ -1,0 +1,16 @@
+// @microcos/client: a typed client of microcos API v1.
+export * from "./schemas.js";
+export { Cursor, MAX_CURSOR_OPERATIONS, type Delivery } from "./cursor.js";
+export {
+  ApiError,
+  CLOSE_RESUME,
+  CLOSE_TOKEN_EXPIRED,
+  CLOSE_TOO_MANY_SUBSCRIBERS,
+  Connection,
+  connect,
+  validateClientEvent,
+  type ConnectOptions,
+  type ConnectionState,
+  type SnapshotResult,
+  type StateDetail,
+} from "./client.js";

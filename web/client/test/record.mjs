@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// Records what a real local service sends into web/client/test/fixtures/recorded.jsonl
+// (one {"kind","body"} per line: frame, ack, error, snapshot), for run.mjs to
+// check against the schemas. Re-run it when the wire changes:
+//
+//   cargo build --release --bin microcos && node web/client/test/record.mjs
+//
+// It starts target/release/microcos on a free port with a fresh data folder
+// (or uses MICROCOS_URL and MICROCOS_SECRET) and drives every client event
+// type over the socket and over HTTP, including a failure and a cancel.
+
+import { spawn, execFileSync } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
+import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+if (typeof WebSocket === "undefined") {
+  // Node 20 has the WebSocket client behind a flag.
+  execFileSync(process.execPath, ["--experimental-websocket", "--no-warnings", fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+  process.exit(0);
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..", "..");
+
+export function signToken(secret, sub, ttlSeconds = 3600) {
+  const b64 = (v) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const head = b64({ alg: "HS256", typ: "JWT" });
+  const claims = b64({ sub, iat: now, exp: now + ttlSeconds });
+  const sig = createHmac("sha256", secret).update(`${head}.${claims}`).digest("base64url");
+  return `${head}.${claims}.${sig}`;
+}
+
+let server = null;
+let dataDir = null;
+let base = process.env.MICROCOS_URL;
+let secret = process.env.MICROCOS_SECRET;
+if (!base) {
+  secret = "record-secret-" + "x".repeat(32);
+  dataDir = mkdtempSync(join(tmpdir(), "microcos-record-"));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(join(root, "target", "release", "microcos"), ["serve", "--addr", `127.0.0.1:${port}`, "--data", dataDir, "--token-delay-ms", "5"], {
+    env: { ...process.env, MICROCOS_SECRET: secret },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {}
+    if (i > 100) throw new Error("the service did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const token = signToken(secret, "recorder");
+const lines = [];
+const record = (kind, body) => lines.push(JSON.stringify({ kind, body }));
+const auth = { authorization: `Bearer ${token}` };
+
+const ws = new WebSocket(`${base.replace(/^http/, "ws")}/v1/stream?after=0&tokens=`, ["microcos", `bearer.${token}`]);
+const frames = [];
+const waiters = [];
+ws.onmessage = (m) => {
+  const f = JSON.parse(m.data);
+  record("frame", f);
+  frames.push(f);
+  for (const w of [...waiters]) w();
+};
+await new Promise((res, rej) => {
+  ws.onopen = res;
+  ws.onerror = rej;
+});
+function until(pred, ms = 20000) {
+  return new Promise((res, rej) => {
+    const t = setTimeout(() => rej(new Error("timeout waiting for a frame")), ms);
+    const check = () => {
+      const f = frames.find(pred);
+      if (f) {
+        clearTimeout(t);
+        waiters.splice(waiters.indexOf(check), 1);
+        res(f);
+      }
+    };
+    waiters.push(check);
+    check();
+  });
+}
+const answers = [];
+function sendWs(type, payload) {
+  const body = { type, payload, client_action_id: randomUUID(), event_id: randomUUID() };
+  ws.send(JSON.stringify(body));
+  return until((f) => (f.frame === "ack" || f.frame === "error") && !answers.includes(f)).then((f) => (answers.push(f), f));
+}
+async function post(type, payload) {
+  const res = await fetch(`${base}/v1/events`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ type, payload, client_action_id: randomUUID() }) });
+  const body = await res.json();
+  record(res.ok ? "ack" : "error", body);
+  return body;
+}
+async function snapshot() {
+  const res = await fetch(`${base}/v1/snapshot`, { headers: auth });
+  record("snapshot", await res.json());
+}
+const done = (op) => until((f) => f.frame === "event" && f.event.operation_id === op && ["assistant.message", "plan.generated", "tasks.extracted", "summary.generated"].includes(f.event.type) || (f.frame === "event" && f.event.type === "llm.failed" && f.event.operation_id === op && f.event.payload.terminal));
+
+await snapshot();
+await sendWs("settings.updated", { tz_offset_minutes: 60, daily_plan_time: "07:30" });
+const task = randomUUID();
+await sendWs("task.created", { task_id: task, title: "Book flights", due_date: "2026-12-01", notes: "window seat" });
+await post("task.created", { title: "Pay rent" });
+await sendWs("task.updated", { task_id: task, title: "Book flights to Oslo" });
+await sendWs("task.completed", { task_id: randomUUID() }); // 404 task_not_found
+await post("task.completed", { task_id: randomUUID() }); // the same over HTTP
+await post("task.created", { title: "x".repeat(201) }); // 422 too_long
+const chat = await sendWs("user.message", { text: "What is on today? " + "word ".repeat(30) });
+await until((f) => f.frame === "token" && f.operation_id === chat.operation_id);
+await snapshot(); // an operation in flight, with partial text
+await done(chat.operation_id);
+const failing = await sendWs("user.message", { text: "[[fail]] then retry" });
+await done(failing.operation_id);
+const ex = await sendWs("task.extract", { text: "Call Ann. Pay the gas bill; water the plants" });
+await done(ex.operation_id);
+await sendWs("task.completed", { task_id: task });
+const plan = await sendWs("plan.requested", {});
+await done(plan.operation_id);
+const sum = await sendWs("summary.requested", {});
+await until((f) => f.frame === "event" && f.event.operation_id === sum.operation_id && f.event.type !== "summary.requested").catch(() => {});
+await done(sum.operation_id).catch(() => {});
+const long = await sendWs("user.message", { text: "a long one " + "word ".repeat(30) });
+await until((f) => f.frame === "token" && f.operation_id === long.operation_id && f.index >= 3);
+await sendWs("llm.cancel", { operation_id: long.operation_id });
+await new Promise((r) => setTimeout(r, 300));
+await sendWs("llm.cancel", { operation_id: long.operation_id }); // 409 operation_finished, or a duplicate
+await sendWs("task.deleted", { task_id: task });
+await snapshot();
+const all = await (await fetch(`${base}/v1/events?after=0&limit=1000`, { headers: auth })).json();
+for (const ev of all.events) record("event", ev);
+ws.close();
+
+const out = join(here, "fixtures", "recorded.jsonl");
+writeFileSync(out, lines.join("\n") + "\n");
+console.log(`recorded ${lines.length} messages into ${out}`);
+if (server) {
+  server.kill("SIGTERM");
+  await new Promise((r) => server.on("exit", r));
+  rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// Proves the client's schemas match what the service really sends: every
+// event, frame, error and snapshot recorded in the repository is parsed with
+// the generated Zod schemas, and any mismatch fails the run.
+//
+//   node web/client/test/run.mjs
+//
+// Sources: tests/snapshots/wire__*.snap (every event type, the frames, the
+// error body and codes), tests/fixtures/session.jsonl (stored envelopes),
+// tests/snapshots/scenarios__*.snap (event types named in transcripts) and
+// web/client/test/fixtures/recorded.jsonl (frames, acks, errors and snapshots
+// of a real local service, written by record.mjs).
+
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..", "..");
+const snaps = join(root, "tests", "snapshots");
+
+const bundle = await esbuild.build({
+  entryPoints: [join(here, "..", "src", "index.ts")],
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  write: false,
+  logLevel: "error",
+});
+const client = await import("data:text/javascript;base64," + Buffer.from(bundle.outputFiles[0].text).toString("base64"));
+
+let failures = 0;
+let checks = 0;
+function fail(msg) {
+  failures++;
+  console.error("FAIL " + msg);
+}
+function parse(schemaName, value, where) {
+  checks++;
+  const r = client[schemaName].safeParse(value);
+  if (!r.success) {
+    fail(`${where}: not a ${schemaName}: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}\n     ${JSON.stringify(value).slice(0, 300)}`);
+  }
+  return r.success ? r.data : null;
+}
+function snapBody(file) {
+  const text = readFileSync(join(snaps, file), "utf8");
+  return text.split(/^---$/m).slice(2).join("---").trim();
+}
+
+const seenTypes = new Set();
+const seenFrames = new Set();
+
+// 1. Every event type, pinned by the wire tests.
+for (const f of readdirSync(snaps).filter((f) => /^wire__[a-z_]+\.[a-z_.]+\.snap$/.test(f))) {
+  const ev = parse("Event", JSON.parse(snapBody(f)), f);
+  if (ev) seenTypes.add(ev.type);
+}
+// 2. The frames.
+for (const [i, line] of snapBody("wire__frames.snap").split("\n").entries()) {
+  const fr = parse("Frame", JSON.parse(line), `wire__frames.snap line ${i + 1}`);
+  if (fr) seenFrames.add(fr.frame);
+}
+// 3. The error body and every error code.
+parse("ErrorBody", JSON.parse(snapBody("wire__error_body.snap")), "wire__error_body.snap");
+const codes = snapBody("wire__error_codes.snap").split("\n").map((l) => l.trim().split(" "));
+for (const [status, code] of codes) parse("ErrorFrame", { frame: "error", status: Number(status), error: { code, message: "m" } }, `wire__error_codes.snap ${code}`);
+const schemaCodes = client.ErrorCode.options ?? client.ErrorCode.def?.entries;
+const codeSet = new Set(Array.isArray(schemaCodes) ? schemaCodes : Object.keys(schemaCodes ?? {}));
+for (const c of codeSet) if (!codes.some(([, k]) => k === c)) fail(`ErrorCode ${c} is not in wire__error_codes.snap`);
+// 4. A stored session.
+for (const [i, line] of readFileSync(join(root, "tests", "fixtures", "session.jsonl"), "utf8").split("\n").filter(Boolean).entries()) {
+  const ev = parse("Event", JSON.parse(line), `session.jsonl line ${i + 1}`);
+  if (ev) seenTypes.add(ev.type);
+}
+// 5. Event types named in the scenario transcripts.
+const eventTypes = new Set(client.Event.def.options.map((o) => o.def.shape.type.def.values[0]));
+for (const f of readdirSync(snaps).filter((f) => f.startsWith("scenarios__"))) {
+  for (const line of snapBody(f).split("\n")) {
+    const m = line.match(/^\s*(?:event|progress)?\s*\d+\s+([a-z_]+\.[a-z_.]+)\b/);
+    if (m) {
+      checks++;
+      if (!eventTypes.has(m[1])) fail(`${f}: event type ${m[1]} is not in the schema`);
+    }
+  }
+}
+// 6. A real service's frames, answers and snapshots.
+const recorded = join(here, "fixtures", "recorded.jsonl");
+if (existsSync(recorded)) {
+  for (const [i, line] of readFileSync(recorded, "utf8").split("\n").filter(Boolean).entries()) {
+    const { kind, body } = JSON.parse(line);
+    const schema = { frame: "Frame", snapshot: "Snapshot", ack: "Ack", error: "ErrorBody", event: "Event" }[kind];
+    if (!schema) {
+      fail(`recorded.jsonl line ${i + 1}: unknown kind ${kind}`);
+      continue;
+    }
+    const v = parse(schema, body, `recorded.jsonl line ${i + 1} (${kind})`);
+    if (v && kind === "frame") {
+      seenFrames.add(v.frame);
+      if (v.frame === "event") seenTypes.add(v.event.type);
+    }
+    if (v && kind === "event") seenTypes.add(v.type);
+  }
+} else {
+  fail("web/client/test/fixtures/recorded.jsonl is missing: run web/client/test/record.mjs");
+}
+// Every type and frame of the schema was seen in a real recording.
+for (const t of eventTypes) if (!seenTypes.has(t)) fail(`event type ${t} never seen in a recording`);
+for (const f of ["event", "token", "progress", "ack", "error"]) if (!seenFrames.has(f)) fail(`frame ${f} never seen in a recording`);
+
+// 7. The schemas refuse what the service would not send.
+function refuse(schemaName, value, why) {
+  checks++;
+  if (client[schemaName].safeParse(value).success) fail(`${schemaName} accepted ${why}`);
+}
+const tokenFrame = { frame: "token", after: 8, operation_id: "00000000-0000-0000-0000-00000000000b", attempt: 1, index: 3, text: " there" };
+refuse("Frame", { ...tokenFrame, extra: 1 }, "an unknown member");
+refuse("Frame", { ...tokenFrame, index: -1 }, "a negative index");
+refuse("Frame", { ...tokenFrame, frame: "tokens" }, "an unknown frame");
+refuse("ClientEvent", { type: "assistant.message", payload: { text: "x" } }, "a system event type");
+
+// 8. Local validation gives the service's codes.
+function code(body, want, field) {
+  checks++;
+  try {
+    client.validateClientEvent(body);
+    fail(`validateClientEvent accepted ${JSON.stringify(body).slice(0, 80)}`);
+  } catch (e) {
+    if (e.code !== want || (field && e.field !== field)) fail(`validateClientEvent: ${e.code} ${e.field} for ${JSON.stringify(body).slice(0, 80)}, want ${want} ${field ?? ""}`);
+  }
+}
+code({ type: "task.created", payload: { title: "x".repeat(201) } }, "too_long", "payload.title");
+code({ type: "task.created", payload: {} }, "missing_field", "payload.title");
+code({ type: "task.created", payload: { title: 5 } }, "invalid_type", "payload.title");
+code({ type: "task.created", payload: { title: "a", colour: "red" } }, "unknown_field");
+code({ type: "settings.updated", payload: { tz_offset_minutes: 900 } }, "out_of_range", "payload.tz_offset_minutes");
+code({ type: "no.such", payload: {} }, "unknown_event_type");
+checks++;
+client.validateClientEvent({ type: "task.created", payload: { title: "😀".repeat(200) } }); // characters, not UTF-16 units
+
+// 9. The cursor, as core/src/frame.rs.
+{
+  const op = "00000000-0000-0000-0000-00000000000b";
+  const c = new client.Cursor();
+  const started = { frame: "event", seq: 1, event: { v: 1, seq: 1, event_id: op, type: "llm.started", timestamp: 0, user_id: "u", request_id: op, operation_id: op, payload: { kind: "chat", attempt: 1 } } };
+  const tok = (i) => ({ frame: "token", after: 1, operation_id: op, attempt: 1, index: i, text: "t" });
+  const steps = [
+    [started, "new"], [started, "duplicate"], [tok(0), "new"], [tok(0), "duplicate"], [tok(2), "gap"], [tok(1), "new"],
+    [{ frame: "progress", seq: 2, event_id: op, type: "llm.checkpoint", timestamp: 0, operation_id: op, attempt: 1, through_index: 3 }, "gap"],
+    [{ frame: "progress", seq: 2, event_id: op, type: "llm.checkpoint", timestamp: 0, operation_id: op, attempt: 1, through_index: 2 }, "new"],
+  ];
+  for (const [i, [frame, want]] of steps.entries()) {
+    checks++;
+    const got = c.accept(frame);
+    if (got !== want) fail(`cursor step ${i}: ${got}, want ${want}`);
+  }
+  checks++;
+  if (c.toQuery() !== `after=2&tokens=${op}:1:2`) fail(`cursor query ${c.toQuery()}`);
+  checks++;
+  if (client.Cursor.parse(c.toQuery()).toQuery() !== c.toQuery()) fail("cursor does not round-trip");
+}
+
+// 10. The generated file is current.
+checks++;
+try {
+  execFileSync(process.execPath, [join(here, "..", "gen.mjs"), "--check"], { stdio: "pipe" });
+} catch (e) {
+  fail(String(e.stderr || e.message).trim());
+}
+
+console.log(`${checks} checks, ${failures} failures; event types seen: ${seenTypes.size}/${eventTypes.size}; frames seen: ${[...seenFrames].sort().join(",")}`);
+process.exit(failures ? 1 : 0);
