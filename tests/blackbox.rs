@@ -308,6 +308,7 @@ fn frame_of(v: &Value) -> Frame {
             seq,
             event_id: microcos_core::EventId::parse(v["event_id"].as_str().unwrap()).unwrap(),
             event_type: LlmEventType::parse(v["type"].as_str().unwrap()).unwrap(),
+            timestamp: microcos_core::Timestamp(v["timestamp"].as_u64().unwrap()),
             operation_id: microcos_core::OperationId::parse(v["operation_id"].as_str().unwrap()).unwrap(),
             attempt: v["attempt"].as_u64().unwrap() as u32,
             through_index: v["through_index"].as_u64().unwrap() as u32,

@@ -154,7 +154,12 @@ fn cancel_mid_stream_stops_the_generation() {
 
     let s = state(&sim);
     assert_eq!(s.operations[&op].status, OperationStatus::Cancelled);
-    assert_eq!(s.domain.chat.messages.len(), 1, "no assistant reply after a cancel");
+    // What the user saw stays: the tokens pushed before the cancel are
+    // stored, and the chat keeps them as a stopped reply.
+    let stopped = s.domain.chat.messages.back().unwrap();
+    assert_eq!((stopped.text.as_str(), stopped.stopped), ("one two ", true), "the reply as shown, marked stopped");
+    assert_eq!(s.domain.chat.messages.len(), 2, "no reply beyond the stopped one");
+    assert_eq!(s.operations[&op].text, "one two ");
     let again = sim.send(&format!(r#"{{"type":"llm.cancel","payload":{{"operation_id":"{op}"}}}}"#));
     assert_eq!(rejected(again), ErrorCode::OperationFinished);
     insta::assert_snapshot!("cancel_log", transcript(&sim.store));

@@ -168,12 +168,16 @@ fn wire_format_of_frames_and_errors() {
             seq: Seq(9),
             event_id: EventId(id(0xe9)),
             event_type: LlmEventType::Checkpoint,
+            timestamp: Timestamp(1_764_316_800_500),
             operation_id: op,
             attempt: 1,
             through_index: 32,
         },
     ];
     let json: Vec<String> = frames.iter().map(Frame::to_json).collect();
+    for (frame, line) in frames.iter().zip(&json) {
+        assert_eq!(&Frame::from_json(line).unwrap(), frame, "a frame reads back as it was written: {line}");
+    }
     insta::assert_snapshot!("frames", json.join("\n"));
     let err = Rejection::field(ErrorCode::TooLong, "payload.title", "at most 200 characters");
     insta::assert_snapshot!("error_body", err.to_json());

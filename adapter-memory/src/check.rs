@@ -332,31 +332,46 @@ pub struct Resume {
 }
 
 /// A well-behaved client: applies frames through its cursor, reconnects on a gap.
-struct Client<E> {
+struct Client<D: Domain> {
     cursor: Cursor,
     sub: u64,
     tokens: BTreeMap<(OperationId, u32), BTreeMap<u32, String>>,
     duplicates: usize,
-    _event: std::marker::PhantomData<E>,
+    /// Fed every frame through its JSON, as a browser would.
+    replica: microcos_core::Replica<D>,
 }
 
 fn subscribe<D: Domain>(sim: &mut Sim<D>, cursor: &Cursor) -> Result<u64, CheckFailed> {
     sim.subscribe(cursor).map_err(|e| fail(format!("subscribe failed: {e}")))
 }
 
-impl<E: microcos_core::Catalogue> Client<E> {
+impl<D: Domain> Client<D> {
     /// Reads what arrived on the connection, then drops it and reconnects.
-    fn reconnect<D: Domain<Event = E>>(&mut self, sim: &mut Sim<D>) -> Result<(), CheckFailed> {
+    fn reconnect(&mut self, sim: &mut Sim<D>) -> Result<(), CheckFailed> {
         for frame in sim.push.unsubscribe(self.sub) {
+            let json = frame.to_json();
+            let read =
+                Frame::<D::Event>::from_json(&json).map_err(|e| fail(format!("frame {json} reads back: {e}")))?;
+            ensure(read == frame, || format!("frame {json} reads back as {read:?}"))?;
+            let replica = self.replica.receive(&read);
             match self.cursor.accept(&frame) {
-                Ok(Delivery::New) => {
-                    if let Frame::Token { operation_id, attempt, index, text, .. } = frame {
+                Ok(delivery) => {
+                    let new = delivery == Delivery::New;
+                    ensure(replica.as_ref().is_ok_and(|r| r.new == new), || {
+                        format!("the replica took {json} as {replica:?}, the cursor as {delivery:?}")
+                    })?;
+                    if !new {
+                        self.duplicates += 1;
+                    } else if let Frame::Token { operation_id, attempt, index, text, .. } = frame {
                         self.tokens.entry((operation_id, attempt)).or_default().insert(index, text);
                     }
                 }
-                Ok(Delivery::Duplicate) => self.duplicates += 1,
-                Err(_) => break, // everything after a gap is discarded; the resume resends it
+                Err(_) => {
+                    ensure(replica.is_err(), || format!("the replica took {json} after a gap"))?;
+                    break; // everything after a gap is discarded; the resume resends it
+                }
             }
+            ensure(self.replica.cursor() == &self.cursor, || "the replica's cursor left the client's".into())?;
         }
         self.sub = subscribe(sim, &self.cursor)?;
         Ok(())
@@ -372,7 +387,9 @@ pub fn split_tokens(answer: &str, n: usize) -> Vec<String> {
 }
 
 /// A client that resumes with its cursor gets every token exactly once and
-/// ends caught up with the log, whatever is lost or interleaved.
+/// ends caught up with the log, whatever is lost or interleaved; a
+/// [`microcos_core::Replica`] fed the same frames (through their JSON, as a
+/// browser reads them) ends with the server's state, byte for byte.
 /// `start_body` is a client event that starts an operation, `other_body`
 /// any other client event, and `answer` a model output the domain accepts
 /// (it is streamed in `case.tokens` pieces).
@@ -384,8 +401,8 @@ pub fn check_resume_exactly_once<D: Domain>(
     case: &Resume,
 ) -> Result<(), CheckFailed> {
     let sub = subscribe(&mut sim, &Cursor::default())?;
-    let mut client: Client<D::Event> =
-        Client { cursor: Cursor::default(), sub, tokens: BTreeMap::new(), duplicates: 0, _event: Default::default() };
+    let replica = sim.replica();
+    let mut client = Client { cursor: Cursor::default(), sub, tokens: BTreeMap::new(), duplicates: 0, replica };
     sim.push.drop_pushes(case.drops.clone());
     let final_tokens = split_tokens(answer, case.tokens);
     let n = final_tokens.len();
@@ -456,7 +473,16 @@ pub fn check_resume_exactly_once<D: Domain>(
     let indices: BTreeSet<u32> = got.keys().copied().collect();
     ensure(indices == (0..n as u32).collect(), || format!("token indices {indices:?} of {n}"))?;
     let text: String = got.values().cloned().collect();
-    ensure(text == final_tokens.concat(), || format!("tokens {text:?}"))
+    ensure(text == final_tokens.concat(), || format!("tokens {text:?}"))?;
+    // The replica, fed the same frames, holds the server's state byte for byte.
+    let server = sim.state().ok_or_else(|| fail("the engine is down"))?;
+    ensure(client.replica.state().to_bytes() == server.to_bytes(), || {
+        format!(
+            "the replica's state differs from the server's:\n{}\n{}",
+            String::from_utf8_lossy(&client.replica.state().to_bytes()),
+            String::from_utf8_lossy(&server.to_bytes())
+        )
+    })
 }
 
 /// Resume scenarios.

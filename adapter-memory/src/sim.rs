@@ -296,6 +296,11 @@ impl<D: Domain> Sim<D> {
         Ok(())
     }
 
+    /// A client's replica of this user, empty (it subscribes from seq 0).
+    pub fn replica(&self) -> microcos_core::Replica<D> {
+        microcos_core::Replica::new(self.user.clone(), self.config.clone(), self.domain.clone())
+    }
+
     /// The live state.
     pub fn state(&self) -> Option<State<D>> {
         self.host.as_ref().map(|h| h.engine().state().clone())

@@ -216,8 +216,8 @@ impl Domain for Assistant {
         state.apply(event, &self.bounds, cx);
     }
 
-    fn operation_finished(&self, state: &mut AssistantState, operation: &Operation<AssistantOperation>) {
-        state.operation_finished(operation.operation_id);
+    fn operation_finished(&self, state: &mut AssistantState, operation: &Operation<AssistantOperation>, m: &EventMeta) {
+        state.operation_finished(operation, m, &self.bounds);
     }
 
     fn prompt(&self, state: &State, operation: &Operation<AssistantOperation>) -> Prompt {

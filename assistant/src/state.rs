@@ -13,13 +13,16 @@ use alloc::vec::Vec;
 use microcos_core::domain::{Apply, EventMeta};
 use microcos_core::ids::{OperationId, Seq, Timestamp};
 use microcos_core::time::{LocalDate, LocalTime};
+use microcos_core::{Operation, OperationStatus};
 use serde::{Deserialize, Serialize};
 
 use crate::event::{AssistantEvent, OperationKind, PlanItem, TaskId};
 
 /// Version of the state layout (kernel and assistant parts). A snapshot of
 /// another version is discarded and the state rebuilt from the log.
-pub const STATE_VERSION: u32 = 1;
+///
+/// 2: a cancelled chat reply is kept as a stopped message.
+pub const STATE_VERSION: u32 = 2;
 
 /// Bounds of the assistant's working set. Part of the replay contract: the
 /// same log with the same bounds gives the same state.
@@ -70,6 +73,13 @@ pub struct Message {
     pub text: String,
     /// Event time.
     pub timestamp: Timestamp,
+    /// A reply the user stopped: the text generated until then.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub stopped: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The rolling summary of chat context older than the window.
@@ -322,16 +332,31 @@ impl AssistantState {
     }
 
     /// An operation finished: a summary in flight no longer is.
-    pub fn operation_finished(&mut self, id: OperationId) {
-        if self.chat.summary_in_flight == Some(id) {
+    /// An operation finished: a summary may be asked for again, and a chat
+    /// reply the user stopped stays in the chat, marked stopped, with the
+    /// text shown until then (the kernel stores it before the cancel).
+    pub fn operation_finished(
+        &mut self,
+        operation: &Operation<AssistantOperation>,
+        m: &EventMeta,
+        bounds: &AssistantBounds,
+    ) {
+        if self.chat.summary_in_flight == Some(operation.operation_id) {
             self.chat.summary_in_flight = None;
+        }
+        let stopped = operation.status == OperationStatus::Cancelled && !operation.text.is_empty();
+        if stopped && operation.input == AssistantOperation::Chat {
+            self.push_message(Role::Assistant, operation.text.clone(), m, bounds);
+            if let Some(last) = self.chat.messages.back_mut() {
+                last.stopped = true;
+            }
         }
     }
 
     fn push_message(&mut self, role: Role, text: String, m: &EventMeta, bounds: &AssistantBounds) {
         let chat = &mut self.chat;
         chat.total_messages += 1;
-        chat.messages.push_back(Message { seq: m.seq, role, text, timestamp: m.timestamp });
+        chat.messages.push_back(Message { seq: m.seq, role, text, timestamp: m.timestamp, stopped: false });
         while chat.messages.len() > bounds.chat_window {
             if let Some(old) = chat.messages.pop_front() {
                 chat.unsummarized.push_back(old);

@@ -40,6 +40,9 @@ pub struct MessageView<'a> {
     pub role: Role,
     /// Text.
     pub text: &'a str,
+    /// A reply the user stopped (its text is what was generated until then).
+    #[serde(skip_serializing_if = "core::ops::Not::not")]
+    pub stopped: bool,
 }
 
 /// A task.
@@ -84,7 +87,12 @@ pub fn view<'a>(state: &'a State<Assistant>, operations: Vec<OperationView>, now
     let today = LocalDate::at(now, s.planner.settings.tz_offset_minutes);
     let plan = s.planner.plans.get(&today).or_else(|| s.planner.plans.values().next_back());
     StateView {
-        messages: s.chat.messages.iter().map(|m| MessageView { seq: m.seq, role: m.role, text: &m.text }).collect(),
+        messages: s
+            .chat
+            .messages
+            .iter()
+            .map(|m| MessageView { seq: m.seq, role: m.role, text: &m.text, stopped: m.stopped })
+            .collect(),
         tasks: s
             .tasks
             .items

@@ -79,8 +79,11 @@ pub trait Domain: Clone + fmt::Debug + 'static {
     /// Folds a stored event into the domain's state. Cannot fail; has no rules.
     fn apply(&self, state: &mut Self::State, event: Self::Event, cx: &mut Apply<'_, Self::Operation>);
 
-    /// An operation finished (completed, failed for good, or cancelled).
-    fn operation_finished(&self, _state: &mut Self::State, _operation: &Operation<Self::Operation>) {}
+    /// An operation finished (completed, failed for good, or cancelled by
+    /// the event `meta` describes). A cancelled operation keeps the text
+    /// its clients saw (the kernel stores it before the cancel).
+    fn operation_finished(&self, _state: &mut Self::State, _operation: &Operation<Self::Operation>, _meta: &EventMeta) {
+    }
 
     /// The prompt for the next attempt of `operation`, built from the state.
     fn prompt(&self, state: &State<Self>, operation: &Operation<Self::Operation>) -> Prompt;

@@ -531,9 +531,12 @@ impl<D: Domain, S: Store> Engine<D, S> {
         self.bucket.take(config.rate_per_s, config.rate_burst, meta.timestamp)?;
         self.machine.decide(&env)?;
         let (event_id, operation_id) = (env.event_id, env.operation_id);
-        // The client event is the first of its batch; follow-ups come after it.
-        let seq = self.machine.state().seq.next();
-        match self.append(alloc::vec![env.clone()])? {
+        // A cancel first stores the tokens its clients already saw.
+        let mut batch: Vec<Envelope<D::Event>> = self.machine.checkpoint_before_cancel(&env).into_iter().collect();
+        // The client event comes next in its batch; follow-ups come after it.
+        let seq = Seq(self.machine.state().seq.0 + batch.len() as u64 + 1);
+        batch.push(env.clone());
+        match self.append(batch)? {
             Appended::Written => {
                 Ok(Accepted { event_id, request_id: meta.request_id, seq, duplicate: false, operation_id })
             }

@@ -19,10 +19,10 @@
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::event::{Catalogue, Envelope, Event};
-use crate::ids::{EventId, OperationId, Seq};
+use crate::ids::{EventId, OperationId, Seq, Timestamp};
 use crate::operation::{LlmEvent, LlmEventType};
 
 /// A frame pushed to a subscriber.
@@ -45,6 +45,8 @@ pub enum Frame<E> {
         /// `llm.checkpoint` or `llm.completed`.
         #[serde(rename = "type")]
         event_type: LlmEventType,
+        /// When it was stored (a replica rebuilds the stored event exactly).
+        timestamp: Timestamp,
         /// The operation.
         operation_id: OperationId,
         /// The attempt.
@@ -82,6 +84,40 @@ impl<E: Catalogue> Frame<E> {
         serde_json::to_string(self).unwrap_or_default()
     }
 
+    /// Parses a frame as [`Frame::to_json`] writes it (what a client or a
+    /// replica receives). Unknown members are ignored.
+    pub fn from_json(s: &str) -> Result<Frame<E>, serde_json::Error> {
+        use serde::de::Error;
+        let w: WireFrame<E> = serde_json::from_str(s)?;
+        let missing = |name| serde_json::Error::missing_field(name);
+        Ok(match w.frame {
+            FrameKind::Event => Frame::Event {
+                seq: w.seq.ok_or_else(|| missing("seq"))?,
+                event: w.event.ok_or_else(|| missing("event"))?,
+            },
+            FrameKind::Progress => Frame::Progress {
+                seq: w.seq.ok_or_else(|| missing("seq"))?,
+                event_id: w.event_id.ok_or_else(|| missing("event_id"))?,
+                event_type: match w.event_type.as_deref().map(<LlmEventType as crate::event::EventKind>::parse) {
+                    Some(Some(t @ (LlmEventType::Checkpoint | LlmEventType::Completed))) => t,
+                    Some(_) => return Err(serde_json::Error::custom("type: expected llm.checkpoint or llm.completed")),
+                    None => return Err(missing("type")),
+                },
+                timestamp: w.timestamp.ok_or_else(|| missing("timestamp"))?,
+                operation_id: w.operation_id.ok_or_else(|| missing("operation_id"))?,
+                attempt: w.attempt.ok_or_else(|| missing("attempt"))?,
+                through_index: w.through_index.ok_or_else(|| missing("through_index"))?,
+            },
+            FrameKind::Token => Frame::Token {
+                after: w.after.ok_or_else(|| missing("after"))?,
+                operation_id: w.operation_id.ok_or_else(|| missing("operation_id"))?,
+                attempt: w.attempt.ok_or_else(|| missing("attempt"))?,
+                index: w.index.ok_or_else(|| missing("index"))?,
+                text: w.text.ok_or_else(|| missing("text"))?,
+            },
+        })
+    }
+
     /// The live frame for a stored event (tokens of checkpoints were pushed already).
     pub fn for_stored(env: &Envelope<E>) -> Frame<E> {
         match (&env.event, env.operation_id) {
@@ -97,7 +133,42 @@ impl<E: Catalogue> Frame<E> {
 }
 
 fn progress<E>(env: &Envelope<E>, ty: LlmEventType, op: OperationId, attempt: u32, through_index: u32) -> Frame<E> {
-    Frame::Progress { seq: env.seq, event_id: env.event_id, event_type: ty, operation_id: op, attempt, through_index }
+    Frame::Progress {
+        seq: env.seq,
+        event_id: env.event_id,
+        event_type: ty,
+        timestamp: env.timestamp,
+        operation_id: op,
+        attempt,
+        through_index,
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum FrameKind {
+    Event,
+    Progress,
+    Token,
+}
+
+/// Every member any frame has; [`Frame::from_json`] checks which it needs.
+#[derive(Deserialize)]
+#[serde(bound = "E: Catalogue")]
+struct WireFrame<E> {
+    frame: FrameKind,
+    seq: Option<Seq>,
+    event: Option<Envelope<E>>,
+    event_id: Option<EventId>,
+    #[serde(rename = "type")]
+    event_type: Option<String>,
+    timestamp: Option<Timestamp>,
+    operation_id: Option<OperationId>,
+    attempt: Option<u32>,
+    through_index: Option<u32>,
+    after: Option<Seq>,
+    index: Option<u32>,
+    text: Option<String>,
 }
 
 /// Where a subscriber resumes.

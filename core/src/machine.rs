@@ -25,8 +25,8 @@ use crate::frame::{Cursor, Frame};
 use crate::ids::{ClientActionId, EventId, OperationId, RequestId, Seq, Timestamp, UserId};
 use crate::llm::LlmRequest;
 use crate::operation::{
-    LlmCancel, LlmCheckpoint, LlmCompleted, LlmEvent, LlmFailed, LlmRetryScheduled, LlmStarted, OperationInput,
-    OperationKind, OperationStatus, Tokens,
+    LlmCancel, LlmCheckpoint, LlmCompleted, LlmEvent, LlmEventType, LlmFailed, LlmRetryScheduled, LlmStarted,
+    OperationInput, OperationKind, OperationStatus, Tokens,
 };
 use crate::ports::{LlmError, LlmErrorKind};
 use crate::state::{ActionRecord, Bounds, State};
@@ -432,6 +432,68 @@ impl<D: Domain> Machine<D> {
             || now.0.saturating_sub(tail.last_store_at.0) >= self.config.checkpoint_ms;
         let checkpoint = if due { self.flush(op, attempt, now) } else { None };
         TokenStep::Accept { frame, checkpoint }
+    }
+
+    /// Before a cancel takes effect: the checkpoint of the tokens of the
+    /// cancelled attempt that were pushed but not yet stored, so that the
+    /// text a client saw is kept (and shown again after a reload).
+    pub(crate) fn checkpoint_before_cancel(&mut self, env: &Envelope<D::Event>) -> Option<Envelope<D::Event>> {
+        let Event::Llm(LlmEvent::Cancel(LlmCancel { operation_id })) = &env.event else { return None };
+        let op = self.state.operations.get(operation_id).filter(|o| o.status == OperationStatus::Streaming)?;
+        let attempt = op.attempt;
+        self.flush(*operation_id, attempt, env.timestamp)
+    }
+
+    /// A replica's side of a `token` frame: the token joins the tail, as on
+    /// the server (a tail that does not continue starts over at `index`).
+    pub(crate) fn receive_token(&mut self, op: OperationId, attempt: u32, index: u32, text: &str) {
+        let fresh = || Tail { attempt, from_index: index, tokens: Tokens::new(), last_store_at: Timestamp(0) };
+        let tail = self.tails.entry(op).or_insert_with(fresh);
+        if tail.attempt != attempt || tail.next_index() != index {
+            *tail = fresh();
+        }
+        tail.tokens.push(text);
+    }
+
+    /// A replica's side of a `progress` frame: the stored `llm.checkpoint` or
+    /// `llm.completed` it stands for, rebuilt from the tail's tokens exactly as
+    /// the server built it (same id, same tokens), and taken out of the tail.
+    /// `None` when the tokens it covers did not all arrive, or `event_id`
+    /// differs from the rebuilt one.
+    pub(crate) fn rebuild_progress(&mut self, frame: &Frame<D::Event>) -> Option<Envelope<D::Event>> {
+        let Frame::Progress { seq, event_id, event_type, timestamp, operation_id: op, attempt, through_index } = *frame
+        else {
+            return None;
+        };
+        let from_index = self.state.operations.get(&op).filter(|o| o.attempt == attempt)?.tokens;
+        let tail = self.tails.get(&op).filter(|t| t.attempt == attempt)?;
+        if from_index < tail.from_index || through_index < from_index || through_index > tail.next_index() {
+            return None;
+        }
+        let skip = (from_index - tail.from_index) as usize;
+        let tokens: Tokens = tail.tokens.iter().skip(skip).take((through_index - from_index) as usize).collect();
+        let (event, key) = match event_type {
+            LlmEventType::Checkpoint => {
+                (LlmEvent::Checkpoint(LlmCheckpoint { attempt, from_index, tokens }), format!("{attempt}/{from_index}"))
+            }
+            LlmEventType::Completed => {
+                (LlmEvent::Completed(LlmCompleted { attempt, from_index, tokens }), format!("{attempt}"))
+            }
+            _ => return None,
+        };
+        let mut env = self.op_event(op, Event::Llm(event), &key, timestamp)?;
+        if env.event_id != event_id {
+            return None;
+        }
+        env.seq = seq;
+        if event_type == LlmEventType::Completed {
+            self.tails.remove(&op);
+        } else if let Some(tail) = self.tails.get_mut(&op) {
+            let rest: Tokens = tail.tokens.iter().skip((through_index - tail.from_index) as usize).collect();
+            tail.tokens = rest;
+            tail.from_index = through_index;
+        }
+        Some(env)
     }
 
     /// The checkpoint of the tokens of `op` not yet stored, if there are any.

@@ -318,7 +318,7 @@ impl<D: Domain> State<D> {
                         op.status = OperationStatus::Cancelled;
                         op.retry_at = None;
                         let op_id = op.operation_id;
-                        self.finish(op_id, domain, bounds);
+                        self.finish(op_id, m, domain, bounds);
                     }
                 }
             }
@@ -367,14 +367,14 @@ impl<D: Domain> State<D> {
 
     fn finish_operation(&mut self, m: &EventMeta, domain: &D, bounds: &Bounds) {
         if let Some(id) = m.operation_id {
-            self.finish(id, domain, bounds);
+            self.finish(id, m, domain, bounds);
         }
     }
 
-    fn finish(&mut self, id: OperationId, domain: &D, bounds: &Bounds) {
+    fn finish(&mut self, id: OperationId, m: &EventMeta, domain: &D, bounds: &Bounds) {
         let Some(op) = self.operations.get(&id) else { return };
         self.finished_operations.insert(op.request_seq, id);
-        domain.operation_finished(&mut self.domain, op);
+        domain.operation_finished(&mut self.domain, op, m);
         while self.finished_operations.len() > bounds.max_finished_operations {
             if let Some((_, old)) = self.finished_operations.pop_first() {
                 self.operations.remove(&old);
