@@ -843,6 +843,8 @@ export const MessageView = z.strictObject({
   seq: Seq,
   role: z.enum(["user", "assistant"]),
   text: z.string(),
+  /** Present (true) on a reply the user stopped; its text is what was generated until then. */
+  stopped: z.optional(z.literal(true)),
 });
 export type MessageView = z.infer<typeof MessageView>;
 

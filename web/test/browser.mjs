@@ -1,0 +1,272 @@
+#!/usr/bin/env node
+// The web app in a real headless Chromium (Debian's package, driven by
+// puppeteer-core), against a running service:
+//
+//   MICROCOS_URL=http://127.0.0.1:8787 MICROCOS_SECRET=<secret> node web/test/browser.mjs
+//
+// Without MICROCOS_URL it starts target/release/microcos itself (fresh data
+// folder, the stand-in model at 30 ms per token). The browser talks to a
+// same-origin proxy in front of the service (web/test/proxy.mjs), which also
+// serves web/dist when the service does not serve `/` yet
+// (MICROCOS_WEB_DIST=<dir> serves that build instead) and injects the faults.
+//
+// Checks: a chat reply appears token by token and ends equal to the stored
+// reply; a created task shows before the service answers and stays after the
+// ack; a refused action rolls back with its error code shown; a connection
+// dropped mid-reply shows the reply exactly once; a reload paints from the
+// cache before any network answer, then catches up; no console errors.
+// Screenshots: MICROCOS_SCREENSHOTS (default web/test/out/). Figures are
+// printed as `name: value` lines.
+
+import { execFileSync, spawn } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import puppeteer from "puppeteer-core";
+import { startProxy } from "./proxy.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const shots = process.env.MICROCOS_SCREENSHOTS || join(here, "out");
+mkdirSync(shots, { recursive: true });
+const dist = process.env.MICROCOS_WEB_DIST || join(here, "..", "dist");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+
+// Debian's chromium, installed once.
+if (!existsSync(CHROMIUM)) {
+  console.log("installing chromium (apt-get)…");
+  try {
+    execFileSync("apt-get", ["install", "-y", "chromium"], { stdio: "inherit" });
+  } catch {
+    execFileSync("apt-get", ["update"], { stdio: "inherit" });
+    execFileSync("apt-get", ["install", "-y", "chromium"], { stdio: "inherit" });
+  }
+}
+
+function signToken(secret, sub, ttlSeconds = 3600) {
+  const b64 = (v) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const signing = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ sub, iat: now, exp: now + ttlSeconds })}`;
+  return `${signing}.${createHmac("sha256", secret).update(signing).digest("base64url")}`;
+}
+
+let server = null;
+let dataDir = null;
+let upstream = process.env.MICROCOS_URL;
+let secret = process.env.MICROCOS_SECRET;
+if (!upstream) {
+  secret = "browser-test-secret-" + randomUUID();
+  dataDir = mkdtempSync(join(tmpdir(), "microcos-browser-"));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  upstream = `http://127.0.0.1:${port}`;
+  server = spawn(join(root, "target", "release", "microcos"), ["serve", "--addr", `127.0.0.1:${port}`, "--data", dataDir, "--token-delay-ms", "30"], {
+    env: { ...process.env, MICROCOS_SECRET: secret, MICROCOS_LOG: "warn" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${upstream}/healthz`)).ok) break;
+    } catch {}
+    if (i > 100) throw new Error(`the service did not start at ${upstream}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+if (!secret) throw new Error("MICROCOS_SECRET is needed with MICROCOS_URL");
+
+const proxy = await startProxy({ upstream, dist, forceDist: !!process.env.MICROCOS_WEB_DIST });
+const base = proxy.url;
+const user = "browser-" + randomUUID().slice(0, 8);
+const token = signToken(secret, user);
+const auth = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+const api = async (path, init = {}) => {
+  const res = await fetch(upstream + path, { ...init, headers: { ...auth, ...(init.headers ?? {}) } });
+  return { status: res.status, body: await res.json() };
+};
+const post = (type, payload) => api("/v1/events", { method: "POST", body: JSON.stringify({ type, payload, client_action_id: randomUUID() }) });
+const snapshot = async () => (await api("/v1/snapshot")).body;
+
+const failures = [];
+const figures = [];
+let step = 0;
+function check(ok, what) {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (!ok) failures.push(what);
+}
+const figure = (name, value) => figures.push(`${name}: ${value}`);
+
+const browser = await puppeteer.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  userDataDir: mkdtempSync(join(tmpdir(), "microcos-chromium-")),
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const consoleErrors = [];
+const page = await browser.newPage();
+await page.setViewport({ width: 1280, height: 900 });
+page.on("console", (m) => {
+  if (m.type() === "error") consoleErrors.push(m.text());
+});
+page.on("pageerror", (e) => consoleErrors.push(String(e)));
+async function shot(name) {
+  step++;
+  await page.screenshot({ path: join(shots, `${String(step).padStart(2, "0")}-${name}.png`) });
+}
+const waitFor = (fn, arg, timeout = 15000) => page.waitForFunction(fn, { timeout, polling: "mutation" }, arg);
+
+let exitCode = 1;
+try {
+  // 1. Sign in.
+  await page.goto(base + "/", { waitUntil: "load" });
+  await page.waitForSelector("#token", { visible: true });
+  await shot("signin");
+  await page.type("#token", token);
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter"); // keyboard: the Sign in button
+  await waitFor(() => document.querySelector("#conn")?.dataset.state === "connected");
+  check(true, "signed in with a pasted token, connected");
+  await shot("connected");
+
+  // 2. A chat reply streams token by token and ends equal to the stored one.
+  await page.evaluate(() => {
+    const w = window;
+    w.__texts = [];
+    w.__firstToken = -1;
+    new MutationObserver(() => {
+      const t = document.querySelector("#messages li.streaming .text")?.textContent ?? "";
+      if (t && w.__texts[w.__texts.length - 1] !== t) {
+        if (w.__firstToken < 0) w.__firstToken = performance.now();
+        w.__texts.push(t);
+      }
+    }).observe(document.getElementById("messages"), { subtree: true, childList: true, characterData: true });
+  });
+  const question = "Plan my week please: " + "alpha beta gamma delta ".repeat(6);
+  await page.focus("#chat-input");
+  await page.keyboard.type(question.trim());
+  const sentAt = await page.evaluate(() => performance.now());
+  await page.keyboard.press("Enter");
+  await waitFor(() => document.querySelectorAll("#messages li.assistant:not(.streaming)").length >= 1, undefined, 30000);
+  const chat = await page.evaluate(() => ({ texts: window.__texts, first: window.__firstToken }));
+  const snap1 = await snapshot();
+  const stored = snap1.state.messages.filter((m) => m.role === "assistant").pop()?.text;
+  const shown = await page.evaluate(() => [...document.querySelectorAll("#messages li.assistant:not(.streaming) .text")].pop()?.textContent);
+  check(chat.texts.length >= 5, `the reply appeared token by token (${chat.texts.length} growing states)`);
+  check(chat.texts.every((t, i) => i === 0 || t.startsWith(chat.texts[i - 1])), "each streamed state extends the previous one");
+  check(!!stored && shown === stored, "the reply shown equals the stored reply (GET /v1/snapshot)");
+  figure("send to first streamed token (ms)", (chat.first - sentAt).toFixed(1));
+  await shot("chat");
+
+  // 3. A created task shows before the service answers, and stays after the ack.
+  proxy.holdUp(800); // the service hears of it 800 ms late
+  const title = "Buy milk " + randomUUID().slice(0, 4);
+  await page.focus("#task-title");
+  await page.keyboard.type(title);
+  const t0 = await page.evaluate(() => performance.now());
+  await page.keyboard.press("Enter");
+  await waitFor((t) => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === t), title);
+  const t1 = await page.evaluate(() => performance.now());
+  const pendingShown = await page.evaluate(() => document.body.dataset.pending);
+  check(pendingShown !== "0", `the task showed while its event was pending (pending=${pendingShown}, ${(t1 - t0).toFixed(1)} ms after Enter)`);
+  await shot("task-optimistic");
+  await waitFor(() => document.body.dataset.pending === "0", undefined, 10000);
+  const t2 = await page.evaluate(() => performance.now());
+  proxy.holdUp(0);
+  const stillThere = await page.evaluate((t) => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === t), title);
+  check(t2 - t0 > 700 && stillThere, `confirmed ${(t2 - t0).toFixed(0)} ms after Enter, still shown`);
+  check((await snapshot()).state.tasks.some((t) => t.title === title), "the task is stored");
+  figure("send to optimistic update (ms)", (t1 - t0).toFixed(1));
+  await shot("task-confirmed");
+
+  // 4. A refused action rolls back with its error shown: another client
+  // deletes the task while this tab, not told yet, completes it.
+  const task = (await snapshot()).state.tasks.find((t) => t.title === title);
+  proxy.pauseDown();
+  check((await post("task.deleted", { task_id: task.task_id })).status === 202, "another client deleted the task");
+  await page.click(`#tasks li[data-key="${task.task_id}"] input.done`);
+  await waitFor((id) => document.querySelector(`#tasks li[data-key="${id}"]`)?.classList.contains("done"), task.task_id);
+  check(true, "the completion showed at once (optimistic)");
+  await shot("reject-optimistic");
+  await new Promise((r) => setTimeout(r, 300));
+  proxy.resumeDown();
+  await waitFor(() => !!document.querySelector('#errors [data-code="task_not_found"]'));
+  await waitFor(() => document.body.dataset.pending === "0");
+  const gone = await page.evaluate((id) => !document.querySelector(`#tasks li[data-key="${id}"]`), task.task_id);
+  check(gone, "rolled back: the error task_not_found is shown and the view is the service's (the task is gone)");
+  const serverTasks = (await snapshot()).state.tasks.map((t) => t.task_id).sort().join();
+  const shownTasks = (await page.$$eval("#tasks li", (l) => l.map((e) => e.dataset.key))).sort().join();
+  check(serverTasks === shownTasks, "the tasks shown are exactly the stored ones");
+  await shot("reject-rolled-back");
+
+  // 5. Dropping the connection mid-reply: the reply shows exactly once.
+  await page.evaluate(() => (window.__texts = []));
+  const q2 = "Tell me more: " + "one two three four five six seven eight ".repeat(4);
+  await page.focus("#chat-input");
+  await page.keyboard.type(q2.trim());
+  await page.keyboard.press("Enter");
+  await waitFor(() => (window.__texts?.length ?? 0) >= 6, undefined, 20000);
+  await page.evaluate(() => {
+    window.__states = [];
+    new MutationObserver(() => window.__states.push(document.querySelector("#conn").dataset.state)).observe(document.querySelector("#conn"), { attributes: true });
+  });
+  const dropAt = await page.evaluate(() => window.__texts.length);
+  proxy.dropSockets();
+  await waitFor(() => document.querySelector("#conn")?.dataset.state !== "connected", undefined, 5000).catch(() => {});
+  await shot("dropped");
+  const assistantsBefore = snap1.state.messages.filter((m) => m.role === "assistant").length;
+  await waitFor((n) => document.querySelectorAll("#messages li.assistant:not(.streaming)").length > n, assistantsBefore, 30000);
+  await waitFor(() => document.querySelector("#conn")?.dataset.state === "connected");
+  const texts2 = await page.evaluate(() => window.__texts);
+  const states = await page.evaluate(() => window.__states);
+  check(states.includes("reconnecting") && states[states.length - 1] === "connected" && texts2.length > dropAt, `the connection dropped mid-reply (after ${dropAt} states) and came back (${states.join(" -> ")})`);
+  const stored2 = (await snapshot()).state.messages.filter((m) => m.role === "assistant").pop()?.text;
+  const shownAll = await page.$$eval("#messages li .text", (l) => l.map((e) => e.textContent));
+  if (process.env.DEBUG) console.log(JSON.stringify({ texts2, shownAll, stored2 }, null, 1));
+  check(texts2.every((t, i) => i === 0 || t.startsWith(texts2[i - 1])), `streamed text only grew across the reconnect (${texts2.length} states)`);
+  check(shownAll.filter((t) => t === stored2).length === 1 && !shownAll.some((t) => t !== stored2 && t.includes(stored2)), "the reply is shown exactly once, equal to the stored reply");
+  await shot("reconnected");
+
+  // 6. A reload paints from the cache before any network answer, then catches up.
+  const before = await page.$$eval("#messages li", (l) => l.length);
+  await new Promise((r) => setTimeout(r, 400)); // the cache is saved shortly after each batch
+  const extra = "Added elsewhere " + randomUUID().slice(0, 4);
+  await post("task.created", { title: extra });
+  proxy.delayApi(1500);
+  await page.reload({ waitUntil: "domcontentloaded" });
+  await waitFor(() => window.__microcos?.cachePaint >= 0, undefined, 10000);
+  const early = await page.evaluate(() => ({ m: window.__microcos, msgs: document.querySelectorAll("#messages li").length }));
+  check(early.m.firstFrame < 0 && early.msgs >= before - 1, `painted ${early.msgs} messages from the cache at ${early.m.cachePaint.toFixed(1)} ms, before any network answer`);
+  figure("reload to first paint from cache (ms)", early.m.cachePaint.toFixed(1));
+  await shot("reload-from-cache");
+  proxy.delayApi(0);
+  await waitFor((t) => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === t), extra, 15000);
+  const seqNow = (await snapshot()).seq;
+  await waitFor((s) => Number(document.body.dataset.seq) >= s, seqNow);
+  check(true, "caught up after the reload (the task added elsewhere shows)");
+  await shot("caught-up");
+
+  // 7. No console errors.
+  check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? ": " + consoleErrors.join(" | ") : ""}`);
+
+  // The app's size.
+  let gz = 0;
+  for (const f of ["index.html", "app.js", "app.css", "microcos_web_bg.wasm"]) if (existsSync(join(dist, f))) gz += gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
+  figure("app transfer size gzip (HTML+JS+CSS+wasm, bytes)", gz);
+  exitCode = failures.length ? 1 : 0;
+} catch (e) {
+  console.error("FAIL", e);
+  await shot("failure").catch(() => {});
+} finally {
+  for (const f of figures) console.log(f);
+  console.log(`screenshots: ${shots} (${readdirSync(shots).filter((f) => f.endsWith(".png")).length})`);
+  await browser.close().catch(() => {});
+  await proxy.close();
+  if (server) {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.on("exit", r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+if (failures.length) console.error(`${failures.length} failed: ${failures.join("; ")}`);
+process.exit(exitCode);
