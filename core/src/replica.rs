@@ -76,6 +76,11 @@ impl<D: Domain> Replica<D> {
         self.confirmed.state()
     }
 
+    /// The domain.
+    pub fn domain(&self) -> &D {
+        self.confirmed.domain()
+    }
+
     /// Where to resume the stream.
     pub fn cursor(&self) -> &Cursor {
         &self.cursor

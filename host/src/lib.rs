@@ -27,5 +27,6 @@ pub mod edge;
 pub mod host;
 pub mod sql;
 pub mod sse;
+pub mod web;
 
 pub use host::{Host, HostParts, Report, RequestIds, Served, Subscribed, Task, Transport};

@@ -63,6 +63,9 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
     let method = parts.method.as_str().to_owned();
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().unwrap_or("").to_owned();
+    if let Some(file) = crate::web::serve(&method, &path, header(&parts.headers, "if-none-match")) {
+        return file;
+    }
     let limits = &app.users.services().config.limits;
     let body = if method == "POST" {
         let read = axum::body::to_bytes(Body::new(body), limits.max_body_bytes + 1);

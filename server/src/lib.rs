@@ -37,5 +37,6 @@ pub mod secret;
 pub mod service;
 pub mod store;
 pub mod wakes;
+pub mod web;
 
 pub use clock::SystemClock;
