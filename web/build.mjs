@@ -43,6 +43,25 @@ const js = await esbuild.build({
 });
 const css = await esbuild.build({ ...common, entryPoints: [join(here, "app", "app.css")] });
 
+// The client alone, as one ES module with zod inside (web/client/dist,
+// committed): importable from Node or a browser with nothing installed.
+const client = await esbuild.build({
+  ...common,
+  minify: false,
+  entryPoints: [join(here, "client", "src", "index.ts")],
+  format: "esm",
+  platform: "neutral",
+});
+const clientFile = join(here, "client", "dist", "index.js");
+const clientBytes = Buffer.from(client.outputFiles[0].contents);
+if (check && !(existsSync(clientFile) && readFileSync(clientFile).equals(clientBytes))) {
+  console.error("web/client/dist/index.js is stale: run `node web/build.mjs` and commit it");
+  process.exit(1);
+} else if (!check && pkgArg < 0) {
+  mkdirSync(dirname(clientFile), { recursive: true });
+  writeFileSync(clientFile, clientBytes);
+}
+
 const files = new Map([
   ["index.html", readFileSync(join(here, "app", "index.html"))],
   ["app.js", Buffer.from(js.outputFiles[0].contents)],

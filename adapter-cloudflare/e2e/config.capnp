@@ -5,7 +5,8 @@
 # (the first batch of two or more rows fails at its second row), with its
 # own Durable Objects.
 #
-#   workerd serve config.capnp -d disk=<state dir> -s http=127.0.0.1:<port> -s fault=127.0.0.1:<port>
+#   workerd serve config.capnp -d disk=<state dir> -d assets=<repo>/web/dist \
+#     -s http=127.0.0.1:<port> -s fault=127.0.0.1:<port>
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -13,6 +14,8 @@ const config :Workerd.Config = (
     (name = "main", worker = .microcos),
     (name = "faulty", worker = .faulty),
     (name = "disk", disk = (path = "/tmp/microcos-workerd-state", writable = true)),
+    # The web app's files (web/dist), as wrangler's [assets] serves them: `-d assets=<dir>`.
+    (name = "assets", disk = (path = "/tmp/microcos-web-dist")),
   ],
   sockets = [
     (name = "http", address = "127.0.0.1:8788", http = (), service = "main"),
@@ -33,6 +36,7 @@ const microcos :Workerd.Worker = (
     (name = "MICROCOS_RATE_PER_S", text = "0"),
     (name = "AI", wrapped = (moduleName = "microcos-test:ai")),
     (name = "USERS", durableObjectNamespace = "UserObject"),
+    (name = "ASSETS", service = "assets"),
   ],
   durableObjectNamespaces = [ (className = "UserObject", uniqueKey = "microcos-users-e2e", enableSql = true) ],
   durableObjectStorage = (localDisk = "disk"),

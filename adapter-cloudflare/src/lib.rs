@@ -197,6 +197,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let now = PlatformClock.now();
     let head = Head::read(&req)?;
     let (method, path) = (&head.method, &head.path);
+    if let (Some(file), "GET" | "HEAD") = (microcos_host::web::file_for(path), method.as_str()) {
+        return web_file(&req, &env, file, request_id).await;
+    }
     let refused = match edge::authenticate(&head.http(&[]), &keys(&env), now) {
         Ok(verified) => match head.check(&Config::default().limits) {
             Some(refused) => refused,
@@ -206,6 +209,45 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     };
     worker::console_log!("request request_id={request_id} method={method} path={path} status={}", refused.status);
     to_response(refused, request_id)
+}
+
+/// One of the web app's files, read from the static assets binding `ASSETS`
+/// (`[assets]` in wrangler.toml: `web/dist`), with the same ETag and headers
+/// as the local service gives it ([`microcos_host::web`]).
+async fn web_file(req: &Request, env: &Env, file: (&str, &str), request_id: RequestId) -> Result<Response> {
+    let (name, content_type) = file;
+    let Ok(assets) = env.assets("ASSETS") else {
+        let r = microcos_core::Rejection::new(
+            microcos_core::ErrorCode::NotFound,
+            "this Worker is deployed without the web app: add [assets] to wrangler.toml (see the README)",
+        );
+        return to_response(edge::respond_rejection(&r), request_id);
+    };
+    let mut url = req.url()?;
+    url.set_path(&format!("/{name}"));
+    url.set_query(None);
+    let mut upstream = assets.fetch(url.to_string(), None).await?;
+    if upstream.status_code() != 200 {
+        let r = microcos_core::Rejection::new(microcos_core::ErrorCode::NotFound, format!("no file {name}"));
+        return to_response(edge::respond_rejection(&r), request_id);
+    }
+    let bytes = upstream.bytes().await?;
+    let etag = microcos_host::web::etag(&bytes);
+    let headers = Headers::new();
+    headers.set("etag", &etag)?;
+    for (k, v) in microcos_host::web::HEADERS {
+        headers.set(k, v)?;
+    }
+    let current = microcos_host::web::not_modified(header(req, "if-none-match").as_deref(), &etag);
+    let (status, body) = match (current, req.method() == worker::Method::Head) {
+        (true, _) => (304, Vec::new()),
+        (false, true) => (200, Vec::new()),
+        (false, false) => (200, bytes),
+    };
+    if status == 200 {
+        headers.set("content-type", content_type)?;
+    }
+    Ok(Response::from_bytes(body)?.with_status(status).with_headers(headers))
 }
 
 /// Forwards a request to its user's object: the same method, headers and

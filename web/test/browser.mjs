@@ -4,7 +4,8 @@
 //
 //   MICROCOS_URL=http://127.0.0.1:8787 MICROCOS_SECRET=<secret> node web/test/browser.mjs
 //
-// Without MICROCOS_URL it starts target/release/microcos itself (fresh data
+// Without MICROCOS_URL it starts MICROCOS_BIN (default target/release/microcos,
+// else target/debug/microcos) itself (fresh data
 // folder, the stand-in model at 30 ms per token). The browser talks to a
 // same-origin proxy in front of the service (web/test/proxy.mjs), which also
 // serves web/dist when the service does not serve `/` yet
@@ -62,7 +63,10 @@ if (!upstream) {
   dataDir = mkdtempSync(join(tmpdir(), "microcos-browser-"));
   const port = 20000 + Math.floor(Math.random() * 20000);
   upstream = `http://127.0.0.1:${port}`;
-  server = spawn(join(root, "target", "release", "microcos"), ["serve", "--addr", `127.0.0.1:${port}`, "--data", dataDir, "--token-delay-ms", "30"], {
+  // MICROCOS_BIN, else the release build, else the debug build.
+  const release = join(root, "target", "release", "microcos");
+  const bin = process.env.MICROCOS_BIN || (existsSync(release) ? release : join(root, "target", "debug", "microcos"));
+  server = spawn(bin, ["serve", "--addr", `127.0.0.1:${port}`, "--data", dataDir, "--token-delay-ms", "30"], {
     env: { ...process.env, MICROCOS_SECRET: secret, MICROCOS_LOG: "warn" },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -227,6 +231,20 @@ try {
   check(shownAll.filter((t) => t === stored2).length === 1 && !shownAll.some((t) => t !== stored2 && t.includes(stored2)), "the reply is shown exactly once, equal to the stored reply");
   await shot("reconnected");
 
+  // 5b. Stop a reply mid-stream: what was shown stays, marked stopped, and is stored.
+  const q3 = "Keep going: " + "nine ten eleven twelve ".repeat(8);
+  await page.focus("#chat-input");
+  await page.keyboard.type(q3.trim());
+  await page.keyboard.press("Enter");
+  await waitFor(() => (document.querySelector("#messages li.streaming .text")?.textContent ?? "").length > 40, undefined, 20000);
+  await page.click("#messages li.streaming button.stop");
+  await waitFor(() => !!document.querySelector("#messages li .stopped"), undefined, 10000);
+  const stoppedShown = await page.evaluate(() => document.querySelector("#messages li .stopped")?.closest("li")?.querySelector(".text")?.textContent);
+  const stoppedStored = (await snapshot()).state.messages.filter((m) => m.stopped);
+  check(stoppedStored.length === 1 && stoppedStored[0].text === stoppedShown && stoppedShown.length > 40,
+    `a stopped reply keeps the ${stoppedShown?.length} characters shown, marked stopped, and the service stored exactly that text`);
+  await shot("stopped");
+
   // 6. A reload paints from the cache before any network answer, then catches up.
   const before = await page.$$eval("#messages li", (l) => l.length);
   await new Promise((r) => setTimeout(r, 400)); // the cache is saved shortly after each batch
@@ -244,6 +262,8 @@ try {
   const seqNow = (await snapshot()).seq;
   await waitFor((s) => Number(document.body.dataset.seq) >= s, seqNow);
   check(true, "caught up after the reload (the task added elsewhere shows)");
+  const stoppedAfter = await page.evaluate(() => [...document.querySelectorAll("#messages li")].filter((li) => li.querySelector(".stopped")).map((li) => li.querySelector(".text").textContent));
+  check(stoppedAfter.length === 1 && stoppedAfter[0] === stoppedShown, `the stopped reply is still shown, marked stopped, after the reload (${JSON.stringify(stoppedAfter)})`);
   await shot("caught-up");
 
   // 7. No console errors.

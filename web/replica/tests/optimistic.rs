@@ -143,3 +143,33 @@ fn a_streamed_reply_rebuilds_every_checkpoint_and_a_reload_resumes_from_the_cach
     caught_up(&reloaded, &sim);
     assert!(Core::restore("alice", r#"{"version":1}"#).is_err(), "an unusable cache is refused");
 }
+
+#[test]
+fn a_stopped_reply_shows_as_stored_before_and_after_a_reload() {
+    let mut sim = sim();
+    let mut client = connect(&mut sim, Core::new("alice").unwrap());
+    let cache_before = client.core.cache_json();
+    sim.llm.queue(microcos_memory::Script::tokens(["one ", "two ", "three "]));
+    let a = sim.send(r#"{"type":"user.message","payload":{"text":"Count"}}"#).unwrap();
+    let op = a.operation_id.unwrap();
+    let mut run = sim.by_hand(op).unwrap();
+    assert!(run.step(&mut sim).unwrap());
+    assert!(run.step(&mut sim).unwrap());
+    client.feed(&sim);
+    sim.send(&format!(r#"{{"type":"llm.cancel","payload":{{"operation_id":"{op}"}}}}"#)).unwrap();
+    client.feed(&sim);
+    caught_up(&client, &sim);
+    let stopped = |c: &Client| {
+        let view = c.view();
+        let last = view["state"]["messages"].as_array().unwrap().last().unwrap().clone();
+        (last["text"].as_str().unwrap().to_string(), last["stopped"].clone())
+    };
+    assert_eq!(stopped(&client), ("one two ".to_string(), Value::Bool(true)));
+    // A reload from the cache taken after, and from one taken before it all.
+    let after = connect(&mut sim, Core::restore("alice", &client.core.cache_json()).unwrap());
+    assert_eq!(stopped(&after), ("one two ".to_string(), Value::Bool(true)));
+    let mut before = connect(&mut sim, Core::restore("alice", &cache_before).unwrap());
+    before.feed(&sim);
+    caught_up(&before, &sim);
+    assert_eq!(stopped(&before), ("one two ".to_string(), Value::Bool(true)));
+}
