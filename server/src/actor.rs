@@ -429,8 +429,11 @@ fn open(user: &UserId, services: &Services, transport: ActorTransport) -> Result
     let dir = services.data_dir.join("users");
     crate::secret::create_private_dir(&dir)
         .map_err(|e| EngineError::Store(microcos_core::StoreError::Backend(e.to_string())))?;
-    let store =
+    let mut store =
         SqliteStore::open(&dir.join(format!("{user}.sqlite")), services.durability)?.fail_batches_at(services.fault);
+    if let Some(group) = &services.group {
+        store = store.with_group_commit(group.clone())?;
+    }
     let parts = HostParts {
         user: user.clone(),
         config: services.config.clone(),

@@ -117,3 +117,18 @@ async fn a_stopped_user_wakes_for_its_retry_and_boot_starts_only_due_users() {
     s.running.task.abort();
     let _ = std::fs::remove_dir_all(data);
 }
+
+/// With `--durability full` (the default) every user's appends go through
+/// the shared group commit: each POST is answered after a shared flush.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appends_are_made_durable_by_the_shared_group_commit() {
+    let data = data_dir("group");
+    let s = serve(&data, Lifecycle::default()).await;
+    let group = s.running.users.services().group.clone().expect("group commit is on with durability full");
+    let before = group.flushes();
+    for user in ["gc-a", "gc-b", "gc-c"] {
+        assert_eq!(s.post(user, json!({"type": "task.created", "payload": {"title": "t"}})).await, 202);
+    }
+    assert!(group.flushes() >= before + 1, "the appends were flushed by the group commit");
+    let _ = std::fs::remove_dir_all(&data);
+}
