@@ -129,6 +129,6 @@ async fn appends_are_made_durable_by_the_shared_group_commit() {
     for user in ["gc-a", "gc-b", "gc-c"] {
         assert_eq!(s.post(user, json!({"type": "task.created", "payload": {"title": "t"}})).await, 202);
     }
-    assert!(group.flushes() >= before + 1, "the appends were flushed by the group commit");
+    assert!(group.flushes() > before, "the appends were flushed by the group commit");
     let _ = std::fs::remove_dir_all(&data);
 }
