@@ -487,6 +487,44 @@ async fn daily_plan_fires_at_the_local_time_once() {
 }
 
 #[tokio::test]
+async fn a_reminder_fires_once_in_realtime_across_a_restart_and_again_when_snoozed() {
+    let mut t = Target::start().await;
+    let u = t.user("remind");
+    // Due in a moment; it fires on the service's own alarm, pushed to the stream.
+    let mut stream = u.stream(&Cursor::default()).await;
+    let set = u.post(json!({"type":"reminder.set","payload":{"text":"Call Ann","at":now_ms() + 1_500}})).await;
+    assert_eq!(set.status, 202);
+    let id = set.body["event_id"].as_str().unwrap().to_string();
+    let s = u.snapshot().await;
+    assert_eq!(s["state"]["reminders"][0]["status"], "scheduled");
+    let mut seen = Seen::default();
+    stream.read_until(&mut seen, |seen| seen.events.iter().any(|e| e["type"] == "reminder.fired")).await;
+    let fired = seen.events.iter().find(|e| e["type"] == "reminder.fired").unwrap().clone();
+    assert_eq!(fired["payload"]["reminder_id"], id.as_str());
+    stream.close().await;
+    t.restart().await;
+    u.post(json!({"type":"task.created","payload":{"title":"after restart"}})).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let count = |events: &[Value]| events.iter().filter(|e| e["type"] == "reminder.fired").count();
+    assert_eq!(count(&u.events().await), 1, "fired once, restart or not");
+    assert_eq!(u.snapshot().await["state"]["reminders"][0]["status"], "fired");
+
+    // Snoozed, it is scheduled again (a minute on); cancelled, it is gone,
+    // and cancelling it again is a 404.
+    let snooze = u.post(json!({"type":"reminder.snoozed","payload":{"reminder_id":id,"minutes":1}})).await;
+    assert_eq!(snooze.status, 202);
+    let s = u.snapshot().await;
+    assert_eq!(s["state"]["reminders"][0]["status"], "scheduled");
+    assert!(s["state"]["reminders"][0]["due"].as_u64().unwrap() >= now_ms() + 50_000);
+    assert_eq!(u.post(json!({"type":"reminder.cancelled","payload":{"reminder_id":id}})).await.status, 202);
+    assert!(u.snapshot().await["state"]["reminders"].as_array().unwrap().is_empty());
+    let again = u.post(json!({"type":"reminder.cancelled","payload":{"reminder_id":id}})).await;
+    assert_eq!((again.status, again.body["error"]["code"].as_str()), (404, Some("reminder_not_found")));
+    let both = u.post(json!({"type":"reminder.set","payload":{"text":"x","at":1,"time":"09:00"}})).await;
+    assert_eq!((both.status, both.body["error"]["field"].as_str()), (422, Some("payload.time")));
+}
+
+#[tokio::test]
 async fn authentication_and_isolation() {
     let t = Target::start().await;
     let a = t.user("alice");

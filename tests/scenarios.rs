@@ -362,3 +362,78 @@ fn the_alarm_is_armed_when_it_changes_not_per_token() {
     assert!((1..=4).contains(&rearms), "{rearms} alarms for one 50-token reply");
     assert_eq!(sim.next_alarm(), None, "no watchdog once the stream ended");
 }
+
+#[test]
+fn a_reminder_fires_once_across_a_restart_and_a_double_alarm_then_again_when_snoozed() {
+    let mut sim = given();
+    let epoch = microcos_memory::SIM_EPOCH_MS;
+    sim.send(r#"{"type":"settings.updated","payload":{"tz_offset_minutes":60}}"#).unwrap();
+    // 17:00 local (UTC+1) today: 16:00Z; the simulation starts at 08:00Z.
+    let set = sim
+        .send(r#"{"type":"reminder.set","payload":{"text":"Call Ann","time":"17:00"},"client_action_id":"r-1"}"#)
+        .unwrap();
+    let id = set.event_id; // a reminder's id is its setting event's id
+    let due = epoch + 8 * 3_600_000;
+    assert_eq!(sim.next_alarm().map(|t| t.0), Some(due), "the host is woken for it");
+    sim.clock.set(microcos_core::Timestamp(due));
+    sim.tick().unwrap();
+    sim.tick().unwrap(); // an alarm that fires twice
+    sim.restart().unwrap();
+    sim.tick().unwrap();
+    let store = sim.store.clone();
+    let fired = || log(&store).iter().filter(|e| e.event_type().as_str() == "reminder.fired").count();
+    assert_eq!(fired(), 1, "fired exactly once");
+    let r = &state(&sim).domain.reminders.items[&microcos_assistant::ReminderId(id.0)];
+    assert_eq!(r.status, microcos_assistant::ReminderStatus::Fired);
+
+    // Snoozed for ten minutes, it fires again then; cancelled, never.
+    sim.send(&format!(r#"{{"type":"reminder.snoozed","payload":{{"reminder_id":"{id}","minutes":10}}}}"#)).unwrap();
+    assert_eq!(sim.next_alarm().map(|t| t.0), Some(due + 600_000));
+    sim.clock.set(microcos_core::Timestamp(due + 600_000));
+    sim.tick().unwrap();
+    assert_eq!(fired(), 2);
+    let later = sim.send(r#"{"type":"reminder.set","payload":{"text":"Pay rent","at":1795900000000}}"#).unwrap();
+    sim.send(&format!(r#"{{"type":"reminder.cancelled","payload":{{"reminder_id":"{}"}}}}"#, later.event_id)).unwrap();
+    sim.clock.set(microcos_core::Timestamp(1_795_900_000_000));
+    sim.tick().unwrap();
+    assert_eq!(fired(), 2, "a cancelled reminder does not fire");
+    let again =
+        sim.send(&format!(r#"{{"type":"reminder.cancelled","payload":{{"reminder_id":"{}"}}}}"#, later.event_id));
+    assert_eq!(rejected(again).as_str(), "reminder_not_found");
+    insta::assert_snapshot!("reminder_log", transcript(&sim.store));
+}
+
+#[test]
+fn reminders_are_bounded_and_explained_and_the_daily_plan_sees_them() {
+    let bounds = AssistantBounds { max_reminders: 2, ..AssistantBounds::default() };
+    let assistant = Assistant { bounds, ..Assistant::default() };
+    let mut sim = common::sim_with("alice", config(), assistant);
+    let no_task =
+        r#"{"type":"reminder.set","payload":{"text":"x","at":1,"task_id":"7a5c0000-0000-4000-8000-000000000009"}}"#;
+    assert_eq!(rejected(sim.send(no_task)).as_str(), "task_not_found");
+    for text in ["Call Ann", "Stand-up"] {
+        let body = format!(r#"{{"type":"reminder.set","payload":{{"text":"{text}","time":"17:00"}}}}"#);
+        sim.send(&body).unwrap();
+    }
+    let third = sim.send(r#"{"type":"reminder.set","payload":{"text":"One more","time":"18:00"}}"#);
+    assert_eq!(rejected(third).as_str(), "too_many_reminders");
+    let both = sim.send(r#"{"type":"reminder.set","payload":{"text":"x","time":"18:00","at":1}}"#);
+    assert_eq!(rejected(both), ErrorCode::InvalidValue);
+    let neither = sim.send(r#"{"type":"reminder.set","payload":{"text":"x"}}"#);
+    assert_eq!(rejected(neither), ErrorCode::MissingField);
+    let long = format!(r#"{{"type":"reminder.set","payload":{{"text":"{}","at":1}}}}"#, "x".repeat(501));
+    assert_eq!(rejected(sim.send(&long)), ErrorCode::TooLong);
+    let snooze =
+        r#"{"type":"reminder.snoozed","payload":{"reminder_id":"7e5c0000-0000-4000-8000-000000000001","minutes":0}}"#;
+    assert_eq!(rejected(sim.send(snooze)), ErrorCode::OutOfRange);
+
+    // Planning today: the prompt lists the day's reminders.
+    let plan = sim.send(r#"{"type":"plan.requested","payload":{}}"#).unwrap();
+    let prompt = microcos_core::Domain::prompt(
+        &Assistant::default(),
+        &state(&sim),
+        &state(&sim).operations[&plan.operation_id.unwrap()],
+    );
+    let asked = &prompt.messages.last().unwrap().content;
+    assert!(asked.contains("reminders that day:\n- 17:00 Call Ann\n- 17:00 Stand-up"), "{asked}");
+}

@@ -83,6 +83,20 @@ fn every_type() -> Vec<Event> {
         dom(AssistantEvent::TasksExtracted)(TasksExtracted {
             tasks: vec![ExtractedTask { task_id: task, title: "Call Ann".into(), due_date: None }],
         }),
+        dom(AssistantEvent::ReminderSet)(ReminderSet {
+            reminder_id: Some(ReminderId(id(0x7e))),
+            text: "Call Ann".into(),
+            at: None,
+            date: Some(date),
+            time: LocalTime::new(17, 0),
+            task_id: Some(task),
+        }),
+        dom(AssistantEvent::ReminderSnoozed)(ReminderSnoozed { reminder_id: ReminderId(id(0x7e)), minutes: 10 }),
+        dom(AssistantEvent::ReminderCancelled)(ReminderCancelled { reminder_id: ReminderId(id(0x7e)) }),
+        dom(AssistantEvent::ReminderFired)(ReminderFired {
+            reminder_id: ReminderId(id(0x7e)),
+            due: Timestamp(1_764_345_600_000),
+        }),
         llm(LlmEvent::Started)(LlmStarted { kind: microcos_core::OperationKind::new("chat"), attempt: 1 }),
         llm(LlmEvent::Token)(LlmToken { attempt: 1, index: 0, text: "Two".into() }),
         llm(LlmEvent::Checkpoint)(LlmCheckpoint {

@@ -1,10 +1,10 @@
-//! The assistant's event catalogue: chat, settings, tasks, plans, summaries
-//! and task extraction. Wire names and payloads are API v1: never change one.
+//! The assistant's event catalogue: chat, settings, tasks, plans, summaries,
+//! task extraction and reminders. Wire names and payloads are API v1: never change one.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use microcos_core::ids::Seq;
+use microcos_core::ids::{Seq, Timestamp};
 use microcos_core::time::{LocalDate, LocalTime};
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,11 @@ impl TaskId {
         TaskId(microcos_core::ids::derive_uuid(&name))
     }
 }
+
+microcos_core::uuid_id!(
+    /// Id of a reminder.
+    pub ReminderId
+);
 
 /// One item of a daily plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,6 +140,47 @@ microcos_core::payload!(/// `tasks.extracted`: tasks found by an extraction oper
 TasksExtracted { /// The tasks.
 tasks: Vec<ExtractedTask> });
 
+microcos_core::payload!(/// `reminder.set`: remind the user of `text` at a time: `at` (ms since the
+/// epoch), or `time` (`HH:MM`) on `date` (default: the user's local today) in
+/// the user's time zone.
+ReminderSet {
+    /// Client-chosen id; when absent the reminder's id is the event's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reminder_id: Option<ReminderId>,
+    /// What to remind of.
+    text: String,
+    /// When, in ms since the epoch (or give `time`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    at: Option<Timestamp>,
+    /// The local day of `time` (default: today in the user's time zone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    date: Option<LocalDate>,
+    /// When, as a local time in the user's time zone (or give `at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    time: Option<LocalTime>,
+    /// The task it is about, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    task_id: Option<TaskId>,
+});
+microcos_core::payload!(/// `reminder.snoozed`: the reminder fires again `minutes` from now.
+ReminderSnoozed {
+    /// The reminder.
+    reminder_id: ReminderId,
+    /// Minutes from now, 1..=10080 (a week).
+    minutes: u32,
+});
+microcos_core::payload!(/// `reminder.cancelled`: the reminder is dropped.
+ReminderCancelled { /// The reminder.
+reminder_id: ReminderId });
+microcos_core::payload!(/// `reminder.fired`: a reminder came due (a job with an id derived from the
+/// reminder and its due time: it fires once per due time).
+ReminderFired {
+    /// The reminder.
+    reminder_id: ReminderId,
+    /// The due time that fired.
+    due: Timestamp,
+});
+
 microcos_core::catalogue! {
     /// Every event type of the assistant, with its typed payload.
     pub enum AssistantEvent / AssistantEventType {
@@ -168,6 +214,14 @@ microcos_core::catalogue! {
         TaskExtract(TaskExtract) = "task.extract", Client;
         /// `tasks.extracted`.
         TasksExtracted(TasksExtracted) = "tasks.extracted", System;
+        /// `reminder.set`.
+        ReminderSet(ReminderSet) = "reminder.set", Client;
+        /// `reminder.snoozed`.
+        ReminderSnoozed(ReminderSnoozed) = "reminder.snoozed", Client;
+        /// `reminder.cancelled`.
+        ReminderCancelled(ReminderCancelled) = "reminder.cancelled", Client;
+        /// `reminder.fired`.
+        ReminderFired(ReminderFired) = "reminder.fired", System;
     }
 }
 

@@ -72,9 +72,9 @@ use microcos_core::validate::FieldSpec;
 use microcos_core::view::OperationView;
 use microcos_core::{Domain, Operation, Timestamp};
 
-pub use event::{AssistantEvent, AssistantEventType, Envelope, Event, EventType, OperationKind, TaskId};
+pub use event::{AssistantEvent, AssistantEventType, Envelope, Event, EventType, OperationKind, ReminderId, TaskId};
 pub use prompt::PromptBudget;
-pub use state::{AssistantBounds, AssistantOperation, AssistantState, STATE_VERSION};
+pub use state::{AssistantBounds, AssistantOperation, AssistantState, ReminderStatus, STATE_VERSION};
 pub use validate::AssistantLimits;
 
 use event::*;
@@ -90,6 +90,10 @@ pub type Frame = microcos_core::Frame<AssistantEvent>;
 pub const TASK_NOT_FOUND: ErrorCode = DomainCode::code("task_not_found", 404);
 /// `409 too_many_tasks`: the user has reached the limit of open tasks.
 pub const TOO_MANY_TASKS: ErrorCode = DomainCode::code("too_many_tasks", 409);
+/// `404 reminder_not_found`: the reminder does not exist (or was cancelled).
+pub const REMINDER_NOT_FOUND: ErrorCode = DomainCode::code("reminder_not_found", 404);
+/// `409 too_many_reminders`: the user has reached the limit of scheduled reminders.
+pub const TOO_MANY_REMINDERS: ErrorCode = DomainCode::code("too_many_reminders", 409);
 
 /// Every error code of API v1 (the kernel's and the assistant's), in the
 /// order the API documents them.
@@ -102,11 +106,13 @@ pub const API_ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::MethodNotAllowed,
     ErrorCode::RequestTimeout,
     TASK_NOT_FOUND,
+    REMINDER_NOT_FOUND,
     ErrorCode::OperationNotFound,
     ErrorCode::OperationFinished,
     ErrorCode::ClientActionConflict,
     ErrorCode::EventIdConflict,
     TOO_MANY_TASKS,
+    TOO_MANY_REMINDERS,
     ErrorCode::BodyTooLarge,
     ErrorCode::UnsupportedMediaType,
     ErrorCode::UnknownField,
@@ -149,7 +155,16 @@ impl Default for Assistant {
     }
 }
 
+fn reminder_not_found(id: ReminderId) -> Rejection {
+    Rejection::field(REMINDER_NOT_FOUND, "payload.reminder_id", format!("no reminder {id}"))
+}
+
 impl Assistant {
+    fn too_many_reminders(&self) -> Rejection {
+        let message = format!("at most {} scheduled reminders", self.bounds.max_reminders);
+        Rejection::field(TOO_MANY_REMINDERS, "payload", message)
+    }
+
     fn daily_plan_due(&self, state: &State, now: Timestamp) -> Option<LocalDate> {
         let p = &state.domain.planner;
         let time = p.settings.daily_plan_time?;
@@ -204,6 +219,32 @@ impl Domain for Assistant {
             AssistantEvent::TaskUpdated(p) => need_task(&p.task_id),
             AssistantEvent::TaskCompleted(p) => need_task(&p.task_id),
             AssistantEvent::TaskDeleted(p) => need_task(&p.task_id),
+            AssistantEvent::ReminderSet(p) => {
+                let reminders = &state.domain.reminders;
+                if reminders.scheduled_count() >= self.bounds.max_reminders {
+                    return Err(self.too_many_reminders());
+                }
+                let id = ReminderId(p.reminder_id.map_or(meta.event_id.0, |r| r.0));
+                if reminders.items.contains_key(&id) {
+                    let message = format!("reminder {id} exists");
+                    return Err(Rejection::field(ErrorCode::EventIdConflict, "payload.reminder_id", message));
+                }
+                p.task_id.as_ref().map_or(Ok(()), need_task)
+            }
+            AssistantEvent::ReminderSnoozed(p) => match state.domain.reminders.items.get(&p.reminder_id) {
+                None => Err(reminder_not_found(p.reminder_id)),
+                Some(r)
+                    if r.status == ReminderStatus::Fired
+                        && state.domain.reminders.scheduled_count() >= self.bounds.max_reminders =>
+                {
+                    Err(self.too_many_reminders())
+                }
+                Some(_) => Ok(()),
+            },
+            AssistantEvent::ReminderCancelled(p) => match state.domain.reminders.items.contains_key(&p.reminder_id) {
+                true => Ok(()),
+                false => Err(reminder_not_found(p.reminder_id)),
+            },
             _ => Ok(()),
         }
     }
@@ -260,25 +301,32 @@ impl Domain for Assistant {
         alloc::vec![Job { name: "generate_summary", key: format!("{}", through_seq.0), event }]
     }
 
-    /// The daily plan, at the user's chosen local time.
+    /// The daily plan, at the user's chosen local time, and each reminder
+    /// come due. A reminder's job key is its id and due time: an alarm that
+    /// fires twice records it once, and a snoozed one fires again.
     fn due(&self, state: &State, now: Timestamp) -> Vec<Job<AssistantEvent>> {
-        match self.daily_plan_due(state, now) {
-            Some(date) => {
-                let event = AssistantEvent::WorkflowDailyPlan(WorkflowDailyPlan { date });
-                alloc::vec![Job { name: "daily_plan", key: format!("{date}"), event }]
-            }
-            None => Vec::new(),
+        let mut jobs = Vec::new();
+        if let Some(date) = self.daily_plan_due(state, now) {
+            let event = AssistantEvent::WorkflowDailyPlan(WorkflowDailyPlan { date });
+            jobs.push(Job { name: "daily_plan", key: format!("{date}"), event });
         }
+        for r in state.domain.reminders.scheduled().filter(|r| r.due <= now) {
+            let event = AssistantEvent::ReminderFired(ReminderFired { reminder_id: r.reminder_id, due: r.due });
+            jobs.push(Job { name: "reminder", key: format!("{}/{}", r.reminder_id, r.due.0), event });
+        }
+        jobs
     }
 
     fn next_wake(&self, state: &State, now: Timestamp) -> Option<Timestamp> {
         let p = &state.domain.planner;
-        p.settings.daily_plan_time.map(|time| {
+        let plan = p.settings.daily_plan_time.map(|time| {
             let today = LocalDate::at(now, p.settings.tz_offset_minutes);
             let fired = p.last_daily_plan.is_some_and(|d| d >= today);
             let day = if fired { today.succ() } else { today };
             day.instant(time, p.settings.tz_offset_minutes)
-        })
+        });
+        let reminder = state.domain.reminders.scheduled().map(|r| r.due).min();
+        plan.into_iter().chain(reminder).min()
     }
 
     fn view<'a>(&'a self, state: &'a State, operations: Vec<OperationView>, now: Timestamp) -> view::StateView<'a> {

@@ -42,6 +42,23 @@ fn approx_tokens(s: &str) -> usize {
     s.len().div_ceil(4) + 1
 }
 
+/// The reminders due on local day `date`, for the daily plan: `, and my
+/// reminders that day:\n- 17:00 Call Ann` (empty when there are none).
+fn reminder_lines(state: &AssistantState, date: LocalDate) -> String {
+    let tz = state.planner.settings.tz_offset_minutes;
+    let mut due: Vec<_> = state.reminders.scheduled().filter(|r| LocalDate::at(r.due, tz) == date).collect();
+    due.sort_by_key(|r| (r.due, r.reminder_id));
+    let mut out = String::new();
+    for r in due {
+        let minutes = (r.due.0 as i64 / 60_000 + i64::from(tz)).rem_euclid(24 * 60);
+        out.push_str(&format!("\n- {:02}:{:02} {}", minutes / 60, minutes % 60, r.text));
+    }
+    if out.is_empty() {
+        return out;
+    }
+    format!(", and my reminders that day:{out}\n")
+}
+
 fn task_lines(state: &AssistantState, max: usize) -> String {
     let mut out = String::new();
     for t in state.tasks.items.values().filter(|t| t.status == TaskStatus::Open).take(max) {
@@ -81,8 +98,9 @@ pub fn build_prompt(state: &AssistantState, op: &Operation<AssistantOperation>, 
         AssistantOperation::DailyPlan { date } => (
             true,
             Some(format!(
-                "Plan my day for {date} using my open tasks. Answer only with JSON of the form \
-                 {{\"items\":[{{\"time\":\"HH:MM or null\",\"title\":\"...\",\"task_id\":\"id or null\"}}]}}."
+                "Plan my day for {date} using my open tasks{}. Answer only with JSON of the form \
+                 {{\"items\":[{{\"time\":\"HH:MM or null\",\"title\":\"...\",\"task_id\":\"id or null\"}}]}}.",
+                reminder_lines(state, *date)
             )),
         ),
         AssistantOperation::Summary { through_seq } => {

@@ -14,6 +14,7 @@ use crate::event::*;
 use crate::validate::AssistantLimits;
 
 microcos_core::string_schema!(TaskId, "TaskId", {"type": "string", "format": "uuid"});
+microcos_core::string_schema!(ReminderId, "ReminderId", {"type": "string", "format": "uuid"});
 
 /// The JSON Schema (draft 2020-12) of a client request body
 /// `{"type", "payload", "client_action_id"?, "event_id"?}`, one branch per
@@ -34,6 +35,9 @@ pub fn client_request_schema() -> Value {
             AssistantEventType::PlanRequested => generator.subschema_for::<PlanRequested>(),
             AssistantEventType::SummaryRequested => generator.subschema_for::<SummaryRequested>(),
             AssistantEventType::TaskExtract => generator.subschema_for::<TaskExtract>(),
+            AssistantEventType::ReminderSet => generator.subschema_for::<ReminderSet>(),
+            AssistantEventType::ReminderSnoozed => generator.subschema_for::<ReminderSnoozed>(),
+            AssistantEventType::ReminderCancelled => generator.subschema_for::<ReminderCancelled>(),
             _ => continue,
         };
         branches.push(client_request_branch(ty.as_str(), payload));
@@ -48,6 +52,7 @@ pub fn client_request_schema() -> Value {
         ("TaskCreated", "notes", limits.max_notes_chars),
         ("TaskUpdated", "title", limits.max_title_chars),
         ("TaskUpdated", "notes", limits.max_notes_chars),
+        ("ReminderSet", "text", limits.max_reminder_chars),
     ];
     for (def, field, max) in bounds {
         if let Some(Value::Object(p)) =
@@ -61,6 +66,10 @@ pub fn client_request_schema() -> Value {
     {
         p.insert("minimum".to_string(), json!(-720));
         p.insert("maximum".to_string(), json!(840));
+    }
+    if let Some(Value::Object(p)) = defs.get_mut("ReminderSnoozed").and_then(|d| d.pointer_mut("/properties/minutes")) {
+        p.insert("minimum".to_string(), json!(1));
+        p.insert("maximum".to_string(), json!(limits.max_snooze_minutes));
     }
     client_request_document("microcos client request", &body_limits, branches, defs)
 }

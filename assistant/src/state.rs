@@ -16,13 +16,14 @@ use microcos_core::time::{LocalDate, LocalTime};
 use microcos_core::{Operation, OperationStatus};
 use serde::{Deserialize, Serialize};
 
-use crate::event::{AssistantEvent, OperationKind, PlanItem, TaskId};
+use crate::event::{AssistantEvent, OperationKind, PlanItem, ReminderId, TaskId};
 
 /// Version of the state layout (kernel and assistant parts). A snapshot of
 /// another version is discarded and the state rebuilt from the log.
 ///
 /// 2: a cancelled chat reply is kept as a stopped message.
-pub const STATE_VERSION: u32 = 2;
+/// 3: reminders.
+pub const STATE_VERSION: u32 = 3;
 
 /// Bounds of the assistant's working set. Part of the replay contract: the
 /// same log with the same bounds gives the same state.
@@ -38,6 +39,10 @@ pub struct AssistantBounds {
     pub max_open_tasks: usize,
     /// Plans kept (oldest dates dropped first).
     pub max_plans: usize,
+    /// Reminders waiting to fire; setting more is refused.
+    pub max_reminders: usize,
+    /// Fired reminders kept (oldest dropped first).
+    pub max_fired_reminders: usize,
 }
 
 impl Default for AssistantBounds {
@@ -48,6 +53,8 @@ impl Default for AssistantBounds {
             max_done_tasks: 100,
             max_open_tasks: 1_000,
             max_plans: 14,
+            max_reminders: 200,
+            max_fired_reminders: 50,
         }
     }
 }
@@ -184,6 +191,59 @@ pub struct Planner {
     pub last_daily_plan: Option<LocalDate>,
 }
 
+/// Whether a reminder is still to fire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderStatus {
+    /// Waiting for its due time.
+    Scheduled,
+    /// It fired (`reminder.fired`); snoozing schedules it again.
+    Fired,
+}
+
+/// A reminder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminder {
+    /// Id.
+    pub reminder_id: ReminderId,
+    /// What to remind of.
+    pub text: String,
+    /// When it fires (or fired).
+    pub due: Timestamp,
+    /// The task it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<TaskId>,
+    /// Scheduled or fired.
+    pub status: ReminderStatus,
+    /// Seq of the event that set it.
+    pub set_seq: Seq,
+}
+
+/// Reminders: every scheduled one and the most recently fired ones.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminders {
+    /// Reminders by id.
+    pub items: BTreeMap<ReminderId, Reminder>,
+    /// Fired reminders by the seq of `reminder.fired` (eviction order).
+    pub fired_order: BTreeMap<Seq, ReminderId>,
+}
+
+impl Reminders {
+    /// Reminders waiting to fire.
+    pub fn scheduled(&self) -> impl Iterator<Item = &Reminder> {
+        self.items.values().filter(|r| r.status == ReminderStatus::Scheduled)
+    }
+
+    /// How many wait to fire.
+    pub fn scheduled_count(&self) -> usize {
+        self.items.len() - self.fired_order.len()
+    }
+
+    fn unfire(&mut self, id: ReminderId) {
+        self.fired_order.retain(|_, r| *r != id);
+    }
+}
+
 /// The assistant's part of a user's state.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssistantState {
@@ -193,6 +253,8 @@ pub struct AssistantState {
     pub tasks: Tasks,
     /// Planner.
     pub planner: Planner,
+    /// Reminders.
+    pub reminders: Reminders,
 }
 
 /// What an operation works on (enough to rebuild its prompt on a retry).
@@ -328,10 +390,59 @@ impl AssistantState {
                     self.create_task(t.task_id, t.title, None, t.due_date, m.seq, bounds);
                 }
             }
+            AssistantEvent::ReminderSet(p) => {
+                let id = p.reminder_id.unwrap_or(ReminderId(m.event_id.0));
+                let reminders = &mut self.reminders;
+                if reminders.items.contains_key(&id) || reminders.scheduled_count() >= bounds.max_reminders {
+                    return;
+                }
+                let tz = self.planner.settings.tz_offset_minutes;
+                let due = match (p.at, p.time) {
+                    (Some(at), _) => at,
+                    (None, Some(time)) => p.date.unwrap_or_else(|| LocalDate::at(m.timestamp, tz)).instant(time, tz),
+                    (None, None) => m.timestamp, // refused by validation; fires at once if stored anyway
+                };
+                let reminder = Reminder {
+                    reminder_id: id,
+                    text: p.text,
+                    due,
+                    task_id: p.task_id,
+                    status: ReminderStatus::Scheduled,
+                    set_seq: m.seq,
+                };
+                reminders.items.insert(id, reminder);
+            }
+            AssistantEvent::ReminderSnoozed(p) => {
+                if let Some(r) = self.reminders.items.get_mut(&p.reminder_id) {
+                    r.due = m.timestamp.plus_ms(u64::from(p.minutes) * 60_000);
+                    if r.status == ReminderStatus::Fired {
+                        r.status = ReminderStatus::Scheduled;
+                        self.reminders.unfire(p.reminder_id);
+                    }
+                }
+            }
+            AssistantEvent::ReminderCancelled(p) => {
+                if self.reminders.items.remove(&p.reminder_id).is_some_and(|r| r.status == ReminderStatus::Fired) {
+                    self.reminders.unfire(p.reminder_id);
+                }
+            }
+            AssistantEvent::ReminderFired(p) => {
+                let reminders = &mut self.reminders;
+                if let Some(r) = reminders.items.get_mut(&p.reminder_id) {
+                    if r.status == ReminderStatus::Scheduled && r.due == p.due {
+                        r.status = ReminderStatus::Fired;
+                        reminders.fired_order.insert(m.seq, p.reminder_id);
+                        while reminders.fired_order.len() > bounds.max_fired_reminders {
+                            if let Some((_, old)) = reminders.fired_order.pop_first() {
+                                reminders.items.remove(&old);
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
-    /// An operation finished: a summary in flight no longer is.
     /// An operation finished: a summary may be asked for again, and a chat
     /// reply the user stopped stays in the chat, marked stopped, with the
     /// text shown until then (the kernel stores it before the cancel).

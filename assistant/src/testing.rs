@@ -31,6 +31,12 @@ pub fn task_id_pool(i: u8) -> TaskId {
     TaskId(microcos_core::uuid::Uuid::from_u128(0x7a5c_0000_0000_4000_8000_0000_0000_0000 | u128::from(i % 8)))
 }
 
+/// One of 8 fixed reminder ids (so generated traffic snoozes and cancels
+/// reminders that exist).
+pub fn reminder_id_pool(i: u8) -> ReminderId {
+    ReminderId(microcos_core::uuid::Uuid::from_u128(0x7e5c_0000_0000_4000_8000_0000_0000_0000 | u128::from(i % 8)))
+}
+
 fn arb_text(max: usize) -> impl Strategy<Value = String> {
     proptest::string::string_regex(&format!("[a-zA-Z0-9 ,.!?éü😀-]{{1,{max}}}")).expect("valid regex").prop_map(|s| {
         if s.trim().is_empty() {
@@ -74,6 +80,15 @@ pub fn arb_client_body() -> impl Strategy<Value = String> {
         1 => Just(serde_json::json!({"type":"plan.requested","payload":{}})),
         1 => Just(serde_json::json!({"type":"summary.requested","payload":{}})),
         1 => arb_text(120).prop_map(|t| serde_json::json!({"type":"task.extract","payload":{"text":t}})),
+        // Reminders: due around the simulation's start (some at once, some
+        // later, some by local time), snoozed and cancelled.
+        2 => (any::<u8>(), arb_text(40), 0u64..7_200_000, any::<bool>(), arb_time()).prop_map(|(i, t, later, local, time)| {
+            let mut p = serde_json::json!({"reminder_id": reminder_id_pool(i).to_string(), "text": t});
+            if local { p["time"] = serde_json::json!(time.to_string()); } else { p["at"] = serde_json::json!(1_795_852_800_000u64 + later); }
+            serde_json::json!({"type":"reminder.set","payload":p})
+        }),
+        1 => (any::<u8>(), 1u32..120).prop_map(|(i, minutes)| serde_json::json!({"type":"reminder.snoozed","payload":{"reminder_id":reminder_id_pool(i).to_string(),"minutes":minutes}})),
+        1 => any::<u8>().prop_map(|i| serde_json::json!({"type":"reminder.cancelled","payload":{"reminder_id":reminder_id_pool(i).to_string()}})),
     ];
     (body, action, event_id).prop_map(|(mut b, a, e)| {
         if let Some(a) = a {
@@ -144,6 +159,27 @@ pub fn arb_event() -> impl Strategy<Value = Event> {
                     .collect(),
             })
         }),
+        (
+            proptest::option::of(any::<u8>().prop_map(reminder_id_pool)),
+            text(),
+            proptest::option::of(any::<u64>().prop_map(microcos_core::Timestamp)),
+            proptest::option::of(arb_date()),
+            proptest::option::of(arb_time()),
+            proptest::option::of(task()),
+        )
+            .prop_map(|(reminder_id, text, at, date, time, task_id)| dom(AssistantEvent::ReminderSet)(
+                ReminderSet { reminder_id, text, at, date, time, task_id }
+            )),
+        (any::<u8>().prop_map(reminder_id_pool), any::<u32>()).prop_map(|(reminder_id, minutes)| dom(
+            AssistantEvent::ReminderSnoozed
+        )(
+            ReminderSnoozed { reminder_id, minutes }
+        )),
+        any::<u8>().prop_map(|i| dom(AssistantEvent::ReminderCancelled)(ReminderCancelled {
+            reminder_id: reminder_id_pool(i)
+        })),
+        (any::<u8>().prop_map(reminder_id_pool), any::<u64>().prop_map(microcos_core::Timestamp))
+            .prop_map(|(reminder_id, due)| dom(AssistantEvent::ReminderFired)(ReminderFired { reminder_id, due })),
         arb_llm_event(&["chat", "extract_tasks", "daily_plan", "summary"]).prop_map(Event::Llm),
     ]
 }

@@ -17,6 +17,10 @@ pub struct AssistantLimits {
     pub max_notes_chars: usize,
     /// Longest text given to task extraction, in characters.
     pub max_extract_chars: usize,
+    /// Longest reminder text, in characters.
+    pub max_reminder_chars: usize,
+    /// Longest snooze, in minutes.
+    pub max_snooze_minutes: u32,
 }
 
 impl Default for AssistantLimits {
@@ -26,6 +30,8 @@ impl Default for AssistantLimits {
             max_title_chars: 200,
             max_notes_chars: 4_000,
             max_extract_chars: 16_000,
+            max_reminder_chars: 500,
+            max_snooze_minutes: 7 * 24 * 60,
         }
     }
 }
@@ -47,6 +53,16 @@ const TASK_UPDATED: &[FieldSpec] = &[
 ];
 const TASK_ID: &[FieldSpec] = &[FieldSpec::required("task_id", Uuid)];
 const PLAN_REQUESTED: &[FieldSpec] = &[FieldSpec::optional("date", Date)];
+const REMINDER_SET: &[FieldSpec] = &[
+    FieldSpec::optional("reminder_id", Uuid),
+    FieldSpec::required("text", Str),
+    FieldSpec::optional("at", Int),
+    FieldSpec::optional("date", Date),
+    FieldSpec::optional("time", NullableTime),
+    FieldSpec::optional("task_id", Uuid),
+];
+const REMINDER_SNOOZED: &[FieldSpec] = &[FieldSpec::required("reminder_id", Uuid), FieldSpec::required("minutes", Int)];
+const REMINDER_ID: &[FieldSpec] = &[FieldSpec::required("reminder_id", Uuid)];
 
 /// The payload shape of each client-sendable type (all client payloads are flat).
 pub fn client_fields(ty: AssistantEventType) -> &'static [FieldSpec] {
@@ -57,6 +73,9 @@ pub fn client_fields(ty: AssistantEventType) -> &'static [FieldSpec] {
         AssistantEventType::TaskUpdated => TASK_UPDATED,
         AssistantEventType::TaskCompleted | AssistantEventType::TaskDeleted => TASK_ID,
         AssistantEventType::PlanRequested => PLAN_REQUESTED,
+        AssistantEventType::ReminderSet => REMINDER_SET,
+        AssistantEventType::ReminderSnoozed => REMINDER_SNOOZED,
+        AssistantEventType::ReminderCancelled => REMINDER_ID,
         _ => &[],
     }
 }
@@ -87,6 +106,31 @@ pub fn check_event(event: &AssistantEvent, limits: &AssistantLimits) -> Result<(
             match &p.notes {
                 Some(n) if !n.is_empty() => check_text("payload.notes", n, limits.max_notes_chars, true),
                 _ => Ok(()),
+            }
+        }
+        AssistantEvent::ReminderSet(p) => {
+            check_text("payload.text", &p.text, limits.max_reminder_chars, false)?;
+            match (p.at, p.time) {
+                (Some(_), Some(_)) => {
+                    Err(Rejection::field(ErrorCode::InvalidValue, "payload.time", "give either at or time, not both"))
+                }
+                (None, None) => Err(Rejection::field(
+                    ErrorCode::MissingField,
+                    "payload.at",
+                    "give at (ms since the epoch) or time (HH:MM, in your time zone)",
+                )),
+                (Some(_), None) if p.date.is_some() => {
+                    Err(Rejection::field(ErrorCode::InvalidValue, "payload.date", "date goes with time, not with at"))
+                }
+                _ => Ok(()),
+            }
+        }
+        AssistantEvent::ReminderSnoozed(p) => {
+            if (1..=limits.max_snooze_minutes).contains(&p.minutes) {
+                Ok(())
+            } else {
+                let message = alloc::format!("must be within 1..={}", limits.max_snooze_minutes);
+                Err(Rejection::field(ErrorCode::OutOfRange, "payload.minutes", message))
             }
         }
         AssistantEvent::SettingsUpdated(p) => {

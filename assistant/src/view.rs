@@ -1,6 +1,6 @@
 //! What clients see: the JSON view of a user's state served by
 //! `GET /v1/snapshot` (messages, tasks, the current plan, settings, the
-//! summary, and operations in flight with their partial text).
+//! summary, reminders, and operations in flight with their partial text).
 
 use alloc::vec::Vec;
 
@@ -10,8 +10,8 @@ use microcos_core::view::OperationView;
 use microcos_core::State;
 use serde::Serialize;
 
-use crate::event::{PlanItem, TaskId};
-use crate::state::{Role, TaskStatus};
+use crate::event::{PlanItem, ReminderId, TaskId};
+use crate::state::{ReminderStatus, Role, TaskStatus};
 use crate::Assistant;
 
 /// The client view of the state.
@@ -27,6 +27,8 @@ pub struct StateView<'a> {
     pub settings: SettingsView,
     /// The rolling summary of older conversation.
     pub summary: Option<&'a str>,
+    /// Scheduled and recently fired reminders, by due time.
+    pub reminders: Vec<ReminderView<'a>>,
     /// Operations not finished yet, with the text generated so far.
     pub operations: Vec<OperationView>,
 }
@@ -60,6 +62,22 @@ pub struct TaskView<'a> {
     /// Due date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<LocalDate>,
+}
+
+/// A reminder.
+#[derive(Serialize)]
+pub struct ReminderView<'a> {
+    /// Id.
+    pub reminder_id: ReminderId,
+    /// What to remind of.
+    pub text: &'a str,
+    /// When it fires (or fired), ms since the epoch.
+    pub due: Timestamp,
+    /// `scheduled` or `fired`.
+    pub status: ReminderStatus,
+    /// The task it is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<TaskId>,
 }
 
 /// A plan.
@@ -111,6 +129,22 @@ pub fn view<'a>(state: &'a State<Assistant>, operations: Vec<OperationView>, now
             daily_plan_time: s.planner.settings.daily_plan_time,
         },
         summary: s.chat.summary.as_ref().map(|x| x.text.as_str()),
+        reminders: {
+            let mut r: Vec<ReminderView<'a>> = s
+                .reminders
+                .items
+                .values()
+                .map(|r| ReminderView {
+                    reminder_id: r.reminder_id,
+                    text: &r.text,
+                    due: r.due,
+                    status: r.status,
+                    task_id: r.task_id,
+                })
+                .collect();
+            r.sort_by_key(|r| (r.due, r.reminder_id));
+            r
+        },
         operations,
     }
 }

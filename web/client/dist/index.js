@@ -1708,6 +1708,33 @@ var PlanRequested = strictObject({
   /** The day to plan. */
   date: optional(nullable(LocalDate))
 });
+var ReminderId = guid2();
+var ReminderCancelled = strictObject({
+  /** The reminder. */
+  reminder_id: ReminderId
+});
+var TaskId = guid2();
+var Timestamp = int().check(_gte(0));
+var ReminderSet = strictObject({
+  /** When, in ms since the epoch (or give `time`). */
+  at: optional(nullable(Timestamp)),
+  /** The local day of `time` (default: today in the user's time zone). */
+  date: optional(nullable(LocalDate)),
+  /** Client-chosen id; when absent the reminder's id is the event's id. */
+  reminder_id: optional(nullable(ReminderId)),
+  /** The task it is about, if any. */
+  task_id: optional(nullable(TaskId)),
+  /** What to remind of. */
+  text: string2().check(maxChars(500)),
+  /** When, as a local time in the user's time zone (or give `at`). */
+  time: optional(nullable(LocalTime))
+});
+var ReminderSnoozed = strictObject({
+  /** Minutes from now, 1..=10080 (a week). */
+  minutes: int().check(_gte(1), _lte(10080)),
+  /** The reminder. */
+  reminder_id: ReminderId
+});
 var SettingsUpdated = strictObject({
   /** Local time of the daily plan; absent or null turns it off. */
   daily_plan_time: optional(nullable(LocalTime)),
@@ -1715,7 +1742,6 @@ var SettingsUpdated = strictObject({
   tz_offset_minutes: int().check(_gte(-720), _lte(840))
 });
 var SummaryRequested = strictObject({});
-var TaskId = guid2();
 var TaskCompleted = strictObject({
   /** The task. */
   task_id: TaskId
@@ -1810,13 +1836,30 @@ var ClientEvent = discriminatedUnion("type", [
   strictObject({
     client_action_id: optional(string2().check(_regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
     event_id: optional(guid2()),
+    payload: ReminderSet,
+    type: literal("reminder.set")
+  }),
+  strictObject({
+    client_action_id: optional(string2().check(_regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+    event_id: optional(guid2()),
+    payload: ReminderSnoozed,
+    type: literal("reminder.snoozed")
+  }),
+  strictObject({
+    client_action_id: optional(string2().check(_regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+    event_id: optional(guid2()),
+    payload: ReminderCancelled,
+    type: literal("reminder.cancelled")
+  }),
+  strictObject({
+    client_action_id: optional(string2().check(_regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+    event_id: optional(guid2()),
     payload: LlmCancel,
     type: literal("llm.cancel")
   })
 ]);
 var Seq = int().check(_gte(1));
 var SeqOrZero = int().check(_gte(0));
-var Timestamp = int().check(_gte(0));
 var Uuid = guid2();
 var UserId = string2().check(_regex(/^[A-Za-z0-9_.@-]{1,64}$/));
 var ClientActionId = string2().check(_regex(/^[A-Za-z0-9_.:-]{1,128}$/));
@@ -1824,7 +1867,7 @@ var Attempt = int().check(_gte(1));
 var TokenIndex = int().check(_gte(0));
 var OperationKind = _enum(["chat", "extract_tasks", "daily_plan", "summary"]);
 var FailureCode = _enum(["provider", "rate_limited", "stalled", "malformed_output", "interrupted", "rejected", "output_too_large"]);
-var ErrorCode = _enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "unavailable", "storage_corrupt"]);
+var ErrorCode = _enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "unavailable", "storage_corrupt"]);
 var ApiError = strictObject({
   code: ErrorCode,
   message: string2(),
@@ -1863,6 +1906,10 @@ var SummaryGenerated = strictObject({
 });
 var TasksExtracted = strictObject({
   tasks: array(ExtractedTask)
+});
+var ReminderFired = strictObject({
+  reminder_id: ReminderId,
+  due: Timestamp
 });
 var LlmStarted = strictObject({
   kind: OperationKind,
@@ -2117,6 +2164,62 @@ var TasksExtractedEvent = strictObject({
   causation_id: optional(Uuid),
   payload: TasksExtracted
 });
+var ReminderSetEvent = strictObject({
+  /** Envelope schema version. */
+  v: literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: literal("reminder.set"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: optional(ClientActionId),
+  operation_id: optional(Uuid),
+  causation_id: optional(Uuid),
+  payload: ReminderSet
+});
+var ReminderSnoozedEvent = strictObject({
+  /** Envelope schema version. */
+  v: literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: literal("reminder.snoozed"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: optional(ClientActionId),
+  operation_id: optional(Uuid),
+  causation_id: optional(Uuid),
+  payload: ReminderSnoozed
+});
+var ReminderCancelledEvent = strictObject({
+  /** Envelope schema version. */
+  v: literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: literal("reminder.cancelled"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: optional(ClientActionId),
+  operation_id: optional(Uuid),
+  causation_id: optional(Uuid),
+  payload: ReminderCancelled
+});
+var ReminderFiredEvent = strictObject({
+  /** Envelope schema version. */
+  v: literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: literal("reminder.fired"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: optional(ClientActionId),
+  operation_id: optional(Uuid),
+  causation_id: optional(Uuid),
+  payload: ReminderFired
+});
 var LlmStartedEvent = strictObject({
   /** Envelope schema version. */
   v: literal(1),
@@ -2231,6 +2334,10 @@ var Event = discriminatedUnion("type", [
   SummaryGeneratedEvent,
   TaskExtractEvent,
   TasksExtractedEvent,
+  ReminderSetEvent,
+  ReminderSnoozedEvent,
+  ReminderCancelledEvent,
+  ReminderFiredEvent,
   LlmStartedEvent,
   LlmTokenEvent,
   LlmCheckpointEvent,
@@ -2310,6 +2417,14 @@ var TaskView = strictObject({
   notes: optional(string2()),
   due_date: optional(LocalDate)
 });
+var ReminderView = strictObject({
+  reminder_id: ReminderId,
+  text: string2(),
+  /** When it fires (or fired), ms since the epoch. */
+  due: Timestamp,
+  status: _enum(["scheduled", "fired"]),
+  task_id: optional(TaskId)
+});
 var PlanView = strictObject({
   date: LocalDate,
   items: array(PlanItem)
@@ -2336,6 +2451,8 @@ var StateView = strictObject({
   settings: SettingsView,
   /** The rolling summary of older conversation. */
   summary: nullable(string2()),
+  /** Scheduled and recently fired reminders, by due time. */
+  reminders: array(ReminderView),
   /** Operations not finished yet, in id order. */
   operations: array(OperationView)
 });
@@ -2828,6 +2945,16 @@ export {
   PlanRequestedEvent,
   PlanView,
   ProgressFrame,
+  ReminderCancelled,
+  ReminderCancelledEvent,
+  ReminderFired,
+  ReminderFiredEvent,
+  ReminderId,
+  ReminderSet,
+  ReminderSetEvent,
+  ReminderSnoozed,
+  ReminderSnoozedEvent,
+  ReminderView,
   Seq,
   SeqOrZero,
   SettingsUpdated,

@@ -43,6 +43,53 @@ export const PlanRequested = z.strictObject({
 });
 export type PlanRequested = z.infer<typeof PlanRequested>;
 
+/** (client-events.schema.json) */
+export const ReminderId = z.guid();
+export type ReminderId = z.infer<typeof ReminderId>;
+
+/** `reminder.cancelled`: the reminder is dropped. (client-events.schema.json) */
+export const ReminderCancelled = z.strictObject({
+  /** The reminder. */
+  reminder_id: ReminderId,
+});
+export type ReminderCancelled = z.infer<typeof ReminderCancelled>;
+
+/** (client-events.schema.json) */
+export const TaskId = z.guid();
+export type TaskId = z.infer<typeof TaskId>;
+
+/** milliseconds since the Unix epoch (client-events.schema.json) */
+export const Timestamp = z.int().check(z.gte(0));
+export type Timestamp = z.infer<typeof Timestamp>;
+
+/** `reminder.set`: remind the user of `text` at a time: `at` (ms since the
+epoch), or `time` (`HH:MM`) on `date` (default: the user's local today) in
+the user's time zone. (client-events.schema.json) */
+export const ReminderSet = z.strictObject({
+  /** When, in ms since the epoch (or give `time`). */
+  at: z.optional(z.nullable(Timestamp)),
+  /** The local day of `time` (default: today in the user's time zone). */
+  date: z.optional(z.nullable(LocalDate)),
+  /** Client-chosen id; when absent the reminder's id is the event's id. */
+  reminder_id: z.optional(z.nullable(ReminderId)),
+  /** The task it is about, if any. */
+  task_id: z.optional(z.nullable(TaskId)),
+  /** What to remind of. */
+  text: z.string().check(maxChars(500)),
+  /** When, as a local time in the user's time zone (or give `at`). */
+  time: z.optional(z.nullable(LocalTime)),
+});
+export type ReminderSet = z.infer<typeof ReminderSet>;
+
+/** `reminder.snoozed`: the reminder fires again `minutes` from now. (client-events.schema.json) */
+export const ReminderSnoozed = z.strictObject({
+  /** Minutes from now, 1..=10080 (a week). */
+  minutes: z.int().check(z.gte(1), z.lte(10080)),
+  /** The reminder. */
+  reminder_id: ReminderId,
+});
+export type ReminderSnoozed = z.infer<typeof ReminderSnoozed>;
+
 /** `settings.updated`: replaces the user's settings. (client-events.schema.json) */
 export const SettingsUpdated = z.strictObject({
   /** Local time of the daily plan; absent or null turns it off. */
@@ -55,10 +102,6 @@ export type SettingsUpdated = z.infer<typeof SettingsUpdated>;
 /** `summary.requested`: summarise old chat context now. (client-events.schema.json) */
 export const SummaryRequested = z.strictObject({});
 export type SummaryRequested = z.infer<typeof SummaryRequested>;
-
-/** (client-events.schema.json) */
-export const TaskId = z.guid();
-export type TaskId = z.infer<typeof TaskId>;
 
 /** `task.completed`. (client-events.schema.json) */
 export const TaskCompleted = z.strictObject({
@@ -173,6 +216,24 @@ export const ClientEvent = z.discriminatedUnion("type", [
   z.strictObject({
   client_action_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
   event_id: z.optional(z.guid()),
+  payload: ReminderSet,
+  type: z.literal("reminder.set"),
+}),
+  z.strictObject({
+  client_action_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+  event_id: z.optional(z.guid()),
+  payload: ReminderSnoozed,
+  type: z.literal("reminder.snoozed"),
+}),
+  z.strictObject({
+  client_action_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+  event_id: z.optional(z.guid()),
+  payload: ReminderCancelled,
+  type: z.literal("reminder.cancelled"),
+}),
+  z.strictObject({
+  client_action_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+  event_id: z.optional(z.guid()),
   payload: LlmCancel,
   type: z.literal("llm.cancel"),
 }),
@@ -186,10 +247,6 @@ export type Seq = z.infer<typeof Seq>;
 /** A seq, or 0 before the first event. (frames.schema.json) */
 export const SeqOrZero = z.int().check(z.gte(0));
 export type SeqOrZero = z.infer<typeof SeqOrZero>;
-
-/** Milliseconds since the Unix epoch (UTC). (frames.schema.json) */
-export const Timestamp = z.int().check(z.gte(0));
-export type Timestamp = z.infer<typeof Timestamp>;
 
 /** (frames.schema.json) */
 export const Uuid = z.guid();
@@ -220,7 +277,7 @@ export const FailureCode = z.enum(["provider", "rate_limited", "stalled", "malfo
 export type FailureCode = z.infer<typeof FailureCode>;
 
 /** A stable error code (tests/snapshots/wire__error_codes.snap). (frames.schema.json) */
-export const ErrorCode = z.enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "unavailable", "storage_corrupt"]);
+export const ErrorCode = z.enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "unavailable", "storage_corrupt"]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 /** The `error` member of an error answer. (frames.schema.json) */
@@ -291,6 +348,13 @@ export const TasksExtracted = z.strictObject({
   tasks: z.array(ExtractedTask),
 });
 export type TasksExtracted = z.infer<typeof TasksExtracted>;
+
+/** `reminder.fired`: a reminder came due (once per due time). (frames.schema.json) */
+export const ReminderFired = z.strictObject({
+  reminder_id: ReminderId,
+  due: Timestamp,
+});
+export type ReminderFired = z.infer<typeof ReminderFired>;
 
 /** `llm.started`: attempt `attempt` of an operation began (drop the text of earlier attempts). (frames.schema.json) */
 export const LlmStarted = z.strictObject({
@@ -611,6 +675,74 @@ export const TasksExtractedEvent = z.strictObject({
 });
 export type TasksExtractedEvent = z.infer<typeof TasksExtractedEvent>;
 
+/** A stored `reminder.set` event. (frames.schema.json) */
+export const ReminderSetEvent = z.strictObject({
+  /** Envelope schema version. */
+  v: z.literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: z.literal("reminder.set"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: z.optional(ClientActionId),
+  operation_id: z.optional(Uuid),
+  causation_id: z.optional(Uuid),
+  payload: ReminderSet,
+});
+export type ReminderSetEvent = z.infer<typeof ReminderSetEvent>;
+
+/** A stored `reminder.snoozed` event. (frames.schema.json) */
+export const ReminderSnoozedEvent = z.strictObject({
+  /** Envelope schema version. */
+  v: z.literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: z.literal("reminder.snoozed"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: z.optional(ClientActionId),
+  operation_id: z.optional(Uuid),
+  causation_id: z.optional(Uuid),
+  payload: ReminderSnoozed,
+});
+export type ReminderSnoozedEvent = z.infer<typeof ReminderSnoozedEvent>;
+
+/** A stored `reminder.cancelled` event. (frames.schema.json) */
+export const ReminderCancelledEvent = z.strictObject({
+  /** Envelope schema version. */
+  v: z.literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: z.literal("reminder.cancelled"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: z.optional(ClientActionId),
+  operation_id: z.optional(Uuid),
+  causation_id: z.optional(Uuid),
+  payload: ReminderCancelled,
+});
+export type ReminderCancelledEvent = z.infer<typeof ReminderCancelledEvent>;
+
+/** A stored `reminder.fired` event. (frames.schema.json) */
+export const ReminderFiredEvent = z.strictObject({
+  /** Envelope schema version. */
+  v: z.literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: z.literal("reminder.fired"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: z.optional(ClientActionId),
+  operation_id: z.optional(Uuid),
+  causation_id: z.optional(Uuid),
+  payload: ReminderFired,
+});
+export type ReminderFiredEvent = z.infer<typeof ReminderFiredEvent>;
+
 /** A stored `llm.started` event. (frames.schema.json) */
 export const LlmStartedEvent = z.strictObject({
   /** Envelope schema version. */
@@ -747,6 +879,10 @@ export const Event = z.discriminatedUnion("type", [
   SummaryGeneratedEvent,
   TaskExtractEvent,
   TasksExtractedEvent,
+  ReminderSetEvent,
+  ReminderSnoozedEvent,
+  ReminderCancelledEvent,
+  ReminderFiredEvent,
   LlmStartedEvent,
   LlmTokenEvent,
   LlmCheckpointEvent,
@@ -858,6 +994,17 @@ export const TaskView = z.strictObject({
 });
 export type TaskView = z.infer<typeof TaskView>;
 
+/** A reminder: the scheduled ones and the recently fired ones, by due time. (snapshot.schema.json) */
+export const ReminderView = z.strictObject({
+  reminder_id: ReminderId,
+  text: z.string(),
+  /** When it fires (or fired), ms since the epoch. */
+  due: Timestamp,
+  status: z.enum(["scheduled", "fired"]),
+  task_id: z.optional(TaskId),
+});
+export type ReminderView = z.infer<typeof ReminderView>;
+
 /** A day's plan. (snapshot.schema.json) */
 export const PlanView = z.strictObject({
   date: LocalDate,
@@ -897,6 +1044,8 @@ export const StateView = z.strictObject({
   settings: SettingsView,
   /** The rolling summary of older conversation. */
   summary: z.nullable(z.string()),
+  /** Scheduled and recently fired reminders, by due time. */
+  reminders: z.array(ReminderView),
   /** Operations not finished yet, in id order. */
   operations: z.array(OperationView),
 });

@@ -135,6 +135,15 @@ await until((f) => f.frame === "token" && f.operation_id === long.operation_id &
 await sendWs("llm.cancel", { operation_id: long.operation_id });
 await new Promise((r) => setTimeout(r, 300));
 await sendWs("llm.cancel", { operation_id: long.operation_id }); // 409 operation_finished, or a duplicate
+// Reminders: one at a local time, one due at once (it fires), snoozed, cancelled, and two refusals.
+const later = await sendWs("reminder.set", { text: "Call Ann", time: "17:00", task_id: task });
+const soon = await sendWs("reminder.set", { text: "Stand up", at: Date.now() + 200 });
+await until((f) => f.frame === "event" && f.event.type === "reminder.fired");
+await snapshot(); // a fired reminder and a scheduled one
+await sendWs("reminder.snoozed", { reminder_id: soon.event_id, minutes: 10 });
+await sendWs("reminder.cancelled", { reminder_id: later.event_id });
+await sendWs("reminder.cancelled", { reminder_id: later.event_id }); // 404 reminder_not_found
+await sendWs("reminder.set", { text: "Both", time: "09:00", at: 1 }); // 422 invalid_value
 await sendWs("task.deleted", { task_id: task });
 await snapshot();
 const all = await (await fetch(`${base}/v1/events?after=0&limit=1000`, { headers: auth })).json();
