@@ -54,7 +54,7 @@ fn drain(engine: &mut Kernel, model: &StandIn, frames: &mut Vec<Frame>) -> Resul
             let (input, last) = match block_on(stream.next_token()) {
                 Some(Ok(text)) => (Input::Token { operation_id, attempt, text, now }, false),
                 Some(Err(error)) => (Input::StreamError { operation_id, attempt, error, now }, true),
-                None => (Input::StreamEnd { operation_id, attempt, now }, true),
+                None => (Input::StreamEnd { operation_id, attempt, tool_calls: stream.tool_calls(), now }, true),
             };
             let answer = engine.handle_input(input)?;
             drain(engine, model, frames)?;

@@ -104,7 +104,12 @@ fn every_type() -> Vec<Event> {
             from_index: 0,
             tokens: ["Two", " tasks"].into_iter().collect(),
         }),
-        llm(LlmEvent::Completed)(LlmCompleted { attempt: 1, from_index: 2, tokens: ["."].into_iter().collect() }),
+        llm(LlmEvent::Completed)(LlmCompleted {
+            attempt: 1,
+            from_index: 2,
+            tokens: ["."].into_iter().collect(),
+            tool_calls: Vec::new(),
+        }),
         llm(LlmEvent::Failed)(LlmFailed {
             attempt: 1,
             code: FailureCode::RateLimited,
@@ -134,6 +139,27 @@ fn wire_format_of_every_event_type() {
         // Pinned byte for byte: field order is part of the format.
         insta::assert_snapshot!(env.event_type().as_str(), json);
     }
+}
+
+#[test]
+fn a_completion_with_tool_calls_keeps_them_in_order() {
+    let calls = vec![
+        microcos_core::ToolCall {
+            id: "call_1".into(),
+            name: "set_reminder".into(),
+            arguments: r#"{"text":"Call Ann","time":"17:00"}"#.into(),
+        },
+        microcos_core::ToolCall { id: String::new(), name: "plan_day".into(), arguments: "{}".into() },
+    ];
+    let env = sample(llm(LlmEvent::Completed)(LlmCompleted {
+        attempt: 1,
+        from_index: 0,
+        tokens: ["Done."].into_iter().collect(),
+        tool_calls: calls,
+    }));
+    let json = env.to_json();
+    assert_eq!(Envelope::from_json(&json).unwrap(), env);
+    insta::assert_snapshot!("llm.completed_with_tool_calls", json);
 }
 
 #[test]

@@ -108,6 +108,9 @@ pub enum Step {
     Advance(u64),
     /// Yield this token forever (a model that ignores its token limit).
     Endless(String),
+    /// Call a tool (reported with [`TokenStream::tool_calls`] once the
+    /// reply ends, as an adapter assembles a provider's streamed call).
+    Call(microcos_core::ToolCall),
 }
 
 /// What the next `generate` call does.
@@ -205,9 +208,14 @@ pub struct ScriptStream {
     clock: ManualClock,
     token_delay_ms: u64,
     idle_timeout_ms: u64,
+    calls: Vec<microcos_core::ToolCall>,
 }
 
 impl TokenStream for ScriptStream {
+    fn tool_calls(&mut self) -> Vec<microcos_core::ToolCall> {
+        core::mem::take(&mut self.calls)
+    }
+
     async fn next_token(&mut self) -> Option<Result<String, LlmError>> {
         loop {
             match self.steps.pop_front()? {
@@ -225,6 +233,7 @@ impl TokenStream for ScriptStream {
                     return Some(Err(LlmError::new(LlmErrorKind::Stalled, "no token within the idle timeout")));
                 }
                 Step::Advance(ms) => self.clock.advance(ms),
+                Step::Call(call) => self.calls.push(call),
                 Step::Endless(t) => {
                     self.steps.push_front(Step::Endless(t.clone()));
                     self.clock.advance(self.token_delay_ms);
@@ -260,6 +269,7 @@ impl Llm for ScriptedLlm {
             clock: inner.clock.clone(),
             token_delay_ms: inner.token_delay_ms,
             idle_timeout_ms: inner.idle_timeout_ms,
+            calls: Vec::new(),
         })
     }
 }

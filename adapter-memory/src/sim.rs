@@ -324,16 +324,20 @@ impl ByHand {
     /// Returns `Ok(true)` while the stream goes on.
     pub fn step<D: Domain>(&mut self, sim: &mut Sim<D>) -> Result<bool, EngineError> {
         let (operation_id, attempt) = (self.operation_id, self.attempt);
-        let next = match self.stream.as_mut() {
+        let (next, tool_calls) = match self.stream.as_mut() {
             None => return Ok(false),
-            Some(Err(error)) => Some(Err(error.clone())),
-            Some(Ok(stream)) => block_on(stream.next_token()),
+            Some(Err(error)) => (Some(Err(error.clone())), Vec::new()),
+            Some(Ok(stream)) => {
+                let next = block_on(stream.next_token());
+                let calls = if next.is_none() { microcos_core::TokenStream::tool_calls(stream) } else { Vec::new() };
+                (next, calls)
+            }
         };
         let now = sim.clock.now();
         let (input, last) = match next {
             Some(Ok(text)) => (Input::Token { operation_id, attempt, text, now }, false),
             Some(Err(error)) => (Input::StreamError { operation_id, attempt, error, now }, true),
-            None => (Input::StreamEnd { operation_id, attempt, now }, true),
+            None => (Input::StreamEnd { operation_id, attempt, tool_calls, now }, true),
         };
         let answer = sim.handle(input)?;
         if last || answer == Answer::Stop {

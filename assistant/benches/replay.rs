@@ -122,6 +122,7 @@ impl Gen {
                     attempt: 1,
                     from_index: from,
                     tokens: chunk.iter().collect(),
+                    tool_calls: Vec::new(),
                 }))
             } else {
                 Event::Llm(LlmEvent::Checkpoint(LlmCheckpoint {

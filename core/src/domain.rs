@@ -29,7 +29,7 @@ use serde::Serialize;
 use crate::error::Rejection;
 use crate::event::{Catalogue, Envelope};
 use crate::ids::{EventId, OperationId, RequestId, Seq, Timestamp};
-use crate::llm::Prompt;
+use crate::llm::{Prompt, Tool, ToolCall};
 use crate::operation::{Operation, OperationInput};
 use crate::state::State;
 use crate::validate::FieldSpec;
@@ -96,6 +96,30 @@ pub trait Domain: Clone + fmt::Debug + 'static {
         operation: &Operation<Self::Operation>,
         output: &str,
     ) -> Result<Self::Event, String>;
+
+    /// The tools the model may call in `operation` (function calling).
+    /// Default: none.
+    fn tools(&self, _state: &State<Self>, _operation: &Operation<Self::Operation>) -> Vec<Tool> {
+        Vec::new()
+    }
+
+    /// [`Domain::complete`] for a reply that may carry tool calls (stored
+    /// with `llm.completed`; replay never asks the model again). A domain
+    /// that declares tools overrides this and turns the calls into its own
+    /// events. Default: a reply with calls is unusable, else [`Domain::complete`].
+    fn complete_with_tools(
+        &self,
+        state: &State<Self>,
+        operation: &Operation<Self::Operation>,
+        output: &str,
+        tool_calls: &[ToolCall],
+    ) -> Result<Self::Event, String> {
+        if tool_calls.is_empty() {
+            self.complete(state, operation, output)
+        } else {
+            Err(String::from("the model called tools this operation does not declare"))
+        }
+    }
 
     /// Events the state calls for after a batch was applied (work that a
     /// growing collection makes due). Each is recorded as caused by the batch's last

@@ -183,6 +183,8 @@ pub enum Input<E> {
         operation_id: OperationId,
         /// The attempt.
         attempt: u32,
+        /// The tool calls of the reply ([`crate::TokenStream::tool_calls`]).
+        tool_calls: Vec<crate::llm::ToolCall>,
         /// Now.
         now: Timestamp,
     },
@@ -370,8 +372,8 @@ impl<D: Domain, S: Store> Engine<D, S> {
             }
             Input::Begin { operation_id, now } => self.begin(operation_id, now)?,
             Input::Token { operation_id, attempt, text, now } => self.on_token(operation_id, attempt, text, now)?,
-            Input::StreamEnd { operation_id, attempt, now } => {
-                let events = self.machine.on_complete(operation_id, attempt, now);
+            Input::StreamEnd { operation_id, attempt, tool_calls, now } => {
+                let events = self.machine.on_complete(operation_id, attempt, tool_calls, now);
                 self.commit_system(events)?;
                 Answer::Recorded
             }
@@ -744,10 +746,53 @@ mod tests {
                 .unwrap();
         }
         if end {
-            e.handle_input(Input::StreamEnd { operation_id: op, attempt: 1, now: Timestamp(13) }).unwrap();
+            e.handle_input(Input::StreamEnd {
+                operation_id: op,
+                attempt: 1,
+                tool_calls: Vec::new(),
+                now: Timestamp(13),
+            })
+            .unwrap();
         }
         drain(e);
         op
+    }
+
+    /// Ends the stream of `op` (attempt `attempt`) with `calls`.
+    fn end_with(e: &mut Engine<Toy, VecStore>, op: OperationId, attempt: u32, calls: Vec<crate::llm::ToolCall>) {
+        e.handle_input(Input::StreamEnd { operation_id: op, attempt, tool_calls: calls, now: Timestamp(13) }).unwrap();
+        drain(e);
+    }
+
+    #[test]
+    fn tool_calls_a_domain_does_not_declare_or_too_many_fail_the_attempt() {
+        let call =
+            |n: usize| crate::llm::ToolCall { id: alloc::format!("c{n}"), name: "x".into(), arguments: "{}".into() };
+        let mut e = engine();
+        let op = generate(&mut e, 1, &["a"], false);
+        // The toy domain declares no tools: a reply that calls one is unusable (retried).
+        end_with(&mut e, op, 1, alloc::vec![call(0)]);
+        let failed = e.read_events(Seq(0), 100).unwrap().into_iter().find_map(|env| match env.event {
+            Event::Llm(LlmEvent::Failed(f)) => Some(f),
+            _ => None,
+        });
+        let failed = failed.expect("the attempt failed");
+        assert_eq!(failed.code, crate::operation::FailureCode::MalformedOutput);
+        assert!(failed.message.contains("does not declare"), "{}", failed.message);
+        assert!(!failed.terminal, "retried");
+        // More calls than the bound fail before the domain sees them.
+        let mut e = engine();
+        let op = generate(&mut e, 2, &["a"], false);
+        end_with(&mut e, op, 1, (0..9).map(call).collect());
+        let failed = e.read_events(Seq(0), 100).unwrap().into_iter().any(|env| {
+            matches!(env.event, Event::Llm(LlmEvent::Failed(ref f)) if f.message.contains("more than 8 tool calls"))
+        });
+        assert!(failed);
+        // None: the reply completes as before, with no calls stored.
+        let mut e = engine();
+        let op = generate(&mut e, 3, &["a"], false);
+        end_with(&mut e, op, 1, Vec::new());
+        assert_eq!(types(e.store()).last().map(String::as_str), Some("note.echoed"));
     }
 
     #[test]
@@ -825,7 +870,8 @@ mod tests {
         let tokens = pushed.iter().filter(|o| matches!(o, Output::Push(Frame::Token { .. }))).count();
         assert_eq!(tokens, 3, "every token is pushed at once");
         assert_eq!(types(e.store()), ["note.added", "llm.started", "llm.checkpoint"], "2 tokens per checkpoint");
-        e.handle_input(Input::StreamEnd { operation_id: op, attempt: 1, now: Timestamp(30) }).unwrap();
+        e.handle_input(Input::StreamEnd { operation_id: op, attempt: 1, tool_calls: Vec::new(), now: Timestamp(30) })
+            .unwrap();
         assert_eq!(types(e.store())[3..], ["llm.completed", "note.echoed"]);
         assert_eq!(e.state().domain.notes, ["hi", "echo!"]);
         assert!(e.state().operations_in_flight().next().is_none());
@@ -906,7 +952,13 @@ mod tests {
         assert!(starts(&drain(&mut e)).is_empty(), "no slot is free");
         let pending = e.state().operations_in_flight().filter(|o| o.status == OperationStatus::Pending).count();
         assert_eq!(pending, 2, "the others wait durably as pending");
-        e.handle_input(Input::StreamEnd { operation_id: ops[0], attempt: 1, now: Timestamp(12) }).unwrap();
+        e.handle_input(Input::StreamEnd {
+            operation_id: ops[0],
+            attempt: 1,
+            tool_calls: Vec::new(),
+            now: Timestamp(12),
+        })
+        .unwrap();
         assert_eq!(starts(&drain(&mut e)), ops[2..3], "a freed slot starts the next in request order");
         // After a restart the interrupted stream is retried first, in request
         // order, and the last one still waits, pending.
@@ -947,7 +999,8 @@ mod tests {
             .collect();
         assert!(pieces.len() >= 3 && pieces.iter().all(|p| p.len() <= 4), "{pieces:?}");
         assert_eq!(pieces.concat(), whole);
-        e.handle_input(Input::StreamEnd { operation_id: op, attempt: 1, now: Timestamp(13) }).unwrap();
+        e.handle_input(Input::StreamEnd { operation_id: op, attempt: 1, tool_calls: Vec::new(), now: Timestamp(13) })
+            .unwrap();
         assert_eq!(e.state().domain.notes[1], whole);
     }
 

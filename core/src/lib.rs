@@ -90,7 +90,7 @@ pub use error::{DomainCode, ErrorCode, Rejection};
 pub use event::{Catalogue, Envelope, Event, EventKind, EventType, Origin, SCHEMA_VERSION};
 pub use frame::{Cursor, Delivery, Frame, Gap};
 pub use ids::{ClientActionId, EventId, OperationId, RequestId, Seq, Timestamp, UserId};
-pub use llm::{LlmRequest, Prompt, PromptMessage, PromptRole};
+pub use llm::{LlmRequest, Prompt, PromptMessage, PromptRole, Tool, ToolCall};
 pub use machine::{Config, Machine, RequestMeta};
 pub use operation::{FailureCode, LlmEvent, Operation, OperationInput, OperationKind, OperationStatus};
 pub use ports::{Clock, Llm, LlmError, LlmErrorKind, Push, Store, StoreError, TokenStream};

@@ -32,6 +32,33 @@ pub struct PromptMessage {
     pub content: String,
 }
 
+/// A tool the model may call (function calling): a name, what it does, and
+/// the JSON Schema of its arguments. A domain declares its tools per
+/// operation ([`crate::Domain::tools`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    /// The name the model calls it by.
+    pub name: String,
+    /// What it does, for the model.
+    pub description: String,
+    /// The JSON Schema of its arguments (an object).
+    pub parameters: serde_json::Value,
+}
+
+/// A call of a [`Tool`] the model made in its reply. Stored in
+/// `llm.completed`, so replay never asks the model again; the domain turns
+/// it into events ([`crate::Domain::complete_with_tools`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ToolCall {
+    /// The provider's id of the call (may be empty).
+    pub id: String,
+    /// The tool's name.
+    pub name: String,
+    /// Its arguments: the text of a JSON object, as the model wrote it.
+    pub arguments: String,
+}
+
 /// What the domain asks the model for one attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prompt {
@@ -62,4 +89,7 @@ pub struct LlmRequest {
     pub schema: Option<serde_json::Value>,
     /// Upper bound on generated tokens.
     pub max_tokens: u32,
+    /// The tools the model may call (none: a plain reply).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<Tool>,
 }

@@ -23,7 +23,7 @@ use crate::error::{ErrorCode, Rejection};
 use crate::event::{Envelope, Event, SCHEMA_VERSION};
 use crate::frame::{Cursor, Frame};
 use crate::ids::{ClientActionId, EventId, OperationId, RequestId, Seq, Timestamp, UserId};
-use crate::llm::LlmRequest;
+use crate::llm::{LlmRequest, ToolCall};
 use crate::operation::{
     LlmCancel, LlmCheckpoint, LlmCompleted, LlmEvent, LlmEventType, LlmFailed, LlmRetryScheduled, LlmStarted,
     OperationInput, OperationKind, OperationStatus, Tokens,
@@ -76,6 +76,11 @@ pub struct Config {
     /// sent in parts (the client resumes from its cursor for the next), and
     /// a client that falls this far behind live frames is told to resume.
     pub subscriber_bytes: usize,
+    /// Tool calls in one reply, at most; the arguments of one, in bytes, at
+    /// most. A reply past either fails as `malformed_output` (retried).
+    pub max_tool_calls: usize,
+    /// See [`Config::max_tool_calls`].
+    pub max_tool_call_bytes: usize,
 }
 
 impl Default for Config {
@@ -97,6 +102,8 @@ impl Default for Config {
             max_reply_bytes: 64 * 1024,
             max_subscribers: 16,
             subscriber_bytes: 256 * 1024,
+            max_tool_calls: 8,
+            max_tool_call_bytes: 8 * 1024,
         }
     }
 }
@@ -392,6 +399,7 @@ impl<D: Domain> Machine<D> {
             json: prompt.schema.is_some(),
             schema: prompt.schema,
             max_tokens: prompt.max_tokens,
+            tools: self.domain.tools(&self.state, o),
         })
     }
 
@@ -477,7 +485,10 @@ impl<D: Domain> Machine<D> {
                 (LlmEvent::Checkpoint(LlmCheckpoint { attempt, from_index, tokens }), format!("{attempt}/{from_index}"))
             }
             LlmEventType::Completed => {
-                (LlmEvent::Completed(LlmCompleted { attempt, from_index, tokens }), format!("{attempt}"))
+                // Its tool calls do not travel in the frame; the state does
+                // not hold them (the domain's result event does).
+                let tool_calls = Vec::new();
+                (LlmEvent::Completed(LlmCompleted { attempt, from_index, tokens, tool_calls }), format!("{attempt}"))
             }
             _ => return None,
         };
@@ -509,7 +520,13 @@ impl<D: Domain> Machine<D> {
 
     /// The events that close attempt `attempt` of `op` after its stream ended:
     /// `llm.completed` and the domain's result, or a recorded failure.
-    pub(crate) fn on_complete(&mut self, op: OperationId, attempt: u32, now: Timestamp) -> Vec<Envelope<D::Event>> {
+    pub(crate) fn on_complete(
+        &mut self,
+        op: OperationId,
+        attempt: u32,
+        tool_calls: Vec<ToolCall>,
+        now: Timestamp,
+    ) -> Vec<Envelope<D::Event>> {
         if !self.streaming_attempt(op, attempt) {
             return Vec::new();
         }
@@ -521,9 +538,22 @@ impl<D: Domain> Machine<D> {
         };
         let mut text = o.text.clone();
         text.push_str(tokens.as_text());
-        match self.domain.complete(&self.state, o, &text) {
+        let too_many = tool_calls.len() > self.config.max_tool_calls
+            || tool_calls
+                .iter()
+                .any(|c| c.arguments.len() + c.name.len() + c.id.len() > self.config.max_tool_call_bytes);
+        let outcome = if too_many {
+            Err(format!(
+                "more than {} tool calls, or one over {} bytes",
+                self.config.max_tool_calls, self.config.max_tool_call_bytes
+            ))
+        } else {
+            self.domain.complete_with_tools(&self.state, o, &text, &tool_calls)
+        };
+        match outcome {
             Ok(event) => {
-                let done = Event::Llm(LlmEvent::Completed(LlmCompleted { attempt, from_index, tokens }));
+                let completed = LlmCompleted { attempt, from_index, tokens, tool_calls };
+                let done = Event::Llm(LlmEvent::Completed(completed));
                 let mut out: Vec<_> = self.op_event(op, done, &format!("{attempt}"), now).into_iter().collect();
                 out.extend(self.op_event(op, Event::Domain(event), &format!("{attempt}/result"), now));
                 out

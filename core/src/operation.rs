@@ -211,6 +211,9 @@ LlmCompleted {
     from_index: u32,
     /// The last tokens.
     tokens: Tokens,
+    /// The tools the model called in its reply, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tool_calls: Vec<crate::llm::ToolCall>,
 });
 crate::payload!(/// `llm.failed`: the attempt failed.
 LlmFailed {

@@ -156,6 +156,13 @@ impl LlmError {
 pub trait TokenStream {
     /// The next token; `None` when the reply is complete.
     async fn next_token(&mut self) -> Option<Result<String, LlmError>>;
+
+    /// The tool calls of the reply, once [`TokenStream::next_token`] returned
+    /// `None` (providers stream a call's arguments in pieces: the adapter
+    /// assembles them). Default: none.
+    fn tool_calls(&mut self) -> Vec<crate::llm::ToolCall> {
+        Vec::new()
+    }
 }
 
 /// A language model.

@@ -119,11 +119,16 @@ pub fn arb_llm_event(kinds: &'static [&'static str]) -> impl Strategy<Value = Ll
             from_index: u32::from(f),
             tokens
         })),
-        (1u32..5, any::<u16>(), tokens()).prop_map(|(attempt, f, tokens)| LlmEvent::Completed(LlmCompleted {
-            attempt,
-            from_index: u32::from(f),
-            tokens
-        })),
+        (1u32..5, any::<u16>(), tokens(), proptest::collection::vec((arb_text(8), arb_text(20), arb_text(40)), 0..3))
+            .prop_map(|(attempt, f, tokens, calls)| LlmEvent::Completed(LlmCompleted {
+                attempt,
+                from_index: u32::from(f),
+                tokens,
+                tool_calls: calls
+                    .into_iter()
+                    .map(|(id, name, arguments)| crate::llm::ToolCall { id, name, arguments })
+                    .collect(),
+            })),
         (1u32..5, code, arb_text(60), any::<bool>()).prop_map(|(attempt, code, message, terminal)| LlmEvent::Failed(
             LlmFailed { attempt, code, message, terminal }
         )),

@@ -469,7 +469,7 @@ where
                 let (input, last) = match next {
                     Some(Ok(text)) => (Input::Token { operation_id, attempt, text, now }, false),
                     Some(Err(error)) => (Input::StreamError { operation_id, attempt, error, now }, true),
-                    None => (Input::StreamEnd { operation_id, attempt, now }, true),
+                    None => (Input::StreamEnd { operation_id, attempt, tool_calls: stream.tool_calls(), now }, true),
                 };
                 match self.input(input, Some(operation_id)) {
                     Ok(Answer::Stop) | Err(_) => break,

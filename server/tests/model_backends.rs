@@ -128,6 +128,7 @@ fn request(kind: OperationKind) -> LlmRequest {
         json: kind != OperationKind::Chat,
         schema: output_schema(kind),
         max_tokens: 64,
+        tools: Vec::new(),
     }
 }
 

@@ -1925,10 +1925,17 @@ var LlmCheckpoint = strictObject({
   from_index: TokenIndex,
   tokens: array(string2())
 });
+var ToolCall = strictObject({
+  id: string2(),
+  name: string2(),
+  arguments: string2()
+});
 var LlmCompleted = strictObject({
   attempt: Attempt,
   from_index: TokenIndex,
-  tokens: array(string2())
+  tokens: array(string2()),
+  /** The tools the model called in its reply, in order (absent: none). */
+  tool_calls: optional(array(ToolCall))
 });
 var LlmFailed = strictObject({
   attempt: Attempt,
@@ -2984,6 +2991,7 @@ export {
   Timestamp,
   TokenFrame,
   TokenIndex,
+  ToolCall,
   UserId,
   UserMessage,
   UserMessageEvent,

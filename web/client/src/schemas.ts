@@ -379,11 +379,21 @@ export const LlmCheckpoint = z.strictObject({
 });
 export type LlmCheckpoint = z.infer<typeof LlmCheckpoint>;
 
+/** A tool call of a reply: the provider's call id (may be empty), the tool's name, and its arguments as the text of a JSON object. (frames.schema.json) */
+export const ToolCall = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  arguments: z.string(),
+});
+export type ToolCall = z.infer<typeof ToolCall>;
+
 /** `llm.completed`: the attempt finished; the tokens since the last checkpoint. (frames.schema.json) */
 export const LlmCompleted = z.strictObject({
   attempt: Attempt,
   from_index: TokenIndex,
   tokens: z.array(z.string()),
+  /** The tools the model called in its reply, in order (absent: none). */
+  tool_calls: z.optional(z.array(ToolCall)),
 });
 export type LlmCompleted = z.infer<typeof LlmCompleted>;
 
