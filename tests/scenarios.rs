@@ -437,3 +437,96 @@ fn reminders_are_bounded_and_explained_and_the_daily_plan_sees_them() {
     let asked = &prompt.messages.last().unwrap().content;
     assert!(asked.contains("reminders that day:\n- 17:00 Call Ann\n- 17:00 Stand-up"), "{asked}");
 }
+
+fn actions_of(sim: &Sim<Assistant>) -> Vec<(String, String)> {
+    let s = state(sim);
+    let mut a: Vec<_> = s.domain.actions.items.values().cloned().collect();
+    a.sort_by_key(|a| (a.proposed_seq, a.action_id));
+    a.into_iter()
+        .map(|a| {
+            let status = match a.status {
+                microcos_assistant::ActionStatus::Rejected { code, .. } => format!("rejected:{code}"),
+                other => format!("{other:?}"),
+            };
+            (a.tool, status)
+        })
+        .collect()
+}
+
+#[test]
+fn tool_calls_create_a_task_and_a_reminder_and_a_rule_breaking_one_is_recorded_and_explained() {
+    let mut sim = given();
+    sim.send(r#"{"type":"settings.updated","payload":{"tz_offset_minutes":60}}"#).unwrap();
+    let long = "x".repeat(250); // a title over the 200-character bound
+    let asked = format!("Add a task to call Ann\nremind me at 17:00 to call Ann\nadd a task to {long}");
+    let a = sim.send(&serde_json::json!({"type":"user.message","payload":{"text":asked}}).to_string()).unwrap();
+    sim.run().unwrap();
+    let op = a.operation_id.unwrap();
+    assert_eq!(
+        actions_of(&sim),
+        [
+            ("create_task".to_string(), "Applied".to_string()),
+            ("set_reminder".to_string(), "Applied".to_string()),
+            ("create_task".to_string(), "rejected:too_long".to_string()),
+        ]
+    );
+    let s = state(&sim);
+    let task = microcos_assistant::TaskId(microcos_assistant::ActionId::of_call(op, 0).0);
+    assert_eq!(s.domain.tasks.items[&task].title, "call Ann", "the task, with an id derived from the call");
+    let reminder = s.domain.reminders.items.values().next().unwrap();
+    assert_eq!((reminder.text.as_str(), reminder.due.0), ("call Ann", microcos_memory::SIM_EPOCH_MS + 8 * 3_600_000));
+
+    // The next turn tells the model what became of its calls.
+    let next = sim.send(r#"{"type":"user.message","payload":{"text":"What now?"}}"#).unwrap();
+    let s = state(&sim);
+    let prompt = microcos_core::Domain::prompt(&Assistant::default(), &s, &s.operations[&next.operation_id.unwrap()]);
+    let system = &prompt.messages[0].content;
+    assert!(system.contains("- create_task {\"title\":\"call Ann\"}: done"), "{system}");
+    assert!(system.contains("refused (too_long:"), "{system}");
+    sim.run().unwrap();
+    insta::assert_snapshot!("tool_calls_log", transcript(&sim.store));
+}
+
+#[test]
+fn completing_a_task_waits_for_approval_unless_the_user_turned_it_off() {
+    let mut sim = given();
+    let milk = sim.send(r#"{"type":"task.created","payload":{"title":"Buy milk"}}"#).unwrap().event_id;
+    let rent = sim.send(r#"{"type":"task.created","payload":{"title":"Pay rent"}}"#).unwrap().event_id;
+    let ask = |sim: &mut Sim<Assistant>, text: &str| {
+        sim.send(&serde_json::json!({"type":"user.message","payload":{"text":text}}).to_string()).unwrap();
+        sim.run().unwrap();
+    };
+    let status = |sim: &Sim<Assistant>, id: microcos_core::EventId| {
+        state(sim).domain.tasks.items[&microcos_assistant::TaskId(id.0)].status
+    };
+    let last_action = |sim: &Sim<Assistant>| {
+        let s = state(sim);
+        s.domain.actions.items.values().max_by_key(|a| a.proposed_seq).unwrap().action_id
+    };
+
+    ask(&mut sim, "complete task Buy milk");
+    assert_eq!(actions_of(&sim).last().unwrap().1, "AwaitingApproval");
+    assert_eq!(status(&sim, milk), TaskStatus::Open, "nothing happens before the approval");
+    let action = last_action(&sim);
+    sim.send(&format!(r#"{{"type":"action.approved","payload":{{"action_id":"{action}"}}}}"#)).unwrap();
+    assert_eq!(actions_of(&sim).last().unwrap().1, "Applied");
+    assert_eq!(status(&sim, milk), TaskStatus::Done);
+
+    ask(&mut sim, "mark pay rent as done");
+    let declined = last_action(&sim);
+    sim.send(&format!(r#"{{"type":"action.declined","payload":{{"action_id":"{declined}"}}}}"#)).unwrap();
+    assert_eq!(actions_of(&sim).last().unwrap().1, "Declined");
+    assert_eq!(status(&sim, rent), TaskStatus::Open);
+    let late = sim.send(&format!(r#"{{"type":"action.approved","payload":{{"action_id":"{declined}"}}}}"#));
+    assert_eq!(rejected(late).as_str(), "action_not_awaiting");
+    let unknown =
+        sim.send(r#"{"type":"action.approved","payload":{"action_id":"ac5c0000-0000-4000-8000-000000000001"}}"#);
+    assert_eq!(rejected(unknown).as_str(), "action_not_found");
+
+    // A user who turned approvals off gets the completion at once.
+    sim.send(r#"{"type":"settings.updated","payload":{"tz_offset_minutes":0,"confirm_actions":false}}"#).unwrap();
+    ask(&mut sim, "complete task Pay rent");
+    assert_eq!(actions_of(&sim).last().unwrap().1, "Applied");
+    assert_eq!(status(&sim, rent), TaskStatus::Done);
+    insta::assert_snapshot!("approval_log", transcript(&sim.store));
+}

@@ -48,10 +48,11 @@ fn every_type() -> Vec<Event> {
     let task = TaskId(id(0x7a));
     vec![
         dom(AssistantEvent::UserMessage)(UserMessage { text: "What is on today?".into() }),
-        dom(AssistantEvent::AssistantMessage)(AssistantMessage { text: "Two tasks.".into() }),
+        dom(AssistantEvent::AssistantMessage)(AssistantMessage { text: "Two tasks.".into(), actions: vec![] }),
         dom(AssistantEvent::SettingsUpdated)(SettingsUpdated {
             tz_offset_minutes: 60,
             daily_plan_time: LocalTime::new(7, 30),
+            confirm_actions: None,
         }),
         dom(AssistantEvent::TaskCreated)(TaskCreated {
             task_id: Some(task),
@@ -97,6 +98,15 @@ fn every_type() -> Vec<Event> {
             reminder_id: ReminderId(id(0x7e)),
             due: Timestamp(1_764_345_600_000),
         }),
+        dom(AssistantEvent::ActionApplied)(ActionApplied { action_id: ActionId(id(0xac)) }),
+        dom(AssistantEvent::ActionRejected)(ActionRejected {
+            action_id: ActionId(id(0xac)),
+            code: "task_not_found".into(),
+            message: "no task 00000000-0000-0000-0000-00000000007a".into(),
+            field: Some("payload.task_id".into()),
+        }),
+        dom(AssistantEvent::ActionApproved)(ActionApproved { action_id: ActionId(id(0xac)) }),
+        dom(AssistantEvent::ActionDeclined)(ActionDeclined { action_id: ActionId(id(0xac)) }),
         llm(LlmEvent::Started)(LlmStarted { kind: microcos_core::OperationKind::new("chat"), attempt: 1 }),
         llm(LlmEvent::Token)(LlmToken { attempt: 1, index: 0, text: "Two".into() }),
         llm(LlmEvent::Checkpoint)(LlmCheckpoint {
@@ -138,6 +148,28 @@ fn wire_format_of_every_event_type() {
         assert_eq!(Envelope::from_json(&json).unwrap(), env, "round trip of {json}");
         // Pinned byte for byte: field order is part of the format.
         insta::assert_snapshot!(env.event_type().as_str(), json);
+    }
+}
+
+#[test]
+fn a_reply_with_actions_and_settings_that_confirm_nothing() {
+    let reply = sample(dom(AssistantEvent::AssistantMessage)(AssistantMessage {
+        text: "Done.".into(),
+        actions: vec![ProposedAction {
+            action_id: ActionId(id(0xac)),
+            tool: "create_task".into(),
+            arguments: r#"{"title":"Call Ann"}"#.into(),
+        }],
+    }));
+    let settings = sample(dom(AssistantEvent::SettingsUpdated)(SettingsUpdated {
+        tz_offset_minutes: 0,
+        daily_plan_time: None,
+        confirm_actions: Some(false),
+    }));
+    for (name, env) in [("assistant.message_with_actions", reply), ("settings.updated_confirm_actions", settings)] {
+        let json = env.to_json();
+        assert_eq!(Envelope::from_json(&json).unwrap(), env);
+        insta::assert_snapshot!(name, json);
     }
 }
 

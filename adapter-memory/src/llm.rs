@@ -22,6 +22,11 @@ pub const STAND_IN_NAME: &str = "[offline stand-in model]";
 #[derive(Clone, Copy)]
 pub struct StandIn {
     reply: fn(&LlmRequest) -> String,
+    calls: fn(&LlmRequest) -> Vec<microcos_core::ToolCall>,
+}
+
+fn no_calls(_: &LlmRequest) -> Vec<microcos_core::ToolCall> {
+    Vec::new()
 }
 
 impl std::fmt::Debug for StandIn {
@@ -32,7 +37,7 @@ impl std::fmt::Debug for StandIn {
 
 impl Default for StandIn {
     fn default() -> Self {
-        StandIn { reply: echo }
+        StandIn { reply: echo, calls: no_calls }
     }
 }
 
@@ -47,7 +52,24 @@ fn echo(req: &LlmRequest) -> String {
 impl StandIn {
     /// A stand-in answering with `reply`.
     pub const fn new(reply: fn(&LlmRequest) -> String) -> Self {
-        StandIn { reply }
+        StandIn { reply, calls: no_calls }
+    }
+
+    /// A stand-in answering with `reply` that also calls the tools `calls`
+    /// names (deterministic function calling, offline).
+    pub const fn with_tools(
+        reply: fn(&LlmRequest) -> String,
+        calls: fn(&LlmRequest) -> Vec<microcos_core::ToolCall>,
+    ) -> Self {
+        StandIn { reply, calls }
+    }
+
+    /// The tool calls of the reply to `req` (none unless `req` offers tools).
+    pub fn tool_calls(&self, req: &LlmRequest) -> Vec<microcos_core::ToolCall> {
+        if req.tools.is_empty() {
+            return Vec::new();
+        }
+        (self.calls)(req)
     }
 
     /// The full reply text for a request.
@@ -79,11 +101,15 @@ impl StandIn {
 
 /// The token stream of a [`StandIn`] reply.
 #[derive(Debug)]
-pub struct StandInStream(std::vec::IntoIter<String>);
+pub struct StandInStream(std::vec::IntoIter<String>, Vec<microcos_core::ToolCall>);
 
 impl TokenStream for StandInStream {
     async fn next_token(&mut self) -> Option<Result<String, LlmError>> {
         self.0.next().map(Ok)
+    }
+
+    fn tool_calls(&mut self) -> Vec<microcos_core::ToolCall> {
+        std::mem::take(&mut self.1)
     }
 }
 
@@ -91,7 +117,7 @@ impl Llm for StandIn {
     type Stream = StandInStream;
 
     async fn generate(&self, request: &LlmRequest) -> Result<StandInStream, LlmError> {
-        Ok(StandInStream(self.tokens(request).into_iter()))
+        Ok(StandInStream(self.tokens(request).into_iter(), self.tool_calls(request)))
     }
 }
 
@@ -262,7 +288,10 @@ impl Llm for ScriptedLlm {
         let steps = match inner.queue.pop_front() {
             Some(Script::StartError(e)) => return Err(e),
             Some(Script::Reply(steps)) => steps,
-            None => inner.stand_in.tokens(request).into_iter().map(Step::Token).collect(),
+            None => {
+                let tokens = inner.stand_in.tokens(request).into_iter().map(Step::Token);
+                tokens.chain(inner.stand_in.tool_calls(request).into_iter().map(Step::Call)).collect()
+            }
         };
         Ok(ScriptStream {
             steps: steps.into(),

@@ -150,7 +150,11 @@ impl Gen {
                     sentence(&mut self.rng, k)
                 };
                 self.generation(op, OperationKind::Chat, &reply);
-                self.emit(AssistantEvent::AssistantMessage(AssistantMessage { text: reply }), Some(op), false);
+                self.emit(
+                    AssistantEvent::AssistantMessage(AssistantMessage { text: reply, actions: Vec::new() }),
+                    Some(op),
+                    false,
+                );
             }
             45..=69 => {
                 let task_id = TaskId(Uuid::from_u128(u128::from(self.rng.next())));
@@ -203,7 +207,11 @@ impl Gen {
             }
             _ => {
                 let tz = (self.rng.below(25) as i32 - 12) * 60;
-                let settings = SettingsUpdated { tz_offset_minutes: tz, daily_plan_time: LocalTime::new(7, 30) };
+                let settings = SettingsUpdated {
+                    tz_offset_minutes: tz,
+                    daily_plan_time: LocalTime::new(7, 30),
+                    confirm_actions: None,
+                };
                 self.emit(AssistantEvent::SettingsUpdated(settings), None, true);
             }
         }

@@ -1,5 +1,5 @@
 //! The assistant's event catalogue: chat, settings, tasks, plans, summaries,
-//! task extraction and reminders. Wire names and payloads are API v1: never change one.
+//! task extraction, reminders, and the assistant's own actions (tool calls). Wire names and payloads are API v1: never change one.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -27,6 +27,38 @@ microcos_core::uuid_id!(
     /// Id of a reminder.
     pub ReminderId
 );
+
+microcos_core::uuid_id!(
+    /// Id of an action the assistant proposed (one tool call of a reply).
+    pub ActionId
+);
+
+impl ActionId {
+    /// Deterministic id of the `index`-th tool call of operation `op`'s reply.
+    pub fn of_call(op: microcos_core::OperationId, index: usize) -> Self {
+        let mut name = [0u8; 25];
+        name[..16].copy_from_slice(op.0.as_bytes());
+        name[16..24].copy_from_slice(&(index as u64).to_be_bytes());
+        name[24] = b'a'; // not a task id of the same operation and index
+        ActionId(microcos_core::ids::derive_uuid(&name))
+    }
+}
+
+/// One tool call of the assistant's reply: what it proposes to do. It takes
+/// effect (`action.applied` and the equivalent event) only once the same
+/// rules as for the equivalent client event pass; otherwise it is recorded
+/// as `action.rejected`, with the reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProposedAction {
+    /// Its id ([`ActionId::of_call`]).
+    pub action_id: ActionId,
+    /// The tool called: `create_task`, `complete_task`, `set_reminder` or `plan_day`.
+    pub tool: String,
+    /// The call's arguments, the text of a JSON object as the model wrote it.
+    pub arguments: String,
+}
 
 /// One item of a daily plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,10 +99,19 @@ SettingsUpdated {
     /// Local time of the daily plan; absent or null turns it off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     daily_plan_time: Option<LocalTime>,
+    /// Whether the assistant's actions that complete or destroy something
+    /// wait for the user's approval (absent: true).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    confirm_actions: Option<bool>,
 });
 microcos_core::payload!(/// `assistant.message`: the assistant's final reply (envelope carries the operation).
-AssistantMessage { /// The whole reply.
-text: String });
+AssistantMessage {
+    /// The whole reply.
+    text: String,
+    /// The tools it called, in order (absent: none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    actions: Vec<ProposedAction>,
+});
 microcos_core::payload!(/// `task.created`.
 TaskCreated {
     /// Client-chosen id; when absent the task's id is the event's id.
@@ -181,6 +222,28 @@ ReminderFired {
     due: Timestamp,
 });
 
+microcos_core::payload!(/// `action.applied`: a proposed action passed the rules; the equivalent event follows it.
+ActionApplied { /// The action.
+action_id: ActionId });
+microcos_core::payload!(/// `action.rejected`: a proposed action broke a rule (or its arguments were unusable).
+ActionRejected {
+    /// The action.
+    action_id: ActionId,
+    /// The error code the equivalent client event would have got.
+    code: String,
+    /// Why.
+    message: String,
+    /// The failing field, if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+});
+microcos_core::payload!(/// `action.approved`: the user lets an action that waits for approval go ahead.
+ActionApproved { /// The action.
+action_id: ActionId });
+microcos_core::payload!(/// `action.declined`: the user refuses an action that waits for approval.
+ActionDeclined { /// The action.
+action_id: ActionId });
+
 microcos_core::catalogue! {
     /// Every event type of the assistant, with its typed payload.
     pub enum AssistantEvent / AssistantEventType {
@@ -222,6 +285,14 @@ microcos_core::catalogue! {
         ReminderCancelled(ReminderCancelled) = "reminder.cancelled", Client;
         /// `reminder.fired`.
         ReminderFired(ReminderFired) = "reminder.fired", System;
+        /// `action.applied`.
+        ActionApplied(ActionApplied) = "action.applied", System;
+        /// `action.rejected`.
+        ActionRejected(ActionRejected) = "action.rejected", System;
+        /// `action.approved`.
+        ActionApproved(ActionApproved) = "action.approved", Client;
+        /// `action.declined`.
+        ActionDeclined(ActionDeclined) = "action.declined", Client;
     }
 }
 

@@ -48,6 +48,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod actions;
 pub mod event;
 pub mod prompt;
 pub mod stand_in;
@@ -72,9 +73,11 @@ use microcos_core::validate::FieldSpec;
 use microcos_core::view::OperationView;
 use microcos_core::{Domain, Operation, Timestamp};
 
-pub use event::{AssistantEvent, AssistantEventType, Envelope, Event, EventType, OperationKind, ReminderId, TaskId};
+pub use event::{
+    ActionId, AssistantEvent, AssistantEventType, Envelope, Event, EventType, OperationKind, ReminderId, TaskId,
+};
 pub use prompt::PromptBudget;
-pub use state::{AssistantBounds, AssistantOperation, AssistantState, ReminderStatus, STATE_VERSION};
+pub use state::{ActionStatus, AssistantBounds, AssistantOperation, AssistantState, ReminderStatus, STATE_VERSION};
 pub use validate::AssistantLimits;
 
 use event::*;
@@ -94,6 +97,11 @@ pub const TOO_MANY_TASKS: ErrorCode = DomainCode::code("too_many_tasks", 409);
 pub const REMINDER_NOT_FOUND: ErrorCode = DomainCode::code("reminder_not_found", 404);
 /// `409 too_many_reminders`: the user has reached the limit of scheduled reminders.
 pub const TOO_MANY_REMINDERS: ErrorCode = DomainCode::code("too_many_reminders", 409);
+/// `404 action_not_found`: no such action of the assistant (or it is long decided).
+pub const ACTION_NOT_FOUND: ErrorCode = DomainCode::code("action_not_found", 404);
+/// `409 action_not_awaiting`: the action does not wait for approval (it needs
+/// none, or it is decided).
+pub const ACTION_NOT_AWAITING: ErrorCode = DomainCode::code("action_not_awaiting", 409);
 
 /// Every error code of API v1 (the kernel's and the assistant's), in the
 /// order the API documents them.
@@ -107,12 +115,14 @@ pub const API_ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::RequestTimeout,
     TASK_NOT_FOUND,
     REMINDER_NOT_FOUND,
+    ACTION_NOT_FOUND,
     ErrorCode::OperationNotFound,
     ErrorCode::OperationFinished,
     ErrorCode::ClientActionConflict,
     ErrorCode::EventIdConflict,
     TOO_MANY_TASKS,
     TOO_MANY_REMINDERS,
+    ACTION_NOT_AWAITING,
     ErrorCode::BodyTooLarge,
     ErrorCode::UnsupportedMediaType,
     ErrorCode::UnknownField,
@@ -155,7 +165,7 @@ impl Default for Assistant {
     }
 }
 
-fn reminder_not_found(id: ReminderId) -> Rejection {
+pub(crate) fn reminder_not_found(id: ReminderId) -> Rejection {
     Rejection::field(REMINDER_NOT_FOUND, "payload.reminder_id", format!("no reminder {id}"))
 }
 
@@ -245,6 +255,20 @@ impl Domain for Assistant {
                 true => Ok(()),
                 false => Err(reminder_not_found(p.reminder_id)),
             },
+            AssistantEvent::ActionApproved(ActionApproved { action_id })
+            | AssistantEvent::ActionDeclined(ActionDeclined { action_id }) => {
+                match state.domain.actions.items.get(action_id) {
+                    None => {
+                        Err(Rejection::field(ACTION_NOT_FOUND, "payload.action_id", format!("no action {action_id}")))
+                    }
+                    Some(a) if a.status != ActionStatus::AwaitingApproval => Err(Rejection::field(
+                        ACTION_NOT_AWAITING,
+                        "payload.action_id",
+                        format!("action {action_id} does not wait for approval"),
+                    )),
+                    Some(_) => Ok(()),
+                }
+            }
             _ => Ok(()),
         }
     }
@@ -265,6 +289,40 @@ impl Domain for Assistant {
         prompt::build_prompt(&state.domain, operation, &self.prompt)
     }
 
+    /// A chat reply may call the assistant's tools ([`actions::tools`]).
+    fn tools(&self, _state: &State, operation: &Operation<AssistantOperation>) -> Vec<microcos_core::Tool> {
+        match operation.input {
+            AssistantOperation::Chat => actions::tools(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A chat reply's tool calls become its proposed actions.
+    fn complete_with_tools(
+        &self,
+        state: &State,
+        operation: &Operation<AssistantOperation>,
+        text: &str,
+        tool_calls: &[microcos_core::ToolCall],
+    ) -> Result<AssistantEvent, String> {
+        match (&operation.input, tool_calls) {
+            (_, []) => self.complete(state, operation, text),
+            (AssistantOperation::Chat, calls) => {
+                let actions = calls
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| ProposedAction {
+                        action_id: ActionId::of_call(operation.operation_id, i),
+                        tool: c.name.clone(),
+                        arguments: c.arguments.clone(),
+                    })
+                    .collect();
+                Ok(AssistantEvent::AssistantMessage(AssistantMessage { text: text.to_string(), actions }))
+            }
+            _ => Err("the model called tools in an operation that declares none".to_string()),
+        }
+    }
+
     fn complete(
         &self,
         state: &State,
@@ -274,7 +332,7 @@ impl Domain for Assistant {
         match &operation.input {
             AssistantOperation::Chat if text.trim().is_empty() => Err("the model returned an empty reply".to_string()),
             AssistantOperation::Chat => {
-                Ok(AssistantEvent::AssistantMessage(AssistantMessage { text: text.to_string() }))
+                Ok(AssistantEvent::AssistantMessage(AssistantMessage { text: text.to_string(), actions: Vec::new() }))
             }
             AssistantOperation::ExtractTasks { .. } => prompt::parse_extracted_tasks(text, operation.operation_id)
                 .map(|tasks| AssistantEvent::TasksExtracted(TasksExtracted { tasks })),
@@ -290,8 +348,14 @@ impl Domain for Assistant {
         }
     }
 
-    /// The summary job, once enough messages left the window and none is in flight.
+    /// The next proposed action, decided by the rules of its equivalent
+    /// client event (one per batch, so each is checked against the state the
+    /// ones before it left); then the summary job, once enough messages left
+    /// the window and none is in flight.
     fn follow_ups(&self, state: &State) -> Vec<Job<AssistantEvent>> {
+        if let Some(action) = state.domain.actions.next_proposed() {
+            return actions::decide(self, state, action);
+        }
         let chat = &state.domain.chat;
         if chat.summary_in_flight.is_some() || chat.unsummarized.len() < self.summary_trigger {
             return Vec::new();

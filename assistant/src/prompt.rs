@@ -85,6 +85,11 @@ pub fn build_prompt(state: &AssistantState, op: &Operation<AssistantOperation>, 
         system.push_str(&s.text);
         system.push('\n');
     }
+    let recent = crate::actions::recent_lines(state, 10);
+    if !recent.is_empty() {
+        system.push_str("\nYour recent actions (tool calls) and what became of them:\n");
+        system.push_str(&recent);
+    }
     let mut messages = Vec::new();
     let (json, user_content) = match &op.input {
         AssistantOperation::Chat => (false, None),

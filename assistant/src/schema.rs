@@ -15,6 +15,7 @@ use crate::validate::AssistantLimits;
 
 microcos_core::string_schema!(TaskId, "TaskId", {"type": "string", "format": "uuid"});
 microcos_core::string_schema!(ReminderId, "ReminderId", {"type": "string", "format": "uuid"});
+microcos_core::string_schema!(ActionId, "ActionId", {"type": "string", "format": "uuid"});
 
 /// The JSON Schema (draft 2020-12) of a client request body
 /// `{"type", "payload", "client_action_id"?, "event_id"?}`, one branch per
@@ -38,6 +39,8 @@ pub fn client_request_schema() -> Value {
             AssistantEventType::ReminderSet => generator.subschema_for::<ReminderSet>(),
             AssistantEventType::ReminderSnoozed => generator.subschema_for::<ReminderSnoozed>(),
             AssistantEventType::ReminderCancelled => generator.subschema_for::<ReminderCancelled>(),
+            AssistantEventType::ActionApproved => generator.subschema_for::<ActionApproved>(),
+            AssistantEventType::ActionDeclined => generator.subschema_for::<ActionDeclined>(),
             _ => continue,
         };
         branches.push(client_request_branch(ty.as_str(), payload));

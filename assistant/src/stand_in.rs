@@ -5,7 +5,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use microcos_core::llm::{LlmRequest, PromptRole};
+use microcos_core::llm::{LlmRequest, PromptRole, ToolCall};
 
 /// Name the stand-in puts in every reply, so nobody mistakes it for a real model.
 pub const STAND_IN_NAME: &str = "[offline stand-in model]";
@@ -80,4 +80,48 @@ pub fn reply(req: &LlmRequest) -> String {
         }
         other => format!("{STAND_IN_NAME} No stand-in reply for operations of kind `{other}`."),
     }
+}
+
+/// The stand-in's tool calls, deterministic, for a chat message that asks
+/// in so many words (one request per line or `;`):
+///
+/// - `remind me at 17:00 to call Ann` → `set_reminder`;
+/// - `add a task to buy milk` (or `add task …`) → `create_task`;
+/// - `complete task Buy milk` (or `mark … as done`) → `complete_task`, with
+///   the id of the open task of that title in the prompt (else the words as
+///   given: the rules refuse it);
+/// - `plan my day` → `plan_day`.
+pub fn tool_calls(req: &LlmRequest) -> Vec<ToolCall> {
+    if req.kind.as_str() != "chat" {
+        return Vec::new();
+    }
+    let tasks = prompt_tasks(req);
+    let mut calls = Vec::new();
+    for line in last_user(req).split(['\n', ';']).map(str::trim) {
+        // ASCII-case-insensitive prefixes, sliced at char boundaries only.
+        let rest = |prefix: &str| {
+            let head = line.get(..prefix.len()).filter(|h| h.eq_ignore_ascii_case(prefix))?;
+            Some(line[head.len()..].trim().trim_end_matches('.'))
+        };
+        let call = if let Some(r) = rest("remind me at ") {
+            r.split_once(" to ")
+                .map(|(time, text)| ("set_reminder", serde_json::json!({"text": text, "time": time.trim()})))
+        } else if let Some(title) = rest("add a task to ").or_else(|| rest("add task ")) {
+            Some(("create_task", serde_json::json!({"title": title})))
+        } else if let Some(title) =
+            rest("complete task ").or_else(|| rest("mark ").and_then(|r| r.strip_suffix(" as done").map(str::trim)))
+        {
+            let id = tasks.iter().find(|(t, _)| t.eq_ignore_ascii_case(title)).map_or(title, |(_, id)| id.as_str());
+            Some(("complete_task", serde_json::json!({"task_id": id})))
+        } else if rest("plan my day").is_some() {
+            Some(("plan_day", serde_json::json!({})))
+        } else {
+            None
+        };
+        if let Some((name, arguments)) = call {
+            let id = format!("standin_{}", calls.len());
+            calls.push(ToolCall { id, name: name.to_string(), arguments: arguments.to_string() });
+        }
+    }
+    calls
 }

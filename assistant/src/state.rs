@@ -16,13 +16,13 @@ use microcos_core::time::{LocalDate, LocalTime};
 use microcos_core::{Operation, OperationStatus};
 use serde::{Deserialize, Serialize};
 
-use crate::event::{AssistantEvent, OperationKind, PlanItem, ReminderId, TaskId};
+use crate::event::{ActionId, AssistantEvent, OperationKind, PlanItem, ReminderId, TaskId};
 
 /// Version of the state layout (kernel and assistant parts). A snapshot of
 /// another version is discarded and the state rebuilt from the log.
 ///
 /// 2: a cancelled chat reply is kept as a stopped message.
-/// 3: reminders.
+/// 3: reminders, and the assistant's actions (tool calls).
 pub const STATE_VERSION: u32 = 3;
 
 /// Bounds of the assistant's working set. Part of the replay contract: the
@@ -43,6 +43,11 @@ pub struct AssistantBounds {
     pub max_reminders: usize,
     /// Fired reminders kept (oldest dropped first).
     pub max_fired_reminders: usize,
+    /// Actions waiting for the user's approval; a reply's actions past it
+    /// are rejected (`too_many_actions`).
+    pub max_awaiting_actions: usize,
+    /// Decided actions kept (oldest dropped first).
+    pub max_decided_actions: usize,
 }
 
 impl Default for AssistantBounds {
@@ -55,6 +60,8 @@ impl Default for AssistantBounds {
             max_plans: 14,
             max_reminders: 200,
             max_fired_reminders: 50,
+            max_awaiting_actions: 20,
+            max_decided_actions: 50,
         }
     }
 }
@@ -161,12 +168,26 @@ impl Tasks {
 }
 
 /// The user's settings.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// Minutes east of UTC.
     pub tz_offset_minutes: i32,
     /// Local time of the daily plan, if enabled.
     pub daily_plan_time: Option<LocalTime>,
+    /// The assistant's actions that complete or destroy something wait for
+    /// the user's approval.
+    #[serde(default = "yes")]
+    pub confirm_actions: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { tz_offset_minutes: 0, daily_plan_time: None, confirm_actions: true }
+    }
 }
 
 /// A generated plan for one day.
@@ -244,6 +265,91 @@ impl Reminders {
     }
 }
 
+/// Where a proposed action stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    /// To be checked against the rules (the next follow-up decides).
+    Proposed,
+    /// Waits for the user's `action.approved` or `action.declined`.
+    AwaitingApproval,
+    /// Passed the rules; the equivalent event was recorded.
+    Applied,
+    /// Broke a rule, or its arguments were unusable.
+    Rejected {
+        /// The error code.
+        code: String,
+        /// Why.
+        message: String,
+        /// The failing field.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        field: Option<String>,
+    },
+    /// The user declined it.
+    Declined,
+}
+
+impl ActionStatus {
+    /// True once nothing more will happen to the action.
+    pub fn is_decided(&self) -> bool {
+        !matches!(self, ActionStatus::Proposed | ActionStatus::AwaitingApproval)
+    }
+}
+
+/// An action the assistant proposed (a tool call of its reply).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    /// Id.
+    pub action_id: ActionId,
+    /// The tool.
+    pub tool: String,
+    /// Its arguments (JSON text).
+    pub arguments: String,
+    /// Where it stands.
+    pub status: ActionStatus,
+    /// Seq of the reply that proposed it.
+    pub proposed_seq: Seq,
+}
+
+/// The assistant's actions: the undecided ones and the recently decided ones.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actions {
+    /// Actions by id.
+    pub items: BTreeMap<ActionId, Action>,
+    /// Decided actions by the seq that decided them (eviction order).
+    pub decided_order: BTreeMap<Seq, ActionId>,
+}
+
+impl Actions {
+    /// The next action to check against the rules, if any (in proposal order).
+    pub fn next_proposed(&self) -> Option<&Action> {
+        self.items.values().filter(|a| a.status == ActionStatus::Proposed).min_by_key(|a| (a.proposed_seq, a.action_id))
+    }
+
+    /// How many wait for the user's approval.
+    pub fn awaiting(&self) -> usize {
+        self.items.values().filter(|a| a.status == ActionStatus::AwaitingApproval).count()
+    }
+
+    fn decide(&mut self, id: ActionId, status: ActionStatus, seq: Seq, bounds: &AssistantBounds) {
+        let Some(a) = self.items.get_mut(&id) else { return };
+        if a.status.is_decided() {
+            return;
+        }
+        a.status = status;
+        self.decided_order.insert(seq, id);
+        while self.decided_order.len() > bounds.max_decided_actions {
+            if let Some((_, old)) = self.decided_order.pop_first() {
+                self.items.remove(&old);
+            }
+        }
+    }
+}
+
+/// Tools whose action completes or destroys something: they wait for the
+/// user's approval when the user's settings ask for it.
+pub const TOOLS_NEEDING_APPROVAL: &[&str] = &["complete_task"];
+
 /// The assistant's part of a user's state.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssistantState {
@@ -255,6 +361,8 @@ pub struct AssistantState {
     pub planner: Planner,
     /// Reminders.
     pub reminders: Reminders,
+    /// The assistant's actions.
+    pub actions: Actions,
 }
 
 /// What an operation works on (enough to rebuild its prompt on a retry).
@@ -308,10 +416,59 @@ impl AssistantState {
                 self.push_message(Role::User, p.text, &m, bounds);
                 cx.open_operation(AssistantOperation::Chat);
             }
-            AssistantEvent::AssistantMessage(p) => self.push_message(Role::Assistant, p.text, &m, bounds),
+            AssistantEvent::AssistantMessage(p) => {
+                if !p.text.trim().is_empty() || p.actions.is_empty() {
+                    self.push_message(Role::Assistant, p.text, &m, bounds);
+                }
+                let confirm = self.planner.settings.confirm_actions;
+                for a in p.actions {
+                    if self.actions.items.contains_key(&a.action_id) {
+                        continue;
+                    }
+                    let status = if confirm && TOOLS_NEEDING_APPROVAL.contains(&a.tool.as_str()) {
+                        ActionStatus::AwaitingApproval
+                    } else {
+                        ActionStatus::Proposed
+                    };
+                    let id = a.action_id;
+                    let over = status == ActionStatus::AwaitingApproval
+                        && self.actions.awaiting() >= bounds.max_awaiting_actions;
+                    let action =
+                        Action { action_id: id, tool: a.tool, arguments: a.arguments, status, proposed_seq: m.seq };
+                    self.actions.items.insert(id, action);
+                    if over {
+                        let message =
+                            alloc::format!("at most {} actions may wait for approval", bounds.max_awaiting_actions);
+                        let status = ActionStatus::Rejected { code: "too_many_actions".into(), message, field: None };
+                        self.actions.decide(id, status, m.seq, bounds);
+                    }
+                }
+            }
             AssistantEvent::SettingsUpdated(p) => {
-                self.planner.settings =
-                    Settings { tz_offset_minutes: p.tz_offset_minutes, daily_plan_time: p.daily_plan_time };
+                self.planner.settings = Settings {
+                    tz_offset_minutes: p.tz_offset_minutes,
+                    daily_plan_time: p.daily_plan_time,
+                    confirm_actions: p.confirm_actions.unwrap_or(true),
+                };
+            }
+            AssistantEvent::ActionApplied(p) => self.actions.decide(p.action_id, ActionStatus::Applied, m.seq, bounds),
+            AssistantEvent::ActionRejected(p) => {
+                let status = ActionStatus::Rejected { code: p.code, message: p.message, field: p.field };
+                self.actions.decide(p.action_id, status, m.seq, bounds);
+            }
+            AssistantEvent::ActionApproved(p) => {
+                if let Some(a) = self.actions.items.get_mut(&p.action_id) {
+                    if a.status == ActionStatus::AwaitingApproval {
+                        a.status = ActionStatus::Proposed;
+                    }
+                }
+            }
+            AssistantEvent::ActionDeclined(p) => {
+                let awaiting =
+                    self.actions.items.get(&p.action_id).is_some_and(|a| a.status == ActionStatus::AwaitingApproval);
+                if awaiting {
+                    self.actions.decide(p.action_id, ActionStatus::Declined, m.seq, bounds);
+                }
             }
             AssistantEvent::TaskCreated(p) => {
                 let id = p.task_id.unwrap_or(TaskId(m.event_id.0));

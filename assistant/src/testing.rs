@@ -31,6 +31,11 @@ pub fn task_id_pool(i: u8) -> TaskId {
     TaskId(microcos_core::uuid::Uuid::from_u128(0x7a5c_0000_0000_4000_8000_0000_0000_0000 | u128::from(i % 8)))
 }
 
+/// One of 8 fixed action ids.
+pub fn action_id_pool(i: u8) -> ActionId {
+    ActionId(microcos_core::uuid::Uuid::from_u128(0xac5c_0000_0000_4000_8000_0000_0000_0000 | u128::from(i % 8)))
+}
+
 /// One of 8 fixed reminder ids (so generated traffic snoozes and cancels
 /// reminders that exist).
 pub fn reminder_id_pool(i: u8) -> ReminderId {
@@ -89,6 +94,19 @@ pub fn arb_client_body() -> impl Strategy<Value = String> {
         }),
         1 => (any::<u8>(), 1u32..120).prop_map(|(i, minutes)| serde_json::json!({"type":"reminder.snoozed","payload":{"reminder_id":reminder_id_pool(i).to_string(),"minutes":minutes}})),
         1 => any::<u8>().prop_map(|i| serde_json::json!({"type":"reminder.cancelled","payload":{"reminder_id":reminder_id_pool(i).to_string()}})),
+        // Messages the stand-in answers with tool calls (actions, some
+        // waiting for approval, some breaking a rule), and approvals.
+        2 => proptest::sample::select(&[
+            "add a task to call Ann",
+            "remind me at 17:00 to call Ann",
+            "complete task call Ann",
+            "plan my day",
+            "add a task to pay rent; complete task pay rent; complete task nothing",
+        ][..]).prop_map(|t| serde_json::json!({"type":"user.message","payload":{"text":t}})),
+        1 => (any::<u8>(), any::<bool>()).prop_map(|(i, yes)| {
+            let ty = if yes { "action.approved" } else { "action.declined" };
+            serde_json::json!({"type":ty,"payload":{"action_id":action_id_pool(i).to_string()}})
+        }),
     ];
     (body, action, event_id).prop_map(|(mut b, a, e)| {
         if let Some(a) = a {
@@ -112,10 +130,33 @@ pub fn arb_event() -> impl Strategy<Value = Event> {
     let task = || any::<u8>().prop_map(task_id_pool);
     prop_oneof![
         text().prop_map(|text| dom(AssistantEvent::UserMessage)(UserMessage { text })),
-        text().prop_map(|text| dom(AssistantEvent::AssistantMessage)(AssistantMessage { text })),
-        ((-720i32..=840), proptest::option::of(arb_time())).prop_map(|(tz_offset_minutes, daily_plan_time)| {
-            dom(AssistantEvent::SettingsUpdated)(SettingsUpdated { tz_offset_minutes, daily_plan_time })
+        (text(), proptest::collection::vec((any::<u8>(), 0usize..5, text()), 0..3)).prop_map(|(text, calls)| {
+            let tools = ["create_task", "complete_task", "set_reminder", "plan_day", "no_such_tool"];
+            let actions = calls
+                .into_iter()
+                .map(|(i, t, arguments)| ProposedAction {
+                    action_id: action_id_pool(i),
+                    tool: tools[t].to_string(),
+                    arguments,
+                })
+                .collect();
+            dom(AssistantEvent::AssistantMessage)(AssistantMessage { text, actions })
         }),
+        any::<u8>().prop_map(|i| dom(AssistantEvent::ActionApplied)(ActionApplied { action_id: action_id_pool(i) })),
+        (any::<u8>(), text(), text(), proptest::option::of(text())).prop_map(|(i, code, message, field)| {
+            dom(AssistantEvent::ActionRejected)(ActionRejected { action_id: action_id_pool(i), code, message, field })
+        }),
+        any::<u8>().prop_map(|i| dom(AssistantEvent::ActionApproved)(ActionApproved { action_id: action_id_pool(i) })),
+        any::<u8>().prop_map(|i| dom(AssistantEvent::ActionDeclined)(ActionDeclined { action_id: action_id_pool(i) })),
+        ((-720i32..=840), proptest::option::of(arb_time()), proptest::option::of(any::<bool>())).prop_map(
+            |(tz_offset_minutes, daily_plan_time, confirm_actions)| {
+                dom(AssistantEvent::SettingsUpdated)(SettingsUpdated {
+                    tz_offset_minutes,
+                    daily_plan_time,
+                    confirm_actions,
+                })
+            }
+        ),
         (proptest::option::of(task()), text(), proptest::option::of(text()), proptest::option::of(arb_date()))
             .prop_map(|(task_id, title, notes, due_date)| dom(AssistantEvent::TaskCreated)(TaskCreated {
                 task_id,

@@ -37,8 +37,12 @@ impl Default for AssistantLimits {
 }
 
 const TEXT: &[FieldSpec] = &[FieldSpec::required("text", Str)];
-const SETTINGS: &[FieldSpec] =
-    &[FieldSpec::required("tz_offset_minutes", Int), FieldSpec::optional("daily_plan_time", NullableTime)];
+const SETTINGS: &[FieldSpec] = &[
+    FieldSpec::required("tz_offset_minutes", Int),
+    FieldSpec::optional("daily_plan_time", NullableTime),
+    FieldSpec::optional("confirm_actions", Bool),
+];
+const ACTION_ID: &[FieldSpec] = &[FieldSpec::required("action_id", Uuid)];
 const TASK_CREATED: &[FieldSpec] = &[
     FieldSpec::optional("task_id", Uuid),
     FieldSpec::required("title", Str),
@@ -76,6 +80,7 @@ pub fn client_fields(ty: AssistantEventType) -> &'static [FieldSpec] {
         AssistantEventType::ReminderSet => REMINDER_SET,
         AssistantEventType::ReminderSnoozed => REMINDER_SNOOZED,
         AssistantEventType::ReminderCancelled => REMINDER_ID,
+        AssistantEventType::ActionApproved | AssistantEventType::ActionDeclined => ACTION_ID,
         _ => &[],
     }
 }

@@ -10,8 +10,8 @@ use microcos_core::view::OperationView;
 use microcos_core::State;
 use serde::Serialize;
 
-use crate::event::{PlanItem, ReminderId, TaskId};
-use crate::state::{ReminderStatus, Role, TaskStatus};
+use crate::event::{ActionId, PlanItem, ReminderId, TaskId};
+use crate::state::{ActionStatus, ReminderStatus, Role, TaskStatus};
 use crate::Assistant;
 
 /// The client view of the state.
@@ -29,6 +29,9 @@ pub struct StateView<'a> {
     pub summary: Option<&'a str>,
     /// Scheduled and recently fired reminders, by due time.
     pub reminders: Vec<ReminderView<'a>>,
+    /// The assistant's actions: those waiting for approval and the recently
+    /// decided ones, in the order they were proposed.
+    pub actions: Vec<ActionView<'a>>,
     /// Operations not finished yet, with the text generated so far.
     pub operations: Vec<OperationView>,
 }
@@ -80,6 +83,34 @@ pub struct ReminderView<'a> {
     pub task_id: Option<TaskId>,
 }
 
+/// An action of the assistant (a tool call of a reply).
+#[derive(Serialize)]
+pub struct ActionView<'a> {
+    /// Id (approve or decline it by this id).
+    pub action_id: ActionId,
+    /// The tool.
+    pub tool: &'a str,
+    /// Its arguments, the text of a JSON object.
+    pub arguments: &'a str,
+    /// `proposed`, `awaiting_approval`, `applied`, `rejected` or `declined`.
+    pub status: &'static str,
+    /// Why it was rejected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ActionError<'a>>,
+}
+
+/// Why an action was rejected: the error its equivalent client event got.
+#[derive(Serialize)]
+pub struct ActionError<'a> {
+    /// The code.
+    pub code: &'a str,
+    /// The message.
+    pub message: &'a str,
+    /// The failing field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'a str>,
+}
+
 /// A plan.
 #[derive(Serialize)]
 pub struct PlanView<'a> {
@@ -96,6 +127,8 @@ pub struct SettingsView {
     pub tz_offset_minutes: i32,
     /// Daily plan time, if enabled.
     pub daily_plan_time: Option<LocalTime>,
+    /// The assistant's actions that complete or destroy something wait for approval.
+    pub confirm_actions: bool,
 }
 
 /// The client view of an assistant state at `now` (the plan shown is today's,
@@ -127,6 +160,7 @@ pub fn view<'a>(state: &'a State<Assistant>, operations: Vec<OperationView>, now
         settings: SettingsView {
             tz_offset_minutes: s.planner.settings.tz_offset_minutes,
             daily_plan_time: s.planner.settings.daily_plan_time,
+            confirm_actions: s.planner.settings.confirm_actions,
         },
         summary: s.chat.summary.as_ref().map(|x| x.text.as_str()),
         reminders: {
@@ -144,6 +178,24 @@ pub fn view<'a>(state: &'a State<Assistant>, operations: Vec<OperationView>, now
                 .collect();
             r.sort_by_key(|r| (r.due, r.reminder_id));
             r
+        },
+        actions: {
+            let mut a: Vec<_> = s.actions.items.values().collect();
+            a.sort_by_key(|a| (a.proposed_seq, a.action_id));
+            a.into_iter()
+                .map(|a| {
+                    let (status, error) = match &a.status {
+                        ActionStatus::Proposed => ("proposed", None),
+                        ActionStatus::AwaitingApproval => ("awaiting_approval", None),
+                        ActionStatus::Applied => ("applied", None),
+                        ActionStatus::Declined => ("declined", None),
+                        ActionStatus::Rejected { code, message, field } => {
+                            ("rejected", Some(ActionError { code, message, field: field.as_deref() }))
+                        }
+                    };
+                    ActionView { action_id: a.action_id, tool: &a.tool, arguments: &a.arguments, status, error }
+                })
+                .collect()
         },
         operations,
     }

@@ -59,6 +59,8 @@ pub enum FieldKind {
     NullableTime,
     /// An integer.
     Int,
+    /// `true` or `false`.
+    Bool,
 }
 
 /// One field of a client payload, checked before the payload is decoded so
@@ -151,12 +153,14 @@ fn check_kind(path: &str, kind: FieldKind, v: &Value) -> Result<(), Rejection> {
             };
         }
         (FieldKind::Int, other) => return Err(invalid_type(path, "an integer", other)),
+        (FieldKind::Bool, Value::Bool(_)) => return Ok(()),
+        (FieldKind::Bool, other) => return Err(invalid_type(path, "a boolean", other)),
         (FieldKind::NullableTime, Value::Null) => return Ok(()),
         (_, Value::String(s)) => s,
         (_, other) => return Err(invalid_type(path, "a string", other)),
     };
     let ok = match kind {
-        FieldKind::Str | FieldKind::Int => true,
+        FieldKind::Str | FieldKind::Int | FieldKind::Bool => true,
         FieldKind::Uuid => uuid::Uuid::try_parse(s).is_ok(),
         FieldKind::Date => LocalDate::parse(s).is_some(),
         FieldKind::NullableTime => LocalTime::parse(s).is_some(),

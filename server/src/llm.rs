@@ -100,9 +100,20 @@ impl Model {
 type Body = Pin<Box<dyn Stream<Item = reqwest::Result<axum::body::Bytes>> + Send>>;
 
 enum Inner {
-    StandIn { tokens: std::vec::IntoIter<String>, delay: Duration, fail_after: Option<usize> },
-    Sse { body: Body, decoder: TokenDecoder, idle: Duration },
-    Whole { text: Option<String> },
+    StandIn {
+        tokens: std::vec::IntoIter<String>,
+        delay: Duration,
+        fail_after: Option<usize>,
+        calls: Vec<microcos_core::ToolCall>,
+    },
+    Sse {
+        body: Body,
+        decoder: TokenDecoder,
+        idle: Duration,
+    },
+    Whole {
+        text: Option<String>,
+    },
 }
 
 /// A streaming reply.
@@ -143,9 +154,16 @@ fn transport(e: &reqwest::Error) -> LlmError {
 }
 
 impl TokenStream for ModelStream {
+    fn tool_calls(&mut self) -> Vec<microcos_core::ToolCall> {
+        match &mut self.0 {
+            Inner::StandIn { calls, .. } => std::mem::take(calls),
+            _ => Vec::new(),
+        }
+    }
+
     async fn next_token(&mut self) -> Option<Result<String, LlmError>> {
         match &mut self.0 {
-            Inner::StandIn { tokens, delay, fail_after } => {
+            Inner::StandIn { tokens, delay, fail_after, .. } => {
                 if let Some(n) = fail_after {
                     if *n == 0 {
                         *fail_after = None;
@@ -191,7 +209,8 @@ impl Llm for Model {
             Backend::StandIn { model, token_delay } => {
                 let tokens = model.tokens(request).into_iter();
                 let fail_after = self.inject_failure(request).then_some(3);
-                return Ok(ModelStream(Inner::StandIn { tokens, delay: *token_delay, fail_after }));
+                let calls = model.tool_calls(request);
+                return Ok(ModelStream(Inner::StandIn { tokens, delay: *token_delay, fail_after, calls }));
             }
             Backend::OpenAi { base_url, model, api_key } => {
                 let mut body = serde_json::json!({

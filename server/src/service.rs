@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use microcos_assistant::stand_in;
 use microcos_assistant::Assistant;
 use microcos_core::Config;
 use microcos_memory::StandIn;
@@ -127,8 +128,10 @@ pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
     let index = opts.data.join("wakes.sqlite");
     let index_is_new = !index.exists();
     let wakes = crate::wakes::Wakes::open(&index)?;
-    let stand_in =
-        || Backend::StandIn { model: StandIn::new(microcos_assistant::stand_in::reply), token_delay: opts.token_delay };
+    let stand_in = || Backend::StandIn {
+        model: StandIn::with_tools(stand_in::reply, stand_in::tool_calls),
+        token_delay: opts.token_delay,
+    };
     let backend = opts.backend.clone().unwrap_or_else(stand_in);
     tracing::info!(model = %backend.describe(), "model");
     let services = Services {

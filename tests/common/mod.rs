@@ -14,7 +14,7 @@ pub fn sim(user: &str, config: Config) -> Sim<Assistant> {
 /// [`sim`] with a configured assistant.
 pub fn sim_with(user: &str, config: Config, assistant: Assistant) -> Sim<Assistant> {
     let sim = Sim::new(user, config, assistant);
-    sim.llm.set_stand_in(StandIn::new(stand_in::reply));
+    sim.llm.set_stand_in(StandIn::with_tools(stand_in::reply, stand_in::tool_calls));
     sim
 }
 

@@ -333,11 +333,60 @@ function paint(): void {
   const extracting = s.operations.some((o) => o.kind === "extract_tasks");
   $("extract-form").querySelector("button")!.textContent = extracting ? "Extracting…" : "Extract tasks";
 
+  // The assistant's actions: approve or decline those that wait; the others say what became of them.
+  $("actions-empty").hidden = s.actions.length > 0;
+  reconcile(
+    $("actions"),
+    s.actions,
+    (a) => a.action_id,
+    (a) => {
+      const li = el("li", {}, el("span", { className: "what" }), el("span", { className: "meta" }));
+      const approve = el("button", { type: "button", className: "approve", textContent: "Approve" });
+      approve.onclick = () => act("action.approved", { action_id: a.action_id });
+      const decline = el("button", { type: "button", className: "plain decline", textContent: "Decline" });
+      decline.onclick = () => act("action.declined", { action_id: a.action_id });
+      li.append(approve, decline);
+      return li;
+    },
+    (li, a) => {
+      li.querySelector(".what")!.textContent = `${a.tool} ${a.arguments}`;
+      const waiting = a.status === "awaiting_approval";
+      li.querySelector(".meta")!.textContent = a.error ? `rejected: ${a.error.code} (${a.error.message})` : waiting ? "waits for your approval" : a.status;
+      for (const b of li.querySelectorAll<HTMLButtonElement>("button")) {
+        b.hidden = !waiting;
+        b.setAttribute("aria-label", `${b.textContent} ${a.tool} ${a.arguments}`);
+      }
+    },
+  );
+
+  // Reminders: scheduled ones can be snoozed or cancelled.
+  reconcile(
+    $("reminders"),
+    s.reminders,
+    (r) => r.reminder_id,
+    (r) => {
+      const li = el("li", {}, el("span", { className: "what" }));
+      const snooze = el("button", { type: "button", className: "plain snooze", textContent: "Snooze 10 min" });
+      snooze.onclick = () => act("reminder.snoozed", { reminder_id: r.reminder_id, minutes: 10 });
+      const cancel = el("button", { type: "button", className: "plain delete", textContent: "Cancel" });
+      cancel.onclick = () => act("reminder.cancelled", { reminder_id: r.reminder_id });
+      li.append(snooze, cancel);
+      return li;
+    },
+    (li, r) => {
+      const at = new Date(r.due).toLocaleString([], { dateStyle: "short", timeStyle: "short" });
+      li.classList.toggle("fired", r.status === "fired");
+      li.querySelector(".what")!.textContent = `${r.status === "fired" ? "🔔 " : ""}${at} ${r.text}`;
+      for (const b of li.querySelectorAll<HTMLButtonElement>("button")) b.setAttribute("aria-label", `${b.textContent}: ${r.text}`);
+    },
+  );
+
   // Settings: not while the user edits them.
   const form = $("settings-form");
   if (!form.contains(document.activeElement) && !form.dataset.dirty) {
     ($("tz") as HTMLInputElement).value = String(s.settings.tz_offset_minutes);
     ($("plan-time") as HTMLInputElement).value = s.settings.daily_plan_time ?? "";
+    ($("confirm-actions") as HTMLInputElement).checked = s.settings.confirm_actions;
   }
 
   // Summary.
@@ -393,8 +442,19 @@ $("settings-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const tz = Number(($("tz") as HTMLInputElement).value);
   const time = ($("plan-time") as HTMLInputElement).value;
+  const confirm_actions = ($("confirm-actions") as HTMLInputElement).checked;
   delete $("settings-form").dataset.dirty;
-  act("settings.updated", time ? { tz_offset_minutes: tz, daily_plan_time: time } : { tz_offset_minutes: tz });
+  act("settings.updated", time ? { tz_offset_minutes: tz, daily_plan_time: time, confirm_actions } : { tz_offset_minutes: tz, confirm_actions });
+});
+
+$("reminder-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const text = $("reminder-text") as HTMLInputElement;
+  const time = $("reminder-time") as HTMLInputElement;
+  if (!text.value.trim() || !time.value) return;
+  act("reminder.set", { reminder_id: crypto.randomUUID(), text: text.value.trim(), time: time.value }).then((ok) => {
+    if (ok) text.value = "";
+  });
 });
 
 // ---------------------------------------------------------------- boot

@@ -245,6 +245,26 @@ try {
     `a stopped reply keeps the ${stoppedShown?.length} characters shown, marked stopped, and the service stored exactly that text`);
   await shot("stopped");
 
+  // 5c. The assistant acts: asked in the chat, it sets a reminder at once and
+  // proposes completing a task, which waits for the user's approval.
+  await page.type("#task-title", "Water the plants");
+  await page.keyboard.press("Enter");
+  await waitFor(() => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === "Water the plants"));
+  await page.focus("#chat-input");
+  await page.keyboard.type("remind me at 23:59 to water the plants; complete task Water the plants");
+  await page.keyboard.press("Enter");
+  await waitFor(() => [...document.querySelectorAll("#actions li button.approve")].some((b) => !b.hidden), undefined, 20000);
+  const reminderShown = await page.$$eval("#reminders li .what", (l) => l.some((e) => e.textContent.includes("water the plants")));
+  const stillOpen = await page.evaluate(() => [...document.querySelectorAll("#tasks li")].some((li) => li.querySelector("input.title").value === "Water the plants" && !li.querySelector("input.done").checked));
+  check(reminderShown && stillOpen, "a tool call set a reminder at once; the completion it proposed waits for approval");
+  await shot("action-awaiting");
+  await page.click("#actions li button.approve:not([hidden])");
+  await waitFor(() => [...document.querySelectorAll("#tasks li")].some((li) => li.querySelector("input.title").value === "Water the plants" && li.querySelector("input.done").checked));
+  const afterApproval = (await snapshot()).state;
+  const watered = afterApproval.tasks.find((t) => t.title === "Water the plants");
+  check(watered?.status === "done" && afterApproval.actions.some((a) => a.tool === "complete_task" && a.status === "applied"), "approved, the completion ran: the task is done, as stored");
+  await shot("action-approved");
+
   // 6. A reload paints from the cache before any network answer, then catches up.
   const before = await page.$$eval("#messages li", (l) => l.length);
   await new Promise((r) => setTimeout(r, 400)); // the cache is saved shortly after each batch

@@ -1697,6 +1697,15 @@ function maxChars(n) {
     { message: "at most " + n + " characters", params: { code: "too_long" } }
   );
 }
+var ActionId = guid2();
+var ActionApproved = strictObject({
+  /** The action. */
+  action_id: ActionId
+});
+var ActionDeclined = strictObject({
+  /** The action. */
+  action_id: ActionId
+});
 var OperationId = guid2();
 var LlmCancel = strictObject({
   /** The operation to stop. */
@@ -1736,6 +1745,9 @@ var ReminderSnoozed = strictObject({
   reminder_id: ReminderId
 });
 var SettingsUpdated = strictObject({
+  /** Whether the assistant's actions that complete or destroy something
+  wait for the user's approval (absent: true). */
+  confirm_actions: optional(nullable(boolean2())),
   /** Local time of the daily plan; absent or null turns it off. */
   daily_plan_time: optional(nullable(LocalTime)),
   /** Minutes east of UTC, -720..=840. */
@@ -1854,6 +1866,18 @@ var ClientEvent = discriminatedUnion("type", [
   strictObject({
     client_action_id: optional(string2().check(_regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
     event_id: optional(guid2()),
+    payload: ActionApproved,
+    type: literal("action.approved")
+  }),
+  strictObject({
+    client_action_id: optional(string2().check(_regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+    event_id: optional(guid2()),
+    payload: ActionDeclined,
+    type: literal("action.declined")
+  }),
+  strictObject({
+    client_action_id: optional(string2().check(_regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+    event_id: optional(guid2()),
     payload: LlmCancel,
     type: literal("llm.cancel")
   })
@@ -1867,7 +1891,7 @@ var Attempt = int().check(_gte(1));
 var TokenIndex = int().check(_gte(0));
 var OperationKind = _enum(["chat", "extract_tasks", "daily_plan", "summary"]);
 var FailureCode = _enum(["provider", "rate_limited", "stalled", "malformed_output", "interrupted", "rejected", "output_too_large"]);
-var ErrorCode = _enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "unavailable", "storage_corrupt"]);
+var ErrorCode = _enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "action_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "action_not_awaiting", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "unavailable", "storage_corrupt"]);
 var ApiError = strictObject({
   code: ErrorCode,
   message: string2(),
@@ -1887,8 +1911,16 @@ var ExtractedTask = strictObject({
   title: string2(),
   due_date: optional(LocalDate)
 });
+var ProposedAction = strictObject({
+  action_id: ActionId,
+  tool: string2(),
+  /** The text of a JSON object. */
+  arguments: string2()
+});
 var AssistantMessage = strictObject({
-  text: string2()
+  text: string2(),
+  /** The tools the assistant called, in order (absent: none); each is decided by action.applied or action.rejected, or waits for approval. */
+  actions: optional(array(ProposedAction))
 });
 var WorkflowDailyPlan = strictObject({
   date: LocalDate
@@ -1910,6 +1942,15 @@ var TasksExtracted = strictObject({
 var ReminderFired = strictObject({
   reminder_id: ReminderId,
   due: Timestamp
+});
+var ActionApplied = strictObject({
+  action_id: ActionId
+});
+var ActionRejected = strictObject({
+  action_id: ActionId,
+  code: string2(),
+  message: string2(),
+  field: optional(string2())
 });
 var LlmStarted = strictObject({
   kind: OperationKind,
@@ -2227,6 +2268,62 @@ var ReminderFiredEvent = strictObject({
   causation_id: optional(Uuid),
   payload: ReminderFired
 });
+var ActionAppliedEvent = strictObject({
+  /** Envelope schema version. */
+  v: literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: literal("action.applied"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: optional(ClientActionId),
+  operation_id: optional(Uuid),
+  causation_id: optional(Uuid),
+  payload: ActionApplied
+});
+var ActionRejectedEvent = strictObject({
+  /** Envelope schema version. */
+  v: literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: literal("action.rejected"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: optional(ClientActionId),
+  operation_id: optional(Uuid),
+  causation_id: optional(Uuid),
+  payload: ActionRejected
+});
+var ActionApprovedEvent = strictObject({
+  /** Envelope schema version. */
+  v: literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: literal("action.approved"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: optional(ClientActionId),
+  operation_id: optional(Uuid),
+  causation_id: optional(Uuid),
+  payload: ActionApproved
+});
+var ActionDeclinedEvent = strictObject({
+  /** Envelope schema version. */
+  v: literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: literal("action.declined"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: optional(ClientActionId),
+  operation_id: optional(Uuid),
+  causation_id: optional(Uuid),
+  payload: ActionDeclined
+});
 var LlmStartedEvent = strictObject({
   /** Envelope schema version. */
   v: literal(1),
@@ -2345,6 +2442,10 @@ var Event = discriminatedUnion("type", [
   ReminderSnoozedEvent,
   ReminderCancelledEvent,
   ReminderFiredEvent,
+  ActionAppliedEvent,
+  ActionRejectedEvent,
+  ActionApprovedEvent,
+  ActionDeclinedEvent,
   LlmStartedEvent,
   LlmTokenEvent,
   LlmCheckpointEvent,
@@ -2432,13 +2533,26 @@ var ReminderView = strictObject({
   status: _enum(["scheduled", "fired"]),
   task_id: optional(TaskId)
 });
+var ActionView = strictObject({
+  action_id: ActionId,
+  tool: string2(),
+  arguments: string2(),
+  status: _enum(["proposed", "awaiting_approval", "applied", "rejected", "declined"]),
+  error: optional(strictObject({
+    code: string2(),
+    message: string2(),
+    field: optional(string2())
+  }))
+});
 var PlanView = strictObject({
   date: LocalDate,
   items: array(PlanItem)
 });
 var SettingsView = strictObject({
   tz_offset_minutes: int().check(_gte(-720), _lte(840)),
-  daily_plan_time: nullable(LocalTime)
+  daily_plan_time: nullable(LocalTime),
+  /** The assistant's actions that complete or destroy something wait for approval. */
+  confirm_actions: boolean2()
 });
 var OperationStatus = _enum(["pending", "streaming", "retry_scheduled", "completed", "failed", "cancelled"]);
 var OperationView = strictObject({
@@ -2460,6 +2574,8 @@ var StateView = strictObject({
   summary: nullable(string2()),
   /** Scheduled and recently fired reminders, by due time. */
   reminders: array(ReminderView),
+  /** The assistant's actions: waiting for approval, and recently decided, in the order proposed. */
+  actions: array(ActionView),
   /** Operations not finished yet, in id order. */
   operations: array(OperationView)
 });
@@ -2903,6 +3019,16 @@ function connect(opts) {
 export {
   Ack,
   AckFrame,
+  ActionApplied,
+  ActionAppliedEvent,
+  ActionApproved,
+  ActionApprovedEvent,
+  ActionDeclined,
+  ActionDeclinedEvent,
+  ActionId,
+  ActionRejected,
+  ActionRejectedEvent,
+  ActionView,
   ApiError2 as ApiError,
   AssistantMessage,
   AssistantMessageEvent,
@@ -2952,6 +3078,7 @@ export {
   PlanRequestedEvent,
   PlanView,
   ProgressFrame,
+  ProposedAction,
   ReminderCancelled,
   ReminderCancelledEvent,
   ReminderFired,

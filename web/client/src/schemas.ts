@@ -18,6 +18,24 @@ function maxChars(n: number) {
 }
 
 /** (client-events.schema.json) */
+export const ActionId = z.guid();
+export type ActionId = z.infer<typeof ActionId>;
+
+/** `action.approved`: the user lets an action that waits for approval go ahead. (client-events.schema.json) */
+export const ActionApproved = z.strictObject({
+  /** The action. */
+  action_id: ActionId,
+});
+export type ActionApproved = z.infer<typeof ActionApproved>;
+
+/** `action.declined`: the user refuses an action that waits for approval. (client-events.schema.json) */
+export const ActionDeclined = z.strictObject({
+  /** The action. */
+  action_id: ActionId,
+});
+export type ActionDeclined = z.infer<typeof ActionDeclined>;
+
+/** (client-events.schema.json) */
 export const OperationId = z.guid();
 export type OperationId = z.infer<typeof OperationId>;
 
@@ -92,6 +110,9 @@ export type ReminderSnoozed = z.infer<typeof ReminderSnoozed>;
 
 /** `settings.updated`: replaces the user's settings. (client-events.schema.json) */
 export const SettingsUpdated = z.strictObject({
+  /** Whether the assistant's actions that complete or destroy something
+wait for the user's approval (absent: true). */
+  confirm_actions: z.optional(z.nullable(z.boolean())),
   /** Local time of the daily plan; absent or null turns it off. */
   daily_plan_time: z.optional(z.nullable(LocalTime)),
   /** Minutes east of UTC, -720..=840. */
@@ -234,6 +255,18 @@ export const ClientEvent = z.discriminatedUnion("type", [
   z.strictObject({
   client_action_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
   event_id: z.optional(z.guid()),
+  payload: ActionApproved,
+  type: z.literal("action.approved"),
+}),
+  z.strictObject({
+  client_action_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+  event_id: z.optional(z.guid()),
+  payload: ActionDeclined,
+  type: z.literal("action.declined"),
+}),
+  z.strictObject({
+  client_action_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+  event_id: z.optional(z.guid()),
   payload: LlmCancel,
   type: z.literal("llm.cancel"),
 }),
@@ -277,7 +310,7 @@ export const FailureCode = z.enum(["provider", "rate_limited", "stalled", "malfo
 export type FailureCode = z.infer<typeof FailureCode>;
 
 /** A stable error code (tests/snapshots/wire__error_codes.snap). (frames.schema.json) */
-export const ErrorCode = z.enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "unavailable", "storage_corrupt"]);
+export const ErrorCode = z.enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "action_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "action_not_awaiting", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "unavailable", "storage_corrupt"]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 /** The `error` member of an error answer. (frames.schema.json) */
@@ -311,9 +344,20 @@ export const ExtractedTask = z.strictObject({
 });
 export type ExtractedTask = z.infer<typeof ExtractedTask>;
 
+/** One tool call of the assistant's reply. (frames.schema.json) */
+export const ProposedAction = z.strictObject({
+  action_id: ActionId,
+  tool: z.string(),
+  /** The text of a JSON object. */
+  arguments: z.string(),
+});
+export type ProposedAction = z.infer<typeof ProposedAction>;
+
 /** `assistant.message`: the assistant's final reply. (frames.schema.json) */
 export const AssistantMessage = z.strictObject({
   text: z.string(),
+  /** The tools the assistant called, in order (absent: none); each is decided by action.applied or action.rejected, or waits for approval. */
+  actions: z.optional(z.array(ProposedAction)),
 });
 export type AssistantMessage = z.infer<typeof AssistantMessage>;
 
@@ -355,6 +399,21 @@ export const ReminderFired = z.strictObject({
   due: Timestamp,
 });
 export type ReminderFired = z.infer<typeof ReminderFired>;
+
+/** `action.applied`: a proposed action passed the rules; the equivalent event follows it. (frames.schema.json) */
+export const ActionApplied = z.strictObject({
+  action_id: ActionId,
+});
+export type ActionApplied = z.infer<typeof ActionApplied>;
+
+/** `action.rejected`: a proposed action broke a rule (or its arguments were unusable). (frames.schema.json) */
+export const ActionRejected = z.strictObject({
+  action_id: ActionId,
+  code: z.string(),
+  message: z.string(),
+  field: z.optional(z.string()),
+});
+export type ActionRejected = z.infer<typeof ActionRejected>;
 
 /** `llm.started`: attempt `attempt` of an operation began (drop the text of earlier attempts). (frames.schema.json) */
 export const LlmStarted = z.strictObject({
@@ -753,6 +812,74 @@ export const ReminderFiredEvent = z.strictObject({
 });
 export type ReminderFiredEvent = z.infer<typeof ReminderFiredEvent>;
 
+/** A stored `action.applied` event. (frames.schema.json) */
+export const ActionAppliedEvent = z.strictObject({
+  /** Envelope schema version. */
+  v: z.literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: z.literal("action.applied"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: z.optional(ClientActionId),
+  operation_id: z.optional(Uuid),
+  causation_id: z.optional(Uuid),
+  payload: ActionApplied,
+});
+export type ActionAppliedEvent = z.infer<typeof ActionAppliedEvent>;
+
+/** A stored `action.rejected` event. (frames.schema.json) */
+export const ActionRejectedEvent = z.strictObject({
+  /** Envelope schema version. */
+  v: z.literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: z.literal("action.rejected"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: z.optional(ClientActionId),
+  operation_id: z.optional(Uuid),
+  causation_id: z.optional(Uuid),
+  payload: ActionRejected,
+});
+export type ActionRejectedEvent = z.infer<typeof ActionRejectedEvent>;
+
+/** A stored `action.approved` event. (frames.schema.json) */
+export const ActionApprovedEvent = z.strictObject({
+  /** Envelope schema version. */
+  v: z.literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: z.literal("action.approved"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: z.optional(ClientActionId),
+  operation_id: z.optional(Uuid),
+  causation_id: z.optional(Uuid),
+  payload: ActionApproved,
+});
+export type ActionApprovedEvent = z.infer<typeof ActionApprovedEvent>;
+
+/** A stored `action.declined` event. (frames.schema.json) */
+export const ActionDeclinedEvent = z.strictObject({
+  /** Envelope schema version. */
+  v: z.literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: z.literal("action.declined"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: z.optional(ClientActionId),
+  operation_id: z.optional(Uuid),
+  causation_id: z.optional(Uuid),
+  payload: ActionDeclined,
+});
+export type ActionDeclinedEvent = z.infer<typeof ActionDeclinedEvent>;
+
 /** A stored `llm.started` event. (frames.schema.json) */
 export const LlmStartedEvent = z.strictObject({
   /** Envelope schema version. */
@@ -893,6 +1020,10 @@ export const Event = z.discriminatedUnion("type", [
   ReminderSnoozedEvent,
   ReminderCancelledEvent,
   ReminderFiredEvent,
+  ActionAppliedEvent,
+  ActionRejectedEvent,
+  ActionApprovedEvent,
+  ActionDeclinedEvent,
   LlmStartedEvent,
   LlmTokenEvent,
   LlmCheckpointEvent,
@@ -1015,6 +1146,20 @@ export const ReminderView = z.strictObject({
 });
 export type ReminderView = z.infer<typeof ReminderView>;
 
+/** An action of the assistant (a tool call of a reply): waiting for approval, or recently decided. (snapshot.schema.json) */
+export const ActionView = z.strictObject({
+  action_id: ActionId,
+  tool: z.string(),
+  arguments: z.string(),
+  status: z.enum(["proposed", "awaiting_approval", "applied", "rejected", "declined"]),
+  error: z.optional(z.strictObject({
+  code: z.string(),
+  message: z.string(),
+  field: z.optional(z.string()),
+})),
+});
+export type ActionView = z.infer<typeof ActionView>;
+
 /** A day's plan. (snapshot.schema.json) */
 export const PlanView = z.strictObject({
   date: LocalDate,
@@ -1026,6 +1171,8 @@ export type PlanView = z.infer<typeof PlanView>;
 export const SettingsView = z.strictObject({
   tz_offset_minutes: z.int().check(z.gte(-720), z.lte(840)),
   daily_plan_time: z.nullable(LocalTime),
+  /** The assistant's actions that complete or destroy something wait for approval. */
+  confirm_actions: z.boolean(),
 });
 export type SettingsView = z.infer<typeof SettingsView>;
 
@@ -1056,6 +1203,8 @@ export const StateView = z.strictObject({
   summary: z.nullable(z.string()),
   /** Scheduled and recently fired reminders, by due time. */
   reminders: z.array(ReminderView),
+  /** The assistant's actions: waiting for approval, and recently decided, in the order proposed. */
+  actions: z.array(ActionView),
   /** Operations not finished yet, in id order. */
   operations: z.array(OperationView),
 });

@@ -144,6 +144,20 @@ await sendWs("reminder.snoozed", { reminder_id: soon.event_id, minutes: 10 });
 await sendWs("reminder.cancelled", { reminder_id: later.event_id });
 await sendWs("reminder.cancelled", { reminder_id: later.event_id }); // 404 reminder_not_found
 await sendWs("reminder.set", { text: "Both", time: "09:00", at: 1 }); // 422 invalid_value
+// The assistant's actions (the stand-in calls tools when asked in so many words):
+// two run at once, one breaks a rule, completions wait for approval.
+const acts = await sendWs("user.message", { text: "add a task to call Ann; remind me at 18:00 to call Ann; complete task Pay rent; add a task to " + "x".repeat(250) });
+await done(acts.operation_id);
+await until((f) => f.frame === "event" && f.event.type === "action.rejected");
+await snapshot(); // actions applied, rejected and awaiting approval
+const awaiting = (await (await fetch(`${base}/v1/snapshot`, { headers: auth })).json()).state.actions.find((a) => a.status === "awaiting_approval");
+await sendWs("action.approved", { action_id: awaiting.action_id });
+await until((f) => f.frame === "event" && f.event.type === "task.completed");
+await sendWs("action.declined", { action_id: awaiting.action_id }); // 409 action_not_awaiting
+const again = await sendWs("user.message", { text: "complete task call Ann" });
+await done(again.operation_id);
+const second = (await (await fetch(`${base}/v1/snapshot`, { headers: auth })).json()).state.actions.find((a) => a.status === "awaiting_approval");
+await sendWs("action.declined", { action_id: second.action_id });
 await sendWs("task.deleted", { task_id: task });
 await snapshot();
 const all = await (await fetch(`${base}/v1/events?after=0&limit=1000`, { headers: auth })).json();

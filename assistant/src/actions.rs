@@ -1,0 +1,154 @@
+//! The assistant's actions: the tools a chat reply may call, and how a
+//! call takes effect.
+//!
+//! A call is recorded as a proposed action in the reply (`assistant.message`,
+//! its `actions`). Each one is then decided by the same validation and rules
+//! as its equivalent client event, against the state at that point:
+//! `action.applied` followed by the equivalent event (`task.created`,
+//! `task.completed`, `reminder.set`, `plan.requested`), or `action.rejected`
+//! with the error that client event would have got. The next prompt shows
+//! the model what became of its recent actions. An action that completes or
+//! destroys something waits for the user's `action.approved` (or
+//! `action.declined`) when the user's settings ask for it (the default).
+//! Replay never calls the model: the calls are in the log.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use microcos_core::domain::{EventMeta, Job};
+use microcos_core::error::{ErrorCode, Rejection};
+use microcos_core::validate::{parse_client_request, Limits};
+use microcos_core::{Domain, Event, EventId, RequestId, Seq, Tool};
+use serde_json::{json, Value};
+
+use crate::event::{ActionApplied, ActionRejected, AssistantEvent, ReminderId, TaskId};
+use crate::state::{Action, ActionStatus};
+use crate::{Assistant, State};
+
+/// The tools a chat reply may call: name, the client event it stands for,
+/// and the id field the action's id fills (so that what it creates has a
+/// deterministic id).
+const TOOLS: &[(&str, &str, Option<&str>)] = &[
+    ("create_task", "task.created", Some("task_id")),
+    ("complete_task", "task.completed", None),
+    ("set_reminder", "reminder.set", Some("reminder_id")),
+    ("plan_day", "plan.requested", None),
+];
+
+/// The tools, as the model is told about them.
+pub fn tools() -> Vec<Tool> {
+    let tool = |name: &str, description: &str, parameters: Value| Tool {
+        name: name.to_string(),
+        description: description.to_string(),
+        parameters,
+    };
+    let date = json!({"type": "string", "description": "a date, YYYY-MM-DD"});
+    alloc::vec![
+        tool(
+            "create_task",
+            "Add a task to the user's list.",
+            json!({"type": "object", "properties": {"title": {"type": "string"}, "due_date": date},
+                   "required": ["title"], "additionalProperties": false}),
+        ),
+        tool(
+            "complete_task",
+            "Mark one of the user's open tasks done (the user may have to approve it).",
+            json!({"type": "object", "properties": {"task_id": {"type": "string", "description": "the task's id, as listed"}},
+                   "required": ["task_id"], "additionalProperties": false}),
+        ),
+        tool(
+            "set_reminder",
+            "Remind the user of something at a time: `time` (HH:MM, the user's time zone) with an optional `date`, or `at` (ms since the epoch).",
+            json!({"type": "object", "properties": {
+                       "text": {"type": "string"}, "time": {"type": "string", "description": "HH:MM"},
+                       "date": date, "at": {"type": "integer"}, "task_id": {"type": "string"}},
+                   "required": ["text"], "additionalProperties": false}),
+        ),
+        tool(
+            "plan_day",
+            "Plan a day from the user's open tasks and reminders (default: today).",
+            json!({"type": "object", "properties": {"date": date}, "additionalProperties": false}),
+        ),
+    ]
+}
+
+/// The events that decide `action`: `action.applied` and the equivalent
+/// event, or `action.rejected` with the reason. Job keys are the action's
+/// id, so each is recorded once.
+pub(crate) fn decide(assistant: &Assistant, state: &State, action: &Action) -> Vec<Job<AssistantEvent>> {
+    let key = action.action_id.to_string();
+    match equivalent(assistant, state, action) {
+        Ok(event) => alloc::vec![
+            Job {
+                name: "action",
+                key: key.clone(),
+                event: AssistantEvent::ActionApplied(ActionApplied { action_id: action.action_id })
+            },
+            Job { name: "action", key, event },
+        ],
+        Err(r) => {
+            let rejected = ActionRejected {
+                action_id: action.action_id,
+                code: r.code.as_str().to_string(),
+                message: r.message,
+                field: r.field,
+            };
+            alloc::vec![Job { name: "action", key, event: AssistantEvent::ActionRejected(rejected) }]
+        }
+    }
+}
+
+/// The client event `action` stands for, checked by that event's validation
+/// and rules.
+fn equivalent(assistant: &Assistant, state: &State, action: &Action) -> Result<AssistantEvent, Rejection> {
+    let Some((_, event_type, id_field)) = TOOLS.iter().find(|(name, _, _)| *name == action.tool) else {
+        let message = format!("no tool named {:?}", action.tool);
+        return Err(Rejection::field(ErrorCode::UnknownEventType, "tool", message));
+    };
+    let mut payload: Value = serde_json::from_str(&action.arguments).map_err(|e| {
+        Rejection::field(ErrorCode::MalformedJson, "arguments", format!("the arguments are not JSON: {e}"))
+    })?;
+    let Some(fields) = payload.as_object_mut() else {
+        return Err(Rejection::field(ErrorCode::InvalidType, "arguments", "the arguments must be a JSON object"));
+    };
+    if let Some(field) = id_field {
+        let id = match *field {
+            "task_id" => TaskId(action.action_id.0).to_string(),
+            _ => ReminderId(action.action_id.0).to_string(),
+        };
+        fields.insert((*field).to_string(), Value::String(id));
+    }
+    let body = json!({"type": event_type, "payload": payload}).to_string();
+    let request = parse_client_request(body.as_bytes(), assistant, &Limits::default())?;
+    let Event::Domain(event) = request.event else {
+        return Err(Rejection::field(ErrorCode::EventTypeNotAllowed, "tool", "not a tool of the assistant"));
+    };
+    let meta = EventMeta {
+        seq: Seq::ZERO,
+        timestamp: state.last_timestamp,
+        event_id: EventId(action.action_id.0),
+        request_id: RequestId(action.action_id.0),
+        operation_id: None,
+    };
+    assistant.decide(state, &event, &meta)?;
+    Ok(event)
+}
+
+/// What the model is told about its recent actions (newest last, at most `max`).
+pub(crate) fn recent_lines(state: &crate::AssistantState, max: usize) -> String {
+    let mut recent: Vec<&Action> = state.actions.items.values().collect();
+    recent.sort_by_key(|a| (a.proposed_seq, a.action_id));
+    let mut out = String::new();
+    for a in recent.iter().rev().take(max).rev() {
+        let outcome = match &a.status {
+            ActionStatus::Proposed => "being checked".to_string(),
+            ActionStatus::AwaitingApproval => "waiting for the user's approval".to_string(),
+            ActionStatus::Applied => "done".to_string(),
+            ActionStatus::Rejected { code, message, .. } => format!("refused ({code}: {message})"),
+            ActionStatus::Declined => "declined by the user".to_string(),
+        };
+        out.push_str(&format!("- {} {}: {outcome}\n", a.tool, a.arguments));
+    }
+    out
+}
