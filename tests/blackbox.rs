@@ -525,6 +525,36 @@ async fn a_reminder_fires_once_in_realtime_across_a_restart_and_again_when_snooz
 }
 
 #[tokio::test]
+async fn the_assistant_acts_through_tool_calls_and_a_completion_waits_for_approval() {
+    let t = Target::start().await;
+    let u = t.user("acts");
+    u.post(json!({"type":"task.created","payload":{"title":"Water the plants"}})).await;
+    let asked = "remind me at 23:59 to water the plants; complete task Water the plants";
+    assert_eq!(u.post(json!({"type":"user.message","payload":{"text":asked}})).await.status, 202);
+    let s = u
+        .wait_for("the reply's two actions", |s| {
+            let actions = s["state"]["actions"].as_array().unwrap();
+            actions.len() == 2 && actions.iter().all(|a| a["status"] != "proposed")
+        })
+        .await;
+    let actions = s["state"]["actions"].as_array().unwrap();
+    assert_eq!((actions[0]["tool"].as_str(), actions[0]["status"].as_str()), (Some("set_reminder"), Some("applied")));
+    assert_eq!(
+        (actions[1]["tool"].as_str(), actions[1]["status"].as_str()),
+        (Some("complete_task"), Some("awaiting_approval")),
+        "a completion waits for the user"
+    );
+    assert_eq!(s["state"]["reminders"][0]["text"], "water the plants", "the reminder is set at once");
+    assert_eq!(s["state"]["tasks"][0]["status"], "open");
+    let id = actions[1]["action_id"].as_str().unwrap().to_string();
+    assert_eq!(u.post(json!({"type":"action.approved","payload":{"action_id":id}})).await.status, 202);
+    let s = u.wait_for("the approved completion", |s| s["state"]["tasks"][0]["status"] == "done").await;
+    assert_eq!(s["state"]["actions"][1]["status"], "applied");
+    let again = u.post(json!({"type":"action.approved","payload":{"action_id":id}})).await;
+    assert_eq!((again.status, again.body["error"]["code"].as_str()), (409, Some("action_not_awaiting")));
+}
+
+#[tokio::test]
 async fn authentication_and_isolation() {
     let t = Target::start().await;
     let a = t.user("alice");

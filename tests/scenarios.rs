@@ -441,7 +441,7 @@ fn reminders_are_bounded_and_explained_and_the_daily_plan_sees_them() {
 fn actions_of(sim: &Sim<Assistant>) -> Vec<(String, String)> {
     let s = state(sim);
     let mut a: Vec<_> = s.domain.actions.items.values().cloned().collect();
-    a.sort_by_key(|a| (a.proposed_seq, a.action_id));
+    a.sort_by_key(|a| a.order());
     a.into_iter()
         .map(|a| {
             let status = match a.status {

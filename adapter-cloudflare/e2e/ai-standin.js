@@ -50,6 +50,33 @@ function reply(inputs) {
   return { json: false, text: `${NAME} You said: "${said}". You have ${n} open task${n === 1 ? "" : "s"}. Configure a real model to get real answers.` };
 }
 
+// Tool calls, deterministic, when the request offers tools and the message
+// asks in so many words (the same phrases as the Rust stand-in,
+// assistant/src/stand_in.rs), in Workers AI's form: whole calls, arguments
+// an object.
+function toolCalls(inputs) {
+  if (!Array.isArray(inputs.tools) || inputs.tools.length === 0) return [];
+  const messages = inputs.messages || [];
+  const open = tasks(messages);
+  const calls = [];
+  for (const line of lastUser(messages).split(/[\n;]/).map((l) => l.trim())) {
+    const rest = (prefix) => (line.toLowerCase().startsWith(prefix) ? line.slice(prefix.length).trim().replace(/\.+$/, "") : null);
+    let r;
+    if ((r = rest("remind me at ")) !== null && r.includes(" to ")) {
+      const at = r.indexOf(" to ");
+      calls.push({ name: "set_reminder", arguments: { text: r.slice(at + 4), time: r.slice(0, at).trim() } });
+    } else if ((r = rest("add a task to ") ?? rest("add task ")) !== null) {
+      calls.push({ name: "create_task", arguments: { title: r } });
+    } else if ((r = rest("complete task ")) !== null) {
+      const t = open.find((t) => t.title.toLowerCase() === r.toLowerCase());
+      calls.push({ name: "complete_task", arguments: { task_id: t ? t.id : r } });
+    } else if (rest("plan my day") !== null) {
+      calls.push({ name: "plan_day", arguments: {} });
+    }
+  }
+  return calls;
+}
+
 function tokens(r) {
   if (r.count !== undefined) return Array.from({ length: r.count }, (_, i) => ` w${i}`);
   if (r.json) {
@@ -69,7 +96,11 @@ class Ai {
     const user = lastUser(inputs.messages || []);
     if (user.includes("[[refuse]]")) throw new Error("3040: Capacity temporarily exceeded");
     const r = reply(inputs);
-    if (!inputs.stream) return { response: r.json ? JSON.parse(r.text) : r.count !== undefined ? tokens(r).join("") : r.text };
+    const calls = toolCalls(inputs);
+    if (!inputs.stream) {
+      const response = r.json ? JSON.parse(r.text) : r.count !== undefined ? tokens(r).join("") : r.text;
+      return calls.length ? { response, tool_calls: calls } : { response };
+    }
     const encoder = new TextEncoder();
     const toks = tokens(r);
     const key = JSON.stringify(inputs.messages || []);
@@ -88,7 +119,8 @@ class Ai {
           await sleep(3_600_000);
         }
         if (i >= toks.length) {
-          controller.enqueue(encoder.encode(carry + 'data: {"response":"","usage":{"prompt_tokens":1}}\n\ndata: [DONE]\n\n'));
+          const tail = calls.length ? `data: ${JSON.stringify({ response: "", tool_calls: calls })}\n\n` : "";
+          controller.enqueue(encoder.encode(carry + tail + 'data: {"response":"","usage":{"prompt_tokens":1}}\n\ndata: [DONE]\n\n'));
           return controller.close();
         }
         // Emit one frame plus the first half of the next, to split frames across chunks.

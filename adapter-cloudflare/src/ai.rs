@@ -6,7 +6,7 @@ use futures_util::future::{select, Either};
 use futures_util::StreamExt;
 use microcos_core::llm::{LlmRequest, PromptMessage};
 use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
-use microcos_host::sse::{Dialect, Next, TokenDecoder};
+use microcos_host::sse::{request_tools, whole_tool_calls, Dialect, Next, TokenDecoder};
 use serde::Serialize;
 use worker::js_sys::{Function, Promise, Reflect, JSON};
 use worker::wasm_bindgen::{JsCast, JsValue};
@@ -38,6 +38,9 @@ struct Input<'a> {
     max_tokens: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     response_format: Option<serde_json::Value>,
+    /// The tools the model may call, in Workers AI's form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tools: Option<serde_json::Value>,
 }
 
 fn provider(e: impl std::fmt::Debug) -> LlmError {
@@ -46,7 +49,7 @@ fn provider(e: impl std::fmt::Debug) -> LlmError {
 
 enum Inner {
     Sse { bytes: ByteStream, decoder: TokenDecoder },
-    Whole(Option<String>),
+    Whole(Option<String>, Vec<microcos_core::ToolCall>),
 }
 
 /// Tokens handed out between two yields to the event loop.
@@ -61,6 +64,13 @@ pub struct AiStream {
 }
 
 impl TokenStream for AiStream {
+    fn tool_calls(&mut self) -> Vec<microcos_core::ToolCall> {
+        match &mut self.inner {
+            Inner::Whole(_, calls) => std::mem::take(calls),
+            Inner::Sse { decoder, .. } => decoder.tool_calls(),
+        }
+    }
+
     async fn next_token(&mut self) -> Option<Result<String, LlmError>> {
         // Tokens that are already buffered resolve without ever leaving the
         // isolate's microtask queue, so a fast model would hold the object
@@ -73,7 +83,7 @@ impl TokenStream for AiStream {
         }
         let idle_ms = self.idle_ms;
         match &mut self.inner {
-            Inner::Whole(text) => text.take().map(Ok),
+            Inner::Whole(text, _) => text.take().filter(|t| !t.is_empty()).map(Ok),
             Inner::Sse { bytes, decoder } => loop {
                 match decoder.poll_token() {
                     Next::Token(t) => return Some(Ok(t)),
@@ -105,8 +115,9 @@ impl Llm for WorkersAi {
     async fn generate(&self, request: &LlmRequest) -> Result<AiStream, LlmError> {
         let response_format =
             request.schema.as_ref().map(|schema| serde_json::json!({"type": "json_schema", "json_schema": schema}));
+        let tools = (!request.tools.is_empty()).then(|| request_tools(Dialect::WorkersAi, &request.tools));
         let input =
-            Input { messages: &request.messages, stream: true, max_tokens: request.max_tokens, response_format };
+            Input { messages: &request.messages, stream: true, max_tokens: request.max_tokens, response_format, tools };
         // Through JSON.parse, not serde-wasm-bindgen: nested objects must be plain JS objects.
         let text = serde_json::to_string(&input).map_err(provider)?;
         let input = JSON::parse(&text).map_err(provider)?;
@@ -133,12 +144,19 @@ impl Llm for WorkersAi {
             let inner = Inner::Sse { bytes: ByteStream::from(stream), decoder: TokenDecoder::new(Dialect::WorkersAi) };
             return Ok(AiStream { inner, idle_ms: self.idle_ms, since_yield: 0 });
         }
-        // JSON mode may answer in one piece: {"response": …}.
-        let response = Reflect::get(&output, &JsValue::from_str("response")).map_err(provider)?;
-        let text = match response.as_string() {
-            Some(s) => s,
-            None => JSON::stringify(&response).ok().and_then(|s| s.as_string()).unwrap_or_default(),
+        // JSON mode (or a reply that only calls tools) may answer in one
+        // piece: {"response": …, "tool_calls": […]}.
+        let whole: serde_json::Value = JSON::stringify(&output)
+            .ok()
+            .and_then(|s| s.as_string())
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default();
+        let calls = whole_tool_calls(&whole);
+        let text = match whole.get("response") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
         };
-        Ok(AiStream { inner: Inner::Whole(Some(text)), idle_ms: self.idle_ms, since_yield: 0 })
+        Ok(AiStream { inner: Inner::Whole(Some(text), calls), idle_ms: self.idle_ms, since_yield: 0 })
     }
 }

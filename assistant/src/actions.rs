@@ -20,7 +20,7 @@ use microcos_core::domain::{EventMeta, Job};
 use microcos_core::error::{ErrorCode, Rejection};
 use microcos_core::validate::{parse_client_request, Limits};
 use microcos_core::{Domain, Event, EventId, RequestId, Seq, Tool};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::event::{ActionApplied, ActionRejected, AssistantEvent, ReminderId, TaskId};
 use crate::state::{Action, ActionStatus};
@@ -36,41 +36,22 @@ const TOOLS: &[(&str, &str, Option<&str>)] = &[
     ("plan_day", "plan.requested", None),
 ];
 
+/// The tools, as the model is told about them (one static text: a `json!`
+/// per schema would cost the Worker's wasm several kilobytes).
+const TOOLS_JSON: &str = r#"[
+{"name":"create_task","description":"Add a task to the user's list.",
+ "parameters":{"type":"object","properties":{"title":{"type":"string"},"due_date":{"type":"string","description":"a date, YYYY-MM-DD"}},"required":["title"],"additionalProperties":false}},
+{"name":"complete_task","description":"Mark one of the user's open tasks done (the user may have to approve it).",
+ "parameters":{"type":"object","properties":{"task_id":{"type":"string","description":"the task's id, as listed"}},"required":["task_id"],"additionalProperties":false}},
+{"name":"set_reminder","description":"Remind the user of something at a time: `time` (HH:MM, the user's time zone) with an optional `date`, or `at` (ms since the epoch).",
+ "parameters":{"type":"object","properties":{"text":{"type":"string"},"time":{"type":"string","description":"HH:MM"},"date":{"type":"string","description":"a date, YYYY-MM-DD"},"at":{"type":"integer"},"task_id":{"type":"string"}},"required":["text"],"additionalProperties":false}},
+{"name":"plan_day","description":"Plan a day from the user's open tasks and reminders (default: today).",
+ "parameters":{"type":"object","properties":{"date":{"type":"string","description":"a date, YYYY-MM-DD"}},"additionalProperties":false}}
+]"#;
+
 /// The tools, as the model is told about them.
 pub fn tools() -> Vec<Tool> {
-    let tool = |name: &str, description: &str, parameters: Value| Tool {
-        name: name.to_string(),
-        description: description.to_string(),
-        parameters,
-    };
-    let date = json!({"type": "string", "description": "a date, YYYY-MM-DD"});
-    alloc::vec![
-        tool(
-            "create_task",
-            "Add a task to the user's list.",
-            json!({"type": "object", "properties": {"title": {"type": "string"}, "due_date": date},
-                   "required": ["title"], "additionalProperties": false}),
-        ),
-        tool(
-            "complete_task",
-            "Mark one of the user's open tasks done (the user may have to approve it).",
-            json!({"type": "object", "properties": {"task_id": {"type": "string", "description": "the task's id, as listed"}},
-                   "required": ["task_id"], "additionalProperties": false}),
-        ),
-        tool(
-            "set_reminder",
-            "Remind the user of something at a time: `time` (HH:MM, the user's time zone) with an optional `date`, or `at` (ms since the epoch).",
-            json!({"type": "object", "properties": {
-                       "text": {"type": "string"}, "time": {"type": "string", "description": "HH:MM"},
-                       "date": date, "at": {"type": "integer"}, "task_id": {"type": "string"}},
-                   "required": ["text"], "additionalProperties": false}),
-        ),
-        tool(
-            "plan_day",
-            "Plan a day from the user's open tasks and reminders (default: today).",
-            json!({"type": "object", "properties": {"date": date}, "additionalProperties": false}),
-        ),
-    ]
+    serde_json::from_str(TOOLS_JSON).unwrap_or_default()
 }
 
 /// The events that decide `action`: `action.applied` and the equivalent
@@ -119,7 +100,7 @@ fn equivalent(assistant: &Assistant, state: &State, action: &Action) -> Result<A
         };
         fields.insert((*field).to_string(), Value::String(id));
     }
-    let body = json!({"type": event_type, "payload": payload}).to_string();
+    let body = alloc::format!(r#"{{"type":"{event_type}","payload":{payload}}}"#);
     let request = parse_client_request(body.as_bytes(), assistant, &Limits::default())?;
     let Event::Domain(event) = request.event else {
         return Err(Rejection::field(ErrorCode::EventTypeNotAllowed, "tool", "not a tool of the assistant"));
@@ -138,7 +119,7 @@ fn equivalent(assistant: &Assistant, state: &State, action: &Action) -> Result<A
 /// What the model is told about its recent actions (newest last, at most `max`).
 pub(crate) fn recent_lines(state: &crate::AssistantState, max: usize) -> String {
     let mut recent: Vec<&Action> = state.actions.items.values().collect();
-    recent.sort_by_key(|a| (a.proposed_seq, a.action_id));
+    recent.sort_by_key(|a| a.order());
     let mut out = String::new();
     for a in recent.iter().rev().take(max).rev() {
         let outcome = match &a.status {
@@ -151,4 +132,20 @@ pub(crate) fn recent_lines(state: &crate::AssistantState, max: usize) -> String 
         out.push_str(&format!("- {} {}: {outcome}\n", a.tool, a.arguments));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tools_parse_and_each_stands_for_a_client_event() {
+        let tools = tools();
+        let names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["create_task", "complete_task", "set_reminder", "plan_day"]);
+        for (tool, (name, _, _)) in tools.iter().zip(TOOLS) {
+            assert_eq!(tool.name, *name);
+            assert_eq!(tool.parameters["type"], "object");
+        }
+    }
 }

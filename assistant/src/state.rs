@@ -309,6 +309,16 @@ pub struct Action {
     pub status: ActionStatus,
     /// Seq of the reply that proposed it.
     pub proposed_seq: Seq,
+    /// Its place among that reply's calls.
+    #[serde(default)]
+    pub index: u32,
+}
+
+impl Action {
+    /// The order actions were proposed in.
+    pub fn order(&self) -> (Seq, u32) {
+        (self.proposed_seq, self.index)
+    }
 }
 
 /// The assistant's actions: the undecided ones and the recently decided ones.
@@ -323,7 +333,7 @@ pub struct Actions {
 impl Actions {
     /// The next action to check against the rules, if any (in proposal order).
     pub fn next_proposed(&self) -> Option<&Action> {
-        self.items.values().filter(|a| a.status == ActionStatus::Proposed).min_by_key(|a| (a.proposed_seq, a.action_id))
+        self.items.values().filter(|a| a.status == ActionStatus::Proposed).min_by_key(|a| a.order())
     }
 
     /// How many wait for the user's approval.
@@ -421,7 +431,7 @@ impl AssistantState {
                     self.push_message(Role::Assistant, p.text, &m, bounds);
                 }
                 let confirm = self.planner.settings.confirm_actions;
-                for a in p.actions {
+                for (index, a) in p.actions.into_iter().enumerate() {
                     if self.actions.items.contains_key(&a.action_id) {
                         continue;
                     }
@@ -433,8 +443,14 @@ impl AssistantState {
                     let id = a.action_id;
                     let over = status == ActionStatus::AwaitingApproval
                         && self.actions.awaiting() >= bounds.max_awaiting_actions;
-                    let action =
-                        Action { action_id: id, tool: a.tool, arguments: a.arguments, status, proposed_seq: m.seq };
+                    let action = Action {
+                        action_id: id,
+                        tool: a.tool,
+                        arguments: a.arguments,
+                        status,
+                        proposed_seq: m.seq,
+                        index: index as u32,
+                    };
                     self.actions.items.insert(id, action);
                     if over {
                         let message =

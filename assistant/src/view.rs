@@ -181,7 +181,7 @@ pub fn view<'a>(state: &'a State<Assistant>, operations: Vec<OperationView>, now
         },
         actions: {
             let mut a: Vec<_> = s.actions.items.values().collect();
-            a.sort_by_key(|a| (a.proposed_seq, a.action_id));
+            a.sort_by_key(|a| a.order());
             a.into_iter()
                 .map(|a| {
                     let (status, error) = match &a.status {

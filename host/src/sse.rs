@@ -7,11 +7,12 @@
 //! [`workers_ai_chunk`] read one payload each.
 
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use serde::Deserialize;
 
+use microcos_core::llm::ToolCall;
 use microcos_core::ports::{LlmError, LlmErrorKind};
 
 /// The longest line, and the most `data` of one event, an [`SseDecoder`]
@@ -141,20 +142,71 @@ struct OpenAiChoice {
 struct OpenAiDelta {
     #[serde(default)]
     content: Option<String>,
+    #[serde(default)]
+    tool_calls: Vec<OpenAiCallDelta>,
+}
+#[derive(Deserialize)]
+struct OpenAiCallDelta {
+    #[serde(default)]
+    index: Option<usize>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    function: Option<OpenAiFunctionDelta>,
+}
+#[derive(Deserialize)]
+struct OpenAiFunctionDelta {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    arguments: Option<String>,
+}
+
+/// A piece of a tool call in a model stream: OpenAI-compatible servers
+/// stream a call as deltas merged by `index` (the id and name come first,
+/// the arguments' text in pieces); Workers AI sends each call whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallDelta {
+    /// Which call it continues (`None`: a new, whole call).
+    pub index: Option<usize>,
+    /// The call's id, when given.
+    pub id: Option<String>,
+    /// The tool's name, when given.
+    pub name: Option<String>,
+    /// More of the arguments' text.
+    pub arguments: String,
 }
 
 /// Reads one payload of an OpenAI-compatible chat-completions stream.
 pub fn openai_chunk(data: &str) -> Result<Chunk, LlmError> {
+    openai_frame(data).map(|(chunk, _)| chunk)
+}
+
+/// [`openai_chunk`] with the frame's tool-call deltas.
+pub fn openai_frame(data: &str) -> Result<(Chunk, Vec<CallDelta>), LlmError> {
     if data.trim() == "[DONE]" {
-        return Ok(Chunk::Done);
+        return Ok((Chunk::Done, Vec::new()));
     }
     let frame: OpenAiFrame =
         serde_json::from_str(data).map_err(|e| provider(format!("malformed stream frame: {e}")))?;
     if let Some(err) = frame.error {
         return Err(provider(format!("provider error: {err}")));
     }
-    let text = frame.choices.into_iter().filter_map(|c| c.delta.and_then(|d| d.content)).collect::<String>();
-    Ok(Chunk::Token(text))
+    let mut text = String::new();
+    let mut calls = Vec::new();
+    for delta in frame.choices.into_iter().filter_map(|c| c.delta) {
+        text.push_str(delta.content.as_deref().unwrap_or(""));
+        calls.extend(delta.tool_calls.into_iter().map(|c| {
+            let f = c.function.unwrap_or(OpenAiFunctionDelta { name: None, arguments: None });
+            CallDelta {
+                index: Some(c.index.unwrap_or(0)),
+                id: c.id,
+                name: f.name,
+                arguments: f.arguments.unwrap_or_default(),
+            }
+        }));
+    }
+    Ok((Chunk::Token(text), calls))
 }
 
 #[derive(Deserialize)]
@@ -162,23 +214,145 @@ struct WorkersAiFrame {
     #[serde(default)]
     response: Option<String>,
     #[serde(default)]
+    tool_calls: Vec<WorkersAiCall>,
+    #[serde(default)]
     errors: Option<serde_json::Value>,
     #[serde(default)]
     error: Option<serde_json::Value>,
 }
 
+/// A whole tool call of Workers AI: `{"name", "arguments"}`, the arguments
+/// an object (or, from some models, its text).
+#[derive(Deserialize)]
+struct WorkersAiCall {
+    #[serde(default)]
+    id: Option<String>,
+    name: String,
+    #[serde(default)]
+    arguments: Option<serde_json::Value>,
+}
+
 /// Reads one payload of a Workers AI text-generation stream
 /// (`data: {"response":"tok"}` … `data: [DONE]`).
 pub fn workers_ai_chunk(data: &str) -> Result<Chunk, LlmError> {
+    workers_ai_frame(data).map(|(chunk, _)| chunk)
+}
+
+/// [`workers_ai_chunk`] with the frame's tool calls
+/// (`{"response":"","tool_calls":[{"name":"…","arguments":{…}}]}`).
+pub fn workers_ai_frame(data: &str) -> Result<(Chunk, Vec<CallDelta>), LlmError> {
     if data.trim() == "[DONE]" {
-        return Ok(Chunk::Done);
+        return Ok((Chunk::Done, Vec::new()));
     }
     let frame: WorkersAiFrame =
         serde_json::from_str(data).map_err(|e| provider(format!("malformed stream frame: {e}")))?;
     if let Some(err) = frame.errors.filter(|e| !e.as_array().is_some_and(|a| a.is_empty())).or(frame.error) {
         return Err(provider(format!("provider error: {err}")));
     }
-    Ok(Chunk::Token(frame.response.unwrap_or_default()))
+    let calls = frame
+        .tool_calls
+        .into_iter()
+        .map(|c| CallDelta {
+            index: None,
+            id: c.id,
+            name: Some(c.name),
+            arguments: match c.arguments {
+                Some(serde_json::Value::String(s)) => s,
+                Some(v) => v.to_string(),
+                None => String::from("{}"),
+            },
+        })
+        .collect();
+    Ok((Chunk::Token(frame.response.unwrap_or_default()), calls))
+}
+
+/// The `tools` of a request, as each dialect takes them: OpenAI-compatible
+/// servers `[{"type":"function","function":{name, description, parameters}}]`,
+/// Workers AI `[{name, description, parameters}]`.
+pub fn request_tools(dialect: Dialect, tools: &[microcos_core::Tool]) -> serde_json::Value {
+    let spec = |t: &microcos_core::Tool| serde_json::json!({"name": t.name, "description": t.description, "parameters": t.parameters});
+    serde_json::Value::Array(
+        tools
+            .iter()
+            .map(|t| match dialect {
+                Dialect::OpenAi => serde_json::json!({"type": "function", "function": spec(t)}),
+                Dialect::WorkersAi => spec(t),
+            })
+            .collect(),
+    )
+}
+
+/// The tool calls of a whole (non-streamed) answer: `result.tool_calls` or
+/// `tool_calls` (Workers AI), `choices[0].message.tool_calls` (OpenAI).
+pub fn whole_tool_calls(answer: &serde_json::Value) -> Vec<ToolCall> {
+    let workers = answer.pointer("/result/tool_calls").or_else(|| answer.get("tool_calls"));
+    let openai = answer.pointer("/choices/0/message/tool_calls");
+    let mut calls = ToolCalls::default();
+    for (i, c) in workers.or(openai).and_then(|v| v.as_array()).into_iter().flatten().enumerate() {
+        let f = c.get("function").unwrap_or(c);
+        let arguments = match f.get("arguments") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(v) => v.to_string(),
+            None => String::from("{}"),
+        };
+        let name = f.get("name").and_then(|n| n.as_str()).map(String::from);
+        let id = c.get("id").and_then(|n| n.as_str()).map(String::from);
+        if !calls.add(CallDelta { index: Some(i), id, name, arguments }) {
+            break;
+        }
+    }
+    calls.take()
+}
+
+/// Most bytes of tool calls one reply may stream (names, ids and arguments
+/// together); past it the attempt fails instead of growing. The kernel's
+/// own bound ([`microcos_core::Config::max_tool_calls`]) is far smaller.
+pub const MAX_TOOL_CALL_BYTES: usize = 256 * 1024;
+
+/// Tool calls assembled from a stream's [`CallDelta`]s.
+#[derive(Clone, Debug, Default)]
+pub struct ToolCalls {
+    calls: Vec<(Option<usize>, ToolCall)>,
+    bytes: usize,
+}
+
+impl ToolCalls {
+    /// Adds a piece; `false` when the calls grew past [`MAX_TOOL_CALL_BYTES`].
+    pub fn add(&mut self, delta: CallDelta) -> bool {
+        self.bytes += delta.arguments.len()
+            + delta.name.as_ref().map_or(0, String::len)
+            + delta.id.as_ref().map_or(0, String::len);
+        if self.bytes > MAX_TOOL_CALL_BYTES {
+            return false;
+        }
+        let existing = delta.index.and_then(|i| self.calls.iter_mut().find(|(at, _)| *at == Some(i)));
+        match existing {
+            Some((_, call)) => {
+                if let Some(id) = delta.id {
+                    call.id = id;
+                }
+                if let Some(name) = delta.name {
+                    call.name.push_str(&name);
+                }
+                call.arguments.push_str(&delta.arguments);
+            }
+            None => {
+                let call = ToolCall {
+                    id: delta.id.unwrap_or_default(),
+                    name: delta.name.unwrap_or_default(),
+                    arguments: delta.arguments,
+                };
+                self.calls.push((delta.index, call));
+            }
+        }
+        true
+    }
+
+    /// The calls, in the order they began.
+    pub fn take(&mut self) -> Vec<ToolCall> {
+        self.bytes = 0;
+        core::mem::take(&mut self.calls).into_iter().map(|(_, c)| c).collect()
+    }
 }
 
 /// Which provider's frames a stream carries.
@@ -215,6 +389,7 @@ pub struct TokenDecoder {
     body_ended: bool,
     /// How it failed, answered again on every later poll.
     failed: Option<LlmError>,
+    calls: ToolCalls,
 }
 
 impl TokenDecoder {
@@ -227,7 +402,13 @@ impl TokenDecoder {
             finished: false,
             body_ended: false,
             failed: None,
+            calls: ToolCalls::default(),
         }
+    }
+
+    /// The tool calls of the reply, assembled (ask once it is done).
+    pub fn tool_calls(&mut self) -> Vec<ToolCall> {
+        self.calls.take()
     }
 
     /// Feeds a chunk of the body.
@@ -265,9 +446,21 @@ impl TokenDecoder {
                 }
                 return Next::NeedBytes;
             };
-            let chunk = match self.dialect {
-                Dialect::OpenAi => openai_chunk(&data),
-                Dialect::WorkersAi => workers_ai_chunk(&data),
+            let frame = match self.dialect {
+                Dialect::OpenAi => openai_frame(&data),
+                Dialect::WorkersAi => workers_ai_frame(&data),
+            };
+            let chunk = match frame {
+                Ok((chunk, deltas)) => {
+                    for delta in deltas {
+                        if !self.calls.add(delta) {
+                            let message = format!("the stream's tool calls passed {MAX_TOOL_CALL_BYTES} bytes");
+                            return self.fail(provider(message));
+                        }
+                    }
+                    Ok(chunk)
+                }
+                Err(e) => Err(e),
             };
             match chunk {
                 Ok(Chunk::Token(t)) if t.is_empty() => {}
@@ -383,5 +576,101 @@ mod tests {
         assert!(workers_ai_chunk(r#"{"errors":[{"code":3040,"message":"capacity"}]}"#).is_err());
         assert!(workers_ai_chunk(r#"{"response":"x","errors":[]}"#).is_ok());
         assert!(truncated().retryable());
+    }
+
+    /// Every token and every assembled tool call of `body`, fed in the given pieces.
+    fn decode_with_calls(dialect: Dialect, pieces: &[&[u8]]) -> (String, Vec<ToolCall>) {
+        let mut d = TokenDecoder::new(dialect);
+        let mut text = String::new();
+        let mut pieces = pieces.iter();
+        loop {
+            match d.poll_token() {
+                Next::Token(t) => text.push_str(&t),
+                Next::Done => return (text, d.tool_calls()),
+                Next::Failed(e) => panic!("failed: {e:?}"),
+                Next::NeedBytes => match pieces.next() {
+                    Some(p) => d.feed(p),
+                    None => d.end_of_body(),
+                },
+            }
+        }
+    }
+
+    /// An OpenAI-compatible stream (as vLLM, llama.cpp server and OpenAI send
+    /// it): text, then two calls whose id and name come first and whose
+    /// arguments arrive in pieces, interleaved by index.
+    const OPENAI_TOOLS: &str = concat!(
+        "data: {\"choices\":[{\"delta\":{\"content\":\"On it.\"}}]}\n\n",
+        "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_a\",\"type\":\"function\",\"function\":{\"name\":\"create_task\",\"arguments\":\"\"}}]}}]}\n\n",
+        "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"title\\\":\"}}]}}]}\n\n",
+        "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"call_b\",\"function\":{\"name\":\"plan_day\",\"arguments\":\"{}\"}}]}}]}\n\n",
+        "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"Call Ann é\\\"}\"}}]}}]}\n\n",
+        "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n",
+        "data: [DONE]\n\n",
+    );
+
+    /// Workers AI (the binding and REST): text, then the calls whole, their
+    /// arguments an object.
+    const WORKERS_AI_TOOLS: &str = concat!(
+        "data: {\"response\":\"On it.\"}\n\n",
+        "data: {\"response\":\"\",\"tool_calls\":[{\"name\":\"set_reminder\",\"arguments\":{\"text\":\"Call Ann é\",\"time\":\"17:00\"}},{\"name\":\"plan_day\",\"arguments\":{}}]}\n\n",
+        "data: [DONE]\n\n",
+    );
+
+    #[test]
+    fn tool_calls_in_both_dialects_assemble_the_same_however_the_stream_is_cut() {
+        let cases = [
+            (
+                Dialect::OpenAi,
+                OPENAI_TOOLS,
+                alloc::vec![
+                    ToolCall {
+                        id: "call_a".into(),
+                        name: "create_task".into(),
+                        arguments: r#"{"title":"Call Ann é"}"#.into()
+                    },
+                    ToolCall { id: "call_b".into(), name: "plan_day".into(), arguments: "{}".into() },
+                ],
+            ),
+            (
+                Dialect::WorkersAi,
+                WORKERS_AI_TOOLS,
+                alloc::vec![
+                    ToolCall {
+                        id: String::new(),
+                        name: "set_reminder".into(),
+                        arguments: r#"{"text":"Call Ann é","time":"17:00"}"#.into(),
+                    },
+                    ToolCall { id: String::new(), name: "plan_day".into(), arguments: "{}".into() },
+                ],
+            ),
+        ];
+        for (dialect, body, calls) in cases {
+            let bytes = body.as_bytes();
+            let whole = decode_with_calls(dialect, &[bytes]);
+            assert_eq!(whole, ("On it.".to_string(), calls), "{dialect:?}");
+            for cut in 1..bytes.len() {
+                assert_eq!(
+                    decode_with_calls(dialect, &[&bytes[..cut], &bytes[cut..]]),
+                    whole,
+                    "{dialect:?} cut at {cut}"
+                );
+            }
+            let singles: Vec<&[u8]> = bytes.chunks(1).collect();
+            assert_eq!(decode_with_calls(dialect, &singles), whole, "{dialect:?} byte by byte");
+        }
+    }
+
+    #[test]
+    fn tool_calls_that_grow_without_bound_fail_the_stream() {
+        let piece = alloc::format!(
+            "data: {{\"choices\":[{{\"delta\":{{\"tool_calls\":[{{\"index\":0,\"function\":{{\"arguments\":\"{}\"}}}}]}}}}]}}\n\n",
+            "x".repeat(64 * 1024)
+        );
+        let mut d = TokenDecoder::new(Dialect::OpenAi);
+        for _ in 0..5 {
+            d.feed(piece.as_bytes());
+        }
+        assert!(matches!(d.poll_token(), Next::Failed(e) if e.message.contains("tool calls passed")));
     }
 }

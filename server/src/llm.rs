@@ -19,7 +19,7 @@ use std::time::Duration;
 use futures_util::{Stream, StreamExt};
 use microcos_core::llm::{LlmRequest, PromptRole};
 use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
-use microcos_host::sse::{Dialect, Next, TokenDecoder, MAX_WHOLE_ANSWER_BYTES};
+use microcos_host::sse::{request_tools, whole_tool_calls, Dialect, Next, TokenDecoder, MAX_WHOLE_ANSWER_BYTES};
 use microcos_memory::StandIn;
 
 /// The Workers AI model microcos uses.
@@ -113,6 +113,7 @@ enum Inner {
     },
     Whole {
         text: Option<String>,
+        calls: Vec<microcos_core::ToolCall>,
     },
 }
 
@@ -156,8 +157,8 @@ fn transport(e: &reqwest::Error) -> LlmError {
 impl TokenStream for ModelStream {
     fn tool_calls(&mut self) -> Vec<microcos_core::ToolCall> {
         match &mut self.0 {
-            Inner::StandIn { calls, .. } => std::mem::take(calls),
-            _ => Vec::new(),
+            Inner::StandIn { calls, .. } | Inner::Whole { calls, .. } => std::mem::take(calls),
+            Inner::Sse { decoder, .. } => decoder.tool_calls(),
         }
     }
 
@@ -176,7 +177,7 @@ impl TokenStream for ModelStream {
                 tokio::time::sleep(*delay).await;
                 Some(Ok(t))
             }
-            Inner::Whole { text } => text.take().map(Ok),
+            Inner::Whole { text, .. } => text.take().filter(|t| !t.is_empty()).map(Ok),
             Inner::Sse { body, decoder, idle } => loop {
                 match decoder.poll_token() {
                     Next::Token(t) => return Some(Ok(t)),
@@ -222,6 +223,9 @@ impl Llm for Model {
                 if request.json {
                     body["response_format"] = serde_json::json!({"type": "json_object"});
                 }
+                if !request.tools.is_empty() {
+                    body["tools"] = request_tools(Dialect::OpenAi, &request.tools);
+                }
                 let url = format!("{}/chat/completions", base_url.trim_end_matches('/'));
                 (url, body, api_key.clone(), Dialect::OpenAi)
             }
@@ -233,6 +237,9 @@ impl Llm for Model {
                 });
                 if let Some(schema) = &request.schema {
                     body["response_format"] = serde_json::json!({"type": "json_schema", "json_schema": schema});
+                }
+                if !request.tools.is_empty() {
+                    body["tools"] = request_tools(Dialect::WorkersAi, &request.tools);
                 }
                 let url = format!("{}/accounts/{account_id}/ai/run/{WORKERS_AI_MODEL}", base_url.trim_end_matches('/'));
                 (url, body, Some(api_token.clone()), Dialect::WorkersAi)
@@ -268,12 +275,18 @@ impl Llm for Model {
             let text = read_capped(resp, MAX_WHOLE_ANSWER_BYTES).await.map_err(|(e, _)| e)?;
             let v: serde_json::Value = serde_json::from_slice(&text)
                 .map_err(|e| LlmError::new(LlmErrorKind::Provider, format!("malformed reply: {e}")))?;
+            let calls = whole_tool_calls(&v);
             let answer = v
                 .pointer("/result/response")
                 .or_else(|| v.pointer("/choices/0/message/content"))
-                .map(|r| if let Some(s) = r.as_str() { s.to_string() } else { r.to_string() })
-                .ok_or_else(|| LlmError::new(LlmErrorKind::Provider, "reply without a response"))?;
-            return Ok(ModelStream(Inner::Whole { text: Some(answer) }));
+                .filter(|r| !r.is_null())
+                .map(|r| if let Some(s) = r.as_str() { s.to_string() } else { r.to_string() });
+            let answer = match answer {
+                Some(text) => text,
+                None if !calls.is_empty() => String::new(),
+                None => return Err(LlmError::new(LlmErrorKind::Provider, "reply without a response")),
+            };
+            return Ok(ModelStream(Inner::Whole { text: Some(answer), calls }));
         }
         Ok(ModelStream(Inner::Sse {
             body: Box::pin(resp.bytes_stream()),

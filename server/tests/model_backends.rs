@@ -16,7 +16,7 @@ use axum::Router;
 use microcos_assistant::prompt::output_schema;
 use microcos_assistant::OperationKind;
 use microcos_core::llm::{LlmRequest, PromptMessage, PromptRole};
-use microcos_core::{uuid::Uuid, Llm, LlmErrorKind, OperationId, TokenStream};
+use microcos_core::{uuid::Uuid, Llm, LlmErrorKind, OperationId, TokenStream, ToolCall};
 use microcos_server::llm::{Backend, Model};
 
 const OPENAI: &str = concat!(
@@ -32,6 +32,24 @@ const WORKERS_AI: &str = concat!(
     "data: {\"response\":\"Hel\",\"p\":\"abc\"}\n\n",
     "data: {\"response\":\"lo w\\u00f6rld\"}\n\n",
     "data: {\"response\":\"\",\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3}}\n\n",
+    "data: [DONE]\n\n",
+);
+
+/// A recorded OpenAI-compatible stream that calls two tools, the arguments
+/// of the first in pieces interleaved with the second (by index).
+const OPENAI_TOOLS: &str = concat!(
+    "data: {\"id\":\"c2\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"On it.\"}}]}\n\n",
+    "data: {\"id\":\"c2\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"set_reminder\",\"arguments\":\"{\\\"text\\\":\\\"Call \"}}]}}]}\n\n",
+    "data: {\"id\":\"c2\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":1,\"id\":\"call_2\",\"type\":\"function\",\"function\":{\"name\":\"plan_day\",\"arguments\":\"{}\"}}]}}]}\n\n",
+    "data: {\"id\":\"c2\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"Ann\\\",\\\"time\\\":\\\"17:00\\\"}\"}}]}}]}\n\n",
+    "data: {\"id\":\"c2\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}\n\n",
+    "data: [DONE]\n\n",
+);
+
+/// A recorded Workers AI stream that calls two tools, whole.
+const WORKERS_AI_TOOLS: &str = concat!(
+    "data: {\"response\":\"On it.\"}\n\n",
+    "data: {\"response\":\"\",\"tool_calls\":[{\"name\":\"set_reminder\",\"arguments\":{\"text\":\"Call Ann\",\"time\":\"17:00\"}},{\"name\":\"plan_day\",\"arguments\":{}}]}\n\n",
     "data: [DONE]\n\n",
 );
 
@@ -80,6 +98,13 @@ async fn provider(Path(scenario): Path<String>, State(seen): State<Seen>, body: 
     let frames = if scenario.starts_with("cf-") { WORKERS_AI } else { OPENAI };
     match scenario.trim_start_matches("cf-") {
         "ok" => sse(chunks(frames), false),
+        "tools" => sse(chunks(if scenario.starts_with("cf-") { WORKERS_AI_TOOLS } else { OPENAI_TOOLS }), false),
+        "whole-tools" => Response::builder()
+            .header("content-type", "application/json")
+            .body(Body::from(
+                r#"{"result":{"response":null,"tool_calls":[{"name":"plan_day","arguments":{"date":"2026-12-01"}}]},"success":true}"#,
+            ))
+            .unwrap(),
         "truncated" => sse(chunks(frames.trim_end_matches("data: [DONE]\n\n")), false),
         "error" => {
             let error_frame = if scenario.starts_with("cf-") {
@@ -181,6 +206,47 @@ async fn both_dialects_stream_split_frames_to_the_same_text() {
     assert_eq!(bodies[0]["messages"][1]["content"], "hi");
     assert_eq!(bodies[1]["stream"], true);
     assert!(bodies[1].get("response_format").is_none(), "chat asks for free text");
+}
+
+#[tokio::test]
+async fn both_dialects_send_the_tools_and_assemble_streamed_calls_split_anywhere() {
+    let (base, seen) = fake_provider().await;
+    let mut req = request(OperationKind::Chat);
+    req.tools = microcos_assistant::actions::tools();
+    let expected = vec![
+        ToolCall {
+            id: "call_1".into(),
+            name: "set_reminder".into(),
+            arguments: r#"{"text":"Call Ann","time":"17:00"}"#.into(),
+        },
+        ToolCall { id: "call_2".into(), name: "plan_day".into(), arguments: "{}".into() },
+    ];
+    for (model, ids) in [(openai(&base, "tools"), true), (workers_ai(&base, "tools"), false)] {
+        let mut stream = model.generate(&req).await.unwrap();
+        let mut text = String::new();
+        while let Some(t) = stream.next_token().await {
+            text.push_str(&t.unwrap());
+        }
+        let calls = stream.tool_calls();
+        let mut want = expected.clone();
+        if !ids {
+            want.iter_mut().for_each(|c| c.id.clear()); // Workers AI names no call ids
+        }
+        assert_eq!((text.as_str(), calls), ("On it.", want));
+    }
+    let bodies = seen.0.lock().unwrap().clone();
+    assert_eq!(bodies[0]["tools"][0]["type"], "function", "OpenAI's form");
+    assert_eq!(bodies[0]["tools"][0]["function"]["name"], "create_task");
+    assert_eq!(bodies[1]["tools"][2]["name"], "set_reminder", "Workers AI's form");
+    assert!(bodies[1]["tools"][2]["parameters"]["properties"]["time"].is_object());
+    // A whole (non-streamed) answer that only calls a tool.
+    let mut stream = workers_ai(&base, "whole-tools").generate(&req).await.unwrap();
+    assert!(stream.next_token().await.is_none(), "no text");
+    let call = &stream.tool_calls()[0];
+    assert_eq!((call.name.as_str(), call.arguments.as_str()), ("plan_day", r#"{"date":"2026-12-01"}"#));
+    // Without tools, none are sent.
+    assert!(collect(&openai(&base, "ok"), OperationKind::Chat).await.1.is_ok());
+    assert!(seen.0.lock().unwrap().last().unwrap().get("tools").is_none());
 }
 
 #[tokio::test]
