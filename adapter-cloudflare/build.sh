@@ -16,6 +16,10 @@ if ! worker-build --version 2>/dev/null | grep -q "0.8.7"; then
 fi
 export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$(command -v wasm-bindgen || true)}"
 [[ -n $WASM_BINDGEN_BIN ]] || unset WASM_BINDGEN_BIN
+# Paths remapped: panic locations name /microcos/… and /cargo/… instead of
+# this machine's folders, so the wasm is smaller and the same on every clone.
+root=$(cd .. && pwd)
+export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$root=/microcos --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 worker-build --profile worker
 
 wasm=build/index_bg.wasm
