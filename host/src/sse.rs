@@ -198,12 +198,8 @@ pub fn openai_frame(data: &str) -> Result<(Chunk, Vec<CallDelta>), LlmError> {
         text.push_str(delta.content.as_deref().unwrap_or(""));
         calls.extend(delta.tool_calls.into_iter().map(|c| {
             let f = c.function.unwrap_or(OpenAiFunctionDelta { name: None, arguments: None });
-            CallDelta {
-                index: Some(c.index.unwrap_or(0)),
-                id: c.id,
-                name: f.name,
-                arguments: f.arguments.unwrap_or_default(),
-            }
+            // Without an index (some servers send whole calls): a call of its own.
+            CallDelta { index: c.index, id: c.id, name: f.name, arguments: f.arguments.unwrap_or_default() }
         }));
     }
     Ok((Chunk::Token(text), calls))
