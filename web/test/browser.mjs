@@ -253,8 +253,14 @@ try {
   await page.focus("#chat-input");
   await page.keyboard.type("remind me at 23:59 to water the plants; complete task Water the plants");
   await page.keyboard.press("Enter");
+  // The completion waits from the moment the reply is stored; the reminder
+  // follows in the next batch (each action is decided in its own).
   await waitFor(() => [...document.querySelectorAll("#actions li button.approve")].some((b) => !b.hidden), undefined, 20000);
-  const reminderShown = await page.$$eval("#reminders li .what", (l) => l.some((e) => e.textContent.includes("water the plants")));
+  const reminderShown = await waitFor(
+    () => [...document.querySelectorAll("#reminders li .what")].some((e) => e.textContent.includes("water the plants")),
+    undefined,
+    10000,
+  ).then(() => true, () => false);
   const stillOpen = await page.evaluate(() => [...document.querySelectorAll("#tasks li")].some((li) => li.querySelector("input.title").value === "Water the plants" && !li.querySelector("input.done").checked));
   check(reminderShown && stillOpen, "a tool call set a reminder at once; the completion it proposed waits for approval");
   await shot("action-awaiting");
