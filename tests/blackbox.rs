@@ -11,9 +11,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
-use microcos_assistant::{Envelope, Frame};
-use microcos_core::event::EventKind;
-use microcos_core::operation::LlmEventType;
+use microcos_assistant::Frame;
 use microcos_core::{Cursor, Delivery, Seq, Timestamp, UserId};
 use microcos_host::auth::sign_token;
 use serde_json::{json, Value};
@@ -293,28 +291,9 @@ impl Ws {
     }
 }
 
-/// Rebuilds the core frame (only the fields `Cursor::accept` looks at).
+/// The core frame a stream message carries, read as a client reads it.
 fn frame_of(v: &Value) -> Frame {
-    let seq = Seq(v["seq"].as_u64().unwrap_or(0));
-    match v["frame"].as_str().unwrap() {
-        "token" => Frame::Token {
-            after: Seq(v["after"].as_u64().unwrap()),
-            operation_id: microcos_core::OperationId::parse(v["operation_id"].as_str().unwrap()).unwrap(),
-            attempt: v["attempt"].as_u64().unwrap() as u32,
-            index: v["index"].as_u64().unwrap() as u32,
-            text: v["text"].as_str().unwrap().to_string(),
-        },
-        "progress" => Frame::Progress {
-            seq,
-            event_id: microcos_core::EventId::parse(v["event_id"].as_str().unwrap()).unwrap(),
-            event_type: LlmEventType::parse(v["type"].as_str().unwrap()).unwrap(),
-            timestamp: microcos_core::Timestamp(v["timestamp"].as_u64().unwrap()),
-            operation_id: microcos_core::OperationId::parse(v["operation_id"].as_str().unwrap()).unwrap(),
-            attempt: v["attempt"].as_u64().unwrap() as u32,
-            through_index: v["through_index"].as_u64().unwrap() as u32,
-        },
-        _ => Frame::Event { seq, event: Envelope::from_json(&v["event"].to_string()).unwrap() },
-    }
+    Frame::from_json(&v.to_string()).unwrap_or_else(|e| panic!("not a frame ({e}): {v}"))
 }
 
 fn has_reply(seen: &Seen) -> bool {

@@ -444,9 +444,7 @@ pub fn respond_accepted(a: &Accepted) -> Response {
 pub fn respond_snapshot<D: Domain>(machine: &Machine<D>, now: Timestamp, if_none_match: Option<&str>) -> Response {
     let etag = format!("\"{}.{}\"", machine.state().seq.0, machine.live_tokens());
     let headers = vec![("etag".to_string(), etag.clone())];
-    let hit = if_none_match
-        .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*"));
-    if hit {
+    if crate::web::not_modified(if_none_match, &etag) {
         return Response { status: 304, headers, body: String::new() };
     }
     let body = serde_json::to_string(&view::snapshot(machine, now)).unwrap_or_default();
