@@ -1,9 +1,16 @@
-//! One actor per user: a dedicated thread running a single-threaded runtime,
-//! like a Durable Object. It owns the user's [`Host`] (the shared host
-//! protocol over the SQLite store, the push fan-out and the model); model
-//! streams run as local tasks while the actor keeps serving commands, and
-//! events are still processed one at a time. Everything but the channel and
-//! the timer is the host protocol's, shared with the Worker.
+//! One actor per user, like a Durable Object: a task that owns the user's
+//! [`Host`] (the shared host protocol over the SQLite store, the push
+//! fan-out and the model) and processes its events one at a time, while its
+//! model streams run as tasks beside it. Everything but the channel and the
+//! timer is the host protocol's, shared with the Worker.
+//!
+//! Shards: the actors live on a few threads (one per core by default), each
+//! a single-threaded runtime; a user always lands on the same one. A shard
+//! thread never waits for the disk on one user's behalf: its stores write
+//! without flushing, and the shard's [`Gate`] holds every answer, frame and
+//! model stream until one shared flush has made the writes before it
+//! durable (with `--durability full`). So one flush serves every user's
+//! commits of a round, and a thread switch is not paid per request.
 //!
 //! Lifecycle ([`Lifecycle`]): an actor with nothing in flight stops after an
 //! idle time; its next alarm is kept in the wake index ([`Wakes`]), and the
@@ -26,7 +33,7 @@ use microcos_host::{Host, HostParts, Report, RequestIds, Served, Subscribed, Tas
 use tokio::sync::{mpsc, oneshot, Notify};
 
 use crate::clock::SystemClock;
-use crate::group::GroupCommit;
+use crate::group::{Gate, GroupCommit};
 use crate::llm::Model;
 use crate::push::{LocalPush, Subscriber};
 use crate::store::{Durability, SqliteStore};
@@ -105,17 +112,36 @@ pub struct Lifecycle {
     /// it takes the place of the least recently used idle actor; with none
     /// idle, the request is answered 503 `unavailable`, to retry.
     pub max_actors: usize,
+    /// Threads the actors are spread over (a user always on the same
+    /// one); 0: one per core.
+    pub shards: usize,
 }
 
 impl Default for Lifecycle {
     fn default() -> Self {
-        Lifecycle { idle: Duration::from_secs(60), max_actors: 128 }
+        Lifecycle { idle: Duration::from_secs(60), max_actors: 128, shards: 0 }
     }
 }
+
+impl Lifecycle {
+    /// The number of shard threads: `shards`, or one per core.
+    pub fn shard_threads(&self) -> usize {
+        match self.shards {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+    }
+}
+
+/// Work for a shard thread: starts a task there.
+type Job = Box<dyn FnOnce(&Rc<Gate>) + Send>;
 
 /// The running actors, by user, and the scheduler that wakes stopped ones.
 pub struct Users {
     services: Arc<Services>,
+    /// The shard threads' queues; a user's actor runs on
+    /// `shards[hash(user) % len]`.
+    shards: Vec<mpsc::UnboundedSender<Job>>,
     registry: Mutex<Registry>,
     /// Wakes the scheduler: an alarm moved earlier than it knew.
     schedule: tokio::sync::Notify,
@@ -152,9 +178,22 @@ fn busy() -> Response {
 }
 
 impl Users {
-    /// No actors yet.
-    pub fn new(services: Arc<Services>) -> Arc<Users> {
-        Arc::new(Users { services, registry: Mutex::default(), schedule: tokio::sync::Notify::new() })
+    /// No actors yet; starts the shard threads.
+    pub fn new(services: Arc<Services>) -> std::io::Result<Arc<Users>> {
+        let shards = (0..services.lifecycle.shard_threads().max(1))
+            .map(|i| start_shard(i, services.group.clone()))
+            .collect::<std::io::Result<_>>()?;
+        Ok(Arc::new(Users { services, shards, registry: Mutex::default(), schedule: tokio::sync::Notify::new() }))
+    }
+
+    /// The queue of the shard serving `user` (the same one every time).
+    fn shard(&self, user: &UserId) -> &mpsc::UnboundedSender<Job> {
+        // FNV-1a: stable across runs and builds, unlike the std hasher.
+        let hash = user
+            .as_str()
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        &self.shards[(hash % self.shards.len() as u64) as usize]
     }
 
     /// The services.
@@ -309,25 +348,38 @@ impl Users {
     }
 }
 
+/// Starts shard thread `index`: a single-threaded runtime running the
+/// actors it is handed, and its [`Gate`] task.
+fn start_shard(index: usize, group: Option<Arc<GroupCommit>>) -> std::io::Result<mpsc::UnboundedSender<Job>> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Job>();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    std::thread::Builder::new().name(format!("shard-{index}")).spawn(move || {
+        let local = tokio::task::LocalSet::new();
+        local.block_on(&rt, async move {
+            let gate = Gate::new(group);
+            tokio::task::spawn_local(gate.clone().run());
+            while let Some(job) = rx.recv().await {
+                job(&gate);
+            }
+        });
+    })?;
+    Ok(tx)
+}
+
 fn spawn(user: UserId, id: u64, idle: Arc<AtomicBool>, users: Arc<Users>) -> mpsc::Sender<Command> {
     let (tx, rx) = mpsc::channel(1024);
-    let name = format!("user-{user}");
-    let thread_user = user.clone();
-    let thread_users = users.clone();
-    let started = std::thread::Builder::new().name(name).spawn(move || {
-        let (user, users) = (thread_user, thread_users);
-        // However the actor ends, it leaves the registry (a new one may start).
-        let _leave = Leave { users: users.clone(), user: user.clone(), id };
-        let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-            Ok(rt) => rt,
-            Err(e) => return tracing::error!(%user, error = %e, "cannot start the user's runtime"),
-        };
-        let local = tokio::task::LocalSet::new();
-        local.block_on(&rt, run(Actor { user, id, idle, users }, rx));
+    let shard = users.shard(&user).clone();
+    let job_users = users.clone();
+    let job: Job = Box::new(move |gate: &Rc<Gate>| {
+        let gate = gate.clone();
+        tokio::task::spawn_local(async move {
+            // However the actor ends, it leaves the registry (a new one may start).
+            let _leave = Leave { users: job_users.clone(), user: user.clone(), id };
+            run(Actor { user, id, idle, users: job_users }, gate, rx).await;
+        });
     });
-    if let Err(e) = started {
-        tracing::error!(error = %e, "cannot spawn a user thread");
-        users.remove(&user, id);
+    if shard.send(job).is_err() {
+        tracing::error!("a shard thread has stopped");
     }
     tx
 }
@@ -362,6 +414,8 @@ pub struct ActorTransport {
     /// Background tasks alive.
     tasks: Rc<Cell<usize>>,
     users: Arc<Users>,
+    /// The shard's gate: tasks start once what came before is durable.
+    gate: Rc<Gate>,
 }
 
 impl Transport for ActorTransport {
@@ -369,10 +423,13 @@ impl Transport for ActorTransport {
         let tasks = self.tasks.clone();
         tasks.set(tasks.get() + 1);
         let rearmed = self.rearmed.clone();
-        tokio::task::spawn_local(async move {
-            task.future.await;
-            tasks.set(tasks.get() - 1);
-            rearmed.notify_one(); // the actor may be idle now
+        // A model stream is an effect: it starts once its event is durable.
+        self.gate.after_durable(move || {
+            tokio::task::spawn_local(async move {
+                task.future.await;
+                tasks.set(tasks.get() - 1);
+                rearmed.notify_one(); // the actor may be idle now
+            });
         });
     }
 
@@ -429,11 +486,10 @@ fn open(user: &UserId, services: &Services, transport: ActorTransport) -> Result
     let dir = services.data_dir.join("users");
     crate::secret::create_private_dir(&dir)
         .map_err(|e| EngineError::Store(microcos_core::StoreError::Backend(e.to_string())))?;
-    let mut store =
-        SqliteStore::open(&dir.join(format!("{user}.sqlite")), services.durability)?.fail_batches_at(services.fault);
-    if let Some(group) = &services.group {
-        store = store.with_group_commit(group.clone())?;
-    }
+    let gate = transport.gate.clone();
+    let store = SqliteStore::open(&dir.join(format!("{user}.sqlite")), services.durability)?
+        .fail_batches_at(services.fault)
+        .with_gate(gate.clone())?;
     let parts = HostParts {
         user: user.clone(),
         config: services.config.clone(),
@@ -441,14 +497,14 @@ fn open(user: &UserId, services: &Services, transport: ActorTransport) -> Result
         store,
         llm: services.model.clone(),
         clock: SystemClock,
-        push: LocalPush::new(services.config.subscriber_bytes),
+        push: LocalPush::new(services.config.subscriber_bytes, gate),
         transport,
         watchdog_ms: WATCHDOG_MS,
     };
     Ok(Host::open(parts)?.0)
 }
 
-async fn run(actor: Actor, mut rx: mpsc::Receiver<Command>) {
+async fn run(actor: Actor, gate: Rc<Gate>, mut rx: mpsc::Receiver<Command>) {
     let (user, services) = (actor.user.clone(), actor.users.services.clone());
     let transport = ActorTransport {
         user: user.clone(),
@@ -456,6 +512,7 @@ async fn run(actor: Actor, mut rx: mpsc::Receiver<Command>) {
         rearmed: Rc::new(Notify::new()),
         tasks: Rc::default(),
         users: actor.users.clone(),
+        gate: gate.clone(),
     };
     let host = match open(&user, &services, transport.clone()) {
         Ok(h) => h,
@@ -488,15 +545,15 @@ async fn run(actor: Actor, mut rx: mpsc::Receiver<Command>) {
         tokio::select! {
             command = rx.recv() => match command {
                 None => return,
-                Some(Command::Stop { done }) => {
+                    Some(Command::Stop { done }) => {
                     if idle && stop(&actor, &mut rx) {
                         let _ = done.send(());
-                        return forward(&actor, rx).await;
+                        break;
                     }
                 }
                 Some(command) => {
                     last_command = tokio::time::Instant::now();
-                    handle(&host, command);
+                    handle(&host, &gate, command);
                 }
             },
             () = tokio::time::sleep(Duration::from_millis(sleep_ms)) => host.tick(),
@@ -504,12 +561,16 @@ async fn run(actor: Actor, mut rx: mpsc::Receiver<Command>) {
             () = tokio::time::sleep_until(last_command + idle_for), if idle => {
                 if stop(&actor, &mut rx) {
                     tracing::debug!(%user, "idle: stopped");
-                    return forward(&actor, rx).await;
+                    break;
                 }
                 last_command = tokio::time::Instant::now();
             }
         }
     }
+    // Close the database first: the user's next actor, on this same thread,
+    // opens it when it receives the forwarded commands.
+    drop(host);
+    forward(&actor, rx).await
 }
 
 /// Leaves the registry if no command waits: from then on, commands go to a
@@ -538,7 +599,9 @@ async fn forward(actor: &Actor, mut rx: mpsc::Receiver<Command>) {
     }
 }
 
-fn handle(host: &Rc<UserHost>, command: Command) {
+/// Serves one command. Answers leave through the gate, after the frames
+/// the command produced and once what they acknowledge is durable.
+fn handle(host: &Rc<UserHost>, gate: &Gate, command: Command) {
     match command {
         Command::Serve { action, ids, if_none_match, reply } => {
             let response = match host.serve(action, ids, if_none_match.as_deref()) {
@@ -546,11 +609,15 @@ fn handle(host: &Rc<UserHost>, command: Command) {
                 // The HTTP layer upgrades streams itself and sends `Subscribe`.
                 Served::Stream { .. } => unavailable(),
             };
-            let _ = reply.send(response);
+            gate.after_durable(move || {
+                let _ = reply.send(response);
+            });
         }
         Command::Subscribe { cursor, sender, reply } => {
             let result = host.subscribe(cursor, |push, backlog| push.subscribe(sender, backlog));
-            let _ = reply.send(result);
+            gate.after_durable(move || {
+                let _ = reply.send(result);
+            });
         }
         Command::Unsubscribe { id } => host.push().unsubscribe(id),
         Command::Stop { done } => drop(done), // handled by the loop

@@ -110,9 +110,12 @@ struct ServiceArgs {
     /// Seconds an actor with nothing in flight lives without a request.
     #[arg(long, default_value_t = Lifecycle::default().idle.as_secs())]
     idle_secs: u64,
-    /// Most users served at once (one thread and one open database each).
+    /// Most users served at once (one open database each).
     #[arg(long, default_value_t = Lifecycle::default().max_actors)]
     max_actors: usize,
+    /// Threads serving the users (a user always on the same one); 0: one per core.
+    #[arg(long, default_value_t = Lifecycle::default().shards)]
+    shards: usize,
     /// Most open HTTP connections; more wait to be accepted.
     #[arg(long, default_value_t = ListenerLimits::default().max_connections)]
     max_connections: usize,
@@ -126,7 +129,7 @@ struct ServiceArgs {
 
 impl ServiceArgs {
     fn lifecycle(&self) -> Lifecycle {
-        Lifecycle { idle: Duration::from_secs(self.idle_secs), max_actors: self.max_actors }
+        Lifecycle { idle: Duration::from_secs(self.idle_secs), max_actors: self.max_actors, shards: self.shards }
     }
 
     fn listener(&self) -> ListenerLimits {

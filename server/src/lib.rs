@@ -12,11 +12,13 @@
 //! - [`service`]: the service as a library: [`service::start`] serves API v1.
 //! - [`clock`]: the wall clock.
 //! - [`http`]: the axum transport in front of the shared edge; WebSockets.
-//! - [`actor`]: one thread per user running its `microcos_host::Host`,
-//!   stopped when idle, at most `max_actors` at once.
+//! - [`actor`]: one actor per user running its `microcos_host::Host`, on
+//!   one of a few shard threads; stopped when idle, at most `max_actors` at
+//!   once.
 //! - [`wakes`]: when each user must next be awake (starts stopped actors).
 //! - [`store`]: the `Store` port on SQLite.
-//! - [`group`]: group commit: one flush makes many users' appends durable.
+//! - [`group`]: group commit: one flush makes many users' appends durable;
+//!   each shard's gate holds effects until then.
 //! - [`push`]: the `Push` port: bounded per-subscriber queues.
 //! - [`llm`]: model backends (offline stand-in, OpenAI-compatible, Workers AI REST).
 //! - [`secret`]: the token secret (`MICROCOS_SECRET` or a 0600 file in the data folder).

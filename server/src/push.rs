@@ -6,13 +6,20 @@
 //! behind is dropped: its socket gets what was queued, then closes with
 //! `close::RESUME`, and the client resumes from its cursor. So a slow client
 //! never slows the user's actor or grows memory without bound.
+//!
+//! Frames go out through the shard's [`Gate`]: none reaches a socket before
+//! the events it follows are durable. A held frame counts against its
+//! subscriber's bound already.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use microcos_core::{Catalogue, Frame, Push};
 use tokio::sync::mpsc;
+
+use crate::group::Gate;
 
 /// The receiving end of a subscription, held by the WebSocket task.
 pub struct Subscription {
@@ -50,14 +57,18 @@ pub fn subscription() -> (Subscriber, Subscription) {
 }
 
 impl Subscriber {
-    /// Queues a frame, unless that would take the subscriber past `bound`
-    /// bytes waiting or it left.
-    fn send(&self, frame: String, bound: usize) -> bool {
-        if self.queued.load(Ordering::Relaxed) + frame.len() > bound {
+    /// Queues a frame once `gate` lets it go, unless that would take the
+    /// subscriber past `bound` bytes waiting or it left.
+    fn send(&self, frame: String, bound: usize, gate: &Gate) -> bool {
+        if self.tx.is_closed() || self.queued.load(Ordering::Relaxed) + frame.len() > bound {
             return false;
         }
         self.queued.fetch_add(frame.len(), Ordering::Relaxed);
-        self.tx.send(frame).is_ok()
+        let tx = self.tx.clone();
+        gate.after_durable(move || {
+            let _ = tx.send(frame);
+        });
+        true
     }
 }
 
@@ -67,12 +78,14 @@ pub struct LocalPush {
     next_id: u64,
     /// Bytes of frames one subscriber may have waiting.
     bound: usize,
+    gate: Rc<Gate>,
 }
 
 impl LocalPush {
-    /// No subscribers yet; each may have `bound` bytes of frames waiting.
-    pub fn new(bound: usize) -> Self {
-        LocalPush { subscribers: BTreeMap::new(), next_id: 0, bound }
+    /// No subscribers yet; each may have `bound` bytes of frames waiting;
+    /// frames leave through `gate`.
+    pub fn new(bound: usize, gate: Rc<Gate>) -> Self {
+        LocalPush { subscribers: BTreeMap::new(), next_id: 0, bound, gate }
     }
 
     /// Queues `backlog` (at most one bound: see `Host::subscribe`), then
@@ -81,7 +94,7 @@ impl LocalPush {
     pub fn subscribe(&mut self, subscriber: Subscriber, backlog: Vec<String>) -> Option<u64> {
         for frame in backlog {
             // The host cut the backlog to the bound: never refused for size.
-            if !subscriber.send(frame, usize::MAX) {
+            if !subscriber.send(frame, usize::MAX, &self.gate) {
                 return None;
             }
         }
@@ -126,9 +139,9 @@ impl<E: Catalogue> Push<E> for LocalPush {
             return;
         }
         let json = frame.to_json();
-        let bound = self.bound;
+        let (bound, gate) = (self.bound, &self.gate);
         self.subscribers.retain(|id, s| {
-            let keep = s.send(json.clone(), bound);
+            let keep = s.send(json.clone(), bound, gate);
             if !keep {
                 tracing::info!(
                     subscriber = id,

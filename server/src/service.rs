@@ -87,9 +87,9 @@ pub struct Running {
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-/// File descriptors an actor holds: its database, WAL and shared-memory
-/// files, its runtime's poller and waker, and some room.
-const FDS_PER_ACTOR: u64 = 8;
+/// File descriptors an actor holds: its database and WAL files, and some
+/// room (its shard's runtime is shared).
+const FDS_PER_ACTOR: u64 = 4;
 /// File descriptors kept for everything else (logs, the wake index, the
 /// listener, the model's connections).
 const FDS_RESERVED: u64 = 64;
@@ -152,7 +152,7 @@ pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
             _ => None,
         },
     };
-    let users = Users::new(Arc::new(services));
+    let users = Users::new(Arc::new(services))?;
     tokio::spawn(users.clone().schedule(index_is_new));
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
     let addr = listener.local_addr()?;
@@ -246,7 +246,7 @@ mod tests {
         let (mut lifecycle, mut listener) = (Lifecycle::default(), ListenerLimits::default());
         fit_to_file_limit(&mut lifecycle, &mut listener, Some(1024));
         assert_eq!(listener.max_connections, 512);
-        assert_eq!(lifecycle.max_actors, (1024 - 512 - 64) / 8);
+        assert_eq!(lifecycle.max_actors, ((1024 - 512 - FDS_RESERVED) / FDS_PER_ACTOR) as usize);
         let (mut lifecycle, mut listener) = (Lifecycle::default(), ListenerLimits::default());
         fit_to_file_limit(&mut lifecycle, &mut listener, Some(1 << 20));
         assert_eq!(

@@ -8,9 +8,9 @@ use microcos_core::ports::{Appended, Row, SnapshotRecord, Store, StoreError};
 use microcos_core::{EventId, OperationId, RequestId, Seq, Timestamp};
 use microcos_host::sql;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::sync::Arc;
+use std::rc::Rc;
 
-use crate::group::GroupCommit;
+use crate::group::Gate;
 
 /// How hard SQLite works to make an acknowledged append survive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,8 +28,9 @@ type RawRow = (i64, String, String, i64, String, Option<String>, String);
 /// One user's log in a SQLite file.
 pub struct SqliteStore {
     conn: Connection,
-    /// Commits wait for a shared flush instead of their own fsync.
-    group: Option<Arc<GroupCommit>>,
+    /// Commits are flushed by the shard's shared flush, which holds the
+    /// effects that follow them, instead of an fsync each.
+    gate: Option<Rc<Gate>>,
     /// Test only: fail the row at this index of the first batch longer than it.
     fault: Option<usize>,
 }
@@ -76,7 +77,7 @@ impl SqliteStore {
         for stmt in sql::schema_statements() {
             conn.execute(stmt, []).map_err(backend)?;
         }
-        Ok(SqliteStore { conn, group: None, fault: None })
+        Ok(SqliteStore { conn, gate: None, fault: None })
     }
 
     fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
@@ -85,21 +86,17 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
-    /// Makes commits durable through `group` (one flush shared with other
-    /// users' commits) instead of an fsync each: as durable as
-    /// [`Durability::Full`], and far cheaper with many users.
-    pub fn with_group_commit(mut self, group: Arc<GroupCommit>) -> Result<SqliteStore, StoreError> {
-        self.conn.execute_batch("PRAGMA synchronous=NORMAL;").map_err(backend)?;
-        self.group = Some(group);
-        Ok(self)
-    }
-
-    /// Returns once the last commit is on disk (with group commit).
-    fn durable(&self) -> Result<(), StoreError> {
-        match &self.group {
-            Some(group) => group.wait().map_err(|e| StoreError::Backend(format!("flush failed: {e}"))),
-            None => Ok(()),
+    /// Makes commits durable through the shard's `gate` (one flush shared
+    /// with other users' commits, the effects that follow them held until
+    /// it) instead of an fsync each: as durable as [`Durability::Full`], and
+    /// far cheaper with many users. A gate without group commit changes
+    /// nothing.
+    pub fn with_gate(mut self, gate: Rc<Gate>) -> Result<SqliteStore, StoreError> {
+        if gate.defers() {
+            self.conn.execute_batch("PRAGMA synchronous=NORMAL;").map_err(backend)?;
+            self.gate = Some(gate);
         }
+        Ok(self)
     }
 
     /// For the failure-injection test only (`MICROCOS_TEST_FAIL_BATCH_AT`):
@@ -150,8 +147,11 @@ impl Store for SqliteStore {
             }
         }
         tx.commit().map_err(backend)?;
-        // Effects follow durability: not a moment before the flush.
-        self.durable()?;
+        // Effects follow durability: with a gate, they are held from now
+        // until its flush.
+        if let Some(gate) = &self.gate {
+            gate.written();
+        }
         for row in rows {
             tracing::info!(
                 event_id = %row.event_id,

@@ -69,7 +69,7 @@ fn data_dir(name: &str) -> std::path::PathBuf {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_actors_stop_and_the_cap_holds() {
     let data = data_dir("lifecycle");
-    let s = serve(&data, Lifecycle { idle: Duration::from_millis(200), max_actors: 3 }).await;
+    let s = serve(&data, Lifecycle { idle: Duration::from_millis(200), max_actors: 3, ..Lifecycle::default() }).await;
     for i in 0..10 {
         let user = format!("u{i}");
         assert_eq!(s.post(&user, json!({"type":"task.created","payload":{"title":"t"}})).await, 202, "{user}");
@@ -89,7 +89,7 @@ async fn idle_actors_stop_and_the_cap_holds() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_user_wakes_for_its_retry_and_boot_starts_only_due_users() {
     let data = data_dir("wakes");
-    let s = serve(&data, Lifecycle { idle: Duration::from_millis(100), max_actors: 8 }).await;
+    let s = serve(&data, Lifecycle { idle: Duration::from_millis(100), max_actors: 8, ..Lifecycle::default() }).await;
     // A reply that fails mid-stream once: its retry is scheduled 2 s on.
     assert_eq!(s.post("ann", json!({"type":"user.message","payload":{"text":"hi [[fail]]"}})).await, 202);
     assert_eq!(s.post("bob", json!({"type":"task.created","payload":{"title":"nothing due"}})).await, 202);
@@ -109,7 +109,7 @@ async fn a_stopped_user_wakes_for_its_retry_and_boot_starts_only_due_users() {
     drop(s);
 
     // A restart: nobody has work due, so no actor starts.
-    let s = serve(&data, Lifecycle { idle: Duration::from_secs(60), max_actors: 8 }).await;
+    let s = serve(&data, Lifecycle { idle: Duration::from_secs(60), max_actors: 8, ..Lifecycle::default() }).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(s.running.users.live(), 0, "boot opens no database without work due");
     assert_eq!(s.events("bob").await.len(), 1);
