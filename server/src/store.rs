@@ -16,7 +16,7 @@ use crate::group::Gate;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Durability {
     /// On disk before the append returns: survives power loss. (The service
-    /// shares one flush among every user's commits: [`GroupCommit`].)
+    /// shares one flush among every user's commits: [`crate::group`].)
     Full,
     /// WAL without fsync per commit: survives a process crash, not power loss.
     Normal,
