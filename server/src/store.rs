@@ -15,8 +15,9 @@ use crate::group::Gate;
 /// How hard SQLite works to make an acknowledged append survive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Durability {
-    /// On disk before the append returns: survives power loss. (The service
-    /// shares one flush among every user's commits: [`crate::group`].)
+    /// On disk before anything that follows the append (an answer, a frame,
+    /// a model call): survives power loss. (The service shares one flush
+    /// among every user's commits: [`crate::group`].)
     Full,
     /// WAL without fsync per commit: survives a process crash, not power loss.
     Normal,
