@@ -207,19 +207,23 @@ impl DurableObject for UserObject {
             let r = Rejection::new(ErrorCode::Unauthorized, "requests reach a user's object through the Worker");
             return to_response(edge::respond_rejection(&r), request_id);
         };
-        let head = Head::read(&req)?;
+        let head = Head::read(&req, false);
         let limits = Config::default().limits;
         if let Some(refused) = head.check(&limits) {
             return to_response(refused, request_id);
         }
         let body = if req.method() == Method::Post {
-            read_capped(&mut req, limits.max_body_bytes + 1).await?
+            read_capped(&mut req, head.content_length, limits.max_body_bytes + 1).await?
         } else {
             Vec::new()
         };
         let action = edge::route_as(&head.http(&body), verified, &Assistant::default(), &limits);
         let user = match &action {
-            Action::Respond(r) => return to_response(r.clone(), request_id),
+            Action::Respond(r) => {
+                let (method, path) = (&head.method, &head.path);
+                worker::console_log!("request request_id={request_id} method={method} path={path} status={}", r.status);
+                return to_response(r.clone(), request_id);
+            }
             Action::Submit { user, .. }
             | Action::Snapshot { user }
             | Action::Events { user, .. }
@@ -241,9 +245,20 @@ impl DurableObject for UserObject {
             }
         };
         let ids = RequestIds { request_id, event_id: EventId(Uuid::new_v4()) };
-        let if_none_match = header(&req, "if-none-match");
+        let if_none_match = if head.method == "GET" { header(&req, "if-none-match") } else { None };
+        // A submit's line is the host's report (`accepted` or `refused`).
+        let submit = matches!(action, Action::Submit { .. });
         let (cursor, expires) = match host.serve(action, ids, if_none_match.as_deref()) {
-            Served::Response(r) => return to_response(r, request_id),
+            Served::Response(r) => {
+                if !submit {
+                    let (method, path) = (&head.method, &head.path);
+                    worker::console_log!(
+                        "request request_id={request_id} method={method} path={path} user={user} status={}",
+                        r.status
+                    );
+                }
+                return to_response(r, request_id);
+            }
             Served::Stream { cursor, expires } => (cursor, expires),
         };
         if !header(&req, "upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket")) {
