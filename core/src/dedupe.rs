@@ -18,13 +18,16 @@ pub struct ExactSet {
     slots: Vec<u128>,
     len: usize,
     has_zero: bool,
+    /// 64 minus log2 of the number of slots: a key starts looking at the top
+    /// bits of its hash.
+    shift: u32,
 }
 
-fn start(key: u128, mask: usize) -> usize {
+/// Mixes both halves of `key` into the top bits (64-bit multiplies only:
+/// cheap on wasm32 too).
+fn hash(key: u128) -> u64 {
     let lo = (key as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let hi = ((key >> 64) as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
-    let x = lo ^ hi.rotate_left(31);
-    ((x ^ (x >> 29)) as usize) & mask
+    (lo ^ (key >> 64) as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
 }
 
 impl ExactSet {
@@ -43,6 +46,12 @@ impl ExactSet {
         self.len() == 0
     }
 
+    /// Where `key` starts looking. The top bits of the hash, so that slot
+    /// order follows hash order and growing copies the slots in one pass.
+    fn start(&self, key: u128) -> usize {
+        (hash(key) >> self.shift) as usize
+    }
+
     /// Whether `key` is present.
     pub fn contains(&self, key: u128) -> bool {
         if key == 0 {
@@ -52,7 +61,7 @@ impl ExactSet {
             return false;
         }
         let mask = self.slots.len() - 1;
-        let mut i = start(key, mask);
+        let mut i = self.start(key);
         loop {
             match self.slots[i] {
                 0 => return false,
@@ -71,7 +80,7 @@ impl ExactSet {
             self.grow();
         }
         let mask = self.slots.len() - 1;
-        let mut i = start(key, mask);
+        let mut i = self.start(key);
         loop {
             match self.slots[i] {
                 0 => {
@@ -88,9 +97,13 @@ impl ExactSet {
     fn grow(&mut self) {
         let cap = (self.slots.len() * 2).max(64);
         let old = core::mem::replace(&mut self.slots, vec![0; cap]);
+        self.shift = 64 - cap.trailing_zeros();
         let mask = cap - 1;
+        // Keys come in slot order, which is hash order (but for a run that
+        // wrapped around the end): they land in the new slots in order too,
+        // so the copy streams through memory instead of jumping about.
         for key in old.into_iter().filter(|&k| k != 0) {
-            let mut i = start(key, mask);
+            let mut i = self.start(key);
             while self.slots[i] != 0 {
                 i = (i + 1) & mask;
             }

@@ -345,8 +345,16 @@ impl<E: Catalogue> Envelope<E> {
     }
 
     /// Decodes an envelope, upcasting older schema versions.
+    ///
+    /// Lines in the canonical layout [`Envelope::to_json`] writes (members
+    /// in order, no whitespace or escapes before the payload) take a fast
+    /// path; anything else, errors included, is decoded by serde_json from
+    /// the start, so the result is the same either way.
     pub fn from_json(s: &str) -> Result<Envelope<E>, serde_json::Error> {
-        serde_json::from_str(s)
+        match canonical::parse(s) {
+            Some(env) => Ok(env),
+            None => serde_json::from_str(s),
+        }
     }
 }
 
@@ -485,5 +493,343 @@ impl<'de, E: Catalogue> Deserialize<'de> for Envelope<E> {
             }
         }
         d.deserialize_map(V(core::marker::PhantomData))
+    }
+}
+
+/// The fast path of [`Envelope::from_json`]: the envelope's members in the
+/// canonical layout, read by hand; the payload by serde_json. It answers
+/// `None` for anything it does not read exactly as serde_json would (escapes,
+/// control characters, whitespace, other member orders or duplicates, `null`
+/// for an optional member, numbers other than plain non-negative integers
+/// of at most 19 digits, an unknown type, a payload that does not decode),
+/// and the caller then decodes the line with serde_json from the start.
+mod canonical {
+    use alloc::string::String;
+
+    use uuid::Uuid;
+
+    use super::{Catalogue, Envelope, Event, EventType, SCHEMA_VERSION};
+    use crate::ids::{ClientActionId, EventId, OperationId, RequestId, Seq, Timestamp, UserId};
+
+    struct Cursor<'a> {
+        s: &'a str,
+        i: usize,
+    }
+
+    impl<'a> Cursor<'a> {
+        fn rest(&self) -> &'a [u8] {
+            &self.s.as_bytes()[self.i..]
+        }
+
+        /// Skips `lit` if the input continues with it.
+        fn eat(&mut self, lit: &[u8]) -> bool {
+            let hit = self.rest().starts_with(lit);
+            if hit {
+                self.i += lit.len();
+            }
+            hit
+        }
+
+        /// A string without escapes or control characters (serde_json
+        /// rejects raw control characters; escapes are left to it).
+        fn string(&mut self) -> Option<&'a str> {
+            let rest = self.rest();
+            if rest.first() != Some(&b'"') {
+                return None;
+            }
+            let n = rest[1..].iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            if rest[1 + n] != b'"' {
+                return None;
+            }
+            let start = self.i + 1;
+            self.i = start + n + 1;
+            self.s.get(start..start + n)
+        }
+
+        /// `0` or a run of at most 19 digits not starting with 0 (no overflow,
+        /// no sign, fraction or exponent: the next byte is checked by the caller).
+        fn uint(&mut self) -> Option<u64> {
+            let rest = self.rest();
+            let n = rest.iter().take(20).take_while(|b| b.is_ascii_digit()).count();
+            if n == 0 || n > 19 || (n > 1 && rest[0] == b'0') {
+                return None;
+            }
+            self.i += n;
+            Some(rest[..n].iter().fold(0u64, |acc, &d| acc * 10 + u64::from(d - b'0')))
+        }
+
+        /// A hyphenated UUID, `"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"` in hex
+        /// digits of either case: what [`Uuid::parse_str`] reads from 36
+        /// bytes (its other forms are left to serde_json).
+        fn uuid(&mut self) -> Option<Uuid> {
+            let s: &[u8; 38] = self.rest().get(..38)?.try_into().ok()?;
+            if s[0] != b'"' || s[37] != b'"' || s[9] != b'-' || s[14] != b'-' || s[19] != b'-' || s[24] != b'-' {
+                return None;
+            }
+            let mut bytes = [0u8; 16];
+            let mut at = 1;
+            for (k, b) in bytes.iter_mut().enumerate() {
+                if matches!(k, 4 | 6 | 8 | 10) {
+                    at += 1; // a hyphen
+                }
+                let (hi, lo) = (HEX[usize::from(s[at])], HEX[usize::from(s[at + 1])]);
+                if (hi | lo) & 0xf0 != 0 {
+                    return None;
+                }
+                *b = (hi << 4) | lo;
+                at += 2;
+            }
+            self.i += 38;
+            Some(Uuid::from_bytes(bytes))
+        }
+    }
+
+    /// The value of a hex digit, 0xff for any other byte.
+    const HEX: [u8; 256] = {
+        let mut t = [0xffu8; 256];
+        let mut i = 0;
+        while i < 10 {
+            t[b'0' as usize + i] = i as u8;
+            i += 1;
+        }
+        let mut i = 0;
+        while i < 6 {
+            t[b'a' as usize + i] = 10 + i as u8;
+            t[b'A' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        t
+    };
+
+    /// Opening brackets (`[` or `{`, or either inside a string) in `p`.
+    fn brackets(p: &[u8]) -> usize {
+        // `[` is `{` with bit 5 clear; no other byte is either. Counting in
+        // bytes, 255 at a time, lets the compiler count 16 or 32 at once.
+        p.chunks(255).map(|c| usize::from(c.iter().fold(0u8, |n, &b| n + u8::from(b | 0x20 == b'{')))).sum()
+    }
+
+    pub(super) fn parse<E: Catalogue>(s: &str) -> Option<Envelope<E>> {
+        let mut c = Cursor { s, i: 0 };
+        if !c.eat(br#"{"v":1,"seq":"#) {
+            return None;
+        }
+        let seq = Seq(c.uint()?);
+        if !c.eat(br#","event_id":"#) {
+            return None;
+        }
+        let event_id = EventId(c.uuid()?);
+        if !c.eat(br#","type":"#) {
+            return None;
+        }
+        let ty = EventType::<E::Type>::parse(c.string()?)?;
+        if !c.eat(br#","timestamp":"#) {
+            return None;
+        }
+        let timestamp = Timestamp(c.uint()?);
+        if !c.eat(br#","user_id":"#) {
+            return None;
+        }
+        let user_id = c.string()?;
+        if !c.eat(br#","request_id":"#) {
+            return None;
+        }
+        let request_id = RequestId(c.uuid()?);
+        let mut client_action_id = None;
+        if c.eat(br#","client_action_id":"#) {
+            client_action_id = Some(ClientActionId(String::from(c.string()?)));
+        }
+        let mut operation_id = None;
+        if c.eat(br#","operation_id":"#) {
+            operation_id = Some(OperationId(c.uuid()?));
+        }
+        let mut causation_id = None;
+        if c.eat(br#","causation_id":"#) {
+            causation_id = Some(EventId(c.uuid()?));
+        }
+        if !c.eat(br#","payload":"#) {
+            return None;
+        }
+        // The payload runs to the closing brace, before any trailing JSON whitespace.
+        let body = s.trim_end_matches([' ', '\n', '\t', '\r']);
+        let payload = body.strip_suffix('}')?.get(c.i..)?;
+        // serde_json refuses nesting past 128 levels, the envelope being one
+        // of them: with fewer than 127 brackets in all, neither way reaches it.
+        if brackets(payload.as_bytes()) >= 127 {
+            return None;
+        }
+        let mut de = serde_json::Deserializer::from_str(payload);
+        let event = Event::<E>::deserialize_payload(ty, &mut de).ok()?;
+        de.end().ok()?;
+        Some(Envelope {
+            v: SCHEMA_VERSION,
+            seq,
+            event_id,
+            timestamp,
+            user_id: UserId(String::from(user_id)),
+            request_id,
+            client_action_id,
+            operation_id,
+            causation_id,
+            event,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::format;
+    use alloc::string::{String, ToString};
+    use alloc::vec::Vec;
+
+    use serde::{Deserialize, Serialize};
+    use uuid::Uuid;
+
+    use super::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Said {
+        text: String,
+    }
+
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Anything {
+        value: serde_json::Value,
+    }
+
+    crate::catalogue! {
+        enum TestEvent / TestEventType {
+            Said(Said) = "t.said", Client;
+            Anything(Anything) = "t.any", System;
+        }
+    }
+
+    /// `from_json` gives what serde_json gives, value or error message, and
+    /// the fast path, when it answers, answers the same.
+    fn same(line: &str) -> bool {
+        let slow = serde_json::from_str::<Envelope<TestEvent>>(line);
+        let fast = Envelope::<TestEvent>::from_json(line);
+        match (&slow, &fast) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{line}"),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{line}"),
+            _ => panic!("{line}: serde_json {slow:?}, from_json {fast:?}"),
+        }
+        let took = canonical::parse::<TestEvent>(line);
+        if let Some(env) = &took {
+            assert_eq!(Some(env), slow.as_ref().ok(), "the fast path took {line}");
+        }
+        took.is_some()
+    }
+
+    fn envelope(event: TestEvent, optional: bool) -> Envelope<TestEvent> {
+        Envelope {
+            v: SCHEMA_VERSION,
+            seq: Seq(7),
+            event_id: EventId(Uuid::from_u128(0x0123_4567_89ab_cdef_fedc_ba98_7654_3210)),
+            timestamp: Timestamp(1_764_300_000_000),
+            user_id: UserId("alice".into()),
+            request_id: RequestId(Uuid::from_u128(2)),
+            client_action_id: optional.then(|| ClientActionId("ca-1".into())),
+            operation_id: optional.then(|| OperationId(Uuid::from_u128(3))),
+            causation_id: optional.then(|| EventId(Uuid::from_u128(u128::MAX))),
+            event: Event::Domain(event),
+        }
+    }
+
+    #[test]
+    fn the_fast_path_reads_what_serde_json_reads() {
+        let said = TestEvent::Said(Said { text: "hi \"there\"\n".into() });
+        let plain = envelope(said.clone(), false).to_json();
+        let full = envelope(said, true).to_json();
+        let llm = Envelope {
+            event: Event::Llm(LlmEvent::Token(crate::operation::LlmToken { attempt: 1, index: 0, text: "x".into() })),
+            ..envelope(TestEvent::Said(Said { text: String::new() }), true)
+        }
+        .to_json();
+        for line in [&plain, &full, &llm] {
+            assert!(same(line), "canonical lines take the fast path: {line}");
+        }
+        let edits: &[(&str, &str)] = &[
+            ("\"seq\":7", "\"seq\":0"),
+            ("\"seq\":7", "\"seq\":07"),
+            ("\"seq\":7", "\"seq\":-7"),
+            ("\"seq\":7", "\"seq\":7.0"),
+            ("\"seq\":7", "\"seq\":7e0"),
+            ("\"seq\":7", "\"seq\":9999999999999999999"),
+            ("\"seq\":7", "\"seq\":18446744073709551615"),
+            ("\"seq\":7", "\"seq\":18446744073709551616"),
+            ("\"seq\":7", "\"seq\":\"7\""),
+            ("\"v\":1", "\"v\":2"),
+            ("\"v\":1", "\"v\":0"),
+            ("\"v\":1", "\"v\":1.0"),
+            ("{\"v\":1", " {\"v\":1"),
+            ("{\"v\":1", "{ \"v\":1"),
+            ("\"seq\":7,", "\"seq\":7 ,"),
+            ("\"seq\":7,", "\"seq\":7,\"seq\":8,"),
+            ("01234567-89ab", "01234567-89AB"),
+            ("01234567-89ab", "01234567-89ag"),
+            ("01234567-89ab-cdef-fedc-ba9876543210", "0123456789abcdeffedcba9876543210"),
+            ("01234567-89ab-cdef-fedc-ba9876543210", "{01234567-89ab-cdef-fedc-ba9876543210}"),
+            ("01234567-89ab", "01234567+89ab"),
+            ("01234567-89ab", "01234567\\u002d89ab"),
+            ("\"alice\"", "\"al\\u0069ce\""),
+            ("\"alice\"", "\"al\\\"ice\""),
+            ("\"alice\"", "\"al\tice\""),
+            ("\"alice\"", "\"al\u{7f}ice\u{e9}\""),
+            ("\"alice\"", "null"),
+            ("\"alice\"", "7"),
+            ("\"ca-1\"", "null"),
+            ("\"ca-1\"", "\"ca\\/1\""),
+            ("\"t.said\"", "\"t.nope\""),
+            ("\"t.said\"", "\"t.any\""),
+            ("\"t.said\"", "\"t.sa\\u0069d\""),
+            ("\"timestamp\"", "\"time\""),
+            ("\"request_id\"", "\"request\""),
+            ("\"payload\":{", "\"payload\": {"),
+            ("\"payload\":{", "\"payload\":{\"extra\":1,"),
+            ("\"payload\":{\"text\"", "\"payload\":{ \"text\""),
+        ];
+        let mut fast = 0;
+        for (from, to) in edits {
+            for line in [&plain, &full, &llm] {
+                if line.contains(from) {
+                    fast += usize::from(same(&line.replacen(from, to, 1)));
+                }
+            }
+        }
+        assert!(fast > 10, "some edits stay canonical");
+        for line in [&plain, &full] {
+            for tail in [" ", "\n", "\r\n\t ", "x", "}", ",", " }"] {
+                same(&format!("{line}{tail}"));
+            }
+            let open = line.strip_suffix('}').unwrap_or(line);
+            for tail in [" }", "\n}", ",\"seq\":8}", ",\"payload\":{\"text\":\"\"}}", "", "}}", "]"] {
+                same(&format!("{open}{tail}"));
+            }
+            for cut in 0..line.len() {
+                if line.is_char_boundary(cut) {
+                    assert!(!same(&line[..cut]));
+                }
+            }
+        }
+        // Payload before type: serde_json's way only.
+        let moved = full.replacen("\"type\":\"t.said\",", "", 1).replacen('}', "},\"type\":\"t.said\"}", 1);
+        assert!(!same(&moved));
+    }
+
+    #[test]
+    fn the_fast_path_keeps_serde_json_nesting_limit() {
+        let mut took = Vec::new();
+        for depth in 118..132 {
+            let value = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+            let mut line = envelope(TestEvent::Anything(Anything { value: serde_json::Value::Null }), false).to_json();
+            line = line.replacen("null", &value, 1);
+            took.push((depth, same(&line), serde_json::from_str::<Envelope<TestEvent>>(&line).is_ok()));
+        }
+        // Both ways refuse the deepest; the fast path leaves the edge to serde_json.
+        assert!(took.iter().any(|&(_, fast, ok)| fast && ok));
+        assert!(took.iter().any(|&(_, _, ok)| !ok));
+        assert!(took.iter().all(|&(_, fast, ok)| !fast || ok));
     }
 }
