@@ -193,14 +193,16 @@ impl EventMeta {
 /// What [`Domain::apply`] may do besides changing the domain state.
 pub struct Apply<'a, I> {
     meta: &'a EventMeta,
-    opened: Option<I>,
+    /// The operation opened, with its id (derived once: a SHA-1 when the
+    /// envelope carries none).
+    opened: Option<(OperationId, I)>,
 }
 
 impl<'a, I> Apply<'a, I> {
     pub(crate) fn new(meta: &'a EventMeta) -> Self {
         Apply { meta, opened: None }
     }
-    pub(crate) fn into_opened(self) -> Option<I> {
+    pub(crate) fn into_opened(self) -> Option<(OperationId, I)> {
         self.opened
     }
     /// The event being applied.
@@ -209,7 +211,11 @@ impl<'a, I> Apply<'a, I> {
     }
     /// Opens the operation this event starts; returns its id.
     pub fn open_operation(&mut self, input: I) -> OperationId {
-        self.opened = Some(input);
-        self.meta.opened_operation()
+        let id = match &self.opened {
+            Some((id, _)) => *id,
+            None => self.meta.opened_operation(),
+        };
+        self.opened = Some((id, input));
+        id
     }
 }

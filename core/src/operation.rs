@@ -94,6 +94,10 @@ impl Tokens {
     pub const fn new() -> Self {
         Tokens { text: String::new(), ends: Vec::new() }
     }
+    /// No tokens, with room for `bytes` of text in `tokens` tokens.
+    pub(crate) fn with_capacity(bytes: usize, tokens: usize) -> Self {
+        Tokens { text: String::with_capacity(bytes), ends: Vec::with_capacity(tokens) }
+    }
     /// Appends a token.
     pub fn push(&mut self, token: &str) {
         self.text.push_str(token);
@@ -169,7 +173,7 @@ impl<'de> Deserialize<'de> for Tokens {
             }
             fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Tokens, A::Error> {
                 // Checkpoints hold up to a few dozen short tokens: size for that once.
-                let mut t = Tokens { text: String::with_capacity(256), ends: Vec::with_capacity(32) };
+                let mut t = Tokens::with_capacity(256, 32);
                 while seq.next_element_seed(Append(&mut t))?.is_some() {}
                 Ok(t)
             }

@@ -47,7 +47,7 @@ impl<D: Domain> Replayer<D> {
 
     /// Parses and applies one JSON envelope.
     pub fn apply_json(&mut self, line: &str) -> Result<bool, EngineError> {
-        let env = Envelope::<D::Event>::from_json(line)
+        let env = Envelope::<D::Event>::from_json_to_apply(line)
             .map_err(|e| EngineError::Corrupt { seq: self.state.seq.next(), message: e.to_string() })?;
         Ok(self.apply_owned(env))
     }

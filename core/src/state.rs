@@ -263,8 +263,8 @@ impl<D: Domain> State<D> {
             Event::Domain(event) => {
                 let mut cx = Apply::new(&m);
                 domain.apply(&mut self.domain, event, &mut cx);
-                if let Some(input) = cx.into_opened() {
-                    self.open_operation(&m, input);
+                if let Some((id, input)) = cx.into_opened() {
+                    self.open_operation(id, &m, input);
                 }
             }
             Event::Llm(event) => self.apply_llm(event, &m, domain, bounds),
@@ -347,8 +347,7 @@ impl<D: Domain> State<D> {
         }
     }
 
-    fn open_operation(&mut self, m: &EventMeta, input: D::Operation) {
-        let id = m.opened_operation();
+    fn open_operation(&mut self, id: OperationId, m: &EventMeta, input: D::Operation) {
         let op = Operation {
             operation_id: id,
             input,
