@@ -545,7 +545,7 @@ async fn run(actor: Actor, gate: Rc<Gate>, mut rx: mpsc::Receiver<Command>) {
         tokio::select! {
             command = rx.recv() => match command {
                 None => return,
-                    Some(Command::Stop { done }) => {
+                Some(Command::Stop { done }) => {
                     if idle && stop(&actor, &mut rx) {
                         let _ = done.send(());
                         break;
