@@ -487,9 +487,8 @@ fn open(user: &UserId, services: &Services, transport: ActorTransport) -> Result
     crate::secret::create_private_dir(&dir)
         .map_err(|e| EngineError::Store(microcos_core::StoreError::Backend(e.to_string())))?;
     let gate = transport.gate.clone();
-    let store = SqliteStore::open(&dir.join(format!("{user}.sqlite")), services.durability)?
-        .fail_batches_at(services.fault)
-        .with_gate(gate.clone())?;
+    let store = SqliteStore::open_gated(&dir.join(format!("{user}.sqlite")), services.durability, gate.clone())?
+        .fail_batches_at(services.fault);
     let parts = HostParts {
         user: user.clone(),
         config: services.config.clone(),

@@ -55,6 +55,21 @@ fn uuid_col(s: &str) -> Result<uuid::Uuid, StoreError> {
 impl SqliteStore {
     /// Opens (creating if needed, with mode 0600) the database at `path`.
     pub fn open(path: &Path, durability: Durability) -> Result<Self, StoreError> {
+        Self::open_with(path, durability, None)
+    }
+
+    /// [`SqliteStore::open`] on a shard: with [`Durability::Full`] and a
+    /// `gate` that defers (group commit), commits are made durable by the
+    /// shard's shared flush, the effects that follow them held until it,
+    /// instead of an fsync each: as durable, and far cheaper with many users.
+    /// That holds from the start: creating a new user's tables costs no
+    /// fsync either (the flush before their first answer covers them).
+    pub fn open_gated(path: &Path, durability: Durability, gate: Rc<Gate>) -> Result<Self, StoreError> {
+        Self::open_with(path, durability, Some(gate))
+    }
+
+    fn open_with(path: &Path, durability: Durability, gate: Option<Rc<Gate>>) -> Result<Self, StoreError> {
+        let gate = gate.filter(|g| durability == Durability::Full && g.defers());
         // Create the file ourselves so that it is private from the start
         // (SQLite gives its -wal and -shm files the database's mode).
         let mut options = std::fs::OpenOptions::new();
@@ -63,9 +78,9 @@ impl SqliteStore {
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         options.open(path).map_err(|e| StoreError::Backend(format!("cannot open {}: {e}", path.display())))?;
         let conn = Connection::open(path).map_err(backend)?;
-        let sync = match durability {
-            Durability::Full => "FULL",
-            Durability::Normal => "NORMAL",
+        let sync = match (durability, &gate) {
+            (Durability::Full, None) => "FULL",
+            _ => "NORMAL",
         };
         // One actor owns a user's database at a time: exclusive locking takes
         // SQLite's file locks once instead of on every transaction (and keeps
@@ -75,10 +90,12 @@ impl SqliteStore {
             "PRAGMA busy_timeout=5000; PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous={sync};"
         ))
             .map_err(backend)?;
+        let tx = conn.unchecked_transaction().map_err(backend)?;
         for stmt in sql::schema_statements() {
-            conn.execute(stmt, []).map_err(backend)?;
+            tx.execute(stmt, []).map_err(backend)?;
         }
-        Ok(SqliteStore { conn, gate: None, fault: None })
+        tx.commit().map_err(backend)?;
+        Ok(SqliteStore { conn, gate, fault: None })
     }
 
     fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
@@ -87,19 +104,6 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
-    /// Makes commits durable through the shard's `gate` (one flush shared
-    /// with other users' commits, the effects that follow them held until
-    /// it) instead of an fsync each: as durable as [`Durability::Full`], and
-    /// far cheaper with many users. A gate without group commit changes
-    /// nothing.
-    pub fn with_gate(mut self, gate: Rc<Gate>) -> Result<SqliteStore, StoreError> {
-        if gate.defers() {
-            self.conn.execute_batch("PRAGMA synchronous=NORMAL;").map_err(backend)?;
-            self.gate = Some(gate);
-        }
-        Ok(self)
-    }
-
     /// For the failure-injection test only (`MICROCOS_TEST_FAIL_BATCH_AT`):
     /// the first batch of more than `index` rows in this process fails at
     /// row `index`, after the rows before it were written.
