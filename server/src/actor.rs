@@ -108,7 +108,7 @@ pub struct Lifecycle {
     /// stops after this long without a command. Its alarm stays in the
     /// wake index, which starts it again when work is due.
     pub idle: Duration,
-    /// Most actors (threads, open databases) alive at once. A user beyond
+    /// Most actors (open databases) alive at once. A user beyond
     /// it takes the place of the least recently used idle actor; with none
     /// idle, the request is answered 503 `unavailable`, to retry.
     pub max_actors: usize,
