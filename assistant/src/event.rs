@@ -13,13 +13,21 @@ microcos_core::uuid_id!(
     pub TaskId
 );
 
+/// The id derived from operation `op`, an index in its output and `kind`
+/// (the name: the operation's 16 bytes, the index's 8 big-endian bytes, then
+/// `kind`), so that ids of different kinds never meet.
+fn derived_from(op: microcos_core::OperationId, index: usize, kind: &[u8]) -> microcos_core::uuid::Uuid {
+    let mut name = [0u8; 25];
+    name[..16].copy_from_slice(op.0.as_bytes());
+    name[16..24].copy_from_slice(&(index as u64).to_be_bytes());
+    name[24..24 + kind.len()].copy_from_slice(kind);
+    microcos_core::ids::derive_uuid(&name[..24 + kind.len()])
+}
+
 impl TaskId {
     /// Deterministic id of the `index`-th task extracted by operation `op`.
     pub fn extracted(op: microcos_core::OperationId, index: usize) -> Self {
-        let mut name = [0u8; 24];
-        name[..16].copy_from_slice(op.0.as_bytes());
-        name[16..].copy_from_slice(&(index as u64).to_be_bytes());
-        TaskId(microcos_core::ids::derive_uuid(&name))
+        TaskId(derived_from(op, index, b""))
     }
 }
 
@@ -36,11 +44,8 @@ microcos_core::uuid_id!(
 impl ActionId {
     /// Deterministic id of the `index`-th tool call of operation `op`'s reply.
     pub fn of_call(op: microcos_core::OperationId, index: usize) -> Self {
-        let mut name = [0u8; 25];
-        name[..16].copy_from_slice(op.0.as_bytes());
-        name[16..24].copy_from_slice(&(index as u64).to_be_bytes());
-        name[24] = b'a'; // not a task id of the same operation and index
-        ActionId(microcos_core::ids::derive_uuid(&name))
+        // `a`: not a task id of the same operation and index.
+        ActionId(derived_from(op, index, b"a"))
     }
 }
 
@@ -342,5 +347,24 @@ impl OperationKind {
             OperationKind::DailyPlan => "daily_plan",
             OperationKind::Summary => "summary",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use microcos_core::ids::derive_uuid;
+    use microcos_core::OperationId;
+
+    #[test]
+    fn derived_ids_keep_their_names() {
+        let op = OperationId(microcos_core::uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0011_2233_4455_6677));
+        let mut name = [0u8; 25];
+        name[..16].copy_from_slice(op.0.as_bytes());
+        name[16..24].copy_from_slice(&7u64.to_be_bytes());
+        assert_eq!(TaskId::extracted(op, 7).0, derive_uuid(&name[..24]));
+        name[24] = b'a';
+        assert_eq!(ActionId::of_call(op, 7).0, derive_uuid(&name));
+        assert_ne!(TaskId::extracted(op, 7).0, ActionId::of_call(op, 7).0);
     }
 }
