@@ -100,3 +100,93 @@ proptest! {
         check_resume_exactly_once(sim, start, other, answer, &case).map_err(|e| TestCaseError::fail(e.0))?;
     }
 }
+
+/// One step of reminder traffic: set (a used id, a due time from a small
+/// set, so that ids and due times repeat), cancel, or let time pass.
+#[derive(Clone, Debug)]
+enum ReminderStep {
+    Set { id: u8, due_min: u8 },
+    Cancel { id: u8 },
+    Pass { minutes: u8 },
+    Restart,
+}
+
+fn arb_reminder_steps() -> impl Strategy<Value = Vec<ReminderStep>> {
+    let step = prop_oneof![
+        3 => (0u8..3, 1u8..6).prop_map(|(id, due_min)| ReminderStep::Set { id, due_min }),
+        2 => (0u8..3).prop_map(|id| ReminderStep::Cancel { id }),
+        2 => (0u8..4).prop_map(|minutes| ReminderStep::Pass { minutes }),
+        1 => Just(ReminderStep::Restart),
+    ];
+    proptest::collection::vec(step, 1..40)
+}
+
+proptest! {
+    /// Reminders set, cancelled and set again with the same ids and due
+    /// times (after a cancel, or after the kept fired ones pushed them out):
+    /// every occurrence that comes due fires exactly once, before anything
+    /// else happens to it, and afterwards the user is idle (no wake in the past).
+    #[test]
+    fn every_reminder_set_fires_exactly_once_and_the_user_goes_idle(steps in arb_reminder_steps()) {
+        use microcos_assistant::{AssistantEvent, ReminderId};
+        use microcos_core::{Clock, Event, Timestamp};
+        let bounds = AssistantBounds { max_fired_reminders: 1, ..AssistantBounds::default() };
+        let assistant = Assistant { bounds, ..Assistant::default() };
+        let mut sim = common::sim_with("rem", Config { rate_per_s: 0, ..Config::default() }, assistant);
+        let base = microcos_memory::SIM_EPOCH_MS;
+        let rid = |id: u8| format!("00000000-0000-4000-8000-0000000000{id:02x}");
+        for step in &steps {
+            match step {
+                ReminderStep::Set { id, due_min } => {
+                    let at = base + u64::from(*due_min) * 60_000;
+                    let body = format!(
+                        r#"{{"type":"reminder.set","payload":{{"text":"r","reminder_id":"{}","at":{at}}}}}"#,
+                        rid(*id)
+                    );
+                    let _ = sim.send(&body); // refused while it exists
+                }
+                ReminderStep::Cancel { id } => {
+                    let body = format!(r#"{{"type":"reminder.cancelled","payload":{{"reminder_id":"{}"}}}}"#, rid(*id));
+                    let _ = sim.send(&body);
+                }
+                ReminderStep::Pass { minutes } => {
+                    sim.clock.set(Timestamp(sim.clock.now().0 + u64::from(*minutes) * 60_000));
+                }
+                ReminderStep::Restart => {
+                    sim.restart().unwrap();
+                }
+            }
+            sim.settle(0).unwrap();
+        }
+        let now = sim.clock.now();
+        // Walk the log: each id is absent, scheduled at a due time, or fired.
+        let mut scheduled: std::collections::BTreeMap<ReminderId, u64> = Default::default();
+        for env in common::log(&sim.store) {
+            let Event::Domain(event) = env.event else { continue };
+            match event {
+                AssistantEvent::ReminderSet(p) => {
+                    let id = p.reminder_id.unwrap();
+                    prop_assert!(!scheduled.contains_key(&id));
+                    scheduled.insert(id, p.at.unwrap().0);
+                }
+                AssistantEvent::ReminderFired(p) => {
+                    let due = scheduled.remove(&p.reminder_id);
+                    prop_assert_eq!(due, Some(p.due.0), "a fire of a reminder not scheduled at that time");
+                }
+                AssistantEvent::ReminderCancelled(p) => {
+                    if let Some(due) = scheduled.remove(&p.reminder_id) {
+                        prop_assert!(due > env.timestamp.0, "a reminder due at {} was cancelled at {} unfired", due, env.timestamp.0);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for due in scheduled.values() {
+            prop_assert!(*due > now.0, "a reminder due at {} has not fired at {}", due, now.0);
+        }
+        prop_assert!(sim.next_alarm().is_none_or(|at| at > now), "a wake in the past: the user would spin");
+        let rows = sim.store.len();
+        sim.tick().unwrap();
+        prop_assert_eq!(sim.store.len(), rows, "a tick when idle records nothing");
+    }
+}

@@ -125,6 +125,17 @@ impl Transport for DoTransport {
                 a.operation_id.map(|o| o.to_string()).unwrap_or_default()
             ),
             Report::Refused { request_id, error } => worker::console_log!("refused request_id={request_id}: {error}"),
+            Report::Refusals { user, counts, window_ms } => {
+                let counts: Vec<String> = counts.iter().map(|(code, n)| format!("{code}={n}")).collect();
+                worker::console_log!("refusals user={user} window_ms={window_ms} {}", counts.join(" "))
+            }
+            Report::Suppressed { user, lines } => {
+                worker::console_warn!("log lines suppressed user={user} lines={lines}: this user's log budget was spent")
+            }
+            Report::Stalled { user, jobs, retry_in_ms } => worker::console_warn!(
+                "a tick recorded nothing while a job stayed due user={user} jobs={} retry_in_ms={retry_in_ms}: backing off",
+                jobs.join(",")
+            ),
             Report::GenerationStarted { operation_id, attempt } => {
                 worker::console_log!("generation starting operation_id={operation_id} attempt={attempt}")
             }

@@ -136,6 +136,7 @@ pub const API_ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::EventTypeNotAllowed,
     ErrorCode::UpgradeRequired,
     ErrorCode::RateLimited,
+    ErrorCode::TooManyOperations,
     ErrorCode::Unavailable,
     ErrorCode::StorageCorrupt,
 ];
@@ -366,8 +367,11 @@ impl Domain for Assistant {
     }
 
     /// The daily plan, at the user's chosen local time, and each reminder
-    /// come due. A reminder's job key is its id and due time: an alarm that
-    /// fires twice records it once, and a snoozed one fires again.
+    /// come due. A reminder's job key names this occurrence: its id, its due
+    /// time and the seq of the event that set it. An alarm that fires twice
+    /// records it once, a snoozed one fires again, and so does one set again
+    /// with a used id and the same due time (after a cancel, or after the
+    /// fired reminders kept pushed it out).
     fn due(&self, state: &State, now: Timestamp) -> Vec<Job<AssistantEvent>> {
         let mut jobs = Vec::new();
         if let Some(date) = self.daily_plan_due(state, now) {
@@ -376,7 +380,7 @@ impl Domain for Assistant {
         }
         for r in state.domain.reminders.scheduled().filter(|r| r.due <= now) {
             let event = AssistantEvent::ReminderFired(ReminderFired { reminder_id: r.reminder_id, due: r.due });
-            jobs.push(Job { name: "reminder", key: format!("{}/{}", r.reminder_id, r.due.0), event });
+            jobs.push(Job { name: "reminder", key: format!("{}/{}/{}", r.reminder_id, r.due.0, r.set_seq.0), event });
         }
         jobs
     }

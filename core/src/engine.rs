@@ -42,7 +42,7 @@ use alloc::vec::Vec;
 
 use crate::domain::Domain;
 use crate::error::{ErrorCode, Rejection};
-use crate::event::{Catalogue, Envelope};
+use crate::event::{Catalogue, Envelope, Event};
 use crate::frame::{Cursor, Frame};
 use crate::ids::{EventId, OperationId, RequestId, Seq, Timestamp, UserId};
 use crate::llm::LlmRequest;
@@ -247,6 +247,28 @@ pub enum Output<E> {
     Wait(Option<Timestamp>),
 }
 
+/// A tick that recorded nothing while the next wake stayed in the past: a
+/// job the domain calls due whose event is already stored (its key does not
+/// name this occurrence), or a `next_wake` with nothing due. The engine
+/// then backs off instead of asking to be woken at once again: the kernel's
+/// guard against an actor (or a Durable Object's alarm) that spins.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stall {
+    /// The names of the jobs that were due and recorded nothing (empty:
+    /// the domain's `next_wake` was in the past with no job due).
+    pub jobs: Vec<&'static str>,
+    /// Ticks in a row that stalled (1 for a new stall: log it then).
+    pub count: u32,
+    /// The current delay: 1 s, doubling up to 5 minutes.
+    pub delay_ms: u64,
+    /// When [`Engine::next_wake`] asks for the next tick.
+    pub retry_at: Timestamp,
+}
+
+/// The first delay after a stalled tick, and the largest.
+const STALL_FIRST_MS: u64 = 1_000;
+const STALL_MAX_MS: u64 = 5 * 60_000;
+
 /// One user's engine over domain `D` and store `S`.
 pub struct Engine<D: Domain, S: Store> {
     machine: Machine<D>,
@@ -266,6 +288,8 @@ pub struct Engine<D: Domain, S: Store> {
     /// The user's request allowance.
     bucket: TokenBucket,
     snapshot_failures: u64,
+    /// Set by a tick that recorded nothing with the wake in the past.
+    stall: Option<Stall>,
 }
 
 /// Decodes a stored row, checking that it holds the seq it is stored at.
@@ -301,6 +325,7 @@ impl<D: Domain, S: Store> Engine<D, S> {
             now,
             bucket: TokenBucket::default(),
             snapshot_failures: 0,
+            stall: None,
         };
         let restored = engine.restore(now)?;
         Ok((engine, restored))
@@ -392,8 +417,33 @@ impl<D: Domain, S: Store> Engine<D, S> {
     pub fn poll_output(&mut self) -> Output<D::Event> {
         match self.outputs.pop_front() {
             Some(o) => o,
-            None => Output::Wait(self.machine.next_wake(self.now)),
+            None => Output::Wait(self.next_wake()),
         }
+    }
+
+    /// When the host should next feed [`Input::Tick`]: the earliest retry
+    /// not already waiting for a slot, or domain job. Never in the past
+    /// twice in a row: after a tick that recorded nothing while the wake
+    /// stayed in the past, it is the stall's backoff ([`Engine::stalled`]).
+    pub fn next_wake(&self) -> Option<Timestamp> {
+        let wake = self.raw_wake(self.now);
+        match (&self.stall, wake) {
+            (Some(stall), Some(at)) if at <= self.now => Some(stall.retry_at.max(at)),
+            _ => wake,
+        }
+    }
+
+    /// The current stall, if the last tick recorded nothing while a job
+    /// stayed due (see [`Stall`]). A host logs it once, when `count` is 1.
+    pub fn stalled(&self) -> Option<&Stall> {
+        self.stall.as_ref()
+    }
+
+    fn raw_wake(&self, now: Timestamp) -> Option<Timestamp> {
+        let queued = |op: &OperationId| {
+            self.announced.contains(op) || self.ready.contains(op) || self.waiting.iter().any(|(_, o)| o == op)
+        };
+        self.machine.next_wake_except(now, queued)
     }
 
     /// The kernel's view of the user: state, domain, configuration, partial texts.
@@ -451,6 +501,13 @@ impl<D: Domain, S: Store> Engine<D, S> {
             .collect();
         let outcome = self.store.append(&rows).inspect_err(|_| self.poisoned = true)?;
         if outcome == Appended::Written {
+            if let Some(stall) = &mut self.stall {
+                // The domain's state changed: a job may be due now. Tick once
+                // soon (a stall that persists keeps its backoff).
+                if envs.iter().any(|e| matches!(e.event, Event::Domain(_))) {
+                    stall.retry_at = stall.retry_at.min(self.now);
+                }
+            }
             for env in &envs {
                 self.release(env);
             }
@@ -478,17 +535,18 @@ impl<D: Domain, S: Store> Engine<D, S> {
         }
     }
 
-    /// Stores system events; ones already stored (a job firing twice) are dropped.
-    fn commit_system(&mut self, mut envs: Vec<Envelope<D::Event>>) -> Result<(), EngineError> {
+    /// Stores system events; ones already stored (a job firing twice) are
+    /// dropped. Returns how many were stored.
+    fn commit_system(&mut self, mut envs: Vec<Envelope<D::Event>>) -> Result<usize, EngineError> {
         while !envs.is_empty() {
             match self.append(envs.clone())? {
-                Appended::Written => return Ok(()),
+                Appended::Written => return Ok(envs.len()),
                 Appended::Duplicate { index, .. } => {
                     envs.remove(index);
                 }
             }
         }
-        Ok(())
+        Ok(0)
     }
 
     fn original(&self, seq: Seq) -> Result<Envelope<D::Event>, EngineError> {
@@ -552,8 +610,16 @@ impl<D: Domain, S: Store> Engine<D, S> {
     fn tick(&mut self, now: Timestamp) -> Result<(), EngineError> {
         let due = self.machine.due(now);
         // Operations the committed job events open are queued by `release`.
-        self.commit_system(due.events)?;
+        let recorded = self.commit_system(due.events)?;
         self.ready.extend(due.start);
+        let stuck = recorded == 0 && self.raw_wake(now).is_some_and(|at| at <= now);
+        self.stall = stuck.then(|| {
+            let (count, delay_ms) = match &self.stall {
+                Some(s) => (s.count.saturating_add(1), s.delay_ms.saturating_mul(2).min(STALL_MAX_MS)),
+                None => (1, STALL_FIRST_MS),
+            };
+            Stall { jobs: due.names, count, delay_ms, retry_at: now.plus_ms(delay_ms) }
+        });
         Ok(())
     }
 
@@ -830,7 +896,8 @@ mod tests {
 
     #[test]
     fn a_long_backlog_comes_in_pages() {
-        let mut e = engine_with(Config { rate_per_s: 0, ..Config::default() });
+        let bounds = crate::state::Bounds { max_operations: usize::MAX, ..Default::default() };
+        let mut e = engine_with(Config { rate_per_s: 0, bounds, ..Config::default() });
         for n in 0..(PAGE as u128 + 10) {
             let event = Event::Domain(ToyEvent::Added(NoteAdded { text: alloc::format!("n{n}") }));
             let request = ClientRequest { event, client_action_id: None, event_id: None };
@@ -967,6 +1034,70 @@ mod tests {
         let mut e = Engine::open(UserId::parse("toy").unwrap(), config, Toy, store, Timestamp(20)).unwrap().0;
         assert_eq!(starts(&drain(&mut e)), ops[1..3]);
         assert_eq!(e.state().operations[&ops[3]].status, OperationStatus::Pending);
+    }
+
+    fn note_at(text: &str, n: u128, at: u64) -> Input<ToyEvent> {
+        let event = Event::Domain(ToyEvent::Added(NoteAdded { text: text.into() }));
+        let meta = RequestMeta { timestamp: Timestamp(at), ..meta(n) };
+        Input::Submit { request: ClientRequest { event, client_action_id: None, event_id: None }, meta }
+    }
+
+    #[test]
+    fn operations_in_flight_are_bounded_however_they_are_opened() {
+        let bounds = crate::state::Bounds { max_operations: 2, ..Default::default() };
+        let mut e = engine_with(Config { bounds, max_streaming: 1, ..Config::default() });
+        // A client event opens one; its note calls three jobs, each opening one more.
+        e.handle_input(note_at("jobs@10x3", 1, 10)).unwrap();
+        e.handle_input(Input::Tick { now: Timestamp(10) }).unwrap();
+        let ops: Vec<_> = e.state().operations.values().cloned().collect();
+        assert_eq!(ops.len(), 4);
+        assert_eq!(e.state().operations_in_flight().count(), 2, "pending, streaming or retrying: at most the bound");
+        let refused: Vec<_> =
+            ops.iter().filter(|o| o.last_failure == Some(crate::FailureCode::TooManyOperations)).collect();
+        assert_eq!(refused.len(), 2, "the jobs past the bound are recorded as failed");
+        assert!(refused.iter().all(|o| o.status == OperationStatus::Failed && o.attempt == 0), "and never ran");
+        let refused: Vec<OperationId> = refused.iter().map(|o| o.operation_id).collect();
+        let started = starts(&drain(&mut e));
+        assert!(!started.is_empty() && started.iter().all(|op| !refused.contains(op)));
+        // A client event past the bound is refused before anything is stored.
+        let rows = e.store().rows.len();
+        let Err(EngineError::Rejected(r)) = e.handle_input(note_at("one more", 2, 11)) else { panic!("accepted") };
+        assert_eq!((r.code, r.code.http_status()), (ErrorCode::TooManyOperations, 429));
+        assert_eq!(e.store().rows.len(), rows);
+        // Once one finishes there is room again.
+        let op = e.state().operations_in_flight().next().unwrap().operation_id;
+        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(12) }).unwrap();
+        let end = Input::StreamEnd { operation_id: op, attempt: 1, tool_calls: Vec::new(), now: Timestamp(13) };
+        e.handle_input(end).unwrap();
+        assert!(matches!(e.handle_input(note_at("room", 3, 14)).unwrap(), Answer::Accepted(_)));
+    }
+
+    #[test]
+    fn a_tick_that_records_nothing_backs_off_instead_of_waking_at_once() {
+        let mut e = engine_with(Config::default());
+        e.handle_input(note_at("jobs@5x1", 1, 10)).unwrap();
+        e.handle_input(Input::Tick { now: Timestamp(10) }).unwrap();
+        assert!(e.stalled().is_none(), "the first tick recorded the job");
+        // The domain still calls it due (its key does not name the occurrence).
+        let mut now = Timestamp(10);
+        let mut delays = Vec::new();
+        for _ in 0..12 {
+            e.handle_input(Input::Tick { now }).unwrap();
+            let stall = e.stalled().expect("a stall").clone();
+            assert_eq!(stall.jobs, ["toy"]);
+            let Output::Wait(Some(at)) = drain(&mut e).pop().unwrap() else { panic!("no wake") };
+            assert!(at > now, "never a wake in the past after a tick that recorded nothing");
+            delays.push(at.0 - now.0);
+            now = at;
+        }
+        assert_eq!(delays[..4], [1_000, 2_000, 4_000, 8_000]);
+        assert_eq!(*delays.last().unwrap(), 300_000, "the backoff is capped");
+        assert_eq!(e.stalled().unwrap().count, 12);
+        // New domain state may make a job due: one tick soon, same backoff after.
+        e.handle_input(note_at("another", 2, now.0)).unwrap();
+        assert_eq!(e.next_wake(), Some(now));
+        e.handle_input(Input::Tick { now }).unwrap();
+        assert_eq!(e.stalled().unwrap().delay_ms, 300_000);
     }
 
     #[test]

@@ -61,6 +61,7 @@ codes! {
     UpgradeRequired = "upgrade_required", 426, "The stream route needs a WebSocket upgrade.";
     RequestTimeout = "request_timeout", 408, "The request's body did not arrive in time; send it again.";
     RateLimited = "rate_limited", 429, "Too many requests from this user; retry after the time in Retry-After.";
+    TooManyOperations = "too_many_operations", 429, "The user has as many model operations pending or streaming as allowed; retry once one finished.";
     Unavailable = "unavailable", 503, "A technical failure (storage); nothing was lost, retry later.";
     StorageCorrupt = "storage_corrupt", 500, "The user's stored data is unreadable; retrying will not help (an operator must restore it).";
 }

@@ -157,6 +157,8 @@ pub(crate) enum TokenStep<E> {
 pub(crate) struct Due<E> {
     /// Events to store (the domain's jobs).
     pub(crate) events: Vec<Envelope<E>>,
+    /// The jobs' names, in the order of `events`.
+    pub(crate) names: Vec<&'static str>,
     /// Operations whose next attempt should start.
     pub(crate) start: Vec<OperationId>,
 }
@@ -219,12 +221,19 @@ impl<D: Domain> Machine<D> {
         self.tails.clear();
     }
 
-    /// When the host should next tick: the earliest retry or domain job.
+    /// When the next retry or domain job falls due (it may be in the past:
+    /// hosts wake at [`crate::Engine::next_wake`], which never spins).
     pub fn next_wake(&self, now: Timestamp) -> Option<Timestamp> {
+        self.next_wake_except(now, |_| false)
+    }
+
+    /// [`Machine::next_wake`], leaving out the retries `queued` says are
+    /// already waiting for a slot (a tick would not start them sooner).
+    pub(crate) fn next_wake_except(&self, now: Timestamp, queued: impl Fn(&OperationId) -> bool) -> Option<Timestamp> {
         let retries = self
             .state
             .operations_in_flight()
-            .filter(|o| o.status == OperationStatus::RetryScheduled)
+            .filter(|o| o.status == OperationStatus::RetryScheduled && !queued(&o.operation_id))
             .filter_map(|o| o.retry_at);
         retries.chain(self.domain.next_wake(&self.state, now)).min()
     }
@@ -296,7 +305,16 @@ impl<D: Domain> Machine<D> {
                 Some(_) => Ok(()),
             },
             Event::Llm(_) => Ok(()),
-            Event::Domain(e) => self.domain.decide(&self.state, e, &EventMeta::of(env)),
+            Event::Domain(e) => {
+                if self.domain.starts_operation(e) && self.state.operations_full(&self.config.bounds) {
+                    let max = self.config.bounds.max_operations;
+                    return Err(Rejection::new(
+                        ErrorCode::TooManyOperations,
+                        format!("at most {max} model operations may be pending or streaming at once; retry once one finished"),
+                    ));
+                }
+                self.domain.decide(&self.state, e, &EventMeta::of(env))
+            }
         }
     }
 
@@ -618,9 +636,11 @@ impl<D: Domain> Machine<D> {
 
     /// Jobs due at `now`: the domain's, and operations waiting to (re)start.
     pub(crate) fn due(&self, now: Timestamp) -> Due<D::Event> {
-        let events = self.domain.due(&self.state, now).into_iter().map(|job| self.job(job, now)).collect();
+        let jobs = self.domain.due(&self.state, now);
+        let names = jobs.iter().map(|j| j.name).collect();
+        let events = jobs.into_iter().map(|job| self.job(job, now)).collect();
         let start = self.state.operations_in_flight().filter(|o| o.ready(now)).map(|o| o.operation_id).collect();
-        Due { events, start }
+        Due { events, names, start }
     }
 
     fn job(&self, job: Job<D::Event>, now: Timestamp) -> Envelope<D::Event> {

@@ -77,6 +77,10 @@ pub enum FailureCode {
     /// The reply passed its size cap ([`crate::Config::max_reply_bytes`]);
     /// the partial text is kept. Not retryable.
     OutputTooLarge,
+    /// The operation was opened (by a job or a tool call) while the user
+    /// already had [`crate::state::Bounds::max_operations`] in flight: it never
+    /// ran. Not retryable.
+    TooManyOperations,
 }
 
 /// A run of generated tokens, on the wire a JSON array of strings.

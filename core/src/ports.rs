@@ -144,7 +144,7 @@ impl LlmError {
     }
     /// Whether another attempt may succeed.
     pub fn retryable(&self) -> bool {
-        !matches!(self.kind, LlmErrorKind::Rejected | LlmErrorKind::OutputTooLarge)
+        !matches!(self.kind, LlmErrorKind::Rejected | LlmErrorKind::OutputTooLarge | LlmErrorKind::TooManyOperations)
     }
 }
 

@@ -31,6 +31,13 @@ pub struct Bounds {
     pub idempotency_entries: usize,
     /// How long a client action id is remembered, in milliseconds (event time).
     pub idempotency_retention_ms: u64,
+    /// Operations in flight per user (pending, streaming or waiting for a
+    /// retry), however they were opened: a client event, a job or a tool
+    /// call. A client event that would open one more is refused (429
+    /// `too_many_operations`); an operation a job or a tool call opens past
+    /// it is recorded as failed at once (`too_many_operations`, not
+    /// retried) and never calls the model. Part of the replay contract.
+    pub max_operations: usize,
 }
 
 impl Default for Bounds {
@@ -39,6 +46,7 @@ impl Default for Bounds {
             max_finished_operations: 32,
             idempotency_entries: 1_024,
             idempotency_retention_ms: 24 * 60 * 60 * 1000,
+            max_operations: 16,
         }
     }
 }
@@ -242,6 +250,12 @@ impl<D: Domain> State<D> {
         self.operations.values().filter(|o| !o.status.is_finished())
     }
 
+    /// Whether one more operation would pass [`Bounds::max_operations`].
+    pub fn operations_full(&self, bounds: &Bounds) -> bool {
+        // Finished operations kept are bounded too, so this count is cheap.
+        self.operations_in_flight().count() >= bounds.max_operations
+    }
+
     /// Folds one stored event into the state. Never fails: events that no
     /// longer apply (an update of a deleted item) change nothing.
     pub fn apply(&mut self, env: &Envelope<D::Event>, domain: &D, bounds: &Bounds) {
@@ -264,7 +278,17 @@ impl<D: Domain> State<D> {
                 let mut cx = Apply::new(&m);
                 domain.apply(&mut self.domain, event, &mut cx);
                 if let Some((id, input)) = cx.into_opened() {
+                    let full = self.operations_full(bounds);
                     self.open_operation(id, &m, input);
+                    if full {
+                        // Opened by a job or a tool call past the bound (a
+                        // client event was refused before it was stored).
+                        if let Some(op) = self.operations.get_mut(&id) {
+                            op.status = OperationStatus::Failed;
+                            op.last_failure = Some(crate::operation::FailureCode::TooManyOperations);
+                        }
+                        self.finish(id, &m, domain, bounds);
+                    }
                 }
             }
             Event::Llm(event) => self.apply_llm(event, &m, domain, bounds),

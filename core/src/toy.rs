@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Apply, Domain, EventMeta, TypeOf};
+use crate::domain::{Apply, Domain, EventMeta, Job, TypeOf};
 use crate::error::Rejection;
 use crate::ids::{EventId, Seq};
 use crate::llm::{Prompt, PromptMessage, PromptRole};
@@ -110,9 +110,33 @@ impl Domain for Toy {
     fn complete(&self, _: &State<Self>, _: &Operation<Echo>, output: &str) -> Result<ToyEvent, String> {
         Ok(ToyEvent::Echoed(NoteEchoed { text: String::from(output) }))
     }
+    /// A note `jobs@<at>x<k>` calls `k` jobs due from time `at` on, and
+    /// never stops calling them: a domain whose job keys do not name the
+    /// occurrence (each adds a note, which opens an operation).
+    fn due(&self, state: &State<Self>, now: crate::Timestamp) -> Vec<Job<ToyEvent>> {
+        let mut jobs = Vec::new();
+        for note in &state.domain.notes {
+            if let Some((at, k)) = toy_jobs(note).filter(|(at, _)| *at <= now.0) {
+                for i in 0..k {
+                    let event = ToyEvent::Added(NoteAdded { text: String::from("job") });
+                    jobs.push(Job { name: "toy", key: alloc::format!("{at}/{i}"), event });
+                }
+            }
+        }
+        jobs
+    }
+    fn next_wake(&self, state: &State<Self>, _: crate::Timestamp) -> Option<crate::Timestamp> {
+        state.domain.notes.iter().filter_map(|n| toy_jobs(n)).map(|(at, _)| crate::Timestamp(at)).min()
+    }
     fn view<'a>(&'a self, state: &'a State<Self>, operations: Vec<OperationView>, _: crate::Timestamp) -> ToyView<'a> {
         ToyView { notes: &state.domain.notes, operations }
     }
+}
+
+/// `jobs@<at>x<k>`: `k` jobs due from `at` (see `Toy::due`).
+fn toy_jobs(note: &str) -> Option<(u64, u32)> {
+    let (at, k) = note.strip_prefix("jobs@")?.split_once('x')?;
+    Some((at.parse().ok()?, k.parse().ok()?))
 }
 
 /// A log in a vector, for the kernel's own tests.

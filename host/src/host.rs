@@ -16,6 +16,7 @@
 //! every transport: the engine is restored from its store in place.
 
 use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -95,6 +96,72 @@ pub enum Report<'a> {
         /// Where it resumed.
         after: Seq,
     },
+    /// Refusals since the last report of one ([`Report::Refused`] is the
+    /// first of a window; the rest are counted, not logged one by one).
+    Refusals {
+        /// The user.
+        user: &'a UserId,
+        /// Refusals by stable error code, in code order.
+        counts: &'a [(&'static str, u64)],
+        /// How long the window ran, in milliseconds.
+        window_ms: u64,
+    },
+    /// Lines left out because the user's log budget
+    /// ([`LOG_LINES_PER_S`], burst [`LOG_BURST`]) was spent; reported
+    /// before the next line that fits.
+    Suppressed {
+        /// The user.
+        user: &'a UserId,
+        /// How many.
+        lines: u64,
+    },
+    /// A tick recorded nothing while a job stayed due: the engine backs off
+    /// (see [`microcos_core::engine::Stall`]). Reported once per stall.
+    Stalled {
+        /// The user.
+        user: &'a UserId,
+        /// The jobs that were due.
+        jobs: &'a [&'static str],
+        /// When the engine asks to be woken again, from now.
+        retry_in_ms: u64,
+    },
+}
+
+/// Report lines one user's host may emit per second, sustained (a token
+/// bucket fed by the clock), so that no client can flood the log: with a
+/// line of at most a few hundred bytes, a few KiB per second per user.
+pub const LOG_LINES_PER_S: u64 = 10;
+/// Report lines one user's host may emit at once before [`LOG_LINES_PER_S`] applies.
+pub const LOG_BURST: u64 = 50;
+/// Refusals are summarised once per this many milliseconds ([`Report::Refusals`]).
+pub const REFUSAL_WINDOW_MS: u64 = 10_000;
+
+/// The user's log budget and the refusals counted in the current window.
+#[derive(Default)]
+struct Reporting {
+    /// Thousandths of a line.
+    milli: u64,
+    at: Option<Timestamp>,
+    suppressed: u64,
+    window_start: Option<Timestamp>,
+    refusals: BTreeMap<&'static str, u64>,
+}
+
+impl Reporting {
+    /// Whether one more line fits at `now`.
+    fn admit(&mut self, now: Timestamp) -> bool {
+        let cap = LOG_BURST * 1000;
+        let elapsed = self.at.map_or(u64::MAX, |at| now.0.saturating_sub(at.0));
+        self.milli = self.milli.saturating_add(elapsed.saturating_mul(LOG_LINES_PER_S)).min(cap);
+        self.at = Some(self.at.map_or(now, |at| at.max(now)));
+        if self.milli >= 1000 {
+            self.milli -= 1000;
+            true
+        } else {
+            self.suppressed += 1;
+            false
+        }
+    }
 }
 
 /// What a transport provides to a [`Host`].
@@ -164,6 +231,8 @@ pub struct Host<D: Domain, S: Store, L: Llm, C: Clock, P: Push<D::Event>, T: Tra
     watchdog_at: Cell<Option<Timestamp>>,
     /// The alarm the transport was last asked for (`None`: never asked).
     armed: Cell<Option<Option<Timestamp>>>,
+    /// The log budget and the refusal window.
+    reporting: RefCell<Reporting>,
 }
 
 /// Parts of a [`Host`] (see [`Host::open`]).
@@ -213,8 +282,10 @@ where
             watchdog_ms,
             watchdog_at: Cell::new(None),
             armed: Cell::new(None),
+            reporting: RefCell::new(Reporting::default()),
         });
         host.drain();
+        host.report_stall();
         Ok((host, restored))
     }
 
@@ -242,8 +313,76 @@ where
     /// When the transport should call [`Host::tick`]: the engine's next wake,
     /// or the watchdog while a model stream runs.
     pub fn next_alarm(&self) -> Option<Timestamp> {
-        let wake = self.engine.borrow().machine().next_wake(self.clock.now());
+        let wake = self.engine.borrow().next_wake();
         self.alarm(wake)
+    }
+
+    /// Hands a report to the transport within the user's log budget
+    /// ([`LOG_LINES_PER_S`]); lines over it are counted and reported as
+    /// [`Report::Suppressed`] before the next one that fits.
+    fn report(&self, report: Report<'_>) {
+        let now = self.clock.now();
+        let suppressed = {
+            let mut r = self.reporting.borrow_mut();
+            if !r.admit(now) {
+                return;
+            }
+            core::mem::take(&mut r.suppressed)
+        };
+        if suppressed > 0 {
+            let engine = self.engine.borrow();
+            self.transport.report(Report::Suppressed { user: engine.machine().user(), lines: suppressed });
+        }
+        self.transport.report(report);
+    }
+
+    /// A refused request: the first of a window is reported whole, the
+    /// rest are counted into the window's [`Report::Refusals`].
+    fn refused(&self, request_id: RequestId, error: &EngineError) {
+        let now = self.clock.now();
+        let first = {
+            let mut r = self.reporting.borrow_mut();
+            let open = r.window_start.is_some_and(|s| now.0.saturating_sub(s.0) < REFUSAL_WINDOW_MS);
+            if open {
+                let code = match error {
+                    EngineError::Rejected(rejection) => rejection.code.as_str(),
+                    _ => "unavailable",
+                };
+                *r.refusals.entry(code).or_default() += 1;
+            }
+            !open
+        };
+        if first {
+            self.flush_reports();
+            self.reporting.borrow_mut().window_start = Some(now);
+            self.report(Report::Refused { request_id, error });
+        }
+    }
+
+    /// Reports the refusals counted so far ([`Report::Refusals`]) and starts
+    /// a new window. Hosts call it themselves when a window has passed; a
+    /// transport calls it before it drops an idle host.
+    pub fn flush_reports(&self) {
+        let now = self.clock.now();
+        let (counts, start) = {
+            let mut r = self.reporting.borrow_mut();
+            let counts: Vec<(&'static str, u64)> = core::mem::take(&mut r.refusals).into_iter().collect();
+            (counts, r.window_start.take())
+        };
+        if let (false, Some(start)) = (counts.is_empty(), start) {
+            let engine = self.engine.borrow();
+            let window_ms = now.0.saturating_sub(start.0);
+            self.report(Report::Refusals { user: engine.machine().user(), counts: &counts, window_ms });
+        }
+    }
+
+    /// Reports a new stall of the engine (once: when its count is 1).
+    fn report_stall(&self) {
+        let engine = self.engine.borrow();
+        if let Some(stall) = engine.stalled().filter(|s| s.count == 1) {
+            let retry_in_ms = stall.retry_at.0.saturating_sub(self.clock.now().0);
+            self.report(Report::Stalled { user: engine.machine().user(), jobs: &stall.jobs, retry_in_ms });
+        }
     }
 
     fn alarm(&self, wake: Option<Timestamp>) -> Option<Timestamp> {
@@ -284,12 +423,12 @@ where
         let event_type = request.event.event_type().as_str();
         match self.input(Input::Submit { request, meta }, None) {
             Ok(Answer::Accepted(a)) => {
-                self.transport.report(Report::Accepted { accepted: &a, event_type });
+                self.report(Report::Accepted { accepted: &a, event_type });
                 edge::respond_accepted(&a)
             }
             Ok(_) => edge::respond_rejection(&Rejection::new(ErrorCode::Unavailable, "unexpected answer")),
             Err(e) => {
-                self.transport.report(Report::Refused { request_id: meta.request_id, error: &e });
+                self.refused(meta.request_id, &e);
                 edge::respond_error(&e)
             }
         }
@@ -355,7 +494,7 @@ where
             match part.more {
                 Some(next) => cursor = next,
                 None => {
-                    self.transport.report(Report::Subscribed { after });
+                    self.report(Report::Subscribed { after });
                     return Ok(Subscribed::Live(register(&mut self.push.borrow_mut(), frames)));
                 }
             }
@@ -373,6 +512,12 @@ where
         }
         // A failure is reported and recovered inside; the alarm is re-armed either way.
         let _recorded = self.input(Input::Tick { now }, None);
+        self.report_stall();
+        let window_over =
+            self.reporting.borrow().window_start.is_some_and(|s| now.0.saturating_sub(s.0) >= REFUSAL_WINDOW_MS);
+        if window_over {
+            self.flush_reports();
+        }
     }
 
     /// Feeds an input the way the transports do: drains the outputs after it
@@ -402,7 +547,7 @@ where
         let result = self.engine.borrow_mut().handle_input(input);
         if let Err(e) = &result {
             if !matches!(e, EngineError::Rejected(_)) {
-                self.transport.report(Report::RecordFailed { operation_id: op, error: e });
+                self.report(Report::RecordFailed { operation_id: op, error: e });
                 self.recover();
             }
         }
@@ -457,7 +602,7 @@ where
             self.watchdog_at.set(Some(self.clock.now().plus_ms(self.watchdog_ms)));
         }
         self.rearm(self.next_alarm()); // with the watchdog
-        self.transport.report(Report::GenerationStarted { operation_id, attempt });
+        self.report(Report::GenerationStarted { operation_id, attempt });
         match self.llm.generate(&request).await {
             Err(error) => {
                 let now = self.clock.now();
@@ -479,7 +624,7 @@ where
             },
         }
         drop(running);
-        self.transport.report(Report::GenerationEnded { operation_id, attempt });
+        self.report(Report::GenerationEnded { operation_id, attempt });
         // The watchdog may no longer be needed.
         self.rearm(self.next_alarm());
     }

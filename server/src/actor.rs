@@ -452,7 +452,20 @@ impl Transport for ActorTransport {
                 r#type = event_type,
                 "accepted"
             ),
-            Report::Refused { request_id, error } => tracing::info!(%request_id, %error, "refused"),
+            Report::Refused { request_id, error } => tracing::info!(%user, %request_id, %error, "refused"),
+            Report::Refusals { counts, window_ms, .. } => {
+                let counts: Vec<String> = counts.iter().map(|(code, n)| format!("{code}={n}")).collect();
+                tracing::info!(%user, window_ms, counts = counts.join(" "), "refusals")
+            }
+            Report::Suppressed { lines, .. } => {
+                tracing::warn!(%user, lines, "log lines suppressed: this user's log budget was spent")
+            }
+            Report::Stalled { jobs, retry_in_ms, .. } => tracing::warn!(
+                %user,
+                jobs = jobs.join(","),
+                retry_in_ms,
+                "a tick recorded nothing while a job stayed due: backing off"
+            ),
             Report::GenerationStarted { operation_id, attempt } => {
                 tracing::info!(%operation_id, attempt, "generation starting")
             }
@@ -559,6 +572,7 @@ async fn run(actor: Actor, gate: Rc<Gate>, mut rx: mpsc::Receiver<Command>) {
             () = transport.rearmed.notified() => {}
             () = tokio::time::sleep_until(last_command + idle_for), if idle => {
                 if stop(&actor, &mut rx) {
+                    host.flush_reports();
                     tracing::debug!(%user, "idle: stopped");
                     break;
                 }
