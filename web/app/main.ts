@@ -8,20 +8,32 @@ import { ApiError, connect, type ClientEvent, type Connection, type ConnectionSt
 import type { Snapshot } from "../client/src/schemas.js";
 
 type State = Snapshot["state"];
+/** An action as shown: `description` (the action in the user's words,
+ * resolved from state by the service and the replica) is newer than the
+ * generated schema, so it is optional here. */
+type ActionView = State["actions"][number] & { description?: string | null };
 type View = { seq: number; state: State; pending: string[] };
 type LocalError = { code: string; message: string; field?: string };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const TOKEN_KEY = "microcos.token";
-const cacheKey = (user: string) => `microcos.cache.${user}`;
+/** Every key the app stores starts with this (sign-out removes them all). */
+const PREFIX = "microcos.";
+const TOKEN_KEY = `${PREFIX}token`;
+const cacheKey = (user: string) => `${PREFIX}cache.${user}`;
 
-/** Figures the browser test reads (performance.now() times). */
-const metrics = ((window as any).__microcos = { cachePaint: -1, firstFrame: -1, start: performance.now() });
+/** Figures the browser test reads (performance.now() times; -1: not yet). */
+const metrics = ((window as any).__microcos = { accepted: -1, cachePaint: -1, firstFrame: -1, start: performance.now() });
 
 let replica: Replica | null = null;
 let conn: Connection | null = null;
 let user = "";
 let view: View | null = null;
+/** The service accepted this session's token (its stream opened): only then
+ * is anything of the user painted, the cache included. */
+let accepted = false;
+/** Bumped by each start and each wipe: callbacks and awaits of an earlier
+ * session see it changed and do nothing. */
+let session = 0;
 
 // ---------------------------------------------------------------- errors
 
@@ -62,15 +74,64 @@ function tokenClaims(token: string): { sub: string; exp?: number } | null {
   }
 }
 
-function showSignIn(message?: string): void {
-  conn?.close();
+/** Drops the session and everything of its user from the page: the stream,
+ * the replica, every list and field (the token's included) and the errors.
+ * Storage is left alone (see `signOut`). */
+function wipe(): void {
+  session++;
+  accepted = false;
+  const c = conn;
   conn = null;
+  c?.close();
+  replica?.free();
+  replica = null;
+  view = null;
+  user = "";
+  if (saveTimer) clearTimeout(saveTimer);
+  saveTimer = 0;
+  for (const id of ["messages", "tasks", "plan", "actions", "reminders", "errors"]) $(id).replaceChildren();
+  $("who-name").textContent = "";
+  $("plan-date").textContent = "";
+  $("summary-text").textContent = "No summary yet.";
+  ($("summary-box") as HTMLDetailsElement).open = false;
+  $("actions-empty").hidden = false;
+  $("extract-form").querySelector("button")!.textContent = "Extract tasks";
+  delete document.body.dataset.pending;
+  delete document.body.dataset.seq;
+  for (const form of Array.from(document.forms)) form.reset();
+  delete $("settings-form").dataset.dirty;
+  ($("tz") as HTMLInputElement).value = String(-new Date().getTimezoneOffset());
   $("app").hidden = true;
   $("who").hidden = true;
+  $("checking").hidden = true;
+}
+
+/** The sign-in form alone, with `message` as an error. */
+function showSignIn(message?: string): void {
+  wipe();
   $("signin").hidden = false;
   setConn("offline", {});
   if (message) showError({ code: "unauthorized", message });
   $("token").focus();
+}
+
+/** Sign out: the page and every key the app stored (token, cached state and
+ * cursor, of this user and of any earlier one) are cleared. */
+function signOut(): void {
+  showSignIn();
+  for (const store of [localStorage, sessionStorage]) {
+    for (let i = store.length - 1; i >= 0; i--) {
+      const k = store.key(i);
+      if (k?.startsWith(PREFIX)) store.removeItem(k);
+    }
+  }
+}
+
+/** The service refused the token: it is forgotten (the user's cache is kept
+ * for their next sign-in, unpainted) and nothing of the user stays shown. */
+function refused(reason: string): void {
+  localStorage.removeItem(TOKEN_KEY);
+  showSignIn(reason);
 }
 
 $("signin-form").addEventListener("submit", (ev) => {
@@ -78,17 +139,11 @@ $("signin-form").addEventListener("submit", (ev) => {
   const token = ($("token") as HTMLTextAreaElement).value.trim();
   const claims = tokenClaims(token);
   if (!claims) return showError({ code: "unauthorized", message: "that is not a microcos token (three base64url parts, a `sub` claim)" });
-  localStorage.setItem(TOKEN_KEY, token);
   start(token).catch((e) => showError(e, "start"));
 });
 
-$("sign-out").addEventListener("click", () => {
-  localStorage.removeItem(TOKEN_KEY);
-  if (user) localStorage.removeItem(cacheKey(user));
-  replica?.free();
-  replica = null;
-  showSignIn();
-});
+$("sign-out").addEventListener("click", signOut);
+$("checking-cancel").addEventListener("click", signOut);
 
 // ---------------------------------------------------------------- connection
 
@@ -117,40 +172,45 @@ function saveCacheSoon(): void {
   }, 150);
 }
 
+/** Starts a session for `token`. Nothing of its user is painted until the
+ * service accepts the token: the token's signature cannot be checked here,
+ * and a cached state is only as private as the token that unlocks it. The
+ * replica is restored from the cache meanwhile (it gives the stream its
+ * cursor), and painted at once when the stream opens, which the service
+ * allows only for a valid token. */
 async function start(token: string): Promise<void> {
+  wipe();
+  const mine = session;
   const claims = tokenClaims(token);
-  if (!claims) return showSignIn("the stored token is unreadable: paste a new one");
-  if (claims.exp && claims.exp * 1000 < Date.now()) return showSignIn("your token expired: mint and paste a new one");
+  if (!claims) return refused("the stored token is unreadable: paste a new one");
+  if (claims.exp && claims.exp * 1000 < Date.now()) return refused("your token expired: mint and paste a new one");
   user = claims.sub;
   $("signin").hidden = true;
-  $("app").hidden = false;
-  $("who").hidden = false;
-  $("who-name").textContent = `Signed in as ${user}`;
+  $("checking").hidden = false;
+  $("conn").dataset.state = "reconnecting";
+  $("conn-text").textContent = "connecting…";
 
   await init({ module_or_path: new URL("microcos_web_bg.wasm", import.meta.url) });
+  if (mine !== session) return;
   const cached = localStorage.getItem(cacheKey(user));
-  replica = null;
+  let restored: Replica | null = null;
   if (cached) {
     try {
-      replica = Replica.restore(user, cached);
+      restored = Replica.restore(user, cached);
     } catch {
       localStorage.removeItem(cacheKey(user));
     }
   }
-  if (replica) {
-    paint();
-    metrics.cachePaint = performance.now();
-  } else {
-    replica = new Replica(user);
-    paint();
-  }
+  const fromCache = !!restored;
+  replica = restored ?? new Replica(user);
   conn = connect({
     baseUrl: "",
     token,
     cursor: () => replica!.cursorQuery(),
     onFrame: (_frame, raw) => {
+      if (mine !== session || !replica) return;
       if (metrics.firstFrame < 0) metrics.firstFrame = performance.now();
-      const r = JSON.parse(replica!.frame(raw)) as { gap: boolean; confirmed: string[] };
+      const r = JSON.parse(replica.frame(raw)) as { gap: boolean; confirmed: string[] };
       if (r.gap) {
         conn?.resume();
         return;
@@ -159,33 +219,68 @@ async function start(token: string): Promise<void> {
       paintSoon();
     },
     onState: (state, detail) => {
+      if (mine !== session) return;
       setConn(state, detail);
-      if (detail.code === 4001 || detail.code === 401) showSignIn(detail.reason);
+      if (detail.code === 4001 || detail.code === 401) return refused(detail.reason ?? "the service refused the token: sign in again");
+      if (state === "connected" && !accepted) accept(token, fromCache);
     },
-    onError: (e) => showError(e, "stream"),
+    onError: (e) => {
+      if (mine === session) showError(e, "stream");
+    },
   });
+}
+
+/** The stream opened, so the service accepted the token: keep it, show the
+ * app and paint (from the cache, when there was one). */
+function accept(token: string, fromCache: boolean): void {
+  accepted = true;
+  metrics.accepted = performance.now();
+  localStorage.setItem(TOKEN_KEY, token);
+  $("checking").hidden = true;
+  $("app").hidden = false;
+  $("who").hidden = false;
+  $("who-name").textContent = `Signed in as ${user}`;
+  paint();
+  if (fromCache) metrics.cachePaint = performance.now();
+  const focused = document.activeElement;
+  if (!focused || focused === document.body || (focused as HTMLElement).closest("[hidden]")) $("chat-input").focus();
 }
 
 // ---------------------------------------------------------------- sending
 
 /** Proposes `body` to the replica (painted at once), then sends it. */
 async function act(type: ClientEvent["type"], payload: object): Promise<boolean> {
-  if (!replica || !conn) return false;
+  const r = replica;
+  const c = conn;
+  const mine = session;
+  if (!r || !c || !accepted) return false;
   const body = { type, payload, client_action_id: crypto.randomUUID(), event_id: crypto.randomUUID() } as ClientEvent;
-  const proposed = JSON.parse(replica.propose(JSON.stringify(body), Date.now())) as { ok?: true; error?: LocalError };
+  const proposed = JSON.parse(r.propose(JSON.stringify(body), Date.now())) as { ok?: true; error?: LocalError };
   if (proposed.error) {
     showError(proposed.error, type);
     return false;
   }
   paint();
   try {
-    await conn.send(body);
+    await c.send(body);
     return true;
   } catch (e) {
-    replica.reject(body.client_action_id!);
+    if (mine !== session) return false; // signed out meanwhile: that replica is gone
+    r.reject(body.client_action_id!);
     paint();
     showError(e, type);
     return false;
+  }
+}
+
+/** Moves focus to the first of `els` still in the page and usable, so that
+ * it does not fall to <body> when the control that had it goes away or is
+ * disabled (a deleted row, a completed task, a decided action). */
+function focusFirst(...els: (Element | null | undefined)[]): void {
+  for (const e of els) {
+    if (!(e instanceof HTMLElement) || !e.isConnected || e.closest("[hidden]") || (e as HTMLInputElement).disabled) continue;
+    e.focus();
+    return;
   }
 }
 
@@ -229,10 +324,66 @@ function reconcile<T>(list: HTMLElement, items: T[], key: (t: T) => string, make
   for (const e of old.values()) e.remove();
 }
 
+const ACTION_STATUS: Record<string, string> = { proposed: "deciding…", applied: "done", rejected: "not done", declined: "declined" };
+
+/** Approves or declines the action of row `li`; focus goes to the next
+ * action that waits, else stays on this row (its buttons go). */
+function decide(li: HTMLElement, type: "action.approved" | "action.declined", action_id: string): void {
+  act(type, { action_id });
+  const next = Array.from($("actions").querySelectorAll<HTMLButtonElement>("li button.approve, li button.decline")).find((b) => !b.hidden && b.closest("li") !== li);
+  focusFirst(next, li);
+}
+
+/** What an action does, in the user's words: the service's `description`
+ * when it is there, else a sentence made here from the tool and its
+ * arguments (task ids resolved to titles). `doomed`: why an action that
+ * waits can only fail (then Approve is not offered). */
+function describeAction(a: ActionView, s: State): { text: string; doomed?: string } {
+  let args: Record<string, unknown> = {};
+  try {
+    const v = JSON.parse(a.arguments);
+    if (v && typeof v === "object" && !Array.isArray(v)) args = v;
+  } catch {}
+  const str = (k: string) => (typeof args[k] === "string" ? (args[k] as string) : undefined);
+  const task = str("task_id") !== undefined ? s.tasks.find((t) => t.task_id === str("task_id")) : undefined;
+  let doomed: string | undefined;
+  if (a.tool === "complete_task") {
+    if (!task) doomed = "the task is no longer in your list: it can only be declined";
+    else if (task.status === "done") doomed = "the task is already done: it can only be declined";
+  }
+  if (a.description) return { text: a.description, doomed };
+  const due = (d?: string) => (d ? `, due ${d}` : "");
+  let text: string;
+  switch (a.tool) {
+    case "complete_task":
+      text = task ? `Complete “${task.title}”` : "Complete a task that is not in your list";
+      break;
+    case "create_task":
+      text = `Add the task “${str("title") ?? ""}”${due(str("due_date"))}`;
+      break;
+    case "set_reminder": {
+      const at = typeof args.at === "number" ? new Date(args.at).toLocaleString([], { dateStyle: "short", timeStyle: "short" }) : [str("date"), str("time")].filter(Boolean).join(" ");
+      text = `Remind you “${str("text") ?? ""}”${at ? ` at ${at}` : ""}${task ? ` (for “${task.title}”)` : ""}`;
+      break;
+    }
+    case "plan_day":
+      text = `Plan ${str("date") ?? "today"}`;
+      break;
+    default: {
+      const parts = Object.entries(args).map(([k, v]) => {
+        const shown = k === "task_id" && task ? `“${task.title}”` : typeof v === "string" ? v : JSON.stringify(v);
+        return `${k.replace(/_id$/, "").replace(/_/g, " ")} ${shown}`;
+      });
+      text = `${a.tool.replace(/_/g, " ")}${parts.length ? `: ${parts.join(", ")}` : ""}`;
+    }
+  }
+  return { text, doomed };
+}
+
 type Msg = { key: string; role: string; text: string; streaming?: string; status?: string; stopped?: boolean };
 
 function paint(): void {
-  if (!replica) return;
+  if (!replica || !accepted) return;
   view = JSON.parse(replica.viewJson(Date.now())) as View;
   const s = view.state;
   const pending = view.pending.length;
@@ -253,7 +404,10 @@ function paint(): void {
       if (m.streaming) {
         const stop = el("button", { type: "button", className: "plain stop", textContent: "Stop" });
         stop.setAttribute("aria-label", "Stop this reply");
-        stop.onclick = () => act("llm.cancel", { operation_id: m.streaming });
+        stop.onclick = () => {
+          act("llm.cancel", { operation_id: m.streaming });
+          focusFirst($("chat-input")); // the reply's row is replaced when it ends
+        };
         li.append(el("span", { className: "meta" }), stop);
       }
       return li;
@@ -280,7 +434,9 @@ function paint(): void {
       const done = el("input", { type: "checkbox", className: "done" });
       done.setAttribute("aria-label", "Done");
       done.onchange = () => {
-        if (done.checked) act("task.completed", { task_id: t.task_id });
+        if (!done.checked) return;
+        act("task.completed", { task_id: t.task_id });
+        focusFirst(done, li.querySelector("input.title")); // a done task's box is disabled
       };
       const title = el("input", { className: "title", maxLength: 200 });
       title.setAttribute("aria-label", "Task title");
@@ -299,7 +455,13 @@ function paint(): void {
       };
       title.onblur = save;
       const del = el("button", { type: "button", className: "plain delete", textContent: "Delete" });
-      del.onclick = () => act("task.deleted", { task_id: t.task_id });
+      del.onclick = () => {
+        // The row goes at once: focus the next task's title, else the previous one's, else the new-task field.
+        const next = li.nextElementSibling?.querySelector("input.title");
+        const prev = li.previousElementSibling?.querySelector("input.title");
+        act("task.deleted", { task_id: t.task_id });
+        focusFirst(next, prev, $("task-title"));
+      };
       li.append(done, title, el("span", { className: "due" }), del);
       return li;
     },
@@ -333,29 +495,42 @@ function paint(): void {
   const extracting = s.operations.some((o) => o.kind === "extract_tasks");
   $("extract-form").querySelector("button")!.textContent = extracting ? "Extracting…" : "Extract tasks";
 
-  // The assistant's actions: approve or decline those that wait; the others say what became of them.
+  // The assistant's actions, in the user's words: approve or decline those
+  // that wait; the others say what became of them. The raw arguments are
+  // only in a collapsed <details>.
   $("actions-empty").hidden = s.actions.length > 0;
   reconcile(
     $("actions"),
-    s.actions,
+    s.actions as ActionView[],
     (a) => a.action_id,
     (a) => {
-      const li = el("li", {}, el("span", { className: "what" }), el("span", { className: "meta" }));
+      const raw = el("details", {}, el("summary", { textContent: "Details" }), el("code", { className: "raw" }));
+      const li = el("li", { tabIndex: -1 }, el("span", { className: "what" }), el("span", { className: "meta" }));
       const approve = el("button", { type: "button", className: "approve", textContent: "Approve" });
-      approve.onclick = () => act("action.approved", { action_id: a.action_id });
+      approve.onclick = () => decide(li, "action.approved", a.action_id);
       const decline = el("button", { type: "button", className: "plain decline", textContent: "Decline" });
-      decline.onclick = () => act("action.declined", { action_id: a.action_id });
-      li.append(approve, decline);
+      decline.onclick = () => decide(li, "action.declined", a.action_id);
+      li.append(approve, decline, raw);
       return li;
     },
     (li, a) => {
-      li.querySelector(".what")!.textContent = `${a.tool} ${a.arguments}`;
+      const { text, doomed } = describeAction(a, s);
       const waiting = a.status === "awaiting_approval";
-      li.querySelector(".meta")!.textContent = a.error ? `rejected: ${a.error.code} (${a.error.message})` : waiting ? "waits for your approval" : a.status;
-      for (const b of li.querySelectorAll<HTMLButtonElement>("button")) {
-        b.hidden = !waiting;
-        b.setAttribute("aria-label", `${b.textContent} ${a.tool} ${a.arguments}`);
-      }
+      li.classList.toggle("awaiting", waiting);
+      const what = li.querySelector(".what")!;
+      what.textContent = waiting && !doomed ? `${text.replace(/[.?!]$/, "")}?` : text;
+      li.querySelector(".meta")!.textContent = a.error
+        ? `not done: ${a.error.message} (${a.error.code})`
+        : waiting
+          ? doomed ?? "waits for your approval"
+          : ACTION_STATUS[a.status] ?? a.status;
+      li.querySelector(".raw")!.textContent = `${a.tool} ${a.arguments}`;
+      const approve = li.querySelector<HTMLButtonElement>("button.approve")!;
+      const decline = li.querySelector<HTMLButtonElement>("button.decline")!;
+      approve.hidden = !waiting || !!doomed;
+      decline.hidden = !waiting;
+      approve.setAttribute("aria-label", `Approve: ${text}`);
+      decline.setAttribute("aria-label", `Decline: ${text}`);
     },
   );
 
@@ -365,11 +540,16 @@ function paint(): void {
     s.reminders,
     (r) => r.reminder_id,
     (r) => {
-      const li = el("li", {}, el("span", { className: "what" }));
+      const li = el("li", { tabIndex: -1 }, el("span", { className: "what" }));
       const snooze = el("button", { type: "button", className: "plain snooze", textContent: "Snooze 10 min" });
       snooze.onclick = () => act("reminder.snoozed", { reminder_id: r.reminder_id, minutes: 10 });
       const cancel = el("button", { type: "button", className: "plain delete", textContent: "Cancel" });
-      cancel.onclick = () => act("reminder.cancelled", { reminder_id: r.reminder_id });
+      cancel.onclick = () => {
+        const next = li.nextElementSibling;
+        const prev = li.previousElementSibling;
+        act("reminder.cancelled", { reminder_id: r.reminder_id });
+        focusFirst(li, next, prev, $("reminder-text"));
+      };
       li.append(snooze, cancel);
       return li;
     },
@@ -459,9 +639,8 @@ $("reminder-form").addEventListener("submit", (ev) => {
 
 // ---------------------------------------------------------------- boot
 
+// A first visit shows the sign-in form alone; a stored token is checked by
+// the service before anything of its user is painted.
 const stored = localStorage.getItem(TOKEN_KEY);
 if (stored) start(stored).catch((e) => showError(e, "start"));
-else {
-  showSignIn();
-  ($("tz") as HTMLInputElement).value = String(-new Date().getTimezoneOffset());
-}
+else showSignIn();

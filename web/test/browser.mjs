@@ -11,11 +11,16 @@
 // serves web/dist when the service does not serve `/` yet
 // (MICROCOS_WEB_DIST=<dir> serves that build instead) and injects the faults.
 //
-// Checks: a chat reply appears token by token and ends equal to the stored
-// reply; a created task shows before the service answers and stays after the
-// ack; a refused action rolls back with its error code shown; a connection
-// dropped mid-reply shows the reply exactly once; a reload paints from the
-// cache before any network answer, then catches up; no console errors.
+// Checks: a first visit shows the sign-in form alone; a chat reply appears
+// token by token and ends equal to the stored reply; a created task shows
+// before the service answers and stays after the ack; a refused action rolls
+// back with its error code shown; a connection dropped mid-reply shows the
+// reply exactly once; an action that waits for approval reads in the user's
+// words, and focus stays off <body> after approve, complete and delete; a
+// reload paints nothing before the service accepts the token, then the cache
+// at once, then catches up; a forged token with the user's state cached
+// paints nothing of it; after sign-out nothing of the user is left in the
+// page or in storage; no console errors.
 // Screenshots: MICROCOS_SCREENSHOTS (default web/test/out/). Figures are
 // printed as `name: value` lines.
 
@@ -119,12 +124,44 @@ async function shot(name) {
   await page.screenshot({ path: join(shots, `${String(step).padStart(2, "0")}-${name}.png`) });
 }
 const waitFor = (fn, arg, timeout = 15000) => page.waitForFunction(fn, { timeout, polling: "mutation" }, arg);
+const visible = (sel) => page.$eval(sel, (e) => e.checkVisibility()).catch(() => false);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Counts rows the app adds to its lists in each document, from before its
+// script runs: "painted nothing" means none was ever added, not only none left.
+await page.evaluateOnNewDocument(() => {
+  window.__painted = 0;
+  new MutationObserver((records) => {
+    for (const r of records)
+      for (const n of r.addedNodes)
+        if (n.nodeType === 1 && n.matches("li") && n.parentElement?.matches("#messages, #tasks, #plan, #actions, #reminders")) window.__painted++;
+  }).observe(document, { subtree: true, childList: true });
+});
+/** What of `needles` the page holds anywhere: its markup, its text, its form fields' values. */
+const leaks = (needles) =>
+  page.evaluate((needles) => {
+    const hay = [document.body.innerHTML, document.body.innerText, ...[...document.querySelectorAll("input, textarea")].map((e) => e.value)].join("\n");
+    return needles.filter((n) => n && hay.includes(n));
+  }, needles);
+/** The app's keys in storage, and any key or value holding one of `needles`. */
+const inStorage = (needles) =>
+  page.evaluate((needles) => {
+    const out = [];
+    for (const store of [localStorage, sessionStorage])
+      for (let i = 0; i < store.length; i++) {
+        const k = store.key(i);
+        const v = store.getItem(k) ?? "";
+        if (k.startsWith("microcos.") || needles.some((n) => k.includes(n) || v.includes(n))) out.push(k);
+      }
+    return out;
+  }, needles);
 
 let exitCode = 1;
 try {
   // 1. Sign in.
   await page.goto(base + "/", { waitUntil: "load" });
   await page.waitForSelector("#token", { visible: true });
+  const first = { signin: await visible("#signin"), app: await visible("#app"), checking: await visible("#checking"), who: await visible("#who") };
+  check(first.signin && !first.app && !first.checking && !first.who, `a first visit shows the sign-in form alone (${JSON.stringify(first)})`);
   await shot("signin");
   await page.type("#token", token);
   await page.keyboard.press("Tab");
@@ -263,25 +300,82 @@ try {
   ).then(() => true, () => false);
   const stillOpen = await page.evaluate(() => [...document.querySelectorAll("#tasks li")].some((li) => li.querySelector("input.title").value === "Water the plants" && !li.querySelector("input.done").checked));
   check(reminderShown && stillOpen, "a tool call set a reminder at once; the completion it proposed waits for approval");
+  const plantsId = (await snapshot()).state.tasks.find((t) => t.title === "Water the plants")?.task_id;
+  const shownAction = await page.evaluate(() => {
+    const li = [...document.querySelectorAll("#actions li")].find((l) => !l.querySelector("button.approve").hidden);
+    const raw = li.querySelector("details");
+    return { what: li.querySelector(".what").textContent, text: li.innerText, label: li.querySelector("button.approve").getAttribute("aria-label"), open: raw?.open, raw: raw?.textContent ?? "" };
+  });
+  check(
+    // The service's `description` or the app's own sentence: "Complete “Water the plants”?".
+    /^Complete\b.*“Water the plants”.*\?$/.test(shownAction.what) && !shownAction.text.includes(plantsId) && shownAction.open === false && shownAction.raw.includes(plantsId) &&
+      /^Approve: Complete\b.*“Water the plants”/.test(shownAction.label),
+    `the action that waits reads in the user's words (${JSON.stringify(shownAction.what)}), no task id shown; the raw arguments only in a collapsed <details>`,
+  );
+  const offered = await page.evaluate(async () => {
+    return [...document.querySelectorAll("#actions li")].map((li) => ({ id: li.dataset.key, approve: li.querySelector("button.approve").checkVisibility(), decline: li.querySelector("button.decline").checkVisibility() }));
+  });
+  const actionsNow = (await snapshot()).state.actions;
+  check(
+    offered.length === actionsNow.length && offered.every((o) => { const a = actionsNow.find((x) => x.action_id === o.id); return a && o.approve === (a.status === "awaiting_approval") && o.decline === o.approve; }),
+    `Approve and Decline are offered only for the actions that await approval (${actionsNow.map((a) => `${a.tool}:${a.status}`).join(", ")})`,
+  );
   await shot("action-awaiting");
-  await page.click("#actions li button.approve:not([hidden])");
+  await page.focus("#actions li button.approve:not([hidden])");
+  await page.keyboard.press("Enter");
+  await waitFor(() => !document.querySelector("#actions li button.approve:not([hidden])"));
+  const focusAfterApprove = await page.evaluate(() => ({ body: document.activeElement === document.body, inActions: !!document.activeElement?.closest("#actions") }));
+  check(!focusAfterApprove.body && focusAfterApprove.inActions, "after Approve (keyboard), focus stays on the action, not on <body>");
   await waitFor(() => [...document.querySelectorAll("#tasks li")].some((li) => li.querySelector("input.title").value === "Water the plants" && li.querySelector("input.done").checked));
   const afterApproval = (await snapshot()).state;
   const watered = afterApproval.tasks.find((t) => t.title === "Water the plants");
   check(watered?.status === "done" && afterApproval.actions.some((a) => a.tool === "complete_task" && a.status === "applied"), "approved, the completion ran: the task is done, as stored");
   await shot("action-approved");
 
-  // 6. A reload paints from the cache before any network answer, then catches up.
+  // 5d. Focus does not fall to <body> when a task is completed or deleted from the keyboard.
+  for (const t of ["Focus one", "Focus two"]) {
+    await page.type("#task-title", t);
+    await page.keyboard.press("Enter");
+    await waitFor((t) => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === t), t);
+  }
+  await waitFor(() => document.body.dataset.pending === "0");
+  const rowOf = (t) => page.evaluate((t) => [...document.querySelectorAll("#tasks li")].find((li) => li.querySelector("input.title").value === t)?.dataset.key, t);
+  const focusOne = await rowOf("Focus one");
+  await page.focus(`#tasks li[data-key="${focusOne}"] input.done`);
+  await page.keyboard.press("Space");
+  await waitFor((id) => document.querySelector(`#tasks li[data-key="${id}"]`)?.classList.contains("done"), focusOne);
+  const afterDone = await page.evaluate((id) => ({ body: document.activeElement === document.body, row: document.activeElement?.closest("li")?.dataset.key === id }), focusOne);
+  check(!afterDone.body && afterDone.row, "after completing a task with the keyboard, focus stays on its row");
+  await page.focus(`#tasks li[data-key="${focusOne}"] button.delete`);
+  await page.keyboard.press("Enter");
+  await waitFor((id) => !document.querySelector(`#tasks li[data-key="${id}"]`), focusOne);
+  const afterDelete = await page.evaluate(() => ({ body: document.activeElement === document.body, what: document.activeElement?.matches("#tasks input.title, #task-title") }));
+  check(!afterDelete.body && afterDelete.what, "after deleting a task with the keyboard, focus goes to a neighbouring task's title, not to <body>");
+  await waitFor(() => document.body.dataset.pending === "0");
+
+  // 6. A reload paints nothing before the service accepts the token (API and
+  // stream delayed 1.5 s), then the cache at once, then catches up.
   const before = await page.$$eval("#messages li", (l) => l.length);
-  await new Promise((r) => setTimeout(r, 400)); // the cache is saved shortly after each batch
+  await sleep(400); // the cache is saved shortly after each batch
   const extra = "Added elsewhere " + randomUUID().slice(0, 4);
   await post("task.created", { title: extra });
   proxy.delayApi(1500);
   await page.reload({ waitUntil: "domcontentloaded" });
-  await waitFor(() => window.__microcos?.cachePaint >= 0, undefined, 10000);
-  const early = await page.evaluate(() => ({ m: window.__microcos, msgs: document.querySelectorAll("#messages li").length }));
-  check(early.m.firstFrame < 0 && early.msgs >= before - 1, `painted ${early.msgs} messages from the cache at ${early.m.cachePaint.toFixed(1)} ms, before any network answer`);
-  figure("reload to first paint from cache (ms)", early.m.cachePaint.toFixed(1));
+  await sleep(700);
+  const during = await page.evaluate(() => ({ m: { ...window.__microcos }, painted: window.__painted, app: document.getElementById("app").checkVisibility(), checking: !!document.getElementById("checking")?.checkVisibility() }));
+  const duringLeaks = await leaks(["Water the plants", stoppedShown.slice(0, 40)]);
+  check(
+    during.m.accepted < 0 && during.m.cachePaint < 0 && during.painted === 0 && !during.app && during.checking && duringLeaks.length === 0,
+    `before the service accepted the token nothing of the user is painted, only “checking” (${JSON.stringify({ ...during, duringLeaks })})`,
+  );
+  await shot("reload-checking");
+  const early = await (await waitFor(() => window.__microcos?.cachePaint >= 0 && { m: { ...window.__microcos }, msgs: document.querySelectorAll("#messages li").length }, undefined, 10000)).jsonValue();
+  check(
+    (early.m.firstFrame < 0 || early.m.cachePaint <= early.m.firstFrame) && early.msgs >= before - 1,
+    `painted ${early.msgs} messages from the cache ${(early.m.cachePaint - early.m.accepted).toFixed(1)} ms after the service accepted the token, before the stream's first frame`,
+  );
+  figure("reload to first paint from cache, service answering after 1.5 s (ms)", early.m.cachePaint.toFixed(1));
+  figure("token accepted to paint from cache (ms)", (early.m.cachePaint - early.m.accepted).toFixed(1));
   await shot("reload-from-cache");
   proxy.delayApi(0);
   await waitFor((t) => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === t), extra, 15000);
@@ -294,6 +388,58 @@ try {
 
   // 7. No console errors.
   check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? ": " + consoleErrors.join(" | ") : ""}`);
+
+  // 8. A forged token (a wrong signature) for this user, with the user's
+  // state cached: nothing of that state is painted, the sign-in form shows
+  // with the refusal, and the forged token is forgotten.
+  await sleep(400);
+  check(await page.evaluate((k) => !!localStorage.getItem(k), `microcos.cache.${user}`), "the user's state is cached");
+  const forged = signToken("not-the-secret-" + randomUUID(), user);
+  await page.evaluate((t) => localStorage.setItem("microcos.token", t), forged);
+  await page.reload({ waitUntil: "domcontentloaded" });
+  await waitFor(() => !!document.querySelector('#errors [data-code="unauthorized"]') && document.getElementById("signin").checkVisibility(), undefined, 15000);
+  await sleep(300);
+  const forgedSeen = await page.evaluate(() => ({ m: { ...window.__microcos }, painted: window.__painted, app: document.getElementById("app").checkVisibility(), token: localStorage.getItem("microcos.token"), error: document.querySelector("#errors").innerText }));
+  const forgedLeaks = await leaks(["Water the plants", extra, stoppedShown.slice(0, 40), forged]);
+  check(
+    forgedSeen.m.accepted < 0 && forgedSeen.m.cachePaint < 0 && forgedSeen.painted === 0 && !forgedSeen.app && forgedLeaks.length === 0 && forgedSeen.token === null,
+    `a forged token with the state cached painted nothing of it and was forgotten; the sign-in form shows “${forgedSeen.error.replace(/\s+/g, " ").trim()}”${forgedLeaks.length ? ` (leaked: ${forgedLeaks.join(", ")})` : ""}`,
+  );
+  await shot("forged-token");
+  consoleErrors.length = 0; // the refused handshake and the 401 are logged by the browser
+  proxy.dropSockets(); // the refused handshake's connection stays open (keep-alive): start the count at 0
+
+  // 9. Sign in again (the kept cache paints once the token is accepted),
+  // then sign out: nothing of the user is left in the page or in storage.
+  await page.focus("#token");
+  await page.keyboard.type(token);
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await waitFor((t) => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === t) && document.querySelector("#conn")?.dataset.state === "connected", extra);
+  const again = await page.evaluate(() => ({ ...window.__microcos }));
+  check(again.cachePaint >= again.accepted && again.accepted >= 0, "signed in again: the cached state painted once the service accepted the token");
+  await sleep(400);
+  const socketsIn = proxy.openSockets();
+  await page.click("#sign-out");
+  await sleep(600); // past any cache save that was due
+  const outLeaks = await leaks(["Water the plants", extra, stoppedShown.slice(0, 40), token, user]);
+  const outStored = await inStorage([token, user]);
+  const out = { app: await visible("#app"), signin: await visible("#signin"), tokenField: await page.$eval("#token", (e) => e.value), lists: await page.$$eval("#messages li, #tasks li, #actions li, #reminders li, #plan li", (l) => l.length) };
+  let sockets = proxy.openSockets();
+  for (let i = 0; i < 30 && sockets; i++) (await sleep(100), (sockets = proxy.openSockets()));
+  check(outLeaks.length === 0 && out.lists === 0, `after sign-out no message, task, token or user id is in the page${outLeaks.length ? ` (found: ${outLeaks.join(", ")})` : ""}`);
+  check(outStored.length === 0, `after sign-out nothing of the user is in localStorage or sessionStorage${outStored.length ? ` (found: ${outStored.join(", ")})` : ""}`);
+  check(out.tokenField === "" && !out.app && out.signin && socketsIn === 1 && sockets === 0, `after sign-out the token field is empty, the app section hidden, the sign-in form shown, the stream closed (${JSON.stringify({ ...out, sockets: `${socketsIn} -> ${sockets}` })})`);
+  await shot("signed-out");
+
+  // 10. Signing in after a sign-out starts afresh (no cache: the stream brings the state).
+  await page.focus("#token");
+  await page.keyboard.type(token);
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await waitFor((t) => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === t), extra);
+  check(true, "signed in again after a sign-out: the state came from the stream");
+  check(consoleErrors.length === 0, `no console errors since the forged token${consoleErrors.length ? ": " + consoleErrors.join(" | ") : ""}`);
 
   // The app's size.
   let gz = 0;
