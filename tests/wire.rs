@@ -48,7 +48,11 @@ fn every_type() -> Vec<Event> {
     let task = TaskId(id(0x7a));
     vec![
         dom(AssistantEvent::UserMessage)(UserMessage { text: "What is on today?".into() }),
-        dom(AssistantEvent::AssistantMessage)(AssistantMessage { text: "Two tasks.".into(), actions: vec![] }),
+        dom(AssistantEvent::AssistantMessage)(AssistantMessage {
+            text: "Two tasks.".into(),
+            actions: vec![],
+            untrusted_input: false,
+        }),
         dom(AssistantEvent::SettingsUpdated)(SettingsUpdated {
             tz_offset_minutes: 60,
             daily_plan_time: LocalTime::new(7, 30),
@@ -160,6 +164,7 @@ fn a_reply_with_actions_and_settings_that_confirm_nothing() {
             tool: "create_task".into(),
             arguments: r#"{"title":"Call Ann"}"#.into(),
         }],
+        untrusted_input: false,
     }));
     let settings = sample(dom(AssistantEvent::SettingsUpdated)(SettingsUpdated {
         tz_offset_minutes: 0,

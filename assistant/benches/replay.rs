@@ -151,7 +151,11 @@ impl Gen {
                 };
                 self.generation(op, OperationKind::Chat, &reply);
                 self.emit(
-                    AssistantEvent::AssistantMessage(AssistantMessage { text: reply, actions: Vec::new() }),
+                    AssistantEvent::AssistantMessage(AssistantMessage {
+                        text: reply,
+                        actions: Vec::new(),
+                        untrusted_input: false,
+                    }),
                     Some(op),
                     false,
                 );

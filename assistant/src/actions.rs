@@ -11,6 +11,16 @@
 //! destroys something waits for the user's `action.approved` (or
 //! `action.declined`) when the user's settings ask for it (the default).
 //! Replay never calls the model: the calls are in the log.
+//!
+//! Text the user did not write as an instruction must not make the
+//! assistant act on its own. So, whatever the settings, an action also waits
+//! for approval when the message it answers holds quoted or pasted text
+//! ([`pasted`]), or when its arguments name money, a phone number or a link
+//! ([`risky`]). An action waiting for approval that its equivalent client
+//! event's rules would refuse (its task was completed or deleted) or whose
+//! task changed since it was proposed is rejected at once (`action_stale`
+//! for the latter), so Approve is never offered for an action that can only
+//! fail, nor for one that would do something other than what it says.
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -116,6 +126,140 @@ fn equivalent(assistant: &Assistant, state: &State, action: &Action) -> Result<A
     Ok(event)
 }
 
+/// Whether a message holds text the user did not write as an instruction:
+/// quoted lines (`> …`), a fenced block, the headers of a forwarded email,
+/// or a long paste (more than 8 lines or 800 bytes).
+pub fn pasted(text: &str) -> bool {
+    const MARKERS: &[&str] = &["```", "-----original message", "forwarded message", "\nfrom:", "\nsubject:", "\nto:"];
+    let lower = text.to_ascii_lowercase();
+    let quoted = text.lines().any(|l| l.trim_start().starts_with('>'));
+    let headers =
+        MARKERS.iter().any(|m| lower.contains(m)) || lower.starts_with("from:") || lower.starts_with("subject:");
+    quoted || headers || text.lines().count() > 8 || text.len() > 800
+}
+
+/// Whether an action's arguments name money (a currency sign or code, an
+/// IBAN, a transfer), a phone number (7 digits or more, with spaces, dots,
+/// dashes or brackets between them) or a link (a URL, `www.`, an email address).
+pub fn risky(arguments: &str) -> bool {
+    // Only free text counts: ids, dates and times are checked by validation.
+    let free = |key: &str| !(key.ends_with("_id") || matches!(key, "date" | "due_date" | "time" | "at"));
+    match serde_json::from_str::<Value>(arguments) {
+        Ok(Value::Object(fields)) => fields.iter().filter(|(k, _)| free(k)).any(|(_, v)| match v {
+            Value::String(text) => risky_text(text),
+            Value::Number(_) | Value::Bool(_) | Value::Null => false,
+            other => risky_text(&other.to_string()),
+        }),
+        _ => risky_text(arguments),
+    }
+}
+
+fn risky_text(arguments: &str) -> bool {
+    const MONEY: &[&str] = &["iban", "swift", "bitcoin", "crypto", "wire ", "transfer", "payment", "paypal"];
+    const CODES: &[&str] = &["eur", "usd", "gbp", "chf", "jpy", "inr", "aud", "cad", "btc", "eth"];
+    let lower = arguments.to_ascii_lowercase();
+    let sign = arguments.chars().any(|c| matches!(c, '€' | '$' | '£' | '¥' | '₹' | '₿'));
+    let words = lower.split(|c: char| !c.is_ascii_alphanumeric());
+    let code = words.clone().any(|w| CODES.contains(&w));
+    let money = sign || code || MONEY.iter().any(|m| lower.contains(m));
+    let link = lower.contains("://") || lower.contains("www.") || lower.split('@').skip(1).any(|d| d.contains('.'));
+    money || link || phone_number(arguments)
+}
+
+fn phone_number(text: &str) -> bool {
+    let (mut digits, mut gap) = (0, 0);
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits += 1;
+            gap = 0;
+            if digits >= 7 {
+                return true;
+            }
+        } else if matches!(c, ' ' | '-' | '.' | '(' | ')' | '/' | '+') && digits > 0 && gap == 0 {
+            gap += 1;
+        } else {
+            digits = 0;
+            gap = 0;
+        }
+    }
+    false
+}
+
+/// The rejection of the first action waiting for approval that can no
+/// longer be approved ([`stale`]), if any: Approve is never offered for it.
+pub(crate) fn reject_stale(assistant: &Assistant, state: &State) -> Option<Job<AssistantEvent>> {
+    let mut awaiting: Vec<&Action> =
+        state.domain.actions.items.values().filter(|a| a.status == ActionStatus::AwaitingApproval).collect();
+    awaiting.sort_by_key(|a| a.order());
+    awaiting.into_iter().find_map(|action| {
+        let r = stale(assistant, state, action)?;
+        let rejected = ActionRejected {
+            action_id: action.action_id,
+            code: r.code.as_str().to_string(),
+            message: r.message,
+            field: r.field,
+        };
+        // The key names the decision; an action is rejected once.
+        Some(Job { name: "action", key: action.action_id.to_string(), event: AssistantEvent::ActionRejected(rejected) })
+    })
+}
+
+/// Why an action waiting for approval can no longer be approved: its
+/// equivalent client event would be refused now, or (for `complete_task`)
+/// its task changed since the action was proposed. `None`: it may be.
+pub(crate) fn stale(assistant: &Assistant, state: &State, action: &Action) -> Option<Rejection> {
+    if let Err(r) = equivalent(assistant, state, action) {
+        return Some(r);
+    }
+    let task = argument(&action.arguments, "task_id").and_then(|id| id.parse().ok().map(TaskId));
+    let changed =
+        task.and_then(|id| state.domain.tasks.items.get(&id)).is_some_and(|t| t.updated_seq > action.proposed_seq);
+    changed.then(|| {
+        Rejection::field(crate::ACTION_STALE, "payload.action_id", "the task changed since the action was proposed")
+    })
+}
+
+/// A string argument of a call, if its arguments are a JSON object holding one.
+pub(crate) fn argument(arguments: &str, name: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(arguments).ok()?;
+    value.get(name)?.as_str().map(str::to_string)
+}
+
+/// An action in the user's words, resolved from the state: `Complete
+/// “Book flights”`, `Add the task “Call Ann” (due 2027-03-02)`,
+/// `Remind you “Pay rent” at 17:00`, `Plan 2027-03-02`.
+pub fn describe(state: &crate::AssistantState, action: &Action) -> String {
+    let arg = |name| argument(&action.arguments, name);
+    match action.tool.as_str() {
+        "complete_task" => {
+            let task = arg("task_id").and_then(|id| id.parse().ok()).and_then(|id| state.tasks.items.get(&TaskId(id)));
+            match task {
+                Some(t) => format!("Complete “{}”", t.title),
+                None => "Complete a task that no longer exists".to_string(),
+            }
+        }
+        "create_task" => {
+            let mut out = format!("Add the task “{}”", arg("title").unwrap_or_default());
+            if let Some(d) = arg("due_date") {
+                out.push_str(&format!(" (due {d})"));
+            }
+            out
+        }
+        "set_reminder" => {
+            let mut out = format!("Remind you “{}”", arg("text").unwrap_or_default());
+            match (arg("date"), arg("time")) {
+                (Some(d), Some(t)) => out.push_str(&format!(" on {d} at {t}")),
+                (None, Some(t)) => out.push_str(&format!(" at {t}")),
+                (Some(d), None) => out.push_str(&format!(" on {d}")),
+                (None, None) => {}
+            }
+            out
+        }
+        "plan_day" => format!("Plan {}", arg("date").unwrap_or_else(|| "today".to_string())),
+        other => format!("Call the tool {other:?}"),
+    }
+}
+
 /// What the model is told about its recent actions (newest last, at most `max`).
 pub(crate) fn recent_lines(state: &crate::AssistantState, max: usize) -> String {
     let mut recent: Vec<&Action> = state.actions.items.values().collect();
@@ -129,7 +273,9 @@ pub(crate) fn recent_lines(state: &crate::AssistantState, max: usize) -> String 
             ActionStatus::Rejected { code, message, .. } => format!("refused ({code}: {message})"),
             ActionStatus::Declined => "declined by the user".to_string(),
         };
-        out.push_str(&format!("- {} {}: {outcome}\n", a.tool, a.arguments));
+        // Arguments are the model's own earlier words: data, and bounded.
+        let arguments: String = a.arguments.chars().take(300).collect();
+        out.push_str(&format!("- {} {}: {outcome}\n", a.tool, crate::prompt::neutralize(&arguments)));
     }
     out
 }

@@ -65,6 +65,10 @@ pub struct ProposedAction {
     pub arguments: String,
 }
 
+pub(crate) fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// One item of a daily plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -116,6 +120,12 @@ AssistantMessage {
     /// The tools it called, in order (absent: none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     actions: Vec<ProposedAction>,
+    /// The message it answers holds text the user did not write as an
+    /// instruction (quoted or pasted: an email, a forwarded thread), so
+    /// every action of the reply waits for approval. Decided when the reply
+    /// is recorded ([`crate::actions::pasted`]); absent: false.
+    #[serde(default, skip_serializing_if = "crate::event::is_false")]
+    untrusted_input: bool,
 });
 microcos_core::payload!(/// `task.created`.
 TaskCreated {

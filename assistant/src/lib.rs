@@ -102,6 +102,9 @@ pub const ACTION_NOT_FOUND: ErrorCode = DomainCode::code("action_not_found", 404
 /// `409 action_not_awaiting`: the action does not wait for approval (it needs
 /// none, or it is decided).
 pub const ACTION_NOT_AWAITING: ErrorCode = DomainCode::code("action_not_awaiting", 409);
+/// `409 action_stale`: the action's task changed since the action was
+/// proposed, so approving it might do something other than what it says.
+pub const ACTION_STALE: ErrorCode = DomainCode::code("action_stale", 409);
 
 /// Every error code of API v1 (the kernel's and the assistant's), in the
 /// order the API documents them.
@@ -123,6 +126,7 @@ pub const API_ERROR_CODES: &[ErrorCode] = &[
     TOO_MANY_TASKS,
     TOO_MANY_REMINDERS,
     ACTION_NOT_AWAITING,
+    ACTION_STALE,
     ErrorCode::BodyTooLarge,
     ErrorCode::UnsupportedMediaType,
     ErrorCode::UnknownField,
@@ -267,6 +271,9 @@ impl Domain for Assistant {
                         "payload.action_id",
                         format!("action {action_id} does not wait for approval"),
                     )),
+                    Some(a) if matches!(event, AssistantEvent::ActionApproved(_)) => {
+                        actions::stale(self, state, a).map_or(Ok(()), Err)
+                    }
                     Some(_) => Ok(()),
                 }
             }
@@ -318,7 +325,14 @@ impl Domain for Assistant {
                         arguments: c.arguments.clone(),
                     })
                     .collect();
-                Ok(AssistantEvent::AssistantMessage(AssistantMessage { text: text.to_string(), actions }))
+                // The message this reply answers; one no longer in the window counts as pasted.
+                let asked = state.domain.chat.messages.iter().find(|m| m.seq == operation.request_seq);
+                let untrusted_input = asked.is_none_or(|m| actions::pasted(&m.text));
+                Ok(AssistantEvent::AssistantMessage(AssistantMessage {
+                    text: text.to_string(),
+                    actions,
+                    untrusted_input,
+                }))
             }
             _ => Err("the model called tools in an operation that declares none".to_string()),
         }
@@ -332,9 +346,11 @@ impl Domain for Assistant {
     ) -> Result<AssistantEvent, String> {
         match &operation.input {
             AssistantOperation::Chat if text.trim().is_empty() => Err("the model returned an empty reply".to_string()),
-            AssistantOperation::Chat => {
-                Ok(AssistantEvent::AssistantMessage(AssistantMessage { text: text.to_string(), actions: Vec::new() }))
-            }
+            AssistantOperation::Chat => Ok(AssistantEvent::AssistantMessage(AssistantMessage {
+                text: text.to_string(),
+                actions: Vec::new(),
+                untrusted_input: false,
+            })),
             AssistantOperation::ExtractTasks { .. } => prompt::parse_extracted_tasks(text, operation.operation_id)
                 .map(|tasks| AssistantEvent::TasksExtracted(TasksExtracted { tasks })),
             AssistantOperation::DailyPlan { date } => prompt::parse_plan(text, &state.domain)
@@ -351,11 +367,15 @@ impl Domain for Assistant {
 
     /// The next proposed action, decided by the rules of its equivalent
     /// client event (one per batch, so each is checked against the state the
-    /// ones before it left); then the summary job, once enough messages left
-    /// the window and none is in flight.
+    /// ones before it left); then an action waiting for approval that can no
+    /// longer be approved, rejected; then the summary job, once enough
+    /// messages left the window and none is in flight.
     fn follow_ups(&self, state: &State) -> Vec<Job<AssistantEvent>> {
         if let Some(action) = state.domain.actions.next_proposed() {
             return actions::decide(self, state, action);
+        }
+        if let Some(job) = actions::reject_stale(self, state) {
+            return alloc::vec![job];
         }
         let chat = &state.domain.chat;
         if chat.summary_in_flight.is_some() || chat.unsummarized.len() < self.summary_trigger {

@@ -22,6 +22,14 @@ fn clip(s: &str, n: usize) -> String {
     out
 }
 
+/// The text of the prompt's data block labelled `label` (empty if none).
+fn data_block<'a>(prompt: &'a str, label: &str) -> &'a str {
+    let open = format!("<data source=\"{label}\">\n");
+    let Some(start) = prompt.find(&open).map(|i| i + open.len()) else { return "" };
+    let body = &prompt[start..];
+    body.find("\n</data>").map_or(body, |end| &body[..end])
+}
+
 /// Open tasks listed in the system prompt as `- title … [id X]`.
 fn prompt_tasks(req: &LlmRequest) -> Vec<(String, String)> {
     let system = req.messages.first().map_or("", |m| m.content.as_str());
@@ -50,7 +58,7 @@ pub fn reply(req: &LlmRequest) -> String {
                 )
         }
         "extract_tasks" => {
-            let text = last_user(req).split("Text:\n").nth(1).unwrap_or("");
+            let text = data_block(last_user(req), "pasted");
             let tasks: Vec<serde_json::Value> = text
                 .split(['\n', '.', ';'])
                 .map(str::trim)
@@ -75,7 +83,8 @@ pub fn reply(req: &LlmRequest) -> String {
             serde_json::json!({ "items": items, "model": STAND_IN_NAME }).to_string()
         }
         "summary" => {
-            let words: Vec<&str> = last_user(req).lines().skip(1).flat_map(str::split_whitespace).take(40).collect();
+            let conversation = data_block(last_user(req), "conversation");
+            let words: Vec<&str> = conversation.split_whitespace().take(40).collect();
             format!("{STAND_IN_NAME} Summary: {}", words.join(" "))
         }
         other => format!("{STAND_IN_NAME} No stand-in reply for operations of kind `{other}`."),

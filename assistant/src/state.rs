@@ -435,7 +435,10 @@ impl AssistantState {
                     if self.actions.items.contains_key(&a.action_id) {
                         continue;
                     }
-                    let status = if confirm && TOOLS_NEEDING_APPROVAL.contains(&a.tool.as_str()) {
+                    // Guarded tools wait when the settings ask; what pasted
+                    // text or risky arguments propose waits whatever they say.
+                    let guarded = confirm && TOOLS_NEEDING_APPROVAL.contains(&a.tool.as_str());
+                    let status = if guarded || p.untrusted_input || crate::actions::risky(&a.arguments) {
                         ActionStatus::AwaitingApproval
                     } else {
                         ActionStatus::Proposed

@@ -140,7 +140,7 @@ pub fn arb_event() -> impl Strategy<Value = Event> {
                     arguments,
                 })
                 .collect();
-            dom(AssistantEvent::AssistantMessage)(AssistantMessage { text, actions })
+            dom(AssistantEvent::AssistantMessage)(AssistantMessage { text, actions, untrusted_input: false })
         }),
         any::<u8>().prop_map(|i| dom(AssistantEvent::ActionApplied)(ActionApplied { action_id: action_id_pool(i) })),
         (any::<u8>(), text(), text(), proptest::option::of(text())).prop_map(|(i, code, message, field)| {

@@ -10,6 +10,8 @@ use microcos_core::view::OperationView;
 use microcos_core::State;
 use serde::Serialize;
 
+use alloc::string::String;
+
 use crate::event::{ActionId, PlanItem, ReminderId, TaskId};
 use crate::state::{ActionStatus, ReminderStatus, Role, TaskStatus};
 use crate::Assistant;
@@ -92,6 +94,9 @@ pub struct ActionView<'a> {
     pub tool: &'a str,
     /// Its arguments, the text of a JSON object.
     pub arguments: &'a str,
+    /// What it does, in the user's words, resolved from the state:
+    /// `Complete “Book flights”` ([`crate::actions::describe`]).
+    pub description: String,
     /// `proposed`, `awaiting_approval`, `applied`, `rejected` or `declined`.
     pub status: &'static str,
     /// Why it was rejected.
@@ -193,7 +198,15 @@ pub fn view<'a>(state: &'a State<Assistant>, operations: Vec<OperationView>, now
                             ("rejected", Some(ActionError { code, message, field: field.as_deref() }))
                         }
                     };
-                    ActionView { action_id: a.action_id, tool: &a.tool, arguments: &a.arguments, status, error }
+                    let description = crate::actions::describe(s, a);
+                    ActionView {
+                        action_id: a.action_id,
+                        tool: &a.tool,
+                        arguments: &a.arguments,
+                        description,
+                        status,
+                        error,
+                    }
                 })
                 .collect()
         },

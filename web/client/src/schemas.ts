@@ -306,11 +306,11 @@ export const OperationKind = z.enum(["chat", "extract_tasks", "daily_plan", "sum
 export type OperationKind = z.infer<typeof OperationKind>;
 
 /** Why an attempt failed. (frames.schema.json) */
-export const FailureCode = z.enum(["provider", "rate_limited", "stalled", "malformed_output", "interrupted", "rejected", "output_too_large"]);
+export const FailureCode = z.enum(["provider", "rate_limited", "stalled", "malformed_output", "interrupted", "rejected", "output_too_large", "too_many_operations"]);
 export type FailureCode = z.infer<typeof FailureCode>;
 
 /** A stable error code (tests/snapshots/wire__error_codes.snap). (frames.schema.json) */
-export const ErrorCode = z.enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "action_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "action_not_awaiting", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "unavailable", "storage_corrupt"]);
+export const ErrorCode = z.enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "action_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "action_not_awaiting", "action_stale", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "too_many_operations", "unavailable", "storage_corrupt"]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 /** The `error` member of an error answer. (frames.schema.json) */
@@ -358,6 +358,8 @@ export const AssistantMessage = z.strictObject({
   text: z.string(),
   /** The tools the assistant called, in order (absent: none); each is decided by action.applied or action.rejected, or waits for approval. */
   actions: z.optional(z.array(ProposedAction)),
+  /** The message it answers holds quoted or pasted text, so every action of the reply waits for approval (absent: false). */
+  untrusted_input: z.optional(z.boolean()),
 });
 export type AssistantMessage = z.infer<typeof AssistantMessage>;
 
@@ -1151,6 +1153,8 @@ export const ActionView = z.strictObject({
   action_id: ActionId,
   tool: z.string(),
   arguments: z.string(),
+  /** What it does, in the user's words, resolved from the state: Complete “Book flights” (optional: services from before it was added do not send it). */
+  description: z.optional(z.string()),
   status: z.enum(["proposed", "awaiting_approval", "applied", "rejected", "declined"]),
   error: z.optional(z.strictObject({
   code: z.string(),
