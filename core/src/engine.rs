@@ -1073,6 +1073,21 @@ mod tests {
     }
 
     #[test]
+    fn a_failure_shown_to_clients_names_no_url() {
+        let mut e = engine();
+        let Answer::Accepted(a) = e.handle_input(note("hi")).unwrap() else { panic!() };
+        let op = a.operation_id.unwrap();
+        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(11) }).unwrap();
+        let error = LlmError::new(
+            crate::ports::LlmErrorKind::Provider,
+            "POST http://10.0.0.7:8080/v1/chat/completions failed: 503 (see https://internal.example/runbook)",
+        );
+        e.handle_input(Input::StreamError { operation_id: op, attempt: 1, error, now: Timestamp(12) }).unwrap();
+        let body = &e.store().rows.iter().find(|r| r.event_type == "llm.failed").unwrap().body;
+        assert!(body.contains(r#""message":"POST <url> failed: 503 (see <url>)""#), "{body}");
+    }
+
+    #[test]
     fn a_tick_that_records_nothing_backs_off_instead_of_waking_at_once() {
         let mut e = engine_with(Config::default());
         e.handle_input(note_at("jobs@5x1", 1, 10)).unwrap();

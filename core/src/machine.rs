@@ -152,6 +152,27 @@ pub(crate) enum TokenStep<E> {
     },
 }
 
+/// `text` with every URL (`scheme://…` up to the next space or quote)
+/// replaced by `<url>`: a provider's error names its endpoint, which is the
+/// operator's business, not the client's.
+pub(crate) fn redact_urls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let start = rest[..i]
+            .rfind(|c: char| !c.is_ascii_alphanumeric() && c != '+' && c != '-' && c != '.')
+            .map_or(0, |j| j + 1);
+        out.push_str(&rest[..start]);
+        out.push_str("<url>");
+        let after = &rest[i + 3..];
+        let end =
+            after.find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ')' | '>' | ',')).unwrap_or(after.len());
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Jobs that are due at a given time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Due<E> {
@@ -600,7 +621,8 @@ impl<D: Domain> Machine<D> {
 
     fn failure_events(&self, op: OperationId, attempt: u32, err: &LlmError, now: Timestamp) -> Vec<Envelope<D::Event>> {
         let retry = err.retryable() && attempt < self.config.max_attempts;
-        let message: String = err.message.chars().take(500).collect();
+        // Clients see this message: no provider's URL in it, and bounded.
+        let message: String = redact_urls(&err.message).chars().take(500).collect();
         let failed = LlmEvent::Failed(LlmFailed { attempt, code: err.kind, message, terminal: !retry });
         let mut out: Vec<_> = self.op_event(op, Event::Llm(failed), &format!("{attempt}"), now).into_iter().collect();
         if retry {
