@@ -1890,8 +1890,8 @@ var ClientActionId = string2().check(_regex(/^[A-Za-z0-9_.:-]{1,128}$/));
 var Attempt = int().check(_gte(1));
 var TokenIndex = int().check(_gte(0));
 var OperationKind = _enum(["chat", "extract_tasks", "daily_plan", "summary"]);
-var FailureCode = _enum(["provider", "rate_limited", "stalled", "malformed_output", "interrupted", "rejected", "output_too_large"]);
-var ErrorCode = _enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "action_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "action_not_awaiting", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "unavailable", "storage_corrupt"]);
+var FailureCode = _enum(["provider", "rate_limited", "stalled", "malformed_output", "interrupted", "rejected", "output_too_large", "too_many_operations"]);
+var ErrorCode = _enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "action_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "action_not_awaiting", "action_stale", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "too_many_operations", "unavailable", "storage_corrupt"]);
 var ApiError = strictObject({
   code: ErrorCode,
   message: string2(),
@@ -1920,7 +1920,9 @@ var ProposedAction = strictObject({
 var AssistantMessage = strictObject({
   text: string2(),
   /** The tools the assistant called, in order (absent: none); each is decided by action.applied or action.rejected, or waits for approval. */
-  actions: optional(array(ProposedAction))
+  actions: optional(array(ProposedAction)),
+  /** The message it answers holds quoted or pasted text, so every action of the reply waits for approval (absent: false). */
+  untrusted_input: optional(boolean2())
 });
 var WorkflowDailyPlan = strictObject({
   date: LocalDate
@@ -2537,6 +2539,8 @@ var ActionView = strictObject({
   action_id: ActionId,
   tool: string2(),
   arguments: string2(),
+  /** What it does, in the user's words, resolved from the state: Complete “Book flights” (optional: services from before it was added do not send it). */
+  description: optional(string2()),
   status: _enum(["proposed", "awaiting_approval", "applied", "rejected", "declined"]),
   error: optional(strictObject({
     code: string2(),
