@@ -16,7 +16,6 @@
 //! every transport: the engine is restored from its store in place.
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -101,7 +100,7 @@ pub enum Report<'a> {
     Refusals {
         /// The user.
         user: &'a UserId,
-        /// Refusals by stable error code, in code order.
+        /// Refusals by stable error code, in the order first seen.
         counts: &'a [(&'static str, u64)],
         /// How long the window ran, in milliseconds.
         window_ms: u64,
@@ -144,7 +143,8 @@ struct Reporting {
     at: Option<Timestamp>,
     suppressed: u64,
     window_start: Option<Timestamp>,
-    refusals: BTreeMap<&'static str, u64>,
+    /// Refusals by code, in the order first seen (a handful of codes).
+    refusals: Vec<(&'static str, u64)>,
 }
 
 impl Reporting {
@@ -348,7 +348,10 @@ where
                     EngineError::Rejected(rejection) => rejection.code.as_str(),
                     _ => "unavailable",
                 };
-                *r.refusals.entry(code).or_default() += 1;
+                match r.refusals.iter_mut().find(|(c, _)| *c == code) {
+                    Some((_, n)) => *n += 1,
+                    None => r.refusals.push((code, 1)),
+                }
             }
             !open
         };
@@ -366,7 +369,7 @@ where
         let now = self.clock.now();
         let (counts, start) = {
             let mut r = self.reporting.borrow_mut();
-            let counts: Vec<(&'static str, u64)> = core::mem::take(&mut r.refusals).into_iter().collect();
+            let counts = core::mem::take(&mut r.refusals);
             (counts, r.window_start.take())
         };
         if let (false, Some(start)) = (counts.is_empty(), start) {
