@@ -5,8 +5,24 @@
 //!   optional; microcos sets it to a fingerprint of the signing key
 //!   ([`Keys::key_id`]), and a verifier with two keys picks the key by it.
 //! - Claims: `sub` (the user id), `exp` and `iat` (seconds since the Unix
-//!   epoch). `exp` is required; `nbf`, when present, is honoured; other
-//!   claims are ignored.
+//!   epoch), and `aud` / `iss` when the service is configured with them.
+//!   `exp` is required; `nbf`, when present, is honoured; other claims are
+//!   ignored.
+//!
+//! The token policy ([`Policy`], checked after the signature, each refusal
+//! a 401 `unauthorized` saying why):
+//!
+//! - a lifetime bound: `exp - iat` at most [`Policy::max_lifetime_s`]
+//!   (default [`DEFAULT_MAX_LIFETIME_S`], 30 days). While a bound is set, a
+//!   token without `iat` is refused: its lifetime cannot be told, and
+//!   neither can whether it was issued before a revocation;
+//! - `iat` at most [`Policy::leeway_s`] (default [`IAT_LEEWAY_S`], 60 s)
+//!   ahead of the service's clock;
+//! - `aud` must name [`Policy::audience`] and `iss` must equal
+//!   [`Policy::issuer`], when those are set (then [`Keys::sign`] sets them);
+//! - revocation ([`check_revocation`]): a transport keeps, per user, a time
+//!   before which that user's tokens are refused, and checks `iat` against
+//!   it.
 //!
 //! Rotation: a service verifies with its current key and, optionally, its
 //! previous one ([`Keys::with_previous`]), and signs with the current one.
@@ -15,7 +31,8 @@
 //!
 //! Pure: the caller supplies the keys and "now". Signatures are compared in
 //! constant time; `alg` must be `HS256` (never `none`); a key shorter than
-//! [`MIN_SECRET_BYTES`] signs and verifies nothing.
+//! [`MIN_SECRET_BYTES`], or trivially guessable ([`secret_problem`]), signs
+//! and verifies nothing.
 
 use alloc::format;
 use alloc::string::String;
@@ -68,9 +85,57 @@ pub fn b64_decode(s: &str) -> Option<Vec<u8>> {
 /// 503 (the Worker), and no token verifies.
 pub const MIN_SECRET_BYTES: usize = 32;
 
-/// Whether `secret` may sign and verify tokens.
+/// Whether `secret` is long enough to sign and verify tokens (see also
+/// [`secret_problem`], which also refuses a trivially guessable one).
 pub fn usable_secret(secret: &[u8]) -> bool {
     secret.len() >= MIN_SECRET_BYTES
+}
+
+/// The fewest distinct byte values a secret must hold: fewer, and it is
+/// trivially guessable (32 times the same character, `abababab…`), whatever
+/// its length. A generated secret (64 hex digits) has about 16.
+pub const MIN_DISTINCT_SECRET_BYTES: usize = 8;
+
+/// Why `secret` may not sign or verify tokens, or `None` when it may: it is
+/// shorter than [`MIN_SECRET_BYTES`], or it has fewer than
+/// [`MIN_DISTINCT_SECRET_BYTES`] distinct bytes. (Static text: the Worker's
+/// wasm carries no formatting for it.)
+pub fn secret_problem(secret: &[u8]) -> Option<&'static str> {
+    if !usable_secret(secret) {
+        return Some("it is shorter than 32 bytes");
+    }
+    let mut seen = [false; 256];
+    let distinct = secret.iter().filter(|&&b| !core::mem::replace(&mut seen[usize::from(b)], true)).count();
+    (distinct < MIN_DISTINCT_SECRET_BYTES).then_some(
+        "it has fewer than 8 distinct bytes, so it is trivially guessable; use a random one (e.g. 32 random bytes, \
+         hex-encoded)",
+    )
+}
+
+/// The longest token lifetime (`exp - iat`) accepted by default: 30 days.
+pub const DEFAULT_MAX_LIFETIME_S: u64 = 30 * 24 * 3600;
+/// How far ahead of the service's clock `iat` may be by default (clock skew).
+pub const IAT_LEEWAY_S: u64 = 60;
+
+/// What a service requires of a token beyond its signature, `exp` and `nbf`
+/// (see the module's documentation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// The longest `exp - iat` accepted, in seconds; `None`: no bound (then a
+    /// token without `iat` is accepted, though never after a revocation).
+    pub max_lifetime_s: Option<u64>,
+    /// How far ahead of "now" `iat` may be, in seconds.
+    pub leeway_s: u64,
+    /// When set: the `aud` a token must name (a string, or one of an array).
+    pub audience: Option<String>,
+    /// When set: the `iss` a token must carry.
+    pub issuer: Option<String>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy { max_lifetime_s: Some(DEFAULT_MAX_LIFETIME_S), leeway_s: IAT_LEEWAY_S, audience: None, issuer: None }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -82,6 +147,49 @@ struct Header {
     kid: Option<String>,
 }
 
+/// `aud`: one string, or an array of them (RFC 7519, 4.1.3). Read by hand
+/// rather than as an untagged enum, whose buffering costs the Worker's wasm
+/// several kilobytes.
+struct Audience(Vec<String>);
+
+impl Audience {
+    fn names(&self, audience: &str) -> bool {
+        self.0.iter().any(|a| a == audience)
+    }
+}
+
+impl Serialize for Audience {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.as_slice() {
+            [one] => s.serialize_str(one),
+            all => all.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Audience {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Names;
+        impl<'de> serde::de::Visitor<'de> for Names {
+            type Value = Audience;
+            fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Audience, E> {
+                Ok(Audience(alloc::vec![String::from(v)]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Audience, A::Error> {
+                let mut all = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    all.push(name);
+                }
+                Ok(Audience(all))
+            }
+        }
+        d.deserialize_any(Names)
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct Claims {
     sub: String,
@@ -90,6 +198,10 @@ struct Claims {
     iat: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     nbf: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    iss: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    aud: Option<Audience>,
 }
 
 #[derive(Clone)]
@@ -118,6 +230,7 @@ impl Key {
 pub struct Keys {
     current: Key,
     previous: Option<Key>,
+    policy: Policy,
 }
 
 impl core::fmt::Debug for Keys {
@@ -139,24 +252,83 @@ pub struct Verified {
     pub expires: Timestamp,
 }
 
+/// A verified token, with its issue time (for [`check_revocation`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Authenticated {
+    /// The user and expiry.
+    pub verified: Verified,
+    /// `iat`, in milliseconds, when the token has one.
+    pub issued: Option<Timestamp>,
+}
+
+/// When a revocation made at `now` takes effect: the next whole second.
+/// Tokens issued before it (`iat` counts whole seconds) are refused, so a
+/// token issued in the same second as the revocation is refused too, and
+/// one issued from this time on is accepted.
+pub fn revocation_time(now: Timestamp) -> Timestamp {
+    Timestamp((now.0 / 1000).saturating_add(1).saturating_mul(1000))
+}
+
+/// Refuses a token issued before `revoked_before` (the user's revocation,
+/// if any): 401 `unauthorized`. A token without `iat` cannot show that it
+/// was issued after, so it is refused too.
+pub fn check_revocation(issued: Option<Timestamp>, revoked_before: Option<Timestamp>) -> Result<(), Rejection> {
+    match (revoked_before, issued) {
+        (Some(before), Some(issued)) if issued < before => Err(unauthorized(
+            "token revoked: this user's tokens issued before the revocation are refused; get a new one",
+        )),
+        (Some(_), None) => {
+            Err(unauthorized("token revoked: it has no iat, and this user's earlier tokens are refused"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether `given` (an `Authorization: Bearer` value) is the operator's
+/// `secret`, compared in constant time. An unusable secret
+/// ([`secret_problem`]) matches nothing.
+pub fn operator_secret_matches(given: &str, secret: &[u8]) -> bool {
+    if secret_problem(secret).is_some() {
+        return false;
+    }
+    // Compare two MACs of a fixed message (fixed length, constant time).
+    let tag = |key: &[u8]| {
+        let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key"));
+        m.update(b"microcos operator");
+        m
+    };
+    tag(given.as_bytes()).verify_slice(&tag(secret).finalize().into_bytes()).is_ok()
+}
+
 impl Keys {
     /// Signs and verifies with `current`.
     pub fn new(current: &[u8]) -> Keys {
-        Keys { current: Key::new(current), previous: None }
+        Keys { current: Key::new(current), previous: None, policy: Policy::default() }
     }
 
     /// Also verifies tokens signed with `previous` (a rotation). An unusable
-    /// (short) previous key is ignored.
+    /// previous key (short or trivially guessable) is ignored.
     pub fn with_previous(mut self, previous: &[u8]) -> Keys {
-        if usable_secret(previous) {
+        if secret_problem(previous).is_none() {
             self.previous = Some(Key::new(previous));
         }
         self
     }
 
-    /// Whether the current key may sign and verify ([`usable_secret`]).
+    /// Verifies (and signs) under `policy` instead of [`Policy::default`].
+    pub fn with_policy(mut self, policy: Policy) -> Keys {
+        self.policy = policy;
+        self
+    }
+
+    /// The token policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Whether the current key may sign and verify ([`secret_problem`]).
     pub fn usable(&self) -> bool {
-        usable_secret(&self.current.secret)
+        secret_problem(&self.current.secret).is_none()
     }
 
     /// The current key's id (`kid`): a fingerprint that reveals nothing of it.
@@ -165,12 +337,19 @@ impl Keys {
     }
 
     /// Signs a token for `user`, issued at `issued`, valid until `expires`
-    /// (both rounded down to whole seconds, as JWT counts time).
+    /// (both rounded down to whole seconds, as JWT counts time), with the
+    /// policy's `aud` and `iss` when it has them.
     pub fn sign(&self, user: &UserId, issued: Timestamp, expires: Timestamp) -> String {
         let header =
             Header { alg: String::from("HS256"), typ: Some(String::from("JWT")), kid: Some(self.current.id.clone()) };
-        let claims =
-            Claims { sub: String::from(user.as_str()), exp: expires.0 / 1000, iat: Some(issued.0 / 1000), nbf: None };
+        let claims = Claims {
+            sub: String::from(user.as_str()),
+            exp: expires.0 / 1000,
+            iat: Some(issued.0 / 1000),
+            nbf: None,
+            iss: self.policy.issuer.clone(),
+            aud: self.policy.audience.clone().map(|a| Audience(alloc::vec![a])),
+        };
         let signed = format!(
             "{}.{}",
             b64_encode(&serde_json::to_vec(&header).unwrap_or_default()),
@@ -183,8 +362,15 @@ impl Keys {
     }
 
     /// Verifies a token: its signature under one of the keys (the one its
-    /// `kid` names, or each in turn without one), `alg`, `exp` and `nbf`.
+    /// `kid` names, or each in turn without one), `alg`, `exp`, `nbf`, and
+    /// the [`Policy`].
     pub fn verify(&self, token: &str, now: Timestamp) -> Result<Verified, Rejection> {
+        self.authenticate(token, now).map(|a| a.verified)
+    }
+
+    /// [`Keys::verify`], also returning the token's issue time (for
+    /// [`check_revocation`]).
+    pub fn authenticate(&self, token: &str, now: Timestamp) -> Result<Authenticated, Rejection> {
         if !self.usable() {
             return Err(unauthorized("the service has no usable token secret"));
         }
@@ -221,8 +407,44 @@ impl Keys {
         if claims.nbf.is_some_and(|nbf| nbf.saturating_mul(1000) > now.0) {
             return Err(unauthorized("token not valid yet"));
         }
+        self.check_policy(&claims, now)?;
         let user = UserId::parse(&claims.sub).ok_or_else(|| unauthorized("the token's sub is not a valid user id"))?;
-        Ok(Verified { user, expires })
+        Ok(Authenticated {
+            verified: Verified { user, expires },
+            issued: claims.iat.map(|s| Timestamp(s.saturating_mul(1000))),
+        })
+    }
+
+    fn check_policy(&self, claims: &Claims, now: Timestamp) -> Result<(), Rejection> {
+        let policy = &self.policy;
+        let now_s = now.0 / 1000;
+        // Static messages but the lifetime's: each formatted one costs the
+        // Worker's wasm about 100 bytes.
+        if claims.iat.is_some_and(|iat| iat > now_s.saturating_add(policy.leeway_s)) {
+            return Err(unauthorized("token issued in the future: its iat is ahead of this service's clock"));
+        }
+        if let Some(max) = policy.max_lifetime_s {
+            let Some(iat) = claims.iat else {
+                return Err(unauthorized(
+                    "token has no iat: this service bounds token lifetimes, so a token must say when it was issued",
+                ));
+            };
+            let lifetime = claims.exp.saturating_sub(iat);
+            if lifetime > max {
+                return Err(unauthorized(&format!(
+                    "token lifetime (exp - iat) is {lifetime} s; this service accepts at most {max} s"
+                )));
+            }
+        }
+        if policy.issuer.is_some() && claims.iss != policy.issuer {
+            return Err(unauthorized("token issuer (iss) missing or not this service's"));
+        }
+        if let Some(audience) = &policy.audience {
+            if !claims.aud.as_ref().is_some_and(|a| a.names(audience)) {
+                return Err(unauthorized("token audience (aud) missing or not naming this service"));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -289,9 +511,12 @@ mod tests {
         let claims: serde_json::Value = serde_json::from_slice(&b64_decode(parts[1]).unwrap()).unwrap();
         assert_eq!(claims, serde_json::json!({"sub": "alice", "iat": 1_700_000_000, "exp": 1_700_000_060}));
         // The well-known example token of RFC 7519's HS256 shape, minted by
-        // hand here: any stack's token verifies.
-        let foreign =
-            hs256(SECRET, &unsigned(r#"{"typ":"JWT","alg":"HS256"}"#, r#"{"sub":"bob","exp":1700000100,"iss":"x"}"#));
+        // hand here: any stack's token verifies (with an `iat`: the default
+        // policy bounds lifetimes).
+        let foreign = hs256(
+            SECRET,
+            &unsigned(r#"{"typ":"JWT","alg":"HS256"}"#, r#"{"sub":"bob","iat":1700000000,"exp":1700000100,"iss":"x"}"#),
+        );
         let v = Keys::new(SECRET).verify(&foreign, T0).unwrap();
         assert_eq!(v, Verified { user: UserId::parse("bob").unwrap(), expires: Timestamp(1_700_000_100_000) });
     }
@@ -333,7 +558,8 @@ mod tests {
         assert_eq!(rotated.verify(&old, T0).unwrap().user, alice());
         assert_eq!(rotated.verify(&rotated.sign(&alice(), T0, T0.plus_ms(60_000)), T0).unwrap().user, alice());
         // Without a kid, each key is tried.
-        let no_kid = hs256(OTHER, &unsigned(r#"{"alg":"HS256"}"#, r#"{"sub":"alice","exp":9999999999}"#));
+        let no_kid =
+            hs256(OTHER, &unsigned(r#"{"alg":"HS256"}"#, r#"{"sub":"alice","iat":1700000000,"exp":1700000100}"#));
         assert!(rotated.verify(&no_kid, T0).is_ok());
         // After the rotation ends, the old key's tokens fail.
         assert_eq!(Keys::new(SECRET).verify(&old, T0).unwrap_err().message, "token signed with an unknown key");
@@ -356,5 +582,127 @@ mod tests {
             assert_eq!(Keys::new(weak).verify(&forged, T0).unwrap_err().code, ErrorCode::Unauthorized);
         }
         assert!(usable_secret(&[b'x'; MIN_SECRET_BYTES]));
+    }
+
+    #[test]
+    fn a_trivially_guessable_secret_signs_and_verifies_nothing() {
+        let repeated = [b'x'; 64];
+        let few = b"abababababababababababababababab1234"; // 6 distinct bytes
+        for weak in [&repeated[..], &few[..]] {
+            assert!(secret_problem(weak).unwrap().contains("trivially guessable"), "{weak:?}");
+            let forged = sign_token(weak, &alice(), T0, T0.plus_ms(1_000));
+            let keys = Keys::new(weak);
+            assert!(!keys.usable());
+            assert_eq!(keys.verify(&forged, T0).unwrap_err().message, "the service has no usable token secret");
+            // Nor as the previous key of a rotation.
+            assert!(Keys::new(SECRET).with_previous(weak).verify(&forged, T0).is_err());
+        }
+        assert!(secret_problem(b"short").unwrap().contains("shorter than 32"));
+        assert_eq!((MIN_SECRET_BYTES, MIN_DISTINCT_SECRET_BYTES), (32, 8), "as the messages say");
+        assert_eq!(secret_problem(SECRET), None);
+        assert_eq!(secret_problem(b"0123456789abcdef0123456789abcdef"), None);
+    }
+
+    fn claims(json: &str) -> String {
+        hs256(SECRET, &unsigned(r#"{"alg":"HS256"}"#, json))
+    }
+
+    #[test]
+    fn the_lifetime_is_bounded_and_iat_may_not_be_in_the_future() {
+        let keys = Keys::new(SECRET);
+        let t0 = T0.0 / 1000;
+        // Exactly the default bound: accepted; one second more: refused.
+        let longest = keys.sign(&alice(), T0, T0.plus_ms(DEFAULT_MAX_LIFETIME_S * 1000));
+        assert!(keys.verify(&longest, T0).is_ok());
+        let too_long = keys.sign(&alice(), T0, T0.plus_ms((DEFAULT_MAX_LIFETIME_S + 1) * 1000));
+        let refused = keys.verify(&too_long, T0).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::Unauthorized);
+        assert_eq!(refused.message, "token lifetime (exp - iat) is 2592001 s; this service accepts at most 2592000 s");
+        // exp near u64::MAX: no overflow, refused.
+        let forever = claims(&format!(r#"{{"sub":"alice","iat":{t0},"exp":{}}}"#, u64::MAX));
+        assert!(keys.verify(&forever, T0).unwrap_err().message.starts_with("token lifetime"));
+        // No iat while a bound is set: refused, saying why.
+        let no_iat = claims(&format!(r#"{{"sub":"alice","exp":{}}}"#, t0 + 60));
+        assert!(keys.verify(&no_iat, T0).unwrap_err().message.starts_with("token has no iat"));
+        // iat within the leeway: accepted; past it: refused.
+        let skewed = keys.sign(&alice(), T0.plus_ms(IAT_LEEWAY_S * 1000), T0.plus_ms(3_600_000));
+        assert!(keys.verify(&skewed, T0).is_ok());
+        let future = keys.sign(&alice(), T0.plus_ms((IAT_LEEWAY_S + 1) * 1000), T0.plus_ms(3_600_000));
+        assert_eq!(
+            keys.verify(&future, T0).unwrap_err().message,
+            "token issued in the future: its iat is ahead of this service's clock"
+        );
+        // Without a bound: no iat is fine, any lifetime too; a future iat is still refused.
+        let unbounded = Keys::new(SECRET).with_policy(Policy { max_lifetime_s: None, ..Policy::default() });
+        assert!(unbounded.verify(&no_iat, T0).is_ok());
+        assert!(unbounded.verify(&forever, T0).is_ok());
+        assert!(unbounded.verify(&future, T0).is_err());
+        let auth = keys.authenticate(&longest, T0).unwrap();
+        assert_eq!(auth.issued, Some(T0));
+    }
+
+    #[test]
+    fn audience_and_issuer_are_checked_when_configured() {
+        let policy =
+            Policy { audience: Some("api.example".into()), issuer: Some("microcos".into()), ..Policy::default() };
+        let keys = Keys::new(SECRET).with_policy(policy);
+        let t0 = T0.0 / 1000;
+        let exp = t0 + 60;
+        // Its own tokens carry both.
+        let own = keys.sign(&alice(), T0, T0.plus_ms(60_000));
+        let body: serde_json::Value =
+            serde_json::from_slice(&b64_decode(own.split('.').nth(1).unwrap()).unwrap()).unwrap();
+        assert_eq!((body["aud"].as_str(), body["iss"].as_str()), (Some("api.example"), Some("microcos")));
+        assert!(keys.verify(&own, T0).is_ok());
+        // aud as an array naming it: accepted.
+        let array = claims(&format!(
+            r#"{{"sub":"alice","iat":{t0},"exp":{exp},"iss":"microcos","aud":["other","api.example"]}}"#
+        ));
+        assert!(keys.verify(&array, T0).is_ok());
+        let cases = [
+            (format!(r#"{{"sub":"alice","iat":{t0},"exp":{exp},"iss":"microcos"}}"#), "audience"),
+            (format!(r#"{{"sub":"alice","iat":{t0},"exp":{exp},"iss":"microcos","aud":"elsewhere"}}"#), "audience"),
+            (format!(r#"{{"sub":"alice","iat":{t0},"exp":{exp},"iss":"microcos","aud":["a","b"]}}"#), "audience"),
+            (format!(r#"{{"sub":"alice","iat":{t0},"exp":{exp},"aud":"api.example"}}"#), "issuer"),
+            (format!(r#"{{"sub":"alice","iat":{t0},"exp":{exp},"iss":"evil","aud":"api.example"}}"#), "issuer"),
+        ];
+        for (json, what) in cases {
+            let err = keys.verify(&claims(&json), T0).unwrap_err();
+            assert_eq!(err.code, ErrorCode::Unauthorized);
+            assert!(err.message.contains(what), "{json}: {}", err.message);
+        }
+        // A token for another deployment (same secret, no aud) fails here,
+        // and this deployment's token works where nothing is configured.
+        assert!(keys.verify(&sign_token(SECRET, &alice(), T0, T0.plus_ms(60_000)), T0).is_err());
+        assert!(Keys::new(SECRET).verify(&own, T0).is_ok());
+    }
+
+    #[test]
+    fn a_revocation_refuses_the_tokens_issued_before_it() {
+        let keys = Keys::new(SECRET);
+        let at = revocation_time(T0.plus_ms(400));
+        assert_eq!(at, T0.plus_ms(1_000), "the next whole second");
+        let before = keys.authenticate(&keys.sign(&alice(), T0, T0.plus_ms(60_000)), T0).unwrap();
+        let same_second = keys.authenticate(&keys.sign(&alice(), T0.plus_ms(900), T0.plus_ms(60_000)), T0).unwrap();
+        let after = keys.authenticate(&keys.sign(&alice(), at, T0.plus_ms(60_000)), T0).unwrap();
+        let err = check_revocation(before.issued, Some(at)).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Unauthorized);
+        assert!(err.message.starts_with("token revoked"), "{}", err.message);
+        assert!(check_revocation(same_second.issued, Some(at)).is_err());
+        assert!(check_revocation(after.issued, Some(at)).is_ok());
+        assert!(check_revocation(before.issued, None).is_ok(), "no revocation");
+        assert!(check_revocation(None, Some(at)).is_err(), "no iat: cannot show it is newer");
+        assert!(check_revocation(None, None).is_ok());
+    }
+
+    #[test]
+    fn the_operator_secret_is_compared_whole() {
+        assert!(operator_secret_matches(core::str::from_utf8(OTHER).unwrap(), OTHER));
+        assert!(!operator_secret_matches("another-secret-of-at-least-32-byteS", OTHER));
+        assert!(!operator_secret_matches("", OTHER));
+        assert!(!operator_secret_matches("another", OTHER));
+        // A weak operator secret opens nothing, not even to itself.
+        assert!(!operator_secret_matches("x", b"x"));
+        assert!(!operator_secret_matches(&"x".repeat(40), &[b'x'; 40]));
     }
 }

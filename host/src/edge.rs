@@ -25,19 +25,22 @@
 //! a token in a URL ends up in request logs and proxies' logs, where anyone
 //! who reads them can use it until it expires.
 //!
-//! A stream closes with a code from [`close`]: when its token expires, when
-//! its client falls behind, or when the user has too many subscribers. A
-//! client may send its events on the stream ([`route_message`]); each is
-//! answered with an `ack` or `error` frame ([`answer_frame`]).
+//! A stream closes with a code from [`close`]: when its token expires (or
+//! is revoked), when its client falls behind, or when the user has too many
+//! subscribers. A client may send its events on the stream
+//! ([`route_message`]), as text frames; each is answered with an `ack` or
+//! `error` frame ([`answer_frame`]); a binary frame is answered with
+//! [`binary_frame_answer`].
 //!
-//! Errors: `{"error":{"code","message","field"?}}`.
+//! Errors: `{"error":{"code","message","field"?}}`. Every API answer carries
+//! [`API_HEADERS`] (`cache-control: no-store`: an answer is one user's data).
 
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::auth::{Keys, Verified, MIN_SECRET_BYTES};
+use crate::auth::{Authenticated, Keys, Verified, MIN_SECRET_BYTES};
 use microcos_core::engine::{Accepted, EngineError};
 use microcos_core::error::{ErrorCode, Rejection};
 use microcos_core::frame::Cursor;
@@ -47,6 +50,11 @@ use microcos_core::ports::Row;
 use microcos_core::validate::{parse_client_request, ClientRequest, Limits};
 use microcos_core::view;
 use microcos_core::Domain;
+
+/// Headers of every API answer (not of the web app's files, which have
+/// their own, [`crate::web::HEADERS`]): nothing of a user's data is kept by
+/// a browser's or a proxy's cache.
+pub const API_HEADERS: &[(&str, &str)] = &[("cache-control", "no-store")];
 
 /// Most events returned by one `GET /v1/events` page.
 pub const MAX_PAGE: usize = 1_000;
@@ -195,7 +203,8 @@ fn protocol_token(websocket_protocol: Option<&str>) -> Option<&str> {
     websocket_protocol?.split(',').find_map(|p| p.trim().strip_prefix("bearer."))
 }
 
-fn bearer(authorization: Option<&str>) -> Option<&str> {
+/// The token of an `Authorization: Bearer <token>` header.
+pub fn bearer_token(authorization: Option<&str>) -> Option<&str> {
     let h = authorization?.trim();
     let (scheme, token) = h.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
@@ -205,13 +214,15 @@ fn reject<E>(r: Rejection) -> Action<E> {
     Action::Respond(respond_rejection(&r))
 }
 
+/// A seq from the query: 0 when absent; at most `i64::MAX`, the largest
+/// seq a store holds (a larger one would wrap to a negative number there).
 fn seq_param(query: &str, key: &str) -> Result<Seq, Rejection> {
     match query_param(query, key) {
         None => Ok(Seq::ZERO),
-        Some(v) => v
-            .parse::<u64>()
-            .map(Seq)
-            .map_err(|_| Rejection::field(ErrorCode::BadRequest, key, "expected a non-negative integer")),
+        Some(v) => v.parse::<u64>().ok().filter(|n| i64::try_from(*n).is_ok()).map(Seq).ok_or_else(|| {
+            let msg = format!("expected a non-negative integer of at most {}", i64::MAX);
+            Rejection::field(ErrorCode::BadRequest, key, msg)
+        }),
     }
 }
 
@@ -222,10 +233,17 @@ fn seq_param(query: &str, key: &str) -> Result<Seq, Rejection> {
 /// (the Worker to its Durable Object) authenticates once, here, and the
 /// receiver routes it with [`route_as`].
 pub fn authenticate(req: &HttpRequest<'_>, keys: &Keys, now: Timestamp) -> Result<Verified, Response> {
-    authenticated(req, keys, now).map(|(verified, _)| verified)
+    authenticate_token(req, keys, now).map(|a| a.verified)
 }
 
-fn authenticated<'a>(req: &HttpRequest<'a>, keys: &Keys, now: Timestamp) -> Result<(Verified, &'a str), Response> {
+/// [`authenticate`], with the token's issue time: a transport that keeps
+/// revocations checks it ([`crate::auth::check_revocation`]) before
+/// [`route_as`].
+pub fn authenticate_token(req: &HttpRequest<'_>, keys: &Keys, now: Timestamp) -> Result<Authenticated, Response> {
+    authenticated(req, keys, now).map(|(authenticated, _)| authenticated)
+}
+
+fn authenticated<'a>(req: &HttpRequest<'a>, keys: &Keys, now: Timestamp) -> Result<(Authenticated, &'a str), Response> {
     let fail = |r: Rejection| respond_rejection(&r);
     let (allow, method) = match req.path {
         "/healthz" => ("GET", req.method),
@@ -242,10 +260,12 @@ fn authenticated<'a>(req: &HttpRequest<'a>, keys: &Keys, now: Timestamp) -> Resu
         return Err(Response::json(200, String::from(r#"{"status":"ok"}"#)));
     }
     if !keys.usable() {
-        let msg = format!("the service's token secret is missing or shorter than {MIN_SECRET_BYTES} bytes");
+        let msg = format!(
+            "the service's token secret is missing, shorter than {MIN_SECRET_BYTES} bytes or trivially guessable"
+        );
         return Err(fail(Rejection::new(ErrorCode::Unavailable, msg)));
     }
-    let token = match bearer(req.authorization) {
+    let token = match bearer_token(req.authorization) {
         Some(t) => Some(String::from(t)),
         None if req.path == "/v1/stream" => {
             protocol_token(req.websocket_protocol).map(String::from).or_else(|| query_param(req.query, "access_token"))
@@ -255,8 +275,8 @@ fn authenticated<'a>(req: &HttpRequest<'a>, keys: &Keys, now: Timestamp) -> Resu
     let Some(token) = token else {
         return Err(fail(Rejection::new(ErrorCode::Unauthorized, "missing bearer token")));
     };
-    let verified = keys.verify(&token, now).map_err(fail)?;
-    Ok((verified, method))
+    let authenticated = keys.authenticate(&token, now).map_err(fail)?;
+    Ok((authenticated, method))
 }
 
 fn json_body(req: &HttpRequest<'_>) -> Result<(), Rejection> {
@@ -398,6 +418,21 @@ pub fn answer_frame(response: &Response) -> String {
     }
 }
 
+/// The frame that answers a binary frame on a stream, the same on every
+/// transport: events are JSON in text frames, so it is refused, and the
+/// stream stays open:
+///
+/// ```json
+/// {"frame":"error","status":415,"error":{"code":"unsupported_media_type","message":"…"}}
+/// ```
+pub fn binary_frame_answer() -> String {
+    let r = Rejection::new(
+        ErrorCode::UnsupportedMediaType,
+        "send events as text frames of JSON; binary frames are not accepted",
+    );
+    answer_frame(&respond_rejection(&r))
+}
+
 fn truncate(s: &str) -> &str {
     match s.char_indices().nth(100) {
         Some((i, _)) => &s[..i],
@@ -521,6 +556,24 @@ mod tests {
         );
         events.query = "limit=0";
         assert_eq!(status(&route(&events, &keys(), &d, &l, now)), 400);
+        // A seq past what a store holds is refused, naming the parameter (it
+        // would wrap to a negative number in SQL, and page from seq 1).
+        for (path, query) in [("/v1/events", "after=9223372036854775808"), ("/v1/stream", "after=18446744073709551615")]
+        {
+            let r = HttpRequest { query, ..req("GET", path, Some(&auth)) };
+            let Action::Respond(refused) = route(&r, &keys(), &d, &l, now) else { panic!("{path}?{query} accepted") };
+            assert_eq!(refused.status, 400, "{path}?{query}");
+            let body: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+            assert_eq!(
+                (body["error"]["code"].as_str(), body["error"]["field"].as_str()),
+                (Some("bad_request"), Some("after"))
+            );
+        }
+        events.query = "after=9223372036854775807";
+        assert!(matches!(
+            route(&events, &keys(), &d, &l, now),
+            Action::Events { after: Seq(9_223_372_036_854_775_807), .. }
+        ));
         // Refusals that need no body are answered before it is read.
         let mut big = req("POST", "/v1/events", Some(&auth));
         assert_eq!(before_body(&big, Some(64 * 1024 + 1), &keys(), &l, now).map(|r| r.status), Some(413));
@@ -551,6 +604,9 @@ mod tests {
         assert_eq!(frame["frame"], "error");
         assert_eq!(frame["status"], 422);
         assert_eq!(frame["error"]["field"], "payload.title");
+        let binary: serde_json::Value = serde_json::from_str(&binary_frame_answer()).unwrap();
+        assert_eq!((binary["frame"].as_str(), binary["status"].as_u64()), (Some("error"), Some(415)));
+        assert_eq!(binary["error"]["code"], "unsupported_media_type");
         let accepted = Response::json(202, String::from(r#"{"event_id":"e","seq":3,"duplicate":false}"#));
         let frame: serde_json::Value = serde_json::from_str(&answer_frame(&accepted)).unwrap();
         assert_eq!(frame, serde_json::json!({"frame":"ack","event_id":"e","seq":3,"duplicate":false}));

@@ -35,7 +35,9 @@ async fn serve(data: &std::path::Path, lifecycle: Lifecycle) -> Service {
 
 impl Service {
     fn token(&self, user: &str) -> String {
-        sign_token(&self.running.secret, &UserId::parse(user).unwrap(), Timestamp(0), Timestamp(u64::MAX / 2))
+        // The service bounds lifetimes (30 days by default): an hour from now.
+        let now = microcos_core::Clock::now(&microcos_server::SystemClock);
+        sign_token(&self.running.secret, &UserId::parse(user).unwrap(), now, Timestamp(now.0 + 3_600_000))
     }
 
     async fn post(&self, user: &str, body: Value) -> u16 {

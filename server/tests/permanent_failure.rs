@@ -17,8 +17,9 @@ async fn a_corrupt_user_database_answers_storage_corrupt_and_health_reports_it()
     let base = format!("http://{}", running.addr);
     let client = reqwest::Client::new();
     let token = |user: &str| {
-        let expires = Timestamp(u64::MAX / 2);
-        sign_token(&running.secret, &UserId::parse(user).unwrap(), Timestamp(0), expires)
+        // The service bounds lifetimes (30 days by default): an hour from now.
+        let now = microcos_core::Clock::now(&microcos_server::SystemClock);
+        sign_token(&running.secret, &UserId::parse(user).unwrap(), now, Timestamp(now.0 + 3_600_000))
     };
     let snapshot = |user: &'static str| {
         let request = client.get(format!("{base}/v1/snapshot")).bearer_auth(token(user));
