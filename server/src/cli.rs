@@ -2,6 +2,11 @@
 //!
 //! Logs go to stderr; `MICROCOS_LOG` sets the level (`info` by default, e.g.
 //! `MICROCOS_LOG=debug` or `MICROCOS_LOG=microcos_server=debug`).
+//!
+//! Secrets are never flags: a command line is visible to every user of the
+//! machine (`ps`). They come from the environment or a file; a secret given
+//! as a flag is refused with a usage error naming the alternative
+//! ([`SECRET_FLAGS`]).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -9,9 +14,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use microcos_core::{Clock, Config, Timestamp, UserId};
-use microcos_host::auth::sign_token;
+use microcos_host::auth::{secret_problem, Keys, Policy, DEFAULT_MAX_LIFETIME_S};
 
 use crate::actor::Lifecycle;
 use crate::clock::SystemClock;
@@ -78,7 +84,42 @@ struct ServeArgs {
     #[command(flatten)]
     service: ServiceArgs,
     #[command(flatten)]
+    tokens: TokenPolicyArgs,
+    #[command(flatten)]
     model: ModelArgs,
+}
+
+/// What a token must satisfy (the same flags for `serve`, which checks, and
+/// `token`, which issues).
+#[derive(Debug, Args)]
+struct TokenPolicyArgs {
+    /// Longest token lifetime accepted (exp - iat), in hours; 0: no bound (then a token without iat is accepted too).
+    #[arg(long, env = "MICROCOS_TOKEN_MAX_LIFETIME_HOURS", default_value_t = DEFAULT_MAX_LIFETIME_S / 3600)]
+    token_max_lifetime_hours: u64,
+    /// The audience (aud) every token must name; `microcos token` sets it.
+    #[arg(long, env = "MICROCOS_TOKEN_AUDIENCE")]
+    token_audience: Option<String>,
+    /// The issuer (iss) every token must carry; `microcos token` sets it.
+    #[arg(long, env = "MICROCOS_TOKEN_ISSUER")]
+    token_issuer: Option<String>,
+}
+
+impl TokenPolicyArgs {
+    fn policy(&self) -> Result<Policy, String> {
+        let max_lifetime_s = match self.token_max_lifetime_hours {
+            0 => None,
+            hours => Some(hours.checked_mul(3600).ok_or_else(|| {
+                format!("--token-max-lifetime-hours {hours} is too large (at most {})", u64::MAX / 3600)
+            })?),
+        };
+        let some = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+        Ok(Policy {
+            max_lifetime_s,
+            audience: some(&self.token_audience),
+            issuer: some(&self.token_issuer),
+            ..Policy::default()
+        })
+    }
 }
 
 /// Per-user limits (the defaults are the kernel's).
@@ -125,6 +166,12 @@ struct ServiceArgs {
     /// Seconds a client has to send a request's body (then 408).
     #[arg(long, default_value_t = ListenerLimits::default().body_timeout.as_secs())]
     body_timeout_secs: u64,
+    /// Open connections from one address (an IPv6 /64); past it, 429 and closed; 0: no cap (behind a proxy).
+    #[arg(long, default_value_t = ListenerLimits::default().max_connections_per_address)]
+    max_connections_per_address: usize,
+    /// Connections from one address that have not sent a complete request yet; past it, 429 and closed; 0: no cap.
+    #[arg(long, default_value_t = ListenerLimits::default().max_unread_per_address)]
+    max_unread_per_address: usize,
 }
 
 impl ServiceArgs {
@@ -137,6 +184,8 @@ impl ServiceArgs {
             max_connections: self.max_connections,
             header_timeout: Duration::from_secs(self.header_timeout_secs),
             body_timeout: Duration::from_secs(self.body_timeout_secs),
+            max_connections_per_address: self.max_connections_per_address,
+            max_unread_per_address: self.max_unread_per_address,
         }
     }
 }
@@ -164,13 +213,13 @@ struct ModelArgs {
     /// The model name on that server.
     #[arg(long, env = "MICROCOS_OPENAI_MODEL", default_value = "llama3.3")]
     openai_model: String,
-    /// The bearer key of that server, if it wants one.
+    /// The bearer key of that server, if it wants one (from the environment only).
     #[arg(long, env = "MICROCOS_OPENAI_API_KEY", hide_env_values = true)]
     openai_api_key: Option<String>,
     /// Cloudflare account id, for Workers AI over REST (with --cf-api-token).
     #[arg(long, env = "MICROCOS_CF_ACCOUNT_ID", requires = "cf_api_token")]
     cf_account_id: Option<String>,
-    /// Cloudflare API token, for Workers AI over REST.
+    /// Cloudflare API token, for Workers AI over REST (from the environment only).
     #[arg(long, env = "MICROCOS_CF_API_TOKEN", hide_env_values = true, requires = "cf_account_id")]
     cf_api_token: Option<String>,
     /// The Cloudflare API base.
@@ -191,25 +240,34 @@ impl ModelArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("what").required(true).args(["user", "revoke"]))]
 struct TokenArgs {
     /// The user: 1 to 64 characters of [A-Za-z0-9_.@-].
-    user: String,
-    /// Data folder holding the secret (ignored when MICROCOS_SECRET is set).
+    user: Option<String>,
+    /// Instead of a token: refuse every token of this user issued until now, also on the running service.
+    #[arg(long, value_name = "USER")]
+    revoke: Option<String>,
+    /// Data folder holding the secret (ignored when MICROCOS_SECRET is set) and the revocations.
     #[arg(long, default_value = "microcos-data")]
     data: PathBuf,
-    /// Hours until the token expires.
-    #[arg(long, default_value_t = 24)]
+    /// Hours until the token expires (at most the service's --token-max-lifetime-hours).
+    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..))]
     ttl_hours: u64,
+    #[command(flatten)]
+    policy: TokenPolicyArgs,
 }
 
 #[derive(Debug, Args)]
 struct LoadArgs {
     /// The server to measure, e.g. http://127.0.0.1:8787 (default: start one in-process).
-    #[arg(long, requires = "secret")]
+    #[arg(long, requires = "secret_source")]
     url: Option<String>,
-    /// That server's token secret.
-    #[arg(long, env = "MICROCOS_SECRET", hide_env_values = true)]
+    /// That server's token secret (from the environment only).
+    #[arg(long, env = "MICROCOS_SECRET", hide_env_values = true, group = "secret_source")]
     secret: Option<String>,
+    /// A file holding that server's token secret.
+    #[arg(long, value_name = "PATH", group = "secret_source")]
+    secret_file: Option<PathBuf>,
     /// Seconds per phase.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
@@ -221,9 +279,48 @@ struct LoadArgs {
     writes_only: bool,
 }
 
+/// The secrets a flag would show in the process list: (subcommand, argument,
+/// flag, environment variable, file alternative).
+pub const SECRET_FLAGS: &[(&str, &str, &str, &str, Option<&str>)] = &[
+    ("serve", "openai_api_key", "--openai-api-key", "MICROCOS_OPENAI_API_KEY", None),
+    ("serve", "cf_api_token", "--cf-api-token", "MICROCOS_CF_API_TOKEN", None),
+    ("load", "secret", "--secret", "MICROCOS_SECRET", Some("--secret-file PATH")),
+];
+
+/// Refuses a secret given on the command line (not from its environment variable).
+fn refuse_secret_flags(matches: &ArgMatches) -> Result<(), clap::Error> {
+    for (sub, id, flag, env, file) in SECRET_FLAGS {
+        let Some(m) = matches.subcommand_matches(sub) else { continue };
+        if m.value_source(id) == Some(ValueSource::CommandLine) {
+            let or_file = file.map(|f| format!(", or pass {f}")).unwrap_or_default();
+            let msg = format!(
+                "{flag} is refused: a command line is visible to every user of this machine (ps); \
+                 set {env} in the environment instead{or_file}"
+            );
+            return Err(Cli::command().error(clap::error::ErrorKind::ArgumentConflict, msg));
+        }
+    }
+    Ok(())
+}
+
+fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = Cli::command().try_get_matches_from(args)?;
+    refuse_secret_flags(&matches)?;
+    Cli::from_arg_matches(&matches)
+}
+
+fn read_secret_file(path: &std::path::Path) -> Result<String, String> {
+    let secret = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(secret.trim().to_string())
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    let cli = match parse_from(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -234,13 +331,16 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Serve(args) => serve(*args),
         Command::Token(args) => token(args),
-        Command::Load(args) => crate::load::main(LoadOptions {
-            url: args.url,
-            secret: args.secret,
-            seconds: args.seconds,
-            durability: args.durability.into(),
-            writes_only: args.writes_only,
-        }),
+        Command::Load(args) => match args.secret_file.as_deref().map(read_secret_file).transpose() {
+            Err(e) => Err(e),
+            Ok(from_file) => crate::load::main(LoadOptions {
+                url: args.url,
+                secret: from_file.or(args.secret),
+                seconds: args.seconds,
+                durability: args.durability.into(),
+                writes_only: args.writes_only,
+            }),
+        },
     };
     match result {
         Ok(()) => 0,
@@ -265,6 +365,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         config: args.limits.config(),
         lifecycle: args.service.lifecycle(),
         listener: args.service.listener(),
+        token_policy: args.tokens.policy()?,
     };
     init_logs();
     runtime()?.block_on(async {
@@ -276,11 +377,47 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     })
 }
 
+const BAD_USER: &str = "a user id is 1 to 64 characters of [A-Za-z0-9_.@-]";
+
 fn token(args: TokenArgs) -> Result<(), String> {
-    let user = UserId::parse(&args.user).ok_or("a user id is 1 to 64 characters of [A-Za-z0-9_.@-]")?;
+    if let Some(revoke) = &args.revoke {
+        return revoke_tokens(revoke, &args.data);
+    }
+    let user = UserId::parse(args.user.as_deref().unwrap_or_default()).ok_or(BAD_USER)?;
+    let policy = args.policy.policy()?;
+    let too_long = || format!("--ttl-hours {} is too large", args.ttl_hours);
+    let ttl_ms = args.ttl_hours.checked_mul(3_600_000).ok_or_else(too_long)?;
+    if let Some(max) = policy.max_lifetime_s.filter(|max| ttl_ms / 1000 > *max) {
+        return Err(format!(
+            "--ttl-hours {} is longer than the service accepts: at most {} hours (--token-max-lifetime-hours, \
+             MICROCOS_TOKEN_MAX_LIFETIME_HOURS)",
+            args.ttl_hours,
+            max / 3600
+        ));
+    }
     let secret = crate::secret::load(&args.data).map_err(|e| format!("cannot read the secret: {e}"))?;
-    let expires = Timestamp(SystemClock.now().0 + args.ttl_hours * 3_600_000);
-    println!("{}", sign_token(&secret, &user, SystemClock.now(), expires));
+    if let Some(problem) = secret_problem(&secret) {
+        return Err(format!("the token secret is unusable: {problem}"));
+    }
+    let now = SystemClock.now();
+    let expires = Timestamp(now.0.checked_add(ttl_ms).ok_or_else(too_long)?);
+    println!("{}", Keys::new(&secret).with_policy(policy).sign(&user, now, expires));
+    Ok(())
+}
+
+/// `microcos token --revoke USER`: records the revocation in the data
+/// folder, then waits until it is in effect (the next whole second), so
+/// that a token minted after this returns is accepted.
+fn revoke_tokens(user: &str, data: &std::path::Path) -> Result<(), String> {
+    let user = UserId::parse(user).ok_or(BAD_USER)?;
+    let at = crate::revocations::revoke(data, &user, SystemClock.now())
+        .map_err(|e| format!("cannot record the revocation in {}: {e}", data.display()))?;
+    std::thread::sleep(Duration::from_millis(at.0.saturating_sub(SystemClock.now().0)));
+    println!(
+        "revoked: {user}'s tokens issued before {} (Unix seconds) are refused, by a running service too; \
+         new tokens work",
+        at.0 / 1000
+    );
     Ok(())
 }
 
@@ -300,6 +437,60 @@ mod tests {
             Cli::try_parse_from(["microcos", "serve", "--addr", "127.0.0.1:9", "--durability", "normal"]).unwrap();
         assert!(matches!(cli.command, Command::Serve(args) if args.addr.port() == 9));
         assert!(Cli::try_parse_from(["microcos", "serve", "--durability", "sometimes"]).is_err());
-        assert!(Cli::try_parse_from(["microcos", "load", "--url", "http://x"]).is_err(), "--url needs a secret");
+        if std::env::var_os("MICROCOS_SECRET").is_none() {
+            assert!(parse_from(["microcos", "load", "--url", "http://x"]).is_err(), "--url needs a secret");
+        }
+        assert!(parse_from(["microcos", "load", "--url", "http://x", "--secret-file", "/s"]).is_ok());
+        assert!(parse_from(["microcos", "token"]).is_err(), "a user, or --revoke USER");
+        let revoke = parse_from(["microcos", "token", "--revoke", "alice"]).unwrap();
+        assert!(matches!(revoke.command, Command::Token(t) if t.revoke.as_deref() == Some("alice")));
+        assert!(parse_from(["microcos", "token", "alice", "--revoke", "bob"]).is_err());
+        assert!(parse_from(["microcos", "token", "alice", "--ttl-hours", "0"]).is_err());
+    }
+
+    #[test]
+    fn a_secret_given_as_a_flag_is_refused_naming_the_alternative() {
+        let cases = [
+            (vec!["microcos", "load", "--url", "http://x", "--secret", "s3cret"], "MICROCOS_SECRET"),
+            (
+                vec!["microcos", "serve", "--openai-base-url", "http://m", "--openai-api-key", "k"],
+                "MICROCOS_OPENAI_API_KEY",
+            ),
+            (vec!["microcos", "serve", "--cf-account-id", "a", "--cf-api-token", "t"], "MICROCOS_CF_API_TOKEN"),
+        ];
+        for (args, env) in cases {
+            let err = parse_from(args.clone()).unwrap_err();
+            assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict, "{args:?}");
+            assert!(err.use_stderr(), "a usage error (exit code 2)");
+            let text = err.to_string();
+            assert!(text.contains("is refused") && text.contains(env), "{args:?}: {text}");
+        }
+        let text = parse_from(["microcos", "load", "--secret", "s"]).unwrap_err().to_string();
+        assert!(text.contains("--secret-file PATH"), "{text}");
+    }
+
+    fn token_args(args: &[&str]) -> TokenArgs {
+        let mut all = vec!["microcos", "token"];
+        all.extend_from_slice(args);
+        match parse_from(all).unwrap().command {
+            Command::Token(t) => t,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn a_token_lifetime_that_overflows_or_exceeds_the_bound_is_a_clear_error() {
+        let dir = std::env::temp_dir().join(format!("microcos-cli-{}", uuid::Uuid::new_v4().simple()));
+        let data = dir.to_str().unwrap();
+        let huge = (u64::MAX / 1000).to_string();
+        let err = token(token_args(&["alice", "--data", data, "--ttl-hours", &huge])).unwrap_err();
+        assert!(err.contains("is too large"), "{err}");
+        let err = token(token_args(&["alice", "--data", data, "--ttl-hours", "721"])).unwrap_err();
+        assert!(err.contains("at most 720 hours"), "{err}");
+        // Without a bound, an overflowing expiry is still refused, never wrapped.
+        let max = (u64::MAX / 3_600_000).to_string();
+        let unbounded = ["alice", "--data", data, "--ttl-hours", &max, "--token-max-lifetime-hours", "0"];
+        assert!(token(token_args(&unbounded)).unwrap_err().contains("is too large"));
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -1,6 +1,7 @@
 //! The HTTP and WebSocket transport: every request goes through the shared
 //! pure edge ([`microcos_host::edge::route`]) and the user's host protocol,
-//! exactly like the Worker.
+//! exactly like the Worker. Between authentication and routing, the token is
+//! checked against the revocations ([`crate::revocations`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,13 +15,14 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use futures_util::{SinkExt, StreamExt};
 use microcos_core::{uuid::Uuid, Clock, Cursor, ErrorCode, EventId, Rejection, RequestId, Timestamp, UserId};
-use microcos_host::auth::Keys;
+use microcos_host::auth::{check_revocation, Keys};
 use microcos_host::edge::close;
 use microcos_host::edge::{self, Action, HttpRequest};
 use microcos_host::{RequestIds, Subscribed};
 
 use crate::actor::{unavailable, Command, Users};
 use crate::push::subscription;
+use crate::revocations::{Revocations, STREAM_RECHECK};
 
 /// Shared state of the HTTP layer.
 #[derive(Clone)]
@@ -29,6 +31,8 @@ pub struct App {
     pub users: Arc<Users>,
     /// The token keys.
     pub keys: Arc<Keys>,
+    /// The tokens revoked per user.
+    pub revocations: Arc<Revocations>,
     /// Time to send a request's body.
     pub body_timeout: Duration,
 }
@@ -48,6 +52,9 @@ fn to_http(r: edge::Response, request_id: RequestId) -> Response {
         .header("x-request-id", request_id.to_string());
     if r.status != 304 {
         builder = builder.header("content-type", "application/json");
+    }
+    for (k, v) in edge::API_HEADERS {
+        builder = builder.header(*k, *v);
     }
     for (k, v) in &r.headers {
         if let Ok(v) = HeaderValue::from_str(v) {
@@ -85,21 +92,26 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
         Default::default()
     };
     let now = SystemClock.now();
-    let action = edge::route(
-        &HttpRequest {
-            method: &method,
-            path: &path,
-            query: &query,
-            authorization: header(&parts.headers, "authorization"),
-            content_type: header(&parts.headers, "content-type"),
-            body: &body,
-            websocket_protocol: header(&parts.headers, "sec-websocket-protocol"),
+    let http = HttpRequest {
+        method: &method,
+        path: &path,
+        query: &query,
+        authorization: header(&parts.headers, "authorization"),
+        content_type: header(&parts.headers, "content-type"),
+        body: &body,
+        websocket_protocol: header(&parts.headers, "sec-websocket-protocol"),
+    };
+    let mut issued = None;
+    let action = match edge::authenticate_token(&http, &app.keys, now) {
+        Err(response) => Action::Respond(response),
+        Ok(token) => match app.revocations.check(&token) {
+            Err(revoked) => Action::Respond(edge::respond_rejection(&revoked)),
+            Ok(()) => {
+                issued = token.issued;
+                edge::route_as(&http, token.verified, &app.users.services().domain, limits)
+            }
         },
-        &app.keys,
-        &app.users.services().domain,
-        limits,
-        now,
-    );
+    };
     let user = match &action {
         Action::Respond(_) => None,
         Action::Submit { user, .. }
@@ -126,7 +138,8 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
                 // A client event sent on the stream is at most a POST body.
                 let max = limits.max_body_bytes;
                 let ws = ws.protocols([edge::STREAM_PROTOCOL]).max_message_size(max).max_frame_size(max);
-                return ws.on_upgrade(move |socket| stream(app, user, cursor, expires, socket)).into_response();
+                let token = StreamToken { expires, issued };
+                return ws.on_upgrade(move |socket| stream(app, user, cursor, token, socket)).into_response();
             }
             Err(_) => edge::respond_rejection(&Rejection::new(
                 ErrorCode::UpgradeRequired,
@@ -148,7 +161,16 @@ fn finish(method: &str, path: &str, request_id: RequestId, response: edge::Respo
     to_http(response, request_id)
 }
 
-async fn stream(app: App, user: UserId, cursor: Cursor, expires: Timestamp, socket: WebSocket) {
+/// What a stream knows of the token it was opened with.
+struct StreamToken {
+    /// When it expires: the stream closes then (4001).
+    expires: Timestamp,
+    /// When it was issued: the stream closes (4001) once it is revoked.
+    issued: Option<Timestamp>,
+}
+
+async fn stream(app: App, user: UserId, cursor: Cursor, token: StreamToken, socket: WebSocket) {
+    let StreamToken { expires, issued } = token;
     let (subscriber, mut frames) = subscription();
     let (tx, rx) = tokio::sync::oneshot::channel();
     let sent = app.users.send(&user, Command::Subscribe { cursor, sender: subscriber, reply: tx }).await.is_ok();
@@ -179,6 +201,7 @@ async fn stream(app: App, user: UserId, cursor: Cursor, expires: Timestamp, sock
     };
     let expiry = tokio::time::sleep(Duration::from_millis(expires.0.saturating_sub(SystemClock.now().0)));
     tokio::pin!(expiry);
+    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + STREAM_RECHECK, STREAM_RECHECK);
     let (code, reason) = loop {
         tokio::select! {
             frame = frames.recv() => match frame {
@@ -193,7 +216,7 @@ async fn stream(app: App, user: UserId, cursor: Cursor, expires: Timestamp, sock
             message = incoming.next() => match message {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break (None, ""),
                 Some(Ok(Message::Text(text))) => {
-                    let answer = submit_message(&app, &user, text.as_bytes()).await;
+                    let answer = submit_message(&app, &user, issued, text.as_bytes()).await;
                     // The frames the event produced (its own first) go before its answer.
                     let mut sent = true;
                     while let Some(frame) = frames.try_recv() {
@@ -203,9 +226,20 @@ async fn stream(app: App, user: UserId, cursor: Cursor, expires: Timestamp, sock
                         break (None, "");
                     }
                 }
+                Some(Ok(Message::Binary(_))) => {
+                    // Events are JSON in text frames: the same answer as on the Worker.
+                    if sink.send(Message::Text(edge::binary_frame_answer().into())).await.is_err() {
+                        break (None, "");
+                    }
+                }
                 Some(Ok(_)) => {}
             },
             () = &mut expiry => break (Some(close::TOKEN_EXPIRED), "token expired: reconnect with a fresh token"),
+            _ = recheck.tick() => {
+                if check_revocation(issued, app.revocations.revoked_before(&user)).is_err() {
+                    break (Some(close::TOKEN_EXPIRED), "token revoked: reconnect with a new token");
+                }
+            }
         }
     };
     let _ = app.users.send(&user, Command::Unsubscribe { id }).await;
@@ -219,8 +253,11 @@ async fn stream(app: App, user: UserId, cursor: Cursor, expires: Timestamp, sock
 
 /// Records a client event sent on the stream, as `POST /v1/events` would,
 /// and returns the frame that answers it (`ack` or `error`).
-async fn submit_message(app: &App, user: &UserId, message: &[u8]) -> String {
+async fn submit_message(app: &App, user: &UserId, issued: Option<Timestamp>, message: &[u8]) -> String {
     let services = app.users.services();
+    if let Err(revoked) = check_revocation(issued, app.revocations.revoked_before(user)) {
+        return edge::answer_frame(&edge::respond_rejection(&revoked));
+    }
     let response = match edge::route_message(message, user.clone(), &services.domain, &services.config.limits) {
         Action::Respond(refused) => refused,
         action => {

@@ -16,12 +16,13 @@
 //!   one of a few shard threads; stopped when idle, at most `max_actors` at
 //!   once.
 //! - [`wakes`]: when each user must next be awake (starts stopped actors).
-//! - [`store`]: the `Store` port on SQLite.
+//! - [`store`]: the `Store` port on SQLite; users' database file names.
 //! - [`group`]: group commit: one flush makes many users' appends durable;
 //!   each shard's gate holds effects until then.
 //! - [`push`]: the `Push` port: bounded per-subscriber queues.
 //! - [`llm`]: model backends (offline stand-in, OpenAI-compatible, Workers AI REST).
 //! - [`secret`]: the token secret (`MICROCOS_SECRET` or a 0600 file in the data folder).
+//! - [`revocations`]: per user, the time before which its tokens are refused.
 //! - [`load`]: the load generator.
 
 #![deny(missing_docs)]
@@ -35,6 +36,7 @@ pub mod http;
 pub mod llm;
 pub mod load;
 pub mod push;
+pub mod revocations;
 pub mod secret;
 pub mod service;
 pub mod store;

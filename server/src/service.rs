@@ -1,14 +1,29 @@
 //! The local service as a library: [`start`] binds and serves API v1 with
 //! the assistant on SQLite; [`Running`] is what it returns.
+//!
+//! Connection slots ([`ListenerLimits`]): at most `max_connections` open at
+//! once (more wait to be accepted), of which at most
+//! `max_connections_per_address` from one address and, of those, at most
+//! `max_unread_per_address` that have not yet sent a complete request
+//! (their headers). A connection past a per-address cap is answered at once
+//! with 429 `rate_limited` and closed, so that one address holding idle
+//! sockets cannot take the slots everyone else needs. An IPv6 address
+//! counts by its /64 (what one host usually has); an IPv4-mapped one as
+//! its IPv4 address. Behind a reverse proxy every client has the proxy's
+//! address: raise or lift (0) the per-address caps there, and let the proxy
+//! limit its clients.
 
-use std::net::SocketAddr;
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use microcos_assistant::stand_in;
 use microcos_assistant::Assistant;
-use microcos_core::Config;
+use microcos_core::{Config, ErrorCode, Rejection};
+use microcos_host::auth::{secret_problem, Policy};
 use microcos_memory::StandIn;
 
 use crate::actor::{Lifecycle, Services, Users};
@@ -35,6 +50,9 @@ pub struct ServeOptions {
     pub lifecycle: Lifecycle,
     /// The listener's limits.
     pub listener: ListenerLimits,
+    /// What a token must satisfy besides its signature ([`Policy`]:
+    /// lifetime, `iat` leeway, `aud`, `iss`).
+    pub token_policy: Policy,
 }
 
 /// What the listener allows one connection.
@@ -48,6 +66,11 @@ pub struct ListenerLimits {
     pub header_timeout: Duration,
     /// Time to send a request's body; past it, 408 `request_timeout`.
     pub body_timeout: Duration,
+    /// Open connections from one address (0: no cap); past it, 429 and closed.
+    pub max_connections_per_address: usize,
+    /// Connections from one address that have not yet sent a complete
+    /// request (0: no cap); past it, 429 and closed.
+    pub max_unread_per_address: usize,
 }
 
 impl Default for ListenerLimits {
@@ -56,6 +79,8 @@ impl Default for ListenerLimits {
             max_connections: 512,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(10),
+            max_connections_per_address: 64,
+            max_unread_per_address: 16,
         }
     }
 }
@@ -71,6 +96,7 @@ impl Default for ServeOptions {
             config: Config::default(),
             lifecycle: Lifecycle::default(),
             listener: ListenerLimits::default(),
+            token_policy: Policy::default(),
         }
     }
 }
@@ -123,8 +149,16 @@ pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
     let (mut lifecycle, mut listener_limits) = (opts.lifecycle, opts.listener);
     fit_to_file_limit(&mut lifecycle, &mut listener_limits, open_file_limit());
     let secret = Arc::new(crate::secret::load(&opts.data)?);
-    let keys = Arc::new(crate::secret::keys(&opts.data)?);
+    if let Some(problem) = secret_problem(&secret) {
+        let msg = format!(
+            "the token secret (MICROCOS_SECRET, or {}) is unusable: {problem}",
+            opts.data.join("secret").display()
+        );
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, msg));
+    }
+    let keys = Arc::new(crate::secret::keys(&opts.data)?.with_policy(opts.token_policy.clone()));
     crate::secret::create_private_dir(&opts.data)?;
+    let revocations = Arc::new(crate::revocations::Revocations::open(&opts.data)?);
     let index = opts.data.join("wakes.sqlite");
     let index_is_new = !index.exists();
     let wakes = crate::wakes::Wakes::open(&index)?;
@@ -156,16 +190,144 @@ pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
     tokio::spawn(users.clone().schedule(index_is_new));
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
     let addr = listener.local_addr()?;
-    let app = App { users: users.clone(), keys, body_timeout: listener_limits.body_timeout };
+    let app = App { users: users.clone(), keys, revocations, body_timeout: listener_limits.body_timeout };
     let task = tokio::spawn(accept(listener, router(app), listener_limits));
     Ok(Running { addr, users, secret, task })
 }
 
-/// The accept loop: at most `max_connections` connections at once, each
-/// with a header timeout; WebSocket upgrades allowed. On SIGINT or SIGTERM
-/// it stops accepting and lets the requests in flight finish (5 s at most).
+/// Connections open and without a complete request, from one address.
+#[derive(Default)]
+struct Counts {
+    open: usize,
+    unread: usize,
+}
+
+/// The per-address connection slots (see the module's documentation).
+struct Slots {
+    limits: ListenerLimits,
+    by_address: Mutex<BTreeMap<IpAddr, Counts>>,
+    /// Connections refused since the last warning, and when it was.
+    refused: Mutex<(u64, Option<Instant>)>,
+}
+
+/// One connection's slot: given back when it is dropped.
+struct Slot {
+    slots: Arc<Slots>,
+    address: IpAddr,
+    unread: AtomicBool,
+}
+
+/// What one address is counted as: an IPv4 address, or an IPv6 /64.
+fn address_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
+}
+
+impl Slots {
+    fn new(limits: ListenerLimits) -> Arc<Slots> {
+        Arc::new(Slots { limits, by_address: Mutex::default(), refused: Mutex::default() })
+    }
+
+    /// A slot for a new connection from `ip`, or why there is none.
+    fn take(self: &Arc<Self>, ip: IpAddr) -> Result<Slot, &'static str> {
+        let address = address_key(ip);
+        let mut by_address = self.by_address.lock().unwrap_or_else(|p| p.into_inner());
+        let counts = by_address.entry(address).or_default();
+        let cap = |n: usize| if n == 0 { usize::MAX } else { n };
+        let refused = if counts.open >= cap(self.limits.max_connections_per_address) {
+            Some("too many open connections from this address")
+        } else if counts.unread >= cap(self.limits.max_unread_per_address) {
+            Some("too many connections without a complete request from this address")
+        } else {
+            None
+        };
+        if let Some(why) = refused {
+            if counts.open == 0 {
+                by_address.remove(&address);
+            }
+            drop(by_address);
+            self.count_refusal(address, why);
+            return Err(why);
+        }
+        counts.open += 1;
+        counts.unread += 1;
+        Ok(Slot { slots: self.clone(), address, unread: AtomicBool::new(true) })
+    }
+
+    /// Refusals are counted, and logged at most once a minute.
+    fn count_refusal(&self, address: IpAddr, why: &str) {
+        let mut refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
+        refused.0 += 1;
+        if refused.1.is_none_or(|at| at.elapsed() >= Duration::from_secs(60)) {
+            tracing::warn!(%address, refused = refused.0, why, "connections refused at the per-address caps");
+            *refused = (0, Some(Instant::now()));
+        }
+    }
+
+    #[cfg(test)]
+    fn counts(&self, ip: IpAddr) -> (usize, usize) {
+        let by_address = self.by_address.lock().unwrap_or_else(|p| p.into_inner());
+        by_address.get(&address_key(ip)).map_or((0, 0), |c| (c.open, c.unread))
+    }
+}
+
+impl Slot {
+    /// The connection sent a complete request (its headers).
+    fn request_read(&self) {
+        if self.unread.swap(false, Ordering::Relaxed) {
+            let mut by_address = self.slots.by_address.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(c) = by_address.get_mut(&self.address) {
+                c.unread = c.unread.saturating_sub(1);
+            }
+        }
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut by_address = self.slots.by_address.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = by_address.get_mut(&self.address) {
+            c.open = c.open.saturating_sub(1);
+            if *self.unread.get_mut() {
+                c.unread = c.unread.saturating_sub(1);
+            }
+            if c.open == 0 {
+                by_address.remove(&self.address);
+            }
+        }
+    }
+}
+
+/// The answer to a connection past a per-address cap: written whole if the
+/// socket takes it at once (it is small), never waited for.
+fn refusal(why: &str) -> Vec<u8> {
+    let mut r = Rejection::new(ErrorCode::RateLimited, format!("{why}; retry later"));
+    r.retry_after_ms = Some(1_000);
+    let body = r.to_json();
+    format!(
+        "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\ncache-control: no-store\r\n\
+         retry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// The accept loop: at most `max_connections` connections at once, and the
+/// per-address caps (see the module's documentation), each with a header
+/// timeout; WebSocket upgrades allowed. On SIGINT or SIGTERM it stops
+/// accepting and lets the requests in flight finish (5 s at most).
 async fn accept(listener: tokio::net::TcpListener, app: axum::Router, limits: ListenerLimits) -> std::io::Result<()> {
+    use hyper::service::Service as _;
     use hyper_util::rt::{TokioIo, TokioTimer};
+    let slots = Slots::new(limits);
     let max = limits.max_connections.clamp(1, tokio::sync::Semaphore::MAX_PERMITS) as u32;
     let permits = Arc::new(tokio::sync::Semaphore::new(max as usize));
     // On a stop signal: accept no more, and give the requests in flight up
@@ -181,9 +343,9 @@ async fn accept(listener: tokio::net::TcpListener, app: axum::Router, limits: Li
             permit = permits.clone().acquire_owned() => permit.map_err(std::io::Error::other)?,
             () = &mut stop => return drained(permits).await,
         };
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors, say: back off instead of spinning.
                     tracing::warn!(error = %e, "accept failed");
@@ -196,8 +358,19 @@ async fn accept(listener: tokio::net::TcpListener, app: axum::Router, limits: Li
                 return drained(permits).await;
             }
         };
+        let slot = match slots.take(peer.ip()) {
+            Ok(slot) => Arc::new(slot),
+            Err(why) => {
+                let _ = stream.try_write(&refusal(why));
+                continue; // the socket closes as it drops, and the permit comes back
+            }
+        };
         let _ = stream.set_nodelay(true);
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let inner = hyper_util::service::TowerToHyperService::new(app.clone());
+        let service = hyper::service::service_fn(move |request| {
+            slot.request_read();
+            inner.call(request)
+        });
         tokio::spawn(async move {
             let connection = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -255,5 +428,49 @@ mod tests {
             "a high limit changes nothing"
         );
         assert!(open_file_limit().is_none_or(|n| n > 0));
+    }
+
+    #[test]
+    fn one_address_holds_at_most_its_share_of_the_slots() {
+        let limits = ListenerLimits { max_connections_per_address: 4, max_unread_per_address: 2, ..Default::default() };
+        let slots = Slots::new(limits);
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let b: IpAddr = "192.0.2.2".parse().unwrap();
+        // Two idle connections from `a`: the third that sends nothing is refused.
+        let idle: Vec<Slot> = (0..2).map(|_| slots.take(a).unwrap()).collect();
+        assert_eq!(slots.take(a).err(), Some("too many connections without a complete request from this address"));
+        // Another address is not affected.
+        let other = slots.take(b).unwrap();
+        // Connections that sent a request leave the unread count, not the open one.
+        idle[0].request_read();
+        idle[0].request_read(); // once only
+        let busy = slots.take(a).unwrap();
+        busy.request_read();
+        assert_eq!(slots.counts(a), (3, 1));
+        let fourth = slots.take(a).unwrap();
+        assert_eq!(slots.take(a).err(), Some("too many open connections from this address"));
+        drop((idle, busy, fourth));
+        assert_eq!(slots.counts(a), (0, 0), "every slot given back");
+        assert!(slots.by_address.lock().unwrap().keys().eq([&b]), "no entry left for a gone address");
+        drop(other);
+        // 0 lifts a cap.
+        let free = Slots::new(ListenerLimits { max_connections_per_address: 0, max_unread_per_address: 0, ..limits });
+        let many: Vec<Slot> = (0..100).map(|_| free.take(a).unwrap()).collect();
+        assert_eq!(free.counts(a), (100, 100));
+        drop(many);
+    }
+
+    #[test]
+    fn an_ipv6_host_counts_by_its_64_and_a_mapped_ipv4_as_itself() {
+        let key = |s: &str| address_key(s.parse().unwrap());
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), key("2001:db8:1:2:bbbb::2"));
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(key("::ffff:192.0.2.7"), key("192.0.2.7"));
+        let refused = String::from_utf8(refusal("too many")).unwrap();
+        assert!(refused.starts_with("HTTP/1.1 429 "), "{refused}");
+        let (head, body) = refused.split_once("\r\n\r\n").unwrap();
+        assert!(head.contains(&format!("content-length: {}", body.len())));
+        let body: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(body["error"]["code"], "rate_limited");
     }
 }

@@ -1,11 +1,34 @@
 //! [`SqliteStore`]: the `Store` port on SQLite, one database file per user,
 //! with exactly the schema and SQL text the Durable Object uses
 //! ([`microcos_host::sql`]).
+//!
+//! # File names
+//!
+//! A user's database is `<data>/users/<name>.sqlite`, where `<name>` is
+//! [`user_file_stem`] of the user id: the id itself when it is lower case
+//! and not a Windows device name, otherwise escaped so that no two ids share
+//! a file on a case-insensitive file system (macOS, Windows) and no file is
+//! a device (`CON`, `NUL`, `COM1`, …): each upper-case letter becomes `^`
+//! and the letter in lower case (`Alice` → `^alice`), and a name whose part
+//! before its first dot is a device name gets a leading `=` (`con` →
+//! `=con`, `nul.x` → `=nul.x`). Neither `^` nor `=` is allowed in a user
+//! id, so the mapping is one to one and every old name is told apart.
+//!
+//! A data folder written before these names ([`user_database`] and
+//! [`stored_users`] see to it, once per folder): each database under the
+//! old name (the id verbatim) that is not already its new name is renamed,
+//! with its `-wal`, `-shm` and `-journal` files, before any database is
+//! opened; a marker (`users/.file-names`) records that it was done. On a
+//! case-insensitive file system, ids that differed only in case shared one
+//! file before: it goes to the id whose spelling the file system kept (the
+//! first of them to be created).
 
-use std::path::Path;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use microcos_core::ports::{Appended, Row, SnapshotRecord, Store, StoreError};
-use microcos_core::{EventId, OperationId, RequestId, Seq, Timestamp};
+use microcos_core::{EventId, OperationId, RequestId, Seq, Timestamp, UserId};
 use microcos_host::sql;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::rc::Rc;
@@ -21,6 +44,127 @@ pub enum Durability {
     Full,
     /// WAL without fsync per commit: survives a process crash, not power loss.
     Normal,
+}
+
+/// Names a file system takes for a device when they are a file name's part
+/// before its first dot (Windows, in any case).
+const DEVICE_NAMES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com0", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt0",
+    "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+fn is_device_name(name: &str) -> bool {
+    let base = name.split('.').next().unwrap_or(name);
+    DEVICE_NAMES.iter().any(|d| d.eq_ignore_ascii_case(base))
+}
+
+/// The name of `user`'s database file, without `.sqlite` (see the module's
+/// documentation): never two that differ only in case, never a device name.
+pub fn user_file_stem(user: &UserId) -> String {
+    let id = user.as_str();
+    let mut stem = String::with_capacity(id.len() + 4);
+    for c in id.chars() {
+        if c.is_ascii_uppercase() {
+            stem.push('^');
+            stem.push(c.to_ascii_lowercase());
+        } else {
+            stem.push(c);
+        }
+    }
+    if is_device_name(&stem) {
+        stem.insert(0, '=');
+    }
+    stem
+}
+
+/// The user whose database file [`user_file_stem`] names `stem`, if any.
+pub fn user_of_file_stem(stem: &str) -> Option<UserId> {
+    let body = stem.strip_prefix('=').unwrap_or(stem);
+    let mut id = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '^' => id.push(chars.next().filter(char::is_ascii_lowercase)?.to_ascii_uppercase()),
+            c => id.push(c),
+        }
+    }
+    UserId::parse(&id).filter(|user| user_file_stem(user) == stem)
+}
+
+/// The folders whose file names are current, in this process.
+static CURRENT_NAMES: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+/// The marker of a users folder whose file names are current.
+const NAMES_MARKER: &str = ".file-names";
+
+/// Renames the databases of `users_dir` still under their old names (the id
+/// verbatim) to [`user_file_stem`], once per folder (see the module's
+/// documentation). Returns how many it renamed.
+pub fn migrate_file_names(users_dir: &Path) -> std::io::Result<usize> {
+    let mut current = CURRENT_NAMES.lock().unwrap_or_else(|p| p.into_inner());
+    if current.contains(users_dir) {
+        return Ok(0);
+    }
+    let marker = users_dir.join(NAMES_MARKER);
+    let mut renamed = 0;
+    if !marker.exists() {
+        let entries = match std::fs::read_dir(users_dir) {
+            Ok(entries) => entries.collect::<Result<Vec<_>, _>>()?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let name = entry.file_name();
+            let Some(stem) = name.to_str().and_then(|n| n.strip_suffix(".sqlite")) else { continue };
+            if user_of_file_stem(stem).is_some() {
+                continue; // already its own name (every lower-case id that is not a device)
+            }
+            let Some(user) = UserId::parse(stem) else { continue };
+            let new = user_file_stem(&user);
+            let target = users_dir.join(format!("{new}.sqlite"));
+            if target.exists() {
+                tracing::warn!(%user, old = stem, new, "both the old and the new database file exist: keeping the new");
+                continue;
+            }
+            // Its WAL first: if this stops midway, the next start renames
+            // the database to where its WAL already is.
+            for companion in ["-wal", "-shm", "-journal"] {
+                let old = users_dir.join(format!("{stem}.sqlite{companion}"));
+                if old.exists() {
+                    std::fs::rename(old, users_dir.join(format!("{new}.sqlite{companion}")))?;
+                }
+            }
+            std::fs::rename(entry.path(), target)?;
+            tracing::info!(%user, old = stem, new, "database renamed to its case- and device-safe name");
+            renamed += 1;
+        }
+        if users_dir.exists() {
+            std::fs::write(&marker, "2\n")?;
+        }
+    }
+    current.insert(users_dir.to_path_buf());
+    Ok(renamed)
+}
+
+/// The path of `user`'s database in `users_dir` (`<name>.sqlite`), after
+/// renaming an old folder's files ([`migrate_file_names`]).
+pub fn user_database(users_dir: &Path, user: &UserId) -> Result<PathBuf, StoreError> {
+    migrate_file_names(users_dir)
+        .map_err(|e| StoreError::Backend(format!("cannot rename the databases in {}: {e}", users_dir.display())))?;
+    Ok(users_dir.join(format!("{}.sqlite", user_file_stem(user))))
+}
+
+/// The users with a database in `users_dir`, after renaming an old
+/// folder's files ([`migrate_file_names`]).
+pub fn stored_users(users_dir: &Path) -> Vec<UserId> {
+    if let Err(e) = migrate_file_names(users_dir) {
+        tracing::error!(error = %e, dir = %users_dir.display(), "cannot rename the databases to their new names");
+    }
+    std::fs::read_dir(users_dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str()?.strip_suffix(".sqlite").and_then(user_of_file_stem))
+        .collect()
 }
 
 /// A row as SQLite returns it: seq, event_id, type, ts, request_id, operation_id, body.
@@ -269,5 +413,100 @@ mod tests {
         assert_eq!(s.load_snapshot().unwrap(), Some(snap));
         assert_eq!(s.read_at(Seq(2)).unwrap(), Some(row(2, 2)));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn user(id: &str) -> UserId {
+        UserId::parse(id).unwrap()
+    }
+
+    #[test]
+    fn file_names_never_collide_in_any_case_and_are_never_devices() {
+        assert_eq!(user_file_stem(&user("alice")), "alice", "a lower-case id keeps its old name");
+        assert_eq!(user_file_stem(&user("Alice")), "^alice");
+        assert_eq!(user_file_stem(&user("ALICE")), "^a^l^i^c^e");
+        assert_eq!(user_file_stem(&user("con")), "=con");
+        assert_eq!(user_file_stem(&user("CON")), "^c^o^n", "escaped: no longer a device");
+        assert_eq!(user_file_stem(&user("nul.txt")), "=nul.txt");
+        assert_eq!(user_file_stem(&user("console")), "console", "only the whole part before a dot");
+        // Every spelling in case of a few ids, and every device name in
+        // every case, with and without a dot after it.
+        let mut ids: Vec<String> = Vec::new();
+        for base in ["alice", "bob_x", "a.b-c@d", "x"] {
+            for mask in 0u32..(1 << base.len().min(6)) {
+                let spelled: String = base
+                    .chars()
+                    .enumerate()
+                    .map(|(i, c)| if mask & (1 << i) != 0 { c.to_ascii_uppercase() } else { c })
+                    .collect();
+                ids.push(spelled);
+            }
+        }
+        for device in DEVICE_NAMES {
+            for spelled in
+                [device.to_string(), device.to_uppercase(), format!("{device}.sqlite"), format!("{device}.a.b")]
+            {
+                ids.push(spelled);
+            }
+        }
+        ids.sort();
+        ids.dedup();
+        let mut folded = BTreeSet::new();
+        for id in &ids {
+            let u = user(id);
+            let stem = user_file_stem(&u);
+            assert!(!is_device_name(&stem), "{id} -> {stem} is a device");
+            assert!(!stem.chars().any(|c| c.is_ascii_uppercase()), "{id} -> {stem}");
+            assert!(folded.insert(stem.to_lowercase()), "{id} -> {stem} collides in some case");
+            assert_eq!(user_of_file_stem(&stem), Some(u), "{stem} names {id}");
+        }
+        // Names that are nobody's: not canonical, or not an id.
+        for stem in ["Alice", "con", "^", "^A", "^1", "==con", "=alice", "a/b", ""] {
+            assert_eq!(user_of_file_stem(stem), None, "{stem:?}");
+        }
+    }
+
+    #[test]
+    fn an_old_data_folder_keeps_its_users() {
+        let dir = std::env::temp_dir().join(format!("microcos-names-{}", uuid::Uuid::new_v4().simple()));
+        let users = dir.join("users");
+        std::fs::create_dir_all(&users).unwrap();
+        // Databases under the old names (the id verbatim), one still with its WAL.
+        let old = ["Alice", "bob", "con", "Mixed_Case.x"];
+        for (i, id) in old.iter().enumerate() {
+            let scratch = dir.join("scratch.sqlite");
+            let mut s = SqliteStore::open(&scratch, Durability::Normal).unwrap();
+            assert_eq!(s.append(&[row(1, 1 + i as u128)]).unwrap(), Appended::Written);
+            // Copied while open: as a crash leaves it, the commit still in the WAL.
+            for companion in ["", "-wal"] {
+                std::fs::copy(
+                    dir.join(format!("scratch.sqlite{companion}")),
+                    users.join(format!("{id}.sqlite{companion}")),
+                )
+                .unwrap();
+            }
+            drop(s);
+            std::fs::remove_file(&scratch).unwrap();
+        }
+        assert!(users.join("Alice.sqlite-wal").exists());
+        let found: BTreeSet<UserId> = stored_users(&users).into_iter().collect();
+        assert_eq!(found, old.iter().map(|id| user(id)).collect());
+        let names: BTreeSet<String> = std::fs::read_dir(&users)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".sqlite"))
+            .collect();
+        let expected: BTreeSet<String> =
+            ["^alice.sqlite", "bob.sqlite", "=con.sqlite", "^mixed_^case.x.sqlite"].map(String::from).into();
+        assert_eq!(names, expected);
+        assert!(users.join("^alice.sqlite-wal").exists(), "the WAL moved with its database");
+        for (i, id) in old.iter().enumerate() {
+            let path = user_database(&users, &user(id)).unwrap();
+            let s = SqliteStore::open(&path, Durability::Normal).unwrap();
+            assert_eq!(s.read_after(Seq(0), 10).unwrap(), vec![row(1, 1 + i as u128)], "{id}'s events");
+        }
+        // Done once: a file under an old name afterwards is left alone.
+        assert!(users.join(NAMES_MARKER).exists());
+        assert_eq!(migrate_file_names(&users).unwrap(), 0);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
