@@ -20,6 +20,19 @@
 //! Bindings (see `wrangler.toml`): `USERS` (Durable Object namespace of
 //! [`UserObject`], SQLite storage), `AI` (Workers AI), secret `MICROCOS_SECRET`
 //! (and, while rotating keys, `MICROCOS_PREVIOUS_SECRET`).
+//!
+//! Token policy ([`microcos_host::auth::Policy`]), from plain variables:
+//! `MICROCOS_TOKEN_MAX_LIFETIME_HOURS` (720 by default; 0: no bound),
+//! `MICROCOS_TOKEN_AUDIENCE` and `MICROCOS_TOKEN_ISSUER` (checked when set).
+//!
+//! Revocation: `POST /v1/admin/revoke?user=<id>`, authenticated
+//! by `Authorization: Bearer <MICROCOS_ADMIN_SECRET>` (a secret of its own,
+//! not the token secret; without it the route does not exist), refuses the
+//! user's tokens issued until now. The Worker forwards it to the user's
+//! object, which stores the time durably in its own storage and closes the
+//! user's open streams (4001); every request the Worker forwards carries its
+//! token's `iat` ([`ISSUED_HEADER`]), which the object checks against that
+//! time ([`object_revocation`]): no extra round trip.
 
 #![deny(missing_docs)]
 
@@ -33,8 +46,8 @@ pub use object::UserObject;
 
 use std::rc::Rc;
 
-use microcos_core::{uuid::Uuid, Clock, Config, RequestId, Timestamp};
-use microcos_host::auth::Keys;
+use microcos_core::{uuid::Uuid, Clock, Config, ErrorCode, Rejection, RequestId, Timestamp, UserId};
+use microcos_host::auth::{check_revocation, operator_secret_matches, revocation_time, secret_problem, Keys, Policy};
 use microcos_host::edge::{self, HttpRequest, Response as EdgeResponse};
 use worker::{event, Context, Date, Env, Headers, Request, RequestInit, Response, Result};
 
@@ -67,10 +80,27 @@ thread_local! {
     static KEYS: std::cell::RefCell<Option<CachedKeys>> = const { std::cell::RefCell::new(None) };
 }
 
+/// The token policy from the variables `MICROCOS_TOKEN_MAX_LIFETIME_HOURS`
+/// (0: no bound), `MICROCOS_TOKEN_AUDIENCE` and `MICROCOS_TOKEN_ISSUER`,
+/// read once per isolate (variables change only with a deployment, which
+/// starts new isolates).
+fn policy(env: &Env) -> Policy {
+    let var = |name: &str| env.var(name).ok().map(|v| v.to_string()).filter(|v| !v.is_empty());
+    let default = Policy::default();
+    // Not a number of hours: the default.
+    let max_lifetime_s = match var("MICROCOS_TOKEN_MAX_LIFETIME_HOURS").and_then(|h| h.trim().parse::<u64>().ok()) {
+        None => default.max_lifetime_s,
+        Some(0) => None,
+        Some(hours) => Some(hours.saturating_mul(3600)),
+    };
+    Policy { max_lifetime_s, audience: var("MICROCOS_TOKEN_AUDIENCE"), issuer: var("MICROCOS_TOKEN_ISSUER"), ..default }
+}
+
 /// The token keys: `MICROCOS_SECRET`, and during a rotation
-/// `MICROCOS_PREVIOUS_SECRET` (verifies only). With a current secret missing
-/// or shorter than 32 bytes, every authenticated request is answered 503 by
-/// the shared edge, and this logs why.
+/// `MICROCOS_PREVIOUS_SECRET` (verifies only), under the [`policy`]. With a
+/// current secret missing, shorter than 32 bytes or trivially guessable,
+/// every authenticated request is answered 503 by the shared edge, and this
+/// logs why.
 pub(crate) fn keys(env: &Env) -> Rc<Keys> {
     let current = secret_named(env, "MICROCOS_SECRET").unwrap_or_default();
     let previous = secret_named(env, "MICROCOS_PREVIOUS_SECRET");
@@ -80,12 +110,11 @@ pub(crate) fn keys(env: &Env) -> Rc<Keys> {
                 return keys.clone();
             }
         }
-        let mut keys = Keys::new(current.as_bytes());
-        if !keys.usable() {
+        let mut keys = Keys::new(current.as_bytes()).with_policy(policy(env));
+        if let Some(problem) = secret_problem(current.as_bytes()) {
             worker::console_error!(
-                "MICROCOS_SECRET is missing or shorter than {} bytes: requests are refused with 503; \
-                 set it with `wrangler secret put MICROCOS_SECRET`",
-                microcos_host::auth::MIN_SECRET_BYTES
+                "MICROCOS_SECRET is missing or unusable ({problem}): requests are refused with 503; \
+                 set it with `wrangler secret put MICROCOS_SECRET`"
             );
         }
         if let Some(previous) = &previous {
@@ -197,6 +226,9 @@ pub(crate) fn to_response(r: EdgeResponse, request_id: RequestId) -> Result<Resp
     if r.status != 304 {
         headers.set("content-type", "application/json")?;
     }
+    for (k, v) in edge::API_HEADERS {
+        headers.set(k, v)?;
+    }
     for (k, v) in &r.headers {
         headers.set(k, v)?;
     }
@@ -206,6 +238,112 @@ pub(crate) fn to_response(r: EdgeResponse, request_id: RequestId) -> Result<Resp
 
 /// Header carrying the verified token's expiry (ms) from the Worker to the object.
 pub const EXPIRES_HEADER: &str = "x-microcos-expires";
+/// Header carrying the verified token's `iat` (ms; absent without one) from
+/// the Worker to the object, which checks it against the user's revocation.
+pub const ISSUED_HEADER: &str = "x-microcos-issued";
+/// The operator's route that revokes a user's tokens.
+pub const REVOKE_PATH: &str = "/v1/admin/revoke";
+/// Header carrying the revocation time (ms) from the Worker to the object.
+pub const REVOKE_HEADER: &str = "x-microcos-revoke-before";
+/// The object's metadata key of the revocation time (ms).
+const REVOKED_META: &str = "tokens_revoked_before";
+
+thread_local! {
+    /// The revocation of the users whose objects this isolate served, as
+    /// each object last read or wrote it (at most 64: then read again). A
+    /// user's object is the one writer of its revocation, so this is current.
+    static REVOKED: std::cell::RefCell<Vec<(UserId, Option<Timestamp>)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// `POST /v1/admin/revoke?user=<id>`: checks the operator's secret and
+/// names the user and the revocation time (the next whole second: tokens
+/// issued before it are refused), for [`forward`] to hand to the user's
+/// object; `Err` is the refusal. The user is in the query, not a JSON body:
+/// nothing to parse but the id.
+fn admin_revoke(env: &Env, head: &Head) -> std::result::Result<(UserId, Timestamp), EdgeResponse> {
+    let refuse = |r: Rejection| edge::respond_rejection(&r);
+    let secret = secret_named(env, "MICROCOS_ADMIN_SECRET").filter(|s| secret_problem(s.as_bytes()).is_none());
+    let Some(secret) = secret else {
+        // No operator secret: the route does not exist.
+        return Err(refuse(Rejection::new(ErrorCode::NotFound, "no route /v1/admin/revoke")));
+    };
+    let given = edge::bearer_token(head.authorization.as_deref());
+    if !given.is_some_and(|g| operator_secret_matches(g, secret.as_bytes())) {
+        return Err(refuse(Rejection::new(ErrorCode::Unauthorized, "this route needs the operator's secret")));
+    }
+    let user = edge::query_param(&head.query, "user").as_deref().and_then(UserId::parse);
+    let Some(user) = user.filter(|_| head.method == "POST") else {
+        let msg = "POST /v1/admin/revoke?user=<id>, an id of 1 to 64 characters of [A-Za-z0-9_.@-]";
+        return Err(refuse(Rejection::field(ErrorCode::BadRequest, "user", msg)));
+    };
+    Ok((user, revocation_time(PlatformClock.now())))
+}
+
+/// The object's half of revocations, called by its fetch with the user the
+/// Worker named, before it routes: a revocation forwarded by
+/// [`admin_revoke`] is stored (durably, in the object's own storage, the
+/// `meta` table), the user's open streams are closed (4001) and it is
+/// answered; any other request whose token was issued before the user's
+/// revocation is answered 401. `None`: route the request as usual.
+pub fn object_revocation(
+    req: &Request,
+    state: &worker::State,
+    user: &UserId,
+    request_id: RequestId,
+) -> Option<Result<Response>> {
+    let answer = |r: EdgeResponse| Some(to_response(r, request_id));
+    let failed = |e: microcos_core::StoreError| {
+        worker::console_error!("cannot read or write the revocation of user={user}: {e}");
+        answer(microcos_host::host::unavailable())
+    };
+    let cached = REVOKED.with_borrow(|r| r.iter().find(|(u, _)| u == user).map(|(_, t)| *t));
+    let revoke = req.path() == REVOKE_PATH;
+    let revoked = match cached {
+        Some(known) if !revoke => known,
+        _ => {
+            let stored = store::DoStore::open(state.storage())
+                .and_then(|s| s.meta(REVOKED_META).map(|v| v.and_then(|v| v.parse().ok()).map(Timestamp)));
+            let mut revoked = match stored {
+                Ok(revoked) => revoked,
+                Err(e) => return failed(e),
+            };
+            if revoke {
+                let Some(before) = header(req, REVOKE_HEADER).and_then(|v| v.parse().ok()).map(Timestamp) else {
+                    return answer(edge::respond_rejection(&Rejection::new(
+                        ErrorCode::BadRequest,
+                        "no revocation time",
+                    )));
+                };
+                let before = revoked.map_or(before, |r| r.max(before));
+                let put =
+                    store::DoStore::open(state.storage()).and_then(|s| s.set_meta(REVOKED_META, &before.0.to_string()));
+                if let Err(e) = put {
+                    return failed(e);
+                }
+                revoked = Some(before);
+            }
+            REVOKED.with_borrow_mut(|r| {
+                if r.len() >= 64 {
+                    r.clear();
+                }
+                r.retain(|(u, _)| u != user);
+                r.push((user.clone(), revoked));
+            });
+            revoked
+        }
+    };
+    if revoke {
+        for ws in state.get_websockets() {
+            let _ = ws.close(Some(edge::close::TOKEN_EXPIRED), Some("token revoked: reconnect with a new token"));
+        }
+        let before = revoked.map_or(0, |t| t.0 / 1000);
+        worker::console_log!("revoked request_id={request_id} user={user} before_s={before}");
+        let body = format!(r#"{{"user":"{user}","revoked_before":{before}}}"#);
+        return answer(EdgeResponse { status: 200, headers: Vec::new(), body });
+    }
+    let issued = header(req, ISSUED_HEADER).and_then(|v| v.parse().ok()).map(Timestamp);
+    check_revocation(issued, revoked).err().and_then(|r| answer(edge::respond_rejection(&r)))
+}
 
 /// The Worker: the edge. It authenticates (the one token check of a
 /// request), answers what it can refuse without the body, and forwards the
@@ -220,12 +358,30 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     if let (Some(file), "GET" | "HEAD") = (microcos_host::web::file_for(path), method.as_str()) {
         return web_file(&req, &env, file, request_id).await;
     }
-    let refused = match edge::authenticate(&head.http(&[]), &keys(&env), now) {
-        Ok(verified) => match head.check(&Config::default().limits) {
-            Some(refused) => refused,
-            None => return forward(req, &env, verified, request_id).await,
-        },
-        Err(refused) => refused,
+    let refused = if path == REVOKE_PATH {
+        match admin_revoke(&env, &head) {
+            Ok((user, before)) => {
+                // The operator's secret stays here; the object logs the revocation.
+                let headers = [(REVOKE_HEADER, Some(before.0.to_string())), ("authorization", None)];
+                return forward(req, &env, &user, request_id, &headers).await;
+            }
+            Err(refused) => refused,
+        }
+    } else {
+        match edge::authenticate_token(&head.http(&[]), &keys(&env), now) {
+            Ok(token) => match head.check(&Config::default().limits) {
+                Some(refused) => refused,
+                None => {
+                    let user = token.verified.user;
+                    let headers = [
+                        (EXPIRES_HEADER, Some(token.verified.expires.0.to_string())),
+                        (ISSUED_HEADER, token.issued.map(|t| t.0.to_string())),
+                    ];
+                    return forward(req, &env, &user, request_id, &headers).await;
+                }
+            },
+            Err(refused) => refused,
+        }
     };
     worker::console_log!("request request_id={request_id} method={method} path={path} status={}", refused.status);
     to_response(refused, request_id)
@@ -271,19 +427,26 @@ async fn web_file(req: &Request, env: &Env, file: (&str, &str), request_id: Requ
 }
 
 /// Forwards a request to its user's object: the same method, headers and
-/// body (a stream, never read here), plus the request id, the user and the
-/// token's expiry. A client cannot set those: they are overwritten.
+/// body (a stream, never read here), plus the request id, the user and
+/// `extra` headers (a token's expiry and issue time; a revocation's time),
+/// each set, or removed where `None`. A client cannot set those: they are
+/// overwritten (or removed).
 async fn forward(
     req: Request,
     env: &Env,
-    verified: microcos_host::auth::Verified,
+    user: &UserId,
     request_id: RequestId,
+    extra: &[(&str, Option<String>)],
 ) -> Result<Response> {
-    let user = verified.user;
     let headers = req.headers().clone();
     headers.set("x-request-id", &request_id.to_string())?;
     headers.set(USER_HEADER, user.as_str())?;
-    headers.set(EXPIRES_HEADER, &verified.expires.0.to_string())?;
+    for (name, value) in extra {
+        match value {
+            Some(value) => headers.set(name, value)?,
+            None => headers.delete(name)?,
+        }
+    }
     let mut init = RequestInit::new();
     init.with_method(req.method()).with_headers(headers);
     if let Some(body) = req.inner().body() {
