@@ -5,7 +5,9 @@
 //! deployment (the Worker in a local workerd), set
 //! `MICROCOS_BLACKBOX_URL`, `MICROCOS_BLACKBOX_SECRET` and
 //! `MICROCOS_BLACKBOX_RESTART` (a shell command that restarts the target and
-//! returns once it serves again).
+//! returns once it serves again), and, for the revocation test,
+//! `MICROCOS_BLACKBOX_ADMIN_SECRET` (the Worker's `MICROCOS_ADMIN_SECRET`;
+//! without it that test checks the local service only).
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -13,7 +15,7 @@ use std::time::{Duration, Instant};
 use futures_util::{SinkExt, StreamExt};
 use microcos_assistant::Frame;
 use microcos_core::{Cursor, Delivery, Seq, Timestamp, UserId};
-use microcos_host::auth::sign_token;
+use microcos_host::auth::{sign_token, Keys, Policy};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio_tungstenite::tungstenite::Message;
@@ -29,6 +31,8 @@ struct Target {
     restart_cmd: Option<String>,
     /// Test only: the service fails its first batch of several rows midway.
     faulty: bool,
+    /// The local service's extra environment.
+    env: Vec<(String, String)>,
 }
 
 impl Target {
@@ -57,6 +61,7 @@ impl Target {
                 data: None,
                 restart_cmd: std::env::var("MICROCOS_BLACKBOX_RESTART").ok(),
                 faulty,
+                env: Vec::new(),
             };
         }
         let data = std::env::temp_dir().join(format!("microcos-blackbox-{}", uuid::Uuid::new_v4().simple()));
@@ -67,9 +72,21 @@ impl Target {
             data: Some(data),
             restart_cmd: None,
             faulty,
+            env: Vec::new(),
         };
         t.spawn(0).await;
         t
+    }
+
+    /// A local service with `env` set, or `None` against a URL.
+    async fn local_with(env: &[(&str, &str)]) -> Option<Target> {
+        if std::env::var_os("MICROCOS_BLACKBOX_URL").is_some() {
+            return None;
+        }
+        let mut t = Target::start().await;
+        t.env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        t.restart().await;
+        Some(t)
     }
 
     async fn spawn(&mut self, port: u16) {
@@ -84,6 +101,7 @@ impl Target {
             .args(["--token-delay-ms", "25", "--durability", "normal"])
             .env("MICROCOS_SECRET", SECRET)
             .env("MICROCOS_LOG", "warn")
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
@@ -115,7 +133,36 @@ impl Target {
         let id = format!("{name}-{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
         let user = UserId::parse(&id).unwrap();
         let token = sign_token(&self.secret, &user, Timestamp(now_ms()), Timestamp(now_ms() + 3_600_000));
-        User { base: self.base.clone(), token, http: reqwest::Client::new() }
+        User { base: self.base.clone(), token, http: reqwest::Client::new(), id: user }
+    }
+
+    /// Refuses `user`'s tokens issued until now: `microcos token --revoke`
+    /// on the local data folder, or the Worker's operator route. `false`
+    /// when the target offers neither.
+    async fn revoke(&self, user: &UserId) -> bool {
+        if let Some(data) = &self.data {
+            let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_microcos"))
+                .args(["token", "--revoke", user.as_str(), "--data"])
+                .arg(data)
+                .env("MICROCOS_SECRET", SECRET)
+                .output()
+                .await
+                .unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(String::from_utf8_lossy(&out.stdout).starts_with("revoked: "));
+            return true;
+        }
+        let Ok(admin) = std::env::var("MICROCOS_BLACKBOX_ADMIN_SECRET") else { return false };
+        let r = reqwest::Client::new()
+            .post(format!("{}/v1/admin/revoke?user={}", self.base, user.as_str()))
+            .bearer_auth(admin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{}", r.text().await.unwrap());
+        // In effect from the next whole second.
+        tokio::time::sleep(Duration::from_millis(1_000 - now_ms() % 1_000 + 10)).await;
+        true
     }
 }
 
@@ -135,6 +182,7 @@ struct User {
     base: String,
     token: String,
     http: reqwest::Client,
+    id: UserId,
 }
 
 struct Reply {
@@ -927,4 +975,202 @@ async fn events_sent_over_the_stream_are_acknowledged_like_posts() {
     assert_eq!(snapshot["state"]["tasks"][0]["title"], "by socket");
     assert_eq!(snapshot["state"]["messages"].as_array().unwrap().len(), 2);
     ws.close().await;
+}
+
+/// A token signed with the target's secret under `policy` (any lifetime).
+fn token_with(t: &Target, user: &UserId, policy: Policy, issued: u64, expires: u64) -> String {
+    Keys::new(&t.secret).with_policy(policy).sign(user, Timestamp(issued), Timestamp(expires))
+}
+
+fn unbounded() -> Policy {
+    Policy { max_lifetime_s: None, ..Policy::default() }
+}
+
+#[tokio::test]
+async fn a_token_lives_at_most_30_days_and_is_never_issued_in_the_future() {
+    let t = Target::start().await;
+    let u = t.user("lifetime");
+    let now = now_ms();
+    let day = 86_400_000;
+    let refusal =
+        |r: Reply| (r.status, r.body["error"]["code"].as_str().map(String::from), r.body["error"]["message"].clone());
+    let forever = token_with(&t, &u.id, unbounded(), now, now + 31 * day);
+    let (status, code, message) = refusal(u.request("GET", "/v1/snapshot", None, Vec::new(), Some(&forever)).await);
+    assert_eq!((status, code.as_deref()), (401, Some("unauthorized")));
+    assert!(message.as_str().unwrap().contains("lifetime"), "{message}");
+    let future = token_with(&t, &u.id, unbounded(), now + 10 * 60_000, now + day);
+    let (status, _, message) = refusal(u.request("GET", "/v1/snapshot", None, Vec::new(), Some(&future)).await);
+    assert_eq!(status, 401);
+    assert!(message.as_str().unwrap().contains("future"), "{message}");
+    // 30 days exactly is fine, and so is a few seconds of clock skew.
+    let month = token_with(&t, &u.id, unbounded(), now, now + 30 * day);
+    assert_eq!(u.request("GET", "/v1/snapshot", None, Vec::new(), Some(&month)).await.status, 200);
+    let skewed = token_with(&t, &u.id, unbounded(), now + 5_000, now + day);
+    assert_eq!(u.request("GET", "/v1/snapshot", None, Vec::new(), Some(&skewed)).await.status, 200);
+}
+
+#[tokio::test]
+async fn a_configured_audience_and_issuer_are_required_and_issued() {
+    let env = [("MICROCOS_TOKEN_AUDIENCE", "blackbox.example"), ("MICROCOS_TOKEN_ISSUER", "blackbox")];
+    let Some(t) = Target::local_with(&env).await else { return };
+    let u = t.user("audience");
+    assert_eq!(u.get("/v1/snapshot").await.status, 401, "a token without aud and iss");
+    let mut token = tokio::process::Command::new(env!("CARGO_BIN_EXE_microcos"));
+    let out = token
+        .args(["token", u.id.as_str(), "--data"])
+        .arg(t.data.as_ref().unwrap())
+        .env("MICROCOS_SECRET", SECRET)
+        .envs(env)
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let issued = String::from_utf8(out.stdout).unwrap();
+    let r = u.request("GET", "/v1/snapshot", None, Vec::new(), Some(issued.trim())).await;
+    assert_eq!(r.status, 200, "microcos token issues what the service requires: {:?}", r.body);
+    let other = Policy { audience: Some("elsewhere".into()), issuer: Some("blackbox".into()), ..Policy::default() };
+    let elsewhere = token_with(&t, &u.id, other, now_ms(), now_ms() + 60_000);
+    let r = u.request("GET", "/v1/snapshot", None, Vec::new(), Some(&elsewhere)).await;
+    assert_eq!(r.status, 401);
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("aud"), "{:?}", r.body);
+}
+
+#[tokio::test]
+async fn a_revoked_token_is_refused_and_its_stream_closed() {
+    let t = Target::start().await;
+    let u = t.user("revoked");
+    assert_eq!(u.post(json!({"type":"task.created","payload":{"title":"before"}})).await.status, 202);
+    let mut ws = u.stream(&Cursor::default()).await;
+    let mut seen = Seen::default();
+    ws.read_until(&mut seen, |s| s.cursor.after == Seq(1)).await;
+    let other = t.user("not-revoked");
+    if !t.revoke(&u.id).await {
+        return; // a URL without MICROCOS_BLACKBOX_ADMIN_SECRET
+    }
+    let r = u.get("/v1/snapshot").await;
+    assert_eq!((r.status, r.body["error"]["code"].as_str()), (401, Some("unauthorized")));
+    assert!(r.body["error"]["message"].as_str().unwrap().starts_with("token revoked"), "{:?}", r.body);
+    assert_eq!(u.post(json!({"type":"task.created","payload":{"title":"after"}})).await.status, 401);
+    // The open stream closes (the local service rechecks every 5 s).
+    let started = Instant::now();
+    assert_eq!(ws.read_to_close(&mut seen).await, 4001, "token revoked");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // Another user is not affected, and a new token works: nothing was lost.
+    assert_eq!(other.get("/v1/snapshot").await.status, 200);
+    let fresh = sign_token(&t.secret, &u.id, Timestamp(now_ms()), Timestamp(now_ms() + 60_000));
+    let r = u.request("GET", "/v1/snapshot", None, Vec::new(), Some(&fresh)).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.body["state"]["tasks"][0]["title"], "before");
+}
+
+#[tokio::test]
+async fn api_answers_are_never_cached_and_the_app_keeps_its_etag() {
+    let t = Target::start().await;
+    let u = t.user("cache");
+    let no_store = |r: &Reply| r.headers.get("cache-control").map(|v| v.to_str().unwrap().to_string());
+    for path in ["/v1/snapshot", "/v1/events", "/healthz"] {
+        let r = u.get(path).await;
+        assert_eq!((r.status, no_store(&r).as_deref()), (200, Some("no-store")), "{path}");
+    }
+    let refused = u.request("GET", "/v1/snapshot", None, Vec::new(), None).await;
+    assert_eq!((refused.status, no_store(&refused).as_deref()), (401, Some("no-store")));
+    let posted = u.post(json!({"type":"task.created","payload":{"title":"x"}})).await;
+    assert_eq!(no_store(&posted).as_deref(), Some("no-store"));
+    let app = u.request("GET", "/", None, Vec::new(), None).await;
+    if app.status == 200 {
+        assert!(app.headers.get("etag").is_some());
+        assert_ne!(no_store(&app).as_deref(), Some("no-store"), "the web app's files have their own caching");
+    }
+}
+
+#[tokio::test]
+async fn a_seq_past_the_largest_a_store_holds_is_refused_naming_after() {
+    let t = Target::start().await;
+    let u = t.user("after");
+    u.post(json!({"type":"task.created","payload":{"title":"x"}})).await;
+    for after in ["9223372036854775808", "18446744073709551615"] {
+        let r = u.get(&format!("/v1/events?after={after}")).await;
+        assert_eq!(
+            (r.status, r.body["error"]["code"].as_str(), r.body["error"]["field"].as_str()),
+            (400, Some("bad_request"), Some("after")),
+            "after={after}: {:?}",
+            r.body
+        );
+    }
+    let last = u.get("/v1/events?after=9223372036854775807").await;
+    assert_eq!((last.status, last.body["events"].as_array().map(Vec::len)), (200, Some(0)));
+}
+
+#[tokio::test]
+async fn a_binary_frame_is_answered_with_an_error_frame_and_the_stream_stays_open() {
+    let t = Target::start().await;
+    let u = t.user("binary");
+    let mut ws = u.stream(&Cursor::default()).await;
+    ws.ws.send(Message::Binary(br#"{"type":"task.created","payload":{"title":"bin"}}"#.to_vec().into())).await.unwrap();
+    let answer = loop {
+        let msg =
+            tokio::time::timeout(Duration::from_secs(10), ws.ws.next()).await.expect("an answer").unwrap().unwrap();
+        if let Message::Text(text) = msg {
+            break serde_json::from_str::<Value>(&text).unwrap();
+        }
+    };
+    assert_eq!(
+        (answer["frame"].as_str(), answer["status"].as_u64(), answer["error"]["code"].as_str()),
+        (Some("error"), Some(415), Some("unsupported_media_type")),
+        "{answer}"
+    );
+    assert!(u.snapshot().await["state"]["tasks"].as_array().unwrap().is_empty(), "nothing was recorded");
+    // Still open: a text frame is accepted.
+    ws.ws
+        .send(Message::Text(json!({"type":"task.created","payload":{"title":"text"}}).to_string().into()))
+        .await
+        .unwrap();
+    let mut seen = Seen::default();
+    ws.read_until(&mut seen, |s| s.cursor.after == Seq(1)).await;
+    ws.close().await;
+}
+
+/// Runs the local binary with `args` and `env`: (exit code, stderr).
+async fn microcos(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_microcos"))
+        .args(args)
+        .env_remove("MICROCOS_SECRET")
+        .envs(env.iter().copied())
+        .output()
+        .await
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[tokio::test]
+async fn secrets_are_refused_on_the_command_line_and_when_trivially_guessable() {
+    if std::env::var_os("MICROCOS_BLACKBOX_URL").is_some() {
+        return; // the local command line only
+    }
+    let dir = std::env::temp_dir().join(format!("microcos-cli-{}", uuid::Uuid::new_v4().simple()));
+    let data = dir.to_str().unwrap();
+    let (code, err) = microcos(&["load", "--url", "http://127.0.0.1:9", "--secret", SECRET], &[]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--secret is refused") && err.contains("MICROCOS_SECRET") && err.contains("--secret-file"),
+        "{err}"
+    );
+    let (code, err) =
+        microcos(&["serve", "--data", data, "--openai-base-url", "http://m", "--openai-api-key", "k"], &[]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("MICROCOS_OPENAI_API_KEY"), "{err}");
+    // 32 times one character: long enough, and guessable.
+    let weak = "x".repeat(32);
+    let (code, err) =
+        microcos(&["serve", "--data", data, "--addr", "127.0.0.1:0"], &[("MICROCOS_SECRET", weak.as_str())]).await;
+    assert_ne!(code, 0);
+    assert!(err.contains("trivially guessable"), "{err}");
+    let (code, err) = microcos(&["token", "alice", "--data", data], &[("MICROCOS_SECRET", weak.as_str())]).await;
+    assert_ne!(code, 0);
+    assert!(err.contains("trivially guessable"), "{err}");
+    // A lifetime that would overflow is a clear error, not a wrapped expiry.
+    let (code, err) = microcos(&["token", "alice", "--data", data, "--ttl-hours", "18446744073709551615"], &[]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--ttl-hours") && err.contains("too large"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
 }
