@@ -218,6 +218,9 @@ impl DurableObject for UserObject {
             let r = Rejection::new(ErrorCode::Unauthorized, "requests reach a user's object through the Worker");
             return to_response(edge::respond_rejection(&r), request_id);
         };
+        if let Some(answer) = crate::object_revocation(&req, &self.state, &verified.user, request_id) {
+            return answer;
+        }
         let head = Head::read(&req, false);
         let limits = Config::default().limits;
         if let Some(refused) = head.check(&limits) {
@@ -331,7 +334,7 @@ impl DurableObject for UserObject {
         }
         let message = match message {
             WebSocketIncomingMessage::String(text) => text.into_bytes(),
-            WebSocketIncomingMessage::Binary(bytes) => bytes,
+            WebSocketIncomingMessage::Binary(_) => return ws.send_with_str(edge::binary_frame_answer()),
         };
         let host = self.open(None).map_err(storage_error)?;
         let user = host.engine().machine().user().clone();
