@@ -281,7 +281,7 @@ fn admin_revoke(env: &Env, head: &Head) -> std::result::Result<(UserId, Timestam
 
 /// The object's half of revocations, called by its fetch with the user the
 /// Worker named, before it routes: a revocation forwarded by
-/// [`admin_revoke`] is stored (durably, in the object's own storage, the
+/// the Worker's `POST /v1/admin/revoke` route is stored (durably, in the object's own storage, the
 /// `meta` table), the user's open streams are closed (4001) and it is
 /// answered; any other request whose token was issued before the user's
 /// revocation is answered 401. `None`: route the request as usual.
