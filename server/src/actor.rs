@@ -44,7 +44,7 @@ const WATCHDOG_MS: u64 = 60_000;
 
 /// What every actor shares.
 pub struct Services {
-    /// The data folder (`users/<user>.sqlite` inside).
+    /// The data folder (`users/<name>.sqlite` inside: [`crate::store::user_database`]).
     pub data_dir: PathBuf,
     /// Engine configuration.
     pub config: Config,
@@ -235,13 +235,7 @@ impl Users {
     /// by opening each user in turn.
     pub async fn schedule(self: Arc<Self>, index_is_new: bool) {
         if index_is_new {
-            let dir = self.services.data_dir.join("users");
-            let users: Vec<UserId> = std::fs::read_dir(dir)
-                .into_iter()
-                .flatten()
-                .filter_map(|e| e.ok())
-                .filter_map(|e| e.file_name().to_str()?.strip_suffix(".sqlite").and_then(UserId::parse))
-                .collect();
+            let users = crate::store::stored_users(&self.services.data_dir.join("users"));
             tracing::info!(users = users.len(), "indexing the wake-up times of a data folder from an older version");
             for user in users {
                 let _ = self.sender(&user).await;
@@ -500,8 +494,8 @@ fn open(user: &UserId, services: &Services, transport: ActorTransport) -> Result
     crate::secret::create_private_dir(&dir)
         .map_err(|e| EngineError::Store(microcos_core::StoreError::Backend(e.to_string())))?;
     let gate = transport.gate.clone();
-    let store = SqliteStore::open_gated(&dir.join(format!("{user}.sqlite")), services.durability, gate.clone())?
-        .fail_batches_at(services.fault);
+    let path = crate::store::user_database(&dir, user)?;
+    let store = SqliteStore::open_gated(&path, services.durability, gate.clone())?.fail_batches_at(services.fault);
     let parts = HostParts {
         user: user.clone(),
         config: services.config.clone(),
@@ -529,7 +523,9 @@ async fn run(actor: Actor, gate: Rc<Gate>, mut rx: mpsc::Receiver<Command>) {
     let host = match open(&user, &services, transport.clone()) {
         Ok(h) => h,
         Err(e) if e.is_permanent() => {
-            let path = services.data_dir.join("users").join(format!("{user}.sqlite"));
+            let users = services.data_dir.join("users");
+            let path =
+                crate::store::user_database(&users, &user).unwrap_or_else(|_| users.join(format!("{user}.sqlite")));
             tracing::error!(
                 %user,
                 error = %e,
