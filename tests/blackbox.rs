@@ -1130,6 +1130,56 @@ async fn a_binary_frame_is_answered_with_an_error_frame_and_the_stream_stays_ope
     ws.close().await;
 }
 
+#[tokio::test]
+async fn a_stream_that_keeps_sending_while_rate_limited_is_closed_with_its_code() {
+    let t = Target::start().await;
+    let u = t.user("flood");
+    let mut ws = u.stream(&Cursor::default()).await;
+    // Past the burst (120) faster than the rate (20/s) refills it.
+    let sent = 240;
+    for i in 0..sent {
+        let event = json!({"type":"task.created","payload":{"title":format!("flood {i}")}});
+        ws.ws.send(Message::Text(event.to_string().into())).await.unwrap();
+    }
+    let (mut acks, mut refused) = (0u32, 0u32);
+    let code = loop {
+        let msg = tokio::time::timeout(Duration::from_secs(20), ws.ws.next()).await.expect("in time").expect("open");
+        match msg.unwrap() {
+            Message::Text(text) => {
+                let v: Value = serde_json::from_str(&text).unwrap();
+                match v["frame"].as_str() {
+                    Some("ack") => acks += 1,
+                    Some("error") => {
+                        assert_eq!(
+                            (v["status"].as_u64(), v["error"]["code"].as_str()),
+                            (Some(429), Some("rate_limited"))
+                        );
+                        assert!(v["error"]["retry_after_ms"].as_u64().is_some(), "{v}");
+                        refused += 1;
+                    }
+                    _ => {}
+                }
+            }
+            Message::Close(frame) => break frame.map_or(1005, |f| u16::from(f.code)),
+            _ => {}
+        }
+    };
+    assert_eq!(code, microcos_host::edge::close::RATE_LIMITED);
+    assert!(acks >= 120, "the burst was accepted: {acks}");
+    assert!(
+        refused >= acks.saturating_sub(120) + 20,
+        "closed after refusals outnumbered acks by 20: {refused}, {acks}"
+    );
+    assert!(acks + refused < sent, "closed before all {sent} were answered");
+    // What was accepted is stored; the user reconnects and is served.
+    let tasks = u.snapshot().await["state"]["tasks"].as_array().unwrap().len();
+    assert_eq!(tasks as u32, acks, "every ack is a stored task, and nothing after the close was recorded");
+    let mut ws = u.stream(&Cursor::default()).await;
+    let mut seen = Seen::default();
+    ws.read_until(&mut seen, |s| s.cursor.after == Seq(u64::from(acks))).await;
+    ws.close().await;
+}
+
 /// Runs the local binary with `args` and `env`: (exit code, stderr).
 async fn microcos(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_microcos"))

@@ -3,16 +3,19 @@
 # local stand-in bound as the Workers AI binding `AI`. The socket `fault`
 # serves the same Worker with a test-only failure injected into its storage
 # (the first batch of two or more rows fails at its second row), with its
-# own Durable Objects.
+# own Durable Objects. The socket `load` serves it without a rate limit, for
+# the load figures (one user sending as fast as it can), with its own
+# Durable Objects; `http` has the default limits, as a deployment does.
 #
 #   workerd serve config.capnp -d disk=<state dir> -d assets=<repo>/web/dist \
-#     -s http=127.0.0.1:<port> -s fault=127.0.0.1:<port>
+#     -s http=127.0.0.1:<port> -s fault=127.0.0.1:<port> -s load=127.0.0.1:<port>
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = .microcos),
     (name = "faulty", worker = .faulty),
+    (name = "unlimited", worker = .unlimited),
     (name = "disk", disk = (path = "/tmp/microcos-workerd-state", writable = true)),
     # The web app's files (web/dist), as wrangler's [assets] serves them: `-d assets=<dir>`.
     (name = "assets", disk = (path = "/tmp/microcos-web-dist")),
@@ -20,6 +23,7 @@ const config :Workerd.Config = (
   sockets = [
     (name = "http", address = "127.0.0.1:8788", http = (), service = "main"),
     (name = "fault", address = "127.0.0.1:8789", http = (), service = "faulty"),
+    (name = "load", address = "127.0.0.1:8790", http = (), service = "unlimited"),
   ],
   extensions = [ (modules = [ (name = "microcos-test:ai", esModule = embed "ai-standin.js", internal = true) ]) ],
 );
@@ -32,13 +36,30 @@ const microcos :Workerd.Worker = (
   compatibilityDate = "2025-09-01",
   bindings = [
     (name = "MICROCOS_SECRET", text = "e2e-secret-not-for-production-0123456789"),
-    # The load figures send as fast as they can from one user: no rate limit.
-    (name = "MICROCOS_RATE_PER_S", text = "0"),
+    # The operator's secret of POST /v1/admin/revoke (the black-box suite's MICROCOS_BLACKBOX_ADMIN_SECRET).
+    (name = "MICROCOS_ADMIN_SECRET", text = "e2e-admin-secret-not-for-production-9876543210"),
     (name = "AI", wrapped = (moduleName = "microcos-test:ai")),
     (name = "USERS", durableObjectNamespace = "UserObject"),
     (name = "ASSETS", service = "assets"),
   ],
   durableObjectNamespaces = [ (className = "UserObject", uniqueKey = "microcos-users-e2e", enableSql = true) ],
+  durableObjectStorage = (localDisk = "disk"),
+);
+
+const unlimited :Workerd.Worker = (
+  modules = [
+    (name = "index.js", esModule = embed "../build/index.js"),
+    (name = "index_bg.wasm", wasm = embed "../build/index_bg.wasm"),
+  ],
+  compatibilityDate = "2025-09-01",
+  bindings = [
+    (name = "MICROCOS_SECRET", text = "e2e-secret-not-for-production-0123456789"),
+    # The load figures send as fast as they can from one user: no rate limit.
+    (name = "MICROCOS_RATE_PER_S", text = "0"),
+    (name = "AI", wrapped = (moduleName = "microcos-test:ai")),
+    (name = "USERS", durableObjectNamespace = "UserObject"),
+  ],
+  durableObjectNamespaces = [ (className = "UserObject", uniqueKey = "microcos-users-e2e-load", enableSql = true) ],
   durableObjectStorage = (localDisk = "disk"),
 );
 

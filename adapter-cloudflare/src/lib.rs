@@ -72,6 +72,23 @@ fn secret_named(env: &Env, name: &str) -> Option<String> {
     env.secret(name).map(|s| s.to_string()).or_else(|_| env.var(name).map(|v| v.to_string())).ok()
 }
 
+thread_local! {
+    /// The per-request lines' budgets of this isolate ([`microcos_host::log`]).
+    static ACCESS: std::cell::RefCell<microcos_host::log::AccessLog> =
+        const { std::cell::RefCell::new(microcos_host::log::AccessLog::new()) };
+}
+
+/// Whether one more per-request line for `key` (a user, or
+/// [`microcos_host::log::ANONYMOUS`]) fits its budget in this isolate;
+/// says first how many were left out since the last one that did.
+pub(crate) fn access_line(key: &str) -> bool {
+    let admitted = ACCESS.with(|log| log.borrow_mut().admit(key, PlatformClock.now()));
+    if let Some(left_out @ 1..) = admitted {
+        worker::console_warn!("request lines left out user={key} lines={left_out}: this user's log budget was spent");
+    }
+    admitted.is_some()
+}
+
 /// Keys, with the current and previous secrets they were built from.
 type CachedKeys = (String, Option<String>, Rc<Keys>);
 
@@ -383,7 +400,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             Err(refused) => refused,
         }
     };
-    worker::console_log!("request request_id={request_id} method={method} path={path} status={}", refused.status);
+    if access_line(microcos_host::log::ANONYMOUS) {
+        worker::console_log!("request request_id={request_id} method={method} path={path} status={}", refused.status);
+    }
     to_response(refused, request_id)
 }
 

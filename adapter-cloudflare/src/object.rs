@@ -53,37 +53,58 @@ fn backend(e: impl std::fmt::Display) -> EngineError {
 
 /// The object's side of the host protocol: `wait_until` tasks, console
 /// logs, and the object's single alarm, which also closes streams whose
-/// token expired (each socket carries its token's expiry as its attachment).
+/// token expired (each socket carries its token's expiry in its attachment).
 pub struct DoTransport {
     state: Rc<State>,
     /// The host's alarm, as it last asked.
     host_alarm: Rc<std::cell::Cell<Option<Timestamp>>>,
 }
 
-impl DoTransport {
-    /// When the first open stream's token expires.
-    fn first_expiry(&self) -> Option<Timestamp> {
-        self.state
-            .get_websockets()
-            .iter()
-            .filter_map(|ws| ws.deserialize_attachment::<u64>().ok().flatten())
-            .min()
-            .map(Timestamp)
-    }
+/// What a stream's socket carries across hibernation (its attachment).
+#[derive(Clone, Copy, Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Attachment {
+    /// When its token expires (ms): the stream closes then (4001).
+    expires: u64,
+    /// Its count of events refused with 429 ([`edge::StreamRefusals`]).
+    #[serde(default)]
+    refused: u32,
+}
 
-    /// Sets the object's alarm to the earlier of the host's and the first
-    /// stream expiry.
+impl Attachment {
+    /// The socket's attachment; a bare expiry is one a socket accepted
+    /// before refusals were counted.
+    fn of(ws: &WebSocket) -> Option<Attachment> {
+        ws.deserialize_attachment::<Attachment>()
+            .ok()
+            .flatten()
+            .or_else(|| Some(Attachment { expires: ws.deserialize_attachment::<u64>().ok().flatten()?, refused: 0 }))
+    }
+}
+
+/// When the object's alarm should ring: the host's alarm or the first
+/// stream expiry still to come, whichever is earlier, and never before
+/// `now + 1` ms. An expiry at or before `now` is a stream the alarm has
+/// already closed (a closing socket stays listed until its close completes):
+/// counting it would re-arm at once, again and again.
+fn alarm_at(host: Option<Timestamp>, expiries: impl IntoIterator<Item = u64>, now: Timestamp) -> Option<Timestamp> {
+    let first_expiry = expiries.into_iter().filter(|&at| at > now.0).min().map(Timestamp);
+    [host, first_expiry].into_iter().flatten().min().map(|at| Timestamp(at.0.max(now.0 + 1)))
+}
+
+impl DoTransport {
+    /// Sets the object's alarm ([`alarm_at`]).
     fn set_alarm(&self) {
-        let at = [self.host_alarm.get(), self.first_expiry()].into_iter().flatten().min();
+        let now = PlatformClock.now();
+        let expiries =
+            self.state.get_websockets().iter().filter_map(Attachment::of).map(|a| a.expires).collect::<Vec<_>>();
+        let at = alarm_at(self.host_alarm.get(), expiries, now);
         let state = self.state.clone();
         self.state.wait_until(async move {
             let storage = state.storage();
             let result = match at {
                 Some(at) => {
-                    let now = PlatformClock.now();
                     // An absolute time (an integer would be read as an offset from now).
-                    let when =
-                        worker::js_sys::Date::new(&worker::js_sys::Number::from(at.0.max(now.0 + 1) as f64).into());
+                    let when = worker::js_sys::Date::new(&worker::js_sys::Number::from(at.0 as f64).into());
                     storage.set_alarm(worker::ScheduledTime::new(when)).await
                 }
                 None => storage.delete_alarm().await,
@@ -97,7 +118,7 @@ impl DoTransport {
     /// Closes the streams whose token expired by `now`.
     fn close_expired(&self, now: Timestamp) {
         for ws in self.state.get_websockets() {
-            if ws.deserialize_attachment::<u64>().ok().flatten().is_some_and(|at| at <= now.0) {
+            if Attachment::of(&ws).is_some_and(|a| a.expires <= now.0) {
                 let _ = ws.close(Some(close::TOKEN_EXPIRED), Some("token expired: reconnect with a fresh token"));
             }
         }
@@ -231,11 +252,17 @@ impl DurableObject for UserObject {
         } else {
             Vec::new()
         };
+        let verified_user = verified.user.clone();
         let action = edge::route_as(&head.http(&body), verified, &Assistant::default(), &limits);
         let user = match &action {
             Action::Respond(r) => {
-                let (method, path) = (&head.method, &head.path);
-                worker::console_log!("request request_id={request_id} method={method} path={path} status={}", r.status);
+                if crate::access_line(verified_user.as_str()) {
+                    let (method, path) = (&head.method, &head.path);
+                    worker::console_log!(
+                        "request request_id={request_id} method={method} path={path} user={verified_user} status={}",
+                        r.status
+                    );
+                }
                 return to_response(r.clone(), request_id);
             }
             Action::Submit { user, .. }
@@ -264,7 +291,7 @@ impl DurableObject for UserObject {
         let submit = matches!(action, Action::Submit { .. });
         let (cursor, expires) = match host.serve(action, ids, if_none_match.as_deref()) {
             Served::Response(r) => {
-                if !submit {
+                if !submit && crate::access_line(user.as_str()) {
                     let (method, path) = (&head.method, &head.path);
                     worker::console_log!(
                         "request request_id={request_id} method={method} path={path} user={user} status={}",
@@ -284,7 +311,7 @@ impl DurableObject for UserObject {
         // live frame can fall between the two.
         let registered = host.subscribe(cursor, |_push, backlog| {
             self.state.accept_web_socket(&pair.server);
-            pair.server.serialize_attachment(expires.0)?;
+            pair.server.serialize_attachment(Attachment { expires: expires.0, refused: 0 })?;
             backlog.iter().try_for_each(|frame| pair.server.send_with_str(frame))
         });
         match registered {
@@ -328,9 +355,12 @@ impl DurableObject for UserObject {
     /// (after the frames the event produced, its own first).
     async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
         let now = PlatformClock.now();
-        if ws.deserialize_attachment::<u64>().ok().flatten().is_none_or(|expires| expires <= now.0) {
+        let Some(mut attachment) = Attachment::of(&ws).filter(|a| a.expires > now.0) else {
             // The token expired before the alarm closed the stream.
             return ws.close(Some(close::TOKEN_EXPIRED), Some("token expired: reconnect with a fresh token"));
+        };
+        if attachment.refused >= edge::STREAM_REFUSALS_BEFORE_CLOSE {
+            return Ok(()); // closing (close::RATE_LIMITED): what the client sent before it knew is not served
         }
         let message = match message {
             WebSocketIncomingMessage::String(text) => text.into_bytes(),
@@ -338,17 +368,47 @@ impl DurableObject for UserObject {
         };
         let host = self.open(None).map_err(storage_error)?;
         let user = host.engine().machine().user().clone();
-        let action = edge::route_message(&message, user, &Assistant::default(), &Config::default().limits);
+        let action = edge::route_message(&message, user.clone(), &Assistant::default(), &Config::default().limits);
         let ids = RequestIds { request_id: RequestId(Uuid::new_v4()), event_id: EventId(Uuid::new_v4()) };
         let response = match host.serve(action, ids, None) {
             Served::Response(r) => r,
             Served::Stream { .. } => microcos_host::host::unavailable(),
         };
-        ws.send_with_str(edge::answer_frame(&response))
+        ws.send_with_str(edge::answer_frame(&response))?;
+        let mut refusals = edge::StreamRefusals(attachment.refused);
+        let close_now = refusals.count(&response);
+        if refusals.0 != attachment.refused {
+            attachment.refused = refusals.0;
+            ws.serialize_attachment(attachment)?;
+        }
+        if close_now {
+            worker::console_log!(
+                "stream closed user={user} refused={}: its client kept sending while refused",
+                refusals.0
+            );
+            ws.close(Some(close::RATE_LIMITED), Some("too many refused events: wait, then resume from your cursor"))?;
+        }
+        Ok(())
     }
 
     async fn websocket_close(&self, ws: WebSocket, code: usize, _reason: String, _was_clean: bool) -> Result<()> {
         let _ = ws.close(Some(code.clamp(1000, 4999) as u16), Some("closing"));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_alarm_never_rings_for_a_stream_it_already_closed_nor_in_the_past() {
+        let now = Timestamp(10_000);
+        // The stream that expired at 9,000 is closing: not a reason to ring at once.
+        assert_eq!(alarm_at(None, [9_000, 10_000], now), None);
+        assert_eq!(alarm_at(None, [9_000, 50_000], now), Some(Timestamp(50_000)));
+        assert_eq!(alarm_at(Some(Timestamp(20_000)), [9_000, 50_000], now), Some(Timestamp(20_000)));
+        // A host alarm already due rings as soon as it can (the kernel backs off one that stays due).
+        assert_eq!(alarm_at(Some(Timestamp(3)), [], now), Some(Timestamp(10_001)));
     }
 }

@@ -1080,7 +1080,7 @@ mod tests {
         e.handle_input(Input::Begin { operation_id: op, now: Timestamp(11) }).unwrap();
         let error = LlmError::new(
             crate::ports::LlmErrorKind::Provider,
-            "POST http://10.0.0.7:8080/v1/chat/completions failed: 503 (see https://internal.example/runbook)",
+            "POST http://10.0.0.7:8080/v1/generate failed: 503 (see https://internal.example/runbook)",
         );
         e.handle_input(Input::StreamError { operation_id: op, attempt: 1, error, now: Timestamp(12) }).unwrap();
         let body = &e.store().rows.iter().find(|r| r.event_type == "llm.failed").unwrap().body;

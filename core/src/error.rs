@@ -138,6 +138,9 @@ impl Serialize for Rejection {
                 if let Some(f) = &r.field {
                     m.serialize_entry("field", f)?;
                 }
+                if let Some(ms) = r.retry_after_ms {
+                    m.serialize_entry("retry_after_ms", &ms)?;
+                }
                 m.end()
             }
         }

@@ -32,7 +32,7 @@
 //! `error` frame ([`answer_frame`]); a binary frame is answered with
 //! [`binary_frame_answer`].
 //!
-//! Errors: `{"error":{"code","message","field"?}}`. Every API answer carries
+//! Errors: `{"error":{"code","message","field"?,"retry_after_ms"?}}`. Every API answer carries
 //! [`API_HEADERS`] (`cache-control: no-store`: an answer is one user's data).
 
 use alloc::format;
@@ -95,6 +95,35 @@ pub mod close {
     /// The user already has the most subscribers allowed
     /// ([`microcos_core::machine::Config::max_subscribers`]); close another first.
     pub const TOO_MANY_SUBSCRIBERS: u16 = 4029;
+    /// The client kept sending events while they were refused with 429
+    /// (`rate_limited`, `too_many_operations`): [`super::STREAM_REFUSALS_BEFORE_CLOSE`]
+    /// more refused than answered otherwise. Wait for the `retry_after_ms`
+    /// of the last answer, then reconnect from your cursor.
+    pub const RATE_LIMITED: u16 = 4008;
+}
+
+/// How far the events refused with 429 on one stream may outnumber those
+/// answered otherwise before the stream is closed with
+/// [`close::RATE_LIMITED`]. A client that honours `retry_after_ms` gets at
+/// most one refusal per accepted event and never gets near it; one that
+/// sends faster than its rate allows is closed after a bounded amount of
+/// work and log.
+pub const STREAM_REFUSALS_BEFORE_CLOSE: u32 = 20;
+
+/// One stream's count of events refused with 429, less those answered
+/// otherwise: the same rule on every transport (a Durable Object keeps it
+/// in the socket's attachment, so it survives hibernation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StreamRefusals(pub u32);
+
+impl StreamRefusals {
+    /// Counts the answer to one event sent on the stream: a 429 adds one,
+    /// any other answer takes one away. `true`: send the answer, then close
+    /// the stream with [`close::RATE_LIMITED`].
+    pub fn count(&mut self, response: &Response) -> bool {
+        self.0 = if response.status == 429 { self.0.saturating_add(1) } else { self.0.saturating_sub(1) };
+        self.0 >= STREAM_REFUSALS_BEFORE_CLOSE
+    }
 }
 
 /// Whether the client offered [`STREAM_PROTOCOL`] (then the server must
@@ -510,6 +539,26 @@ mod tests {
     use microcos_assistant::Assistant;
 
     const SECRET: &[u8] = b"edge-test-secret-of-32-bytes-or-more";
+
+    #[test]
+    fn a_stream_closes_once_refusals_outnumber_other_answers_by_the_bound() {
+        let refused = respond_rejection(&Rejection::new(ErrorCode::RateLimited, "slow down"));
+        let accepted = Response::json(202, String::from("{}"));
+        // Honouring retry_after: one refusal per accepted event, for ever.
+        let mut polite = StreamRefusals::default();
+        for _ in 0..1_000 {
+            assert!(!polite.count(&refused));
+            assert!(!polite.count(&accepted));
+        }
+        // Three times the rate: two refusals per accepted event.
+        let mut flood = StreamRefusals::default();
+        let mut answers = 0;
+        while !flood.count(if answers % 3 == 0 { &accepted } else { &refused }) {
+            answers += 1;
+        }
+        assert!(answers < 3 * STREAM_REFUSALS_BEFORE_CLOSE as usize + 3, "{answers}");
+        assert_eq!(flood.0, STREAM_REFUSALS_BEFORE_CLOSE);
+    }
 
     fn keys() -> Keys {
         Keys::new(SECRET)

@@ -23,6 +23,7 @@ use core::cell::{Cell, Ref, RefCell, RefMut};
 use core::future::Future;
 use core::pin::Pin;
 
+use crate::log::LogBudget;
 use microcos_core::engine::{Accepted, Answer, Engine, EngineError, Input, Output, Restored};
 use microcos_core::error::{ErrorCode, Rejection};
 use microcos_core::frame::Cursor;
@@ -126,42 +127,17 @@ pub enum Report<'a> {
     },
 }
 
-/// Report lines one user's host may emit per second, sustained (a token
-/// bucket fed by the clock), so that no client can flood the log: with a
-/// line of at most a few hundred bytes, a few KiB per second per user.
-pub const LOG_LINES_PER_S: u64 = 10;
-/// Report lines one user's host may emit at once before [`LOG_LINES_PER_S`] applies.
-pub const LOG_BURST: u64 = 50;
+pub use crate::log::{LOG_BURST, LOG_LINES_PER_S};
 /// Refusals are summarised once per this many milliseconds ([`Report::Refusals`]).
 pub const REFUSAL_WINDOW_MS: u64 = 10_000;
 
 /// The user's log budget and the refusals counted in the current window.
 #[derive(Default)]
 struct Reporting {
-    /// Thousandths of a line.
-    milli: u64,
-    at: Option<Timestamp>,
-    suppressed: u64,
+    budget: LogBudget,
     window_start: Option<Timestamp>,
     /// Refusals by code, in the order first seen (a handful of codes).
     refusals: Vec<(&'static str, u64)>,
-}
-
-impl Reporting {
-    /// Whether one more line fits at `now`.
-    fn admit(&mut self, now: Timestamp) -> bool {
-        let cap = LOG_BURST * 1000;
-        let elapsed = self.at.map_or(u64::MAX, |at| now.0.saturating_sub(at.0));
-        self.milli = self.milli.saturating_add(elapsed.saturating_mul(LOG_LINES_PER_S)).min(cap);
-        self.at = Some(self.at.map_or(now, |at| at.max(now)));
-        if self.milli >= 1000 {
-            self.milli -= 1000;
-            true
-        } else {
-            self.suppressed += 1;
-            false
-        }
-    }
 }
 
 /// What a transport provides to a [`Host`].
@@ -322,13 +298,7 @@ where
     /// [`Report::Suppressed`] before the next one that fits.
     fn report(&self, report: Report<'_>) {
         let now = self.clock.now();
-        let suppressed = {
-            let mut r = self.reporting.borrow_mut();
-            if !r.admit(now) {
-                return;
-            }
-            core::mem::take(&mut r.suppressed)
-        };
+        let Some(suppressed) = self.reporting.borrow_mut().budget.admit(now) else { return };
         if suppressed > 0 {
             let engine = self.engine.borrow();
             self.transport.report(Report::Suppressed { user: engine.machine().user(), lines: suppressed });

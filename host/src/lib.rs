@@ -25,6 +25,7 @@ extern crate std;
 pub mod auth;
 pub mod edge;
 pub mod host;
+pub mod log;
 pub mod sql;
 pub mod sse;
 pub mod web;

@@ -18,6 +18,7 @@ use microcos_core::{uuid::Uuid, Clock, Cursor, ErrorCode, EventId, Rejection, Re
 use microcos_host::auth::{check_revocation, Keys};
 use microcos_host::edge::close;
 use microcos_host::edge::{self, Action, HttpRequest};
+use microcos_host::log::{AccessLog, ANONYMOUS};
 use microcos_host::{RequestIds, Subscribed};
 
 use crate::actor::{unavailable, Command, Users};
@@ -35,6 +36,8 @@ pub struct App {
     pub revocations: Arc<Revocations>,
     /// Time to send a request's body.
     pub body_timeout: Duration,
+    /// The per-request lines' budgets, per user ([`microcos_host::log`]).
+    pub access: Arc<std::sync::Mutex<AccessLog>>,
 }
 
 /// The router: one fallback handler in front of the shared edge.
@@ -80,12 +83,12 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
             Ok(Ok(b)) => b,
             Err(_) => {
                 let r = Rejection::new(ErrorCode::RequestTimeout, "the body did not arrive in time");
-                return finish(&method, &path, request_id, edge::respond_rejection(&r));
+                return finish(&app, None, (&method, &path), request_id, edge::respond_rejection(&r));
             }
             Ok(Err(_)) => {
                 let r =
                     Rejection::new(ErrorCode::BodyTooLarge, format!("body exceeds {} bytes", limits.max_body_bytes));
-                return finish(&method, &path, request_id, edge::respond_rejection(&r));
+                return finish(&app, None, (&method, &path), request_id, edge::respond_rejection(&r));
             }
         }
     } else {
@@ -120,7 +123,7 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
         | Action::Stream { user, .. } => Some(user.clone()),
     };
     if let Some(broken) = user.as_ref().and_then(|u| app.users.broken(u)) {
-        return finish(&method, &path, request_id, broken);
+        return finish(&app, user.as_ref(), (&method, &path), request_id, broken);
     }
     let response = match action {
         Action::Respond(mut r) => {
@@ -133,7 +136,9 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
         }
         Action::Stream { user, cursor, expires } => match WebSocketUpgrade::from_request_parts(&mut parts, &()).await {
             Ok(ws) => {
-                tracing::info!(%request_id, %user, after = cursor.after.0, "stream upgrade");
+                if access_line(&app, user.as_str()) {
+                    tracing::info!(%request_id, %user, after = cursor.after.0, "stream upgrade");
+                }
                 // Answer the subprotocol a browser offered (with its token beside it).
                 // A client event sent on the stream is at most a POST body.
                 let max = limits.max_body_bytes;
@@ -153,12 +158,33 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
             app.users.call(&user, |reply| Command::Serve { action, ids, if_none_match, reply }).await
         }
     };
-    finish(&method, &path, request_id, response)
+    finish(&app, user.as_ref(), (&method, &path), request_id, response)
 }
 
-fn finish(method: &str, path: &str, request_id: RequestId, response: edge::Response) -> Response {
-    tracing::info!(%request_id, method, path, status = response.status, "request");
+/// Logs the request's line within its user's budget (or that of requests
+/// naming no user: [`ANONYMOUS`]), then answers it.
+fn finish(
+    app: &App,
+    user: Option<&UserId>,
+    (method, path): (&str, &str),
+    request_id: RequestId,
+    response: edge::Response,
+) -> Response {
+    let key = user.map_or(ANONYMOUS, UserId::as_str);
+    if access_line(app, key) {
+        tracing::info!(%request_id, user = key, method, path, status = response.status, "request");
+    }
     to_http(response, request_id)
+}
+
+/// Whether one more per-request line for `key` fits its budget; says first
+/// how many were left out since the last one that did.
+fn access_line(app: &App, key: &str) -> bool {
+    let admitted = app.access.lock().unwrap_or_else(|p| p.into_inner()).admit(key, SystemClock.now());
+    if let Some(left_out @ 1..) = admitted {
+        tracing::warn!(user = key, lines = left_out, "request lines left out: this user's log budget was spent");
+    }
+    admitted.is_some()
 }
 
 /// What a stream knows of the token it was opened with.
@@ -202,6 +228,7 @@ async fn stream(app: App, user: UserId, cursor: Cursor, token: StreamToken, sock
     let expiry = tokio::time::sleep(Duration::from_millis(expires.0.saturating_sub(SystemClock.now().0)));
     tokio::pin!(expiry);
     let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + STREAM_RECHECK, STREAM_RECHECK);
+    let mut refusals = edge::StreamRefusals::default();
     let (code, reason) = loop {
         tokio::select! {
             frame = frames.recv() => match frame {
@@ -216,7 +243,9 @@ async fn stream(app: App, user: UserId, cursor: Cursor, token: StreamToken, sock
             message = incoming.next() => match message {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break (None, ""),
                 Some(Ok(Message::Text(text))) => {
-                    let answer = submit_message(&app, &user, issued, text.as_bytes()).await;
+                    let response = submit_message(&app, &user, issued, text.as_bytes()).await;
+                    let close_after = refusals.count(&response);
+                    let answer = edge::answer_frame(&response);
                     // The frames the event produced (its own first) go before its answer.
                     let mut sent = true;
                     while let Some(frame) = frames.try_recv() {
@@ -224,6 +253,10 @@ async fn stream(app: App, user: UserId, cursor: Cursor, token: StreamToken, sock
                     }
                     if !sent || sink.send(Message::Text(answer.into())).await.is_err() {
                         break (None, "");
+                    }
+                    if close_after {
+                        tracing::info!(%user, refused = refusals.0, "stream closed: its client kept sending while refused");
+                        break (Some(close::RATE_LIMITED), "too many refused events: wait, then resume from your cursor");
                     }
                 }
                 Some(Ok(Message::Binary(_))) => {
@@ -252,20 +285,19 @@ async fn stream(app: App, user: UserId, cursor: Cursor, token: StreamToken, sock
 }
 
 /// Records a client event sent on the stream, as `POST /v1/events` would,
-/// and returns the frame that answers it (`ack` or `error`).
-async fn submit_message(app: &App, user: &UserId, issued: Option<Timestamp>, message: &[u8]) -> String {
+/// and returns its answer (sent as an `ack` or `error` frame).
+async fn submit_message(app: &App, user: &UserId, issued: Option<Timestamp>, message: &[u8]) -> edge::Response {
     let services = app.users.services();
     if let Err(revoked) = check_revocation(issued, app.revocations.revoked_before(user)) {
-        return edge::answer_frame(&edge::respond_rejection(&revoked));
+        return edge::respond_rejection(&revoked);
     }
-    let response = match edge::route_message(message, user.clone(), &services.domain, &services.config.limits) {
+    match edge::route_message(message, user.clone(), &services.domain, &services.config.limits) {
         Action::Respond(refused) => refused,
         action => {
             let ids = RequestIds { request_id: RequestId(Uuid::new_v4()), event_id: EventId(Uuid::new_v4()) };
             app.users.call(user, |reply| Command::Serve { action, ids, if_none_match: None, reply }).await
         }
-    };
-    edge::answer_frame(&response)
+    }
 }
 
 /// Closes a stream with one of the documented codes ([`close`]).

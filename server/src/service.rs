@@ -190,7 +190,13 @@ pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
     tokio::spawn(users.clone().schedule(index_is_new));
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
     let addr = listener.local_addr()?;
-    let app = App { users: users.clone(), keys, revocations, body_timeout: listener_limits.body_timeout };
+    let app = App {
+        users: users.clone(),
+        keys,
+        revocations,
+        body_timeout: listener_limits.body_timeout,
+        access: Arc::default(),
+    };
     let task = tokio::spawn(accept(listener, router(app), listener_limits));
     Ok(Running { addr, users, secret, task })
 }

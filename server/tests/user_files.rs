@@ -2,6 +2,8 @@
 //! differ in more than case (so a case-insensitive file system keeps them
 //! apart), and a data folder written under the old names keeps its users.
 
+#![allow(clippy::unwrap_used)] // helpers of a test crate: a panic is a failed test
+
 use microcos_core::{Timestamp, UserId};
 use microcos_host::auth::sign_token;
 use microcos_server::service::{start, Running, ServeOptions};

@@ -1896,7 +1896,9 @@ var ApiError = strictObject({
   code: ErrorCode,
   message: string2(),
   /** The offending field, e.g. `payload.title`. */
-  field: optional(string2())
+  field: optional(string2()),
+  /** With 429: how long to wait before sending again, in milliseconds (an HTTP answer also carries `Retry-After`, in seconds). */
+  retry_after_ms: optional(int().check(_gte(0)))
 });
 var ErrorBody = strictObject({
   error: ApiError
@@ -2689,19 +2691,22 @@ var Cursor = class _Cursor {
 var CLOSE_RESUME = 4e3;
 var CLOSE_TOKEN_EXPIRED = 4001;
 var CLOSE_TOO_MANY_SUBSCRIBERS = 4029;
+var CLOSE_RATE_LIMITED = 4008;
 var ApiError2 = class _ApiError extends Error {
-  constructor(status, code, message, field) {
+  constructor(status, code, message, field, retryAfterMs) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.retryAfterMs = retryAfterMs;
     this.name = "ApiError";
   }
   status;
   code;
   field;
+  retryAfterMs;
   static from(status, body) {
-    return new _ApiError(status, body.code, body.message, body.field);
+    return new _ApiError(status, body.code, body.message, body.field, body.retry_after_ms);
   }
 };
 function validateClientEvent(body) {
@@ -2908,6 +2913,10 @@ var Connection = class {
       if (opened && Date.now() - this.openedAt > 5e3) this.attempts = 0;
       if (ev.code === CLOSE_TOO_MANY_SUBSCRIBERS) {
         this.retry({ code: ev.code, reason: "too many open streams for this user" }, 5e3);
+        return;
+      }
+      if (ev.code === CLOSE_RATE_LIMITED) {
+        this.retry({ code: ev.code, reason: "too many refused events: slowing down" }, 2e3);
         return;
       }
       if (!opened) {

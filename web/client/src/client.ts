@@ -21,6 +21,8 @@ export type ConnectionState = "connected" | "reconnecting" | "offline";
 export const CLOSE_RESUME = 4000;
 export const CLOSE_TOKEN_EXPIRED = 4001;
 export const CLOSE_TOO_MANY_SUBSCRIBERS = 4029;
+/** The client kept sending events while they were refused with 429. */
+export const CLOSE_RATE_LIMITED = 4008;
 
 /** An error answer, or a local failure given the same shape. `status` 0:
  * no answer (network). */
@@ -30,12 +32,14 @@ export class ApiError extends Error {
     readonly code: ErrorCode | "invalid_frame",
     message: string,
     readonly field?: string,
+    /** With 429: how long to wait before sending again. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "ApiError";
   }
   static from(status: number, body: ApiErrorBody): ApiError {
-    return new ApiError(status, body.code, body.message, body.field);
+    return new ApiError(status, body.code, body.message, body.field, body.retry_after_ms);
   }
 }
 
@@ -303,6 +307,10 @@ export class Connection {
       if (opened && Date.now() - this.openedAt > 5_000) this.attempts = 0;
       if (ev.code === CLOSE_TOO_MANY_SUBSCRIBERS) {
         this.retry({ code: ev.code, reason: "too many open streams for this user" }, 5_000);
+        return;
+      }
+      if (ev.code === CLOSE_RATE_LIMITED) {
+        this.retry({ code: ev.code, reason: "too many refused events: slowing down" }, 2_000);
         return;
       }
       if (!opened) {

@@ -319,6 +319,8 @@ export const ApiError = z.strictObject({
   message: z.string(),
   /** The offending field, e.g. `payload.title`. */
   field: z.optional(z.string()),
+  /** With 429: how long to wait before sending again, in milliseconds (an HTTP answer also carries `Retry-After`, in seconds). */
+  retry_after_ms: z.optional(z.int().check(z.gte(0))),
 });
 export type ApiError = z.infer<typeof ApiError>;
 

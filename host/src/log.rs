@@ -1,0 +1,149 @@
+//! Log budgets: how many lines a user (or an address, or anyone not yet
+//! authenticated) may put in the log, so that no client can flood it.
+//!
+//! A [`LogBudget`] is a token bucket of lines, fed by the time that comes in
+//! with each line (no clock, no floating point): [`LOG_LINES_PER_S`]
+//! sustained, [`LOG_BURST`] at once. A line over it is not written but
+//! counted, and the count is handed back with the next line that fits, so
+//! the log says how much it left out. [`Host`](crate::Host) keeps one per
+//! user for its reports; [`AccessLog`] keeps one per key (a user, or
+//! [`ANONYMOUS`]) for the per-request lines a transport writes.
+//!
+//! With lines of at most a few hundred bytes, one key costs a few KiB of log
+//! per second, however fast its client sends.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+
+use microcos_core::Timestamp;
+
+/// Lines one key may write per second, sustained.
+pub const LOG_LINES_PER_S: u64 = 10;
+/// Lines one key may write at once before [`LOG_LINES_PER_S`] applies.
+pub const LOG_BURST: u64 = 50;
+/// The most keys an [`AccessLog`] tracks. Past it, the keys whose budget is
+/// whole again are forgotten (they have been quiet for
+/// `LOG_BURST / LOG_LINES_PER_S` seconds); if none is, new keys share one
+/// budget until some are.
+pub const ACCESS_LOG_KEYS: usize = 4096;
+/// The key of requests that name no user (refused before authentication).
+pub const ANONYMOUS: &str = "-";
+
+/// A token bucket of log lines (see the module's documentation).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LogBudget {
+    /// Thousandths of a line.
+    milli: u64,
+    at: Option<Timestamp>,
+    suppressed: u64,
+}
+
+impl LogBudget {
+    /// Whether one more line fits at `now`: `Some(n)` when it does, where
+    /// `n` lines were left out since the last one that fitted (say so
+    /// first); `None` when it does not (it is counted).
+    pub fn admit(&mut self, now: Timestamp) -> Option<u64> {
+        let cap = LOG_BURST * 1000;
+        let elapsed = self.at.map_or(u64::MAX, |at| now.0.saturating_sub(at.0));
+        self.milli = self.milli.saturating_add(elapsed.saturating_mul(LOG_LINES_PER_S)).min(cap);
+        self.at = Some(self.at.map_or(now, |at| at.max(now)));
+        if self.milli >= 1000 {
+            self.milli -= 1000;
+            Some(core::mem::take(&mut self.suppressed))
+        } else {
+            self.suppressed += 1;
+            None
+        }
+    }
+
+    /// Whether the budget is whole again at `now`, with nothing left
+    /// unsaid: forgetting it changes nothing.
+    fn is_idle(&self, now: Timestamp) -> bool {
+        let elapsed = self.at.map_or(u64::MAX, |at| now.0.saturating_sub(at.0));
+        self.suppressed == 0 && self.milli.saturating_add(elapsed.saturating_mul(LOG_LINES_PER_S)) >= LOG_BURST * 1000
+    }
+}
+
+/// Budgets for per-request log lines, one per key (see the module's
+/// documentation), at most [`ACCESS_LOG_KEYS`] of them.
+#[derive(Clone, Debug, Default)]
+pub struct AccessLog {
+    budgets: BTreeMap<String, LogBudget>,
+    /// The budget new keys share while `budgets` is full.
+    overflow: LogBudget,
+}
+
+impl AccessLog {
+    /// An empty log.
+    pub const fn new() -> Self {
+        AccessLog { budgets: BTreeMap::new(), overflow: LogBudget { milli: 0, at: None, suppressed: 0 } }
+    }
+
+    /// Whether one more line for `key` fits at `now` ([`LogBudget::admit`]).
+    pub fn admit(&mut self, key: &str, now: Timestamp) -> Option<u64> {
+        if let Some(budget) = self.budgets.get_mut(key) {
+            return budget.admit(now);
+        }
+        if self.budgets.len() >= ACCESS_LOG_KEYS {
+            self.budgets.retain(|_, b| !b.is_idle(now));
+        }
+        if self.budgets.len() >= ACCESS_LOG_KEYS {
+            return self.overflow.admit(now);
+        }
+        self.budgets.entry(String::from(key)).or_default().admit(now)
+    }
+
+    /// How many keys it tracks.
+    pub fn len(&self) -> usize {
+        self.budgets.len()
+    }
+
+    /// Whether it tracks none.
+    pub fn is_empty(&self) -> bool {
+        self.budgets.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+
+    #[test]
+    fn a_flood_writes_its_burst_then_the_sustained_rate_and_says_how_much_it_left_out() {
+        let mut budget = LogBudget::default();
+        let mut written = 0;
+        let mut said_left_out = 0;
+        // 1,000 lines a second for 10 s.
+        for ms in 0..10_000u64 {
+            if let Some(left_out) = budget.admit(Timestamp(1_000_000 + ms)) {
+                written += 1;
+                said_left_out += left_out;
+            }
+        }
+        let sustained = LOG_LINES_PER_S * 10;
+        assert!((LOG_BURST + sustained - 1..=LOG_BURST + sustained).contains(&written), "{written}");
+        assert_eq!(said_left_out + written + budget.suppressed, 10_000);
+        // Quiet for a while: the next line says how many were left out.
+        assert_eq!(budget.admit(Timestamp(1_000_000 + 20_000)), Some(10_000 - written - said_left_out));
+    }
+
+    #[test]
+    fn each_key_has_its_own_budget_and_the_keys_are_bounded() {
+        let mut log = AccessLog::new();
+        let now = Timestamp(5_000);
+        for _ in 0..LOG_BURST {
+            assert_eq!(log.admit("mallory", now), Some(0));
+        }
+        assert_eq!(log.admit("mallory", now), None);
+        assert_eq!(log.admit("alice", now), Some(0), "another user is not silenced by mallory's flood");
+        for i in 0..2 * ACCESS_LOG_KEYS {
+            log.admit(&format!("u{i}"), now);
+        }
+        assert!(log.len() <= ACCESS_LOG_KEYS, "{}", log.len());
+        // Once every budget is whole again, new keys get their own.
+        let later = Timestamp(now.0 + 1_000 * LOG_BURST / LOG_LINES_PER_S);
+        assert_eq!(log.admit("newcomer", later), Some(0));
+        assert!(log.budgets.contains_key("newcomer"));
+    }
+}
