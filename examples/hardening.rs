@@ -7,6 +7,9 @@
 //! cargo build --release --bin microcos --example hardening
 //! target/release/examples/hardening            # every figure
 //! target/release/examples/hardening users      # one: operations | endless | subscribers | users | tokens
+//!                                               #      | pending | reminders | logflood
+//! MICROCOS_FIGURE_SECONDS=90 target/release/examples/hardening pending   # the issue's 90 s (default 30)
+//! MICROCOS_FIGURE_LOG=/tmp/log target/release/examples/hardening logflood  # keep the server's log
 //! ```
 //!
 //! Prints `name: value` lines.
@@ -32,6 +35,8 @@ struct Server {
     base: String,
     data: PathBuf,
     http: reqwest::Client,
+    /// Bytes the server wrote to its log (stderr).
+    log_bytes: Arc<AtomicUsize>,
 }
 
 fn now_ms() -> u64 {
@@ -48,8 +53,14 @@ fn binary() -> PathBuf {
     exe.parent().unwrap().parent().unwrap().join("microcos")
 }
 
-/// Starts `microcos serve` with `flags`, under `ulimit -n` when given.
+/// Starts `microcos serve` with `flags`, under `ulimit -n` when given,
+/// logging errors only.
 async fn serve(flags: &[&str], fds: Option<u32>) -> Server {
+    serve_logging(flags, fds, "error").await
+}
+
+/// [`serve`], logging at `level` (`MICROCOS_LOG`), its log counted.
+async fn serve_logging(flags: &[&str], fds: Option<u32>, level: &str) -> Server {
     let data = std::env::temp_dir().join(format!("microcos-hardening-{}", uuid::Uuid::new_v4().simple()));
     let mut cmd = format!("exec '{}' serve --addr 127.0.0.1:0 --data '{}'", binary().display(), data.display());
     for f in flags {
@@ -61,17 +72,35 @@ async fn serve(flags: &[&str], fds: Option<u32>) -> Server {
     let mut child = tokio::process::Command::new("sh")
         .args(["-c", &cmd])
         .env("MICROCOS_SECRET", SECRET)
-        .env("MICROCOS_LOG", "error")
+        .env("MICROCOS_LOG", level)
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .unwrap();
+    let log_bytes = Arc::new(AtomicUsize::new(0));
+    let mut stderr = child.stderr.take().unwrap();
+    let counted = log_bytes.clone();
+    // MICROCOS_FIGURE_LOG=<file>: keep the server's log there too.
+    let mut keep = match std::env::var_os("MICROCOS_FIGURE_LOG") {
+        Some(path) => Some(tokio::fs::File::create(path).await.unwrap()),
+        None => None,
+    };
+    tokio::spawn(async move {
+        let mut buf = vec![0u8; 64 * 1024];
+        while let Ok(n @ 1..) = stderr.read(&mut buf).await {
+            counted.fetch_add(n, Ordering::Relaxed);
+            if let Some(file) = keep.as_mut() {
+                let _ = file.write_all(&buf[..n]).await;
+            }
+        }
+    });
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let line = lines.next_line().await.unwrap().expect("the server prints its address");
     let base = line.strip_prefix("microcos listening on ").unwrap().to_string();
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().unwrap();
-    Server { child, base, data, http }
+    Server { child, base, data, http, log_bytes }
 }
 
 impl Server {
@@ -88,6 +117,54 @@ impl Server {
 
     fn rss_mb(&self) -> f64 {
         self.status("VmRSS") as f64 / 1024.0
+    }
+
+    /// CPU time the process used so far (user + system), in seconds.
+    fn cpu_s(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();
+        // Fields after the command's closing parenthesis; utime and stime are the 14th and 15th.
+        let rest = &stat[stat.rfind(')').unwrap() + 2..];
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+        ticks as f64 / 100.0 // USER_HZ
+    }
+
+    /// Bytes the process caused to be written to storage so far.
+    fn write_bytes(&self) -> u64 {
+        let io = std::fs::read_to_string(format!("/proc/{}/io", self.pid())).unwrap_or_default();
+        io.lines().find_map(|l| l.strip_prefix("write_bytes: ")).and_then(|v| v.parse().ok()).unwrap_or(0)
+    }
+
+    /// Bytes in the data folder.
+    fn data_bytes(&self) -> u64 {
+        fn walk(p: &Path) -> u64 {
+            std::fs::read_dir(p)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.ok())
+                .map(|e| {
+                    let m = e.metadata().unwrap();
+                    if m.is_dir() {
+                        walk(&e.path())
+                    } else {
+                        m.len()
+                    }
+                })
+                .sum()
+        }
+        walk(&self.data)
+    }
+
+    async fn socket(
+        &self,
+        user: &str,
+    ) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let url = format!("{}/v1/stream?after=0", self.base.replacen("http", "ws", 1));
+        let mut request = url.into_client_request().unwrap();
+        let offered = format!("microcos, bearer.{}", token(user));
+        request.headers_mut().insert("sec-websocket-protocol", offered.parse().unwrap());
+        tokio_tungstenite::connect_async(request).await.unwrap().0
     }
 
     fn fds(&self) -> usize {
@@ -365,6 +442,154 @@ async fn tokens() {
     }
 }
 
+fn figure_seconds(default: u64) -> u64 {
+    std::env::var("MICROCOS_FIGURE_SECONDS").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// One user posting `task.extract` at the allowed rate (the defaults: 20/s,
+/// burst 120) for `MICROCOS_FIGURE_SECONDS` (30 by default; the review's
+/// figure is 90), with a model that takes a while (50 ms a token): how
+/// many operations wait, and what that costs the server.
+async fn pending() {
+    let seconds = figure_seconds(30);
+    let s = serve(&["--token-delay-ms", "50"], None).await;
+    let base_mb = s.rss_mb();
+    let started = Instant::now();
+    let mut statuses = std::collections::BTreeMap::<u16, u64>::new();
+    let mut i = 0u64;
+    while started.elapsed() < Duration::from_secs(seconds) {
+        let body = json!({"type":"task.extract","payload":{"text":format!("call Ann about report {i}; book flights")}});
+        *statuses.entry(s.post("pending", &body).await).or_default() += 1;
+        i += 1;
+        // 20 a second: the allowed rate.
+        let due = Duration::from_millis(50 * i);
+        if let Some(wait) = due.checked_sub(started.elapsed()) {
+            tokio::time::sleep(wait).await;
+        }
+    }
+    let snap = s.get("pending", "/v1/snapshot").await;
+    let ops = snap["state"]["operations"].as_array().unwrap();
+    println!("pending_seconds: {seconds}");
+    println!("pending_posted: {i}");
+    for (status, n) in &statuses {
+        println!("pending_answers_{status}: {n}");
+    }
+    println!("pending_operations_at_end: {}", ops.len());
+    println!("pending_operations_streaming_at_end: {}", ops.iter().filter(|o| o["status"] == "streaming").count());
+    println!("pending_rss_mb_before: {base_mb:.1}");
+    println!("pending_rss_mb_after: {:.1}", s.rss_mb());
+    println!("pending_data_mb: {:.1}", s.data_bytes() as f64 / 1e6);
+    s.stop().await;
+}
+
+/// 150 reminders that fired, each cancelled and set again with the same id
+/// and the same (now past) due time, then no traffic: the server's CPU and
+/// disk writes over `MICROCOS_FIGURE_SECONDS` (10 by default).
+async fn reminders() {
+    let seconds = figure_seconds(10);
+    let s = serve(&["--rate-per-s", "0"], None).await;
+    let due = now_ms() + 2_000;
+    let ids: Vec<String> = (0..150).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    let set = |id: &str| json!({"type":"reminder.set","payload":{"reminder_id":id,"text":"call Ann","at":due}});
+    for id in &ids {
+        assert_eq!(s.post("reminders", &set(id)).await, 202);
+    }
+    tokio::time::sleep(Duration::from_millis(due.saturating_sub(now_ms()) + 1_500)).await;
+    let mut cancel = std::collections::BTreeMap::<u16, u64>::new();
+    let mut again = std::collections::BTreeMap::<u16, u64>::new();
+    for id in &ids {
+        let cancelled = json!({"type":"reminder.cancelled","payload":{"reminder_id":id}});
+        *cancel.entry(s.post("reminders", &cancelled).await).or_default() += 1;
+        *again.entry(s.post("reminders", &set(id)).await).or_default() += 1;
+    }
+    // Let them fire, then measure the quiet.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (cpu, writes) = (s.cpu_s(), s.write_bytes());
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    let cpu_share = (s.cpu_s() - cpu) / seconds as f64;
+    let write_rate = (s.write_bytes() - writes) as f64 / seconds as f64;
+    let events = s.events("reminders").await;
+    let fired = events.iter().filter(|e| e["type"] == "reminder.fired").count();
+    for (status, n) in &cancel {
+        println!("reminders_cancel_fired_answers_{status}: {n}");
+    }
+    for (status, n) in &again {
+        println!("reminders_set_again_answers_{status}: {n}");
+    }
+    println!("reminders_fired: {fired}");
+    println!("reminders_expected_fired: {}", 2 * ids.len());
+    println!("reminders_idle_cpu_percent_of_a_core: {:.1}", 100.0 * cpu_share);
+    println!("reminders_idle_disk_write_bytes_per_s: {write_rate:.0}");
+    s.stop().await;
+}
+
+/// One client sending events on a stream as fast as it can, for
+/// `MICROCOS_FIGURE_SECONDS` (10 by default), reconnecting at once each
+/// time the stream is closed, against the default limits and the default
+/// log level (info): the log bytes per second that costs.
+async fn logflood() {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let seconds = figure_seconds(10);
+    let s = serve_logging(&[], None, "info").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let start_log = s.log_bytes.load(Ordering::Relaxed);
+    let started = Instant::now();
+    let (mut sent, mut refused, mut closes) = (0u64, 0u64, std::collections::BTreeMap::<u16, u64>::new());
+    let mut halfway_log = None;
+    while started.elapsed() < Duration::from_secs(seconds) {
+        let mut ws = s.socket("flood").await;
+        loop {
+            if halfway_log.is_none() && started.elapsed() >= Duration::from_secs(seconds / 2) {
+                halfway_log = Some((started.elapsed(), s.log_bytes.load(Ordering::Relaxed)));
+            }
+            if started.elapsed() >= Duration::from_secs(seconds) {
+                break;
+            }
+            let event = json!({"type":"task.created","payload":{"title":format!("flood {sent}")}});
+            if ws.send(Message::Text(event.to_string().into())).await.is_err() {
+                break;
+            }
+            sent += 1;
+            // Read what is there without waiting for the answer.
+            let mut closed = false;
+            while let Ok(Some(msg)) = tokio::time::timeout(Duration::ZERO, ws.next()).await {
+                match msg {
+                    Ok(Message::Text(t)) if t.contains("\"rate_limited\"") => refused += 1,
+                    Ok(Message::Close(f)) => {
+                        *closes.entry(f.map_or(1005, |f| u16::from(f.code))).or_default() += 1;
+                        closed = true;
+                        break;
+                    }
+                    Err(_) => {
+                        closed = true;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            if closed {
+                break;
+            }
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let log = s.log_bytes.load(Ordering::Relaxed) - start_log;
+    println!("logflood_seconds: {elapsed:.1}");
+    println!("logflood_events_sent: {sent}");
+    println!("logflood_refusals_read: {refused}");
+    for (code, n) in &closes {
+        println!("logflood_closes_{code}: {n}");
+    }
+    println!("logflood_log_bytes: {log}");
+    println!("logflood_log_bytes_per_s: {:.0}", log as f64 / elapsed);
+    if let Some((at, bytes)) = halfway_log {
+        let second_half = (s.log_bytes.load(Ordering::Relaxed) - bytes) as f64 / (elapsed - at.as_secs_f64());
+        println!("logflood_log_bytes_per_s_second_half: {second_half:.0}");
+    }
+    s.stop().await;
+}
+
 #[tokio::main]
 async fn main() {
     assert!(Path::new(&binary()).exists(), "build it first: cargo build --release --bin microcos --example hardening");
@@ -384,5 +609,14 @@ async fn main() {
     }
     if run("tokens") {
         tokens().await;
+    }
+    if run("pending") {
+        pending().await;
+    }
+    if run("reminders") {
+        reminders().await;
+    }
+    if run("logflood") {
+        logflood().await;
     }
 }

@@ -382,10 +382,12 @@ impl DurableObject for UserObject {
             ws.serialize_attachment(attachment)?;
         }
         if close_now {
-            worker::console_log!(
-                "stream closed user={user} refused={}: its client kept sending while refused",
-                refusals.0
-            );
+            if crate::access_line(user.as_str()) {
+                worker::console_log!(
+                    "stream closed user={user} refused={}: its client kept sending while refused",
+                    refusals.0
+                );
+            }
             ws.close(Some(close::RATE_LIMITED), Some("too many refused events: wait, then resume from your cursor"))?;
         }
         Ok(())

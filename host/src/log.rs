@@ -4,8 +4,9 @@
 //! A [`LogBudget`] is a token bucket of lines, fed by the time that comes in
 //! with each line (no clock, no floating point): [`LOG_LINES_PER_S`]
 //! sustained, [`LOG_BURST`] at once. A line over it is not written but
-//! counted, and the count is handed back with the next line that fits, so
-//! the log says how much it left out. [`Host`](crate::Host) keeps one per
+//! counted, and the count is handed back with a line that fits, at most once
+//! per [`SUMMARY_MS`], so the log says how much it left out without a
+//! summary line for every line it keeps. [`Host`](crate::Host) keeps one per
 //! user for its reports; [`AccessLog`] keeps one per key (a user, or
 //! [`ANONYMOUS`]) for the per-request lines a transport writes.
 //!
@@ -21,6 +22,8 @@ use microcos_core::Timestamp;
 pub const LOG_LINES_PER_S: u64 = 10;
 /// Lines one key may write at once before [`LOG_LINES_PER_S`] applies.
 pub const LOG_BURST: u64 = 50;
+/// How often, at most, a budget hands back the count of lines it left out.
+pub const SUMMARY_MS: u64 = 10_000;
 /// The most keys an [`AccessLog`] tracks. Past it, the keys whose budget is
 /// whole again are forgotten (they have been quiet for
 /// `LOG_BURST / LOG_LINES_PER_S` seconds); if none is, new keys share one
@@ -36,24 +39,31 @@ pub struct LogBudget {
     milli: u64,
     at: Option<Timestamp>,
     suppressed: u64,
+    /// When the count of left-out lines was last handed back.
+    summarised: Option<Timestamp>,
 }
 
 impl LogBudget {
     /// Whether one more line fits at `now`: `Some(n)` when it does, where
-    /// `n` lines were left out since the last one that fitted (say so
-    /// first); `None` when it does not (it is counted).
+    /// `n` lines were left out and not yet said (say so first: `n` is
+    /// non-zero at most once per [`SUMMARY_MS`]); `None` when it does not
+    /// (it is counted).
     pub fn admit(&mut self, now: Timestamp) -> Option<u64> {
         let cap = LOG_BURST * 1000;
         let elapsed = self.at.map_or(u64::MAX, |at| now.0.saturating_sub(at.0));
         self.milli = self.milli.saturating_add(elapsed.saturating_mul(LOG_LINES_PER_S)).min(cap);
         self.at = Some(self.at.map_or(now, |at| at.max(now)));
-        if self.milli >= 1000 {
-            self.milli -= 1000;
-            Some(core::mem::take(&mut self.suppressed))
-        } else {
+        if self.milli < 1000 {
             self.suppressed += 1;
-            None
+            return None;
         }
+        self.milli -= 1000;
+        let due = self.summarised.is_none_or(|at| now.0.saturating_sub(at.0) >= SUMMARY_MS);
+        if self.suppressed == 0 || !due {
+            return Some(0);
+        }
+        self.summarised = Some(now);
+        Some(core::mem::take(&mut self.suppressed))
     }
 
     /// Whether the budget is whole again at `now`, with nothing left
@@ -76,7 +86,10 @@ pub struct AccessLog {
 impl AccessLog {
     /// An empty log.
     pub const fn new() -> Self {
-        AccessLog { budgets: BTreeMap::new(), overflow: LogBudget { milli: 0, at: None, suppressed: 0 } }
+        AccessLog {
+            budgets: BTreeMap::new(),
+            overflow: LogBudget { milli: 0, at: None, suppressed: 0, summarised: None },
+        }
     }
 
     /// Whether one more line for `key` fits at `now` ([`LogBudget::admit`]).
@@ -112,20 +125,22 @@ mod tests {
     #[test]
     fn a_flood_writes_its_burst_then_the_sustained_rate_and_says_how_much_it_left_out() {
         let mut budget = LogBudget::default();
-        let mut written = 0;
-        let mut said_left_out = 0;
-        // 1,000 lines a second for 10 s.
-        for ms in 0..10_000u64 {
+        let (mut written, mut said_left_out, mut summaries) = (0, 0, 0);
+        // 1,000 lines a second for 30 s.
+        for ms in 0..30_000u64 {
             if let Some(left_out) = budget.admit(Timestamp(1_000_000 + ms)) {
                 written += 1;
                 said_left_out += left_out;
+                summaries += u64::from(left_out > 0);
             }
         }
-        let sustained = LOG_LINES_PER_S * 10;
+        let sustained = LOG_LINES_PER_S * 30;
         assert!((LOG_BURST + sustained - 1..=LOG_BURST + sustained).contains(&written), "{written}");
-        assert_eq!(said_left_out + written + budget.suppressed, 10_000);
+        assert_eq!(said_left_out + written + budget.suppressed, 30_000);
+        assert!((2..=3).contains(&summaries), "one summary per {SUMMARY_MS} ms, not one per line: {summaries}");
         // Quiet for a while: the next line says how many were left out.
-        assert_eq!(budget.admit(Timestamp(1_000_000 + 20_000)), Some(10_000 - written - said_left_out));
+        assert_eq!(budget.admit(Timestamp(1_000_000 + 60_000)), Some(30_000 - written - said_left_out));
+        assert_eq!(budget.admit(Timestamp(1_000_000 + 60_001)), Some(0));
     }
 
     #[test]

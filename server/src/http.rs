@@ -255,7 +255,9 @@ async fn stream(app: App, user: UserId, cursor: Cursor, token: StreamToken, sock
                         break (None, "");
                     }
                     if close_after {
-                        tracing::info!(%user, refused = refusals.0, "stream closed: its client kept sending while refused");
+                        if access_line(&app, user.as_str()) {
+                            tracing::info!(%user, refused = refusals.0, "stream closed: its client kept sending while refused");
+                        }
                         break (Some(close::RATE_LIMITED), "too many refused events: wait, then resume from your cursor");
                     }
                 }

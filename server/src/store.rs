@@ -301,8 +301,10 @@ impl Store for SqliteStore {
         if let Some(gate) = &self.gate {
             gate.written();
         }
+        // The host's `accepted` report names each client event (within the
+        // user's log budget); each row is for debugging.
         for row in rows {
-            tracing::info!(
+            tracing::debug!(
                 event_id = %row.event_id,
                 request_id = %row.request_id,
                 operation_id = row.operation_id.map(|o| o.to_string()),
