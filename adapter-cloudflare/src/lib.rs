@@ -73,16 +73,17 @@ fn secret_named(env: &Env, name: &str) -> Option<String> {
 }
 
 thread_local! {
-    /// The per-request lines' budgets of this isolate ([`microcos_host::log`]).
-    static ACCESS: std::cell::RefCell<microcos_host::log::AccessLog> =
-        const { std::cell::RefCell::new(microcos_host::log::AccessLog::new()) };
+    /// The budget of this isolate's per-request lines that name no user
+    /// (refused before authentication: [`microcos_host::log::ANONYMOUS`]).
+    static ANONYMOUS_LINES: std::cell::RefCell<microcos_host::log::LogBudget> =
+        const { std::cell::RefCell::new(microcos_host::log::LogBudget::new()) };
 }
 
-/// Whether one more per-request line for `key` (a user, or
-/// [`microcos_host::log::ANONYMOUS`]) fits its budget in this isolate;
-/// says first how many were left out since the last one that did.
-pub(crate) fn access_line(key: &str) -> bool {
-    let admitted = ACCESS.with(|log| log.borrow_mut().admit(key, PlatformClock.now()));
+/// Whether one more per-request line for `key` fits `budget` (a user's
+/// object keeps its user's; [`microcos_host::log`]); says first how many
+/// were left out.
+pub(crate) fn access_line(budget: &std::cell::RefCell<microcos_host::log::LogBudget>, key: &str) -> bool {
+    let admitted = budget.borrow_mut().admit(PlatformClock.now());
     if let Some(left_out @ 1..) = admitted {
         worker::console_warn!("request lines left out user={key} lines={left_out}: this user's log budget was spent");
     }
@@ -400,7 +401,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             Err(refused) => refused,
         }
     };
-    if access_line(microcos_host::log::ANONYMOUS) {
+    if ANONYMOUS_LINES.with(|budget| access_line(budget, microcos_host::log::ANONYMOUS)) {
         worker::console_log!("request request_id={request_id} method={method} path={path} status={}", refused.status);
     }
     to_response(refused, request_id)

@@ -41,6 +41,10 @@ pub struct UserObject {
     state: Rc<State>,
     env: Env,
     host: RefCell<Option<Rc<UserHost>>>,
+    /// The open streams' counts of refused events, where not zero.
+    refusals: RefCell<Vec<(WebSocket, edge::StreamRefusals)>>,
+    /// The budget of this user's per-request lines.
+    access: RefCell<microcos_host::log::LogBudget>,
 }
 
 fn storage_error(e: impl std::fmt::Display) -> worker::Error {
@@ -53,32 +57,11 @@ fn backend(e: impl std::fmt::Display) -> EngineError {
 
 /// The object's side of the host protocol: `wait_until` tasks, console
 /// logs, and the object's single alarm, which also closes streams whose
-/// token expired (each socket carries its token's expiry in its attachment).
+/// token expired (each socket carries its token's expiry as its attachment).
 pub struct DoTransport {
     state: Rc<State>,
     /// The host's alarm, as it last asked.
     host_alarm: Rc<std::cell::Cell<Option<Timestamp>>>,
-}
-
-/// What a stream's socket carries across hibernation (its attachment).
-#[derive(Clone, Copy, Debug, Default, serde::Serialize, serde::Deserialize)]
-struct Attachment {
-    /// When its token expires (ms): the stream closes then (4001).
-    expires: u64,
-    /// Its count of events refused with 429 ([`edge::StreamRefusals`]).
-    #[serde(default)]
-    refused: u32,
-}
-
-impl Attachment {
-    /// The socket's attachment; a bare expiry is one a socket accepted
-    /// before refusals were counted.
-    fn of(ws: &WebSocket) -> Option<Attachment> {
-        ws.deserialize_attachment::<Attachment>()
-            .ok()
-            .flatten()
-            .or_else(|| Some(Attachment { expires: ws.deserialize_attachment::<u64>().ok().flatten()?, refused: 0 }))
-    }
 }
 
 /// When the object's alarm should ring: the host's alarm or the first
@@ -95,8 +78,7 @@ impl DoTransport {
     /// Sets the object's alarm ([`alarm_at`]).
     fn set_alarm(&self) {
         let now = PlatformClock.now();
-        let expiries =
-            self.state.get_websockets().iter().filter_map(Attachment::of).map(|a| a.expires).collect::<Vec<_>>();
+        let expiries = self.state.get_websockets().iter().filter_map(expiry).collect::<Vec<_>>();
         let at = alarm_at(self.host_alarm.get(), expiries, now);
         let state = self.state.clone();
         self.state.wait_until(async move {
@@ -118,7 +100,7 @@ impl DoTransport {
     /// Closes the streams whose token expired by `now`.
     fn close_expired(&self, now: Timestamp) {
         for ws in self.state.get_websockets() {
-            if Attachment::of(&ws).is_some_and(|a| a.expires <= now.0) {
+            if expiry(&ws).is_some_and(|at| at <= now.0) {
                 let _ = ws.close(Some(close::TOKEN_EXPIRED), Some("token expired: reconnect with a fresh token"));
             }
         }
@@ -178,7 +160,29 @@ impl Transport for DoTransport {
     }
 }
 
+/// When a stream's token expires (ms): the socket's attachment.
+fn expiry(ws: &WebSocket) -> Option<u64> {
+    ws.deserialize_attachment::<u64>().ok().flatten()
+}
+
 impl UserObject {
+    /// A stream's count of refused events ([`edge::StreamRefusals`]).
+    fn refusals(&self, ws: &WebSocket) -> edge::StreamRefusals {
+        let counts = self.refusals.borrow();
+        counts.iter().find(|(w, _)| w == ws).map_or_else(Default::default, |(_, r)| *r)
+    }
+
+    /// Keeps a stream's count: only non-zero counts are kept, so at most one
+    /// per open stream (a hibernated object, which no flooding client lets
+    /// hibernate, starts again from zero).
+    fn set_refusals(&self, ws: &WebSocket, refusals: edge::StreamRefusals) {
+        let mut counts = self.refusals.borrow_mut();
+        counts.retain(|(w, _)| w != ws);
+        if refusals.0 > 0 {
+            counts.push((ws.clone(), refusals));
+        }
+    }
+
     /// The host, opening the engine from storage on first use. `user` is
     /// the verified user of the request; an alarm passes `None` and the id
     /// stored at first use is read back.
@@ -222,7 +226,13 @@ impl UserObject {
 
 impl DurableObject for UserObject {
     fn new(state: State, env: Env) -> Self {
-        UserObject { state: Rc::new(state), env, host: RefCell::new(None) }
+        UserObject {
+            state: Rc::new(state),
+            env,
+            host: RefCell::new(None),
+            refusals: RefCell::default(),
+            access: RefCell::default(),
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> Result<Response> {
@@ -256,7 +266,7 @@ impl DurableObject for UserObject {
         let action = edge::route_as(&head.http(&body), verified, &Assistant::default(), &limits);
         let user = match &action {
             Action::Respond(r) => {
-                if crate::access_line(verified_user.as_str()) {
+                if crate::access_line(&self.access, verified_user.as_str()) {
                     let (method, path) = (&head.method, &head.path);
                     worker::console_log!(
                         "request request_id={request_id} method={method} path={path} user={verified_user} status={}",
@@ -291,7 +301,7 @@ impl DurableObject for UserObject {
         let submit = matches!(action, Action::Submit { .. });
         let (cursor, expires) = match host.serve(action, ids, if_none_match.as_deref()) {
             Served::Response(r) => {
-                if !submit && crate::access_line(user.as_str()) {
+                if !submit && crate::access_line(&self.access, user.as_str()) {
                     let (method, path) = (&head.method, &head.path);
                     worker::console_log!(
                         "request request_id={request_id} method={method} path={path} user={user} status={}",
@@ -311,7 +321,7 @@ impl DurableObject for UserObject {
         // live frame can fall between the two.
         let registered = host.subscribe(cursor, |_push, backlog| {
             self.state.accept_web_socket(&pair.server);
-            pair.server.serialize_attachment(Attachment { expires: expires.0, refused: 0 })?;
+            pair.server.serialize_attachment(expires.0)?;
             backlog.iter().try_for_each(|frame| pair.server.send_with_str(frame))
         });
         match registered {
@@ -355,11 +365,12 @@ impl DurableObject for UserObject {
     /// (after the frames the event produced, its own first).
     async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
         let now = PlatformClock.now();
-        let Some(mut attachment) = Attachment::of(&ws).filter(|a| a.expires > now.0) else {
+        if expiry(&ws).is_none_or(|at| at <= now.0) {
             // The token expired before the alarm closed the stream.
             return ws.close(Some(close::TOKEN_EXPIRED), Some("token expired: reconnect with a fresh token"));
-        };
-        if attachment.refused >= edge::STREAM_REFUSALS_BEFORE_CLOSE {
+        }
+        let mut refusals = self.refusals(&ws);
+        if refusals.0 >= edge::STREAM_REFUSALS_BEFORE_CLOSE {
             return Ok(()); // closing (close::RATE_LIMITED): what the client sent before it knew is not served
         }
         let message = match message {
@@ -375,14 +386,10 @@ impl DurableObject for UserObject {
             Served::Stream { .. } => microcos_host::host::unavailable(),
         };
         ws.send_with_str(edge::answer_frame(&response))?;
-        let mut refusals = edge::StreamRefusals(attachment.refused);
         let close_now = refusals.count(&response);
-        if refusals.0 != attachment.refused {
-            attachment.refused = refusals.0;
-            ws.serialize_attachment(attachment)?;
-        }
+        self.set_refusals(&ws, refusals);
         if close_now {
-            if crate::access_line(user.as_str()) {
+            if crate::access_line(&self.access, user.as_str()) {
                 worker::console_log!(
                     "stream closed user={user} refused={}: its client kept sending while refused",
                     refusals.0
@@ -394,6 +401,7 @@ impl DurableObject for UserObject {
     }
 
     async fn websocket_close(&self, ws: WebSocket, code: usize, _reason: String, _was_clean: bool) -> Result<()> {
+        self.set_refusals(&ws, edge::StreamRefusals::default());
         let _ = ws.close(Some(code.clamp(1000, 4999) as u16), Some("closing"));
         Ok(())
     }

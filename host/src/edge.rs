@@ -111,8 +111,7 @@ pub mod close {
 pub const STREAM_REFUSALS_BEFORE_CLOSE: u32 = 20;
 
 /// One stream's count of events refused with 429, less those answered
-/// otherwise: the same rule on every transport (a Durable Object keeps it
-/// in the socket's attachment, so it survives hibernation).
+/// otherwise: the same rule on every transport.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StreamRefusals(pub u32);
 

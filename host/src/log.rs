@@ -44,6 +44,11 @@ pub struct LogBudget {
 }
 
 impl LogBudget {
+    /// A whole budget.
+    pub const fn new() -> Self {
+        LogBudget { milli: 0, at: None, suppressed: 0, summarised: None }
+    }
+
     /// Whether one more line fits at `now`: `Some(n)` when it does, where
     /// `n` lines were left out and not yet said (say so first: `n` is
     /// non-zero at most once per [`SUMMARY_MS`]); `None` when it does not
@@ -86,10 +91,7 @@ pub struct AccessLog {
 impl AccessLog {
     /// An empty log.
     pub const fn new() -> Self {
-        AccessLog {
-            budgets: BTreeMap::new(),
-            overflow: LogBudget { milli: 0, at: None, suppressed: 0, summarised: None },
-        }
+        AccessLog { budgets: BTreeMap::new(), overflow: LogBudget::new() }
     }
 
     /// Whether one more line for `key` fits at `now` ([`LogBudget::admit`]).
