@@ -1166,10 +1166,8 @@ async fn a_stream_that_keeps_sending_while_rate_limited_is_closed_with_its_code(
     };
     assert_eq!(code, microcos_host::edge::close::RATE_LIMITED);
     assert!(acks >= 120, "the burst was accepted: {acks}");
-    assert!(
-        refused >= acks.saturating_sub(120) + 20,
-        "closed after refusals outnumbered acks by 20: {refused}, {acks}"
-    );
+    // Each refusal counts one up, each later ack one down (never below zero).
+    assert!(refused >= microcos_host::edge::STREAM_REFUSALS_BEFORE_CLOSE, "closed after enough refusals: {refused}");
     assert!(acks + refused < sent, "closed before all {sent} were answered");
     // What was accepted is stored; the user reconnects and is served.
     let tasks = u.snapshot().await["state"]["tasks"].as_array().unwrap().len();

@@ -32,6 +32,24 @@ pub fn file_for(path: &str) -> Option<(&'static str, &'static str)> {
     FILES.iter().find(|(file, _)| *file == name).copied()
 }
 
+/// The content type of a web file, from its name's extension (the
+/// assistant's files, and what a domain's own app is likely to hold);
+/// `application/octet-stream` for any other.
+pub fn content_type(name: &str) -> &'static str {
+    match name.rsplit_once('.').map_or("", |(_, ext)| ext) {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "wasm" => "application/wasm",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
 /// A strong ETag for a file's bytes (FNV-1a, 64 bits): computed once per
 /// file by the transport.
 pub fn etag(bytes: &[u8]) -> alloc::string::String {
@@ -47,6 +65,15 @@ pub fn not_modified(if_none_match: Option<&str>, etag: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_file_of_the_app_has_the_content_type_its_name_says() {
+        for (name, content_type) in FILES {
+            assert_eq!(super::content_type(name), *content_type, "{name}");
+        }
+        assert_eq!(super::content_type("favicon.ico"), "image/x-icon");
+        assert_eq!(super::content_type("noext"), "application/octet-stream");
+    }
 
     #[test]
     fn paths_map_to_files_and_nothing_else() {

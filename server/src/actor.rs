@@ -26,8 +26,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use microcos_assistant::{Assistant, AssistantEvent};
-use microcos_core::{Config, Cursor, EngineError, Timestamp, UserId};
+use microcos_core::{Config, Cursor, Domain, EngineError, Timestamp, UserId};
 use microcos_host::edge::{Action, Response};
 use microcos_host::{Host, HostParts, Report, RequestIds, Served, Subscribed, Task, Transport};
 use tokio::sync::{mpsc, oneshot, Notify};
@@ -42,14 +41,22 @@ use crate::wakes::Wakes;
 /// While a model stream runs, the actor wakes at least this often.
 const WATCHDOG_MS: u64 = 60_000;
 
+/// A domain the service can serve: each user's engine lives on one shard
+/// thread, while the domain value is shared by every thread and its events
+/// arrive from the HTTP tasks. Every `Domain` that is `Send + Sync` with
+/// `Send` events is one (the assistant, the triage example, yours).
+pub trait ServedDomain: Domain<Event: Send> + Send + Sync {}
+
+impl<D: Domain<Event: Send> + Send + Sync> ServedDomain for D {}
+
 /// What every actor shares.
-pub struct Services {
+pub struct Services<D> {
     /// The data folder (`users/<name>.sqlite` inside: [`crate::store::user_database`]).
     pub data_dir: PathBuf,
     /// Engine configuration.
     pub config: Config,
     /// The domain.
-    pub domain: Assistant,
+    pub domain: D,
     /// The model.
     pub model: Model,
     /// SQLite durability.
@@ -67,11 +74,11 @@ pub struct Services {
 }
 
 /// A request to a user's actor.
-pub enum Command {
+pub enum Command<D: Domain> {
     /// Serve a routed edge action (submit, snapshot, events).
     Serve {
         /// The action.
-        action: Action<AssistantEvent>,
+        action: Action<D::Event>,
         /// The request's fresh ids.
         ids: RequestIds,
         /// `If-None-Match`.
@@ -137,27 +144,32 @@ impl Lifecycle {
 type Job = Box<dyn FnOnce(&Rc<Gate>) + Send>;
 
 /// The running actors, by user, and the scheduler that wakes stopped ones.
-pub struct Users {
-    services: Arc<Services>,
+pub struct Users<D: Domain> {
+    services: Arc<Services<D>>,
     /// The shard threads' queues; a user's actor runs on
     /// `shards[hash(user) % len]`.
     shards: Vec<mpsc::UnboundedSender<Job>>,
-    registry: Mutex<Registry>,
+    registry: Mutex<Registry<D>>,
     /// Wakes the scheduler: an alarm moved earlier than it knew.
     schedule: tokio::sync::Notify,
 }
 
-#[derive(Default)]
-struct Registry {
-    actors: BTreeMap<UserId, Handle>,
+struct Registry<D: Domain> {
+    actors: BTreeMap<UserId, Handle<D>>,
     /// Use counter, for least-recently-used eviction.
     clock: u64,
     next_id: u64,
 }
 
-struct Handle {
+impl<D: Domain> Default for Registry<D> {
+    fn default() -> Self {
+        Registry { actors: BTreeMap::new(), clock: 0, next_id: 0 }
+    }
+}
+
+struct Handle<D: Domain> {
     id: u64,
-    tx: mpsc::Sender<Command>,
+    tx: mpsc::Sender<Command<D>>,
     used: u64,
     /// Set by the actor: nothing in flight, no subscriber.
     idle: Arc<AtomicBool>,
@@ -177,9 +189,9 @@ fn busy() -> Response {
     microcos_host::edge::respond_rejection(&r)
 }
 
-impl Users {
+impl<D: ServedDomain> Users<D> {
     /// No actors yet; starts the shard threads.
-    pub fn new(services: Arc<Services>) -> std::io::Result<Arc<Users>> {
+    pub fn new(services: Arc<Services<D>>) -> std::io::Result<Arc<Users<D>>> {
         let shards = (0..services.lifecycle.shard_threads().max(1))
             .map(|i| start_shard(i, services.group.clone()))
             .collect::<std::io::Result<_>>()?;
@@ -197,11 +209,11 @@ impl Users {
     }
 
     /// The services.
-    pub fn services(&self) -> &Services {
+    pub fn services(&self) -> &Services<D> {
         &self.services
     }
 
-    fn registry(&self) -> std::sync::MutexGuard<'_, Registry> {
+    fn registry(&self) -> std::sync::MutexGuard<'_, Registry<D>> {
         self.registry.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -267,7 +279,7 @@ impl Users {
 
     /// The user's actor, started if needed. At the cap, the least recently
     /// used idle actor is stopped first (and awaited, so the cap holds).
-    async fn sender(self: &Arc<Self>, user: &UserId) -> Result<mpsc::Sender<Command>, Response> {
+    async fn sender(self: &Arc<Self>, user: &UserId) -> Result<mpsc::Sender<Command<D>>, Response> {
         loop {
             let stopped = {
                 let mut registry = self.registry();
@@ -317,7 +329,7 @@ impl Users {
 
     /// Sends a command, starting the actor if needed (again, if it had just
     /// stopped). `Err`: the answer to give instead (503).
-    pub async fn send(self: &Arc<Self>, user: &UserId, command: Command) -> Result<(), Response> {
+    pub async fn send(self: &Arc<Self>, user: &UserId, command: Command<D>) -> Result<(), Response> {
         let mut command = command;
         for _ in 0..3 {
             match self.sender(user).await?.send(command).await {
@@ -332,7 +344,7 @@ impl Users {
     pub async fn call(
         self: &Arc<Self>,
         user: &UserId,
-        make: impl FnOnce(oneshot::Sender<Response>) -> Command,
+        make: impl FnOnce(oneshot::Sender<Response>) -> Command<D>,
     ) -> Response {
         let (tx, rx) = oneshot::channel();
         if let Err(refused) = self.send(user, make(tx)).await {
@@ -360,7 +372,12 @@ fn start_shard(index: usize, group: Option<Arc<GroupCommit>>) -> std::io::Result
     Ok(tx)
 }
 
-fn spawn(user: UserId, id: u64, idle: Arc<AtomicBool>, users: Arc<Users>) -> mpsc::Sender<Command> {
+fn spawn<D: ServedDomain>(
+    user: UserId,
+    id: u64,
+    idle: Arc<AtomicBool>,
+    users: Arc<Users<D>>,
+) -> mpsc::Sender<Command<D>> {
     let (tx, rx) = mpsc::channel(1024);
     let shard = users.shard(&user).clone();
     let job_users = users.clone();
@@ -378,41 +395,41 @@ fn spawn(user: UserId, id: u64, idle: Arc<AtomicBool>, users: Arc<Users>) -> mps
     tx
 }
 
-struct Leave {
-    users: Arc<Users>,
+struct Leave<D: ServedDomain> {
+    users: Arc<Users<D>>,
     user: UserId,
     id: u64,
 }
 
-impl Drop for Leave {
+impl<D: ServedDomain> Drop for Leave<D> {
     fn drop(&mut self) {
         self.users.remove(&self.user, self.id);
     }
 }
 
 /// What an actor knows of itself.
-struct Actor {
+struct Actor<D: ServedDomain> {
     user: UserId,
     id: u64,
     idle: Arc<AtomicBool>,
-    users: Arc<Users>,
+    users: Arc<Users<D>>,
 }
 
 /// The actor's side of the host protocol: local tasks, tracing, a timer
 /// (and its entry in the wake index).
 #[derive(Clone)]
-pub struct ActorTransport {
+pub struct ActorTransport<D: ServedDomain> {
     user: UserId,
     alarm: Rc<Cell<Option<Timestamp>>>,
     rearmed: Rc<Notify>,
     /// Background tasks alive.
     tasks: Rc<Cell<usize>>,
-    users: Arc<Users>,
+    users: Arc<Users<D>>,
     /// The shard's gate: tasks start once what came before is durable.
     gate: Rc<Gate>,
 }
 
-impl Transport for ActorTransport {
+impl<D: ServedDomain> Transport for ActorTransport<D> {
     fn spawn(&self, task: Task) {
         let tasks = self.tasks.clone();
         tasks.set(tasks.get() + 1);
@@ -487,9 +504,13 @@ impl Transport for ActorTransport {
     }
 }
 
-type UserHost = Host<Assistant, SqliteStore, Model, SystemClock, LocalPush, ActorTransport>;
+type UserHost<D> = Host<D, SqliteStore, Model, SystemClock, LocalPush, ActorTransport<D>>;
 
-fn open(user: &UserId, services: &Services, transport: ActorTransport) -> Result<Rc<UserHost>, EngineError> {
+fn open<D: ServedDomain>(
+    user: &UserId,
+    services: &Services<D>,
+    transport: ActorTransport<D>,
+) -> Result<Rc<UserHost<D>>, EngineError> {
     let dir = services.data_dir.join("users");
     crate::secret::create_private_dir(&dir)
         .map_err(|e| EngineError::Store(microcos_core::StoreError::Backend(e.to_string())))?;
@@ -510,7 +531,7 @@ fn open(user: &UserId, services: &Services, transport: ActorTransport) -> Result
     Ok(Host::open(parts)?.0)
 }
 
-async fn run(actor: Actor, gate: Rc<Gate>, mut rx: mpsc::Receiver<Command>) {
+async fn run<D: ServedDomain>(actor: Actor<D>, gate: Rc<Gate>, mut rx: mpsc::Receiver<Command<D>>) {
     let (user, services) = (actor.user.clone(), actor.users.services.clone());
     let transport = ActorTransport {
         user: user.clone(),
@@ -584,7 +605,7 @@ async fn run(actor: Actor, gate: Rc<Gate>, mut rx: mpsc::Receiver<Command>) {
 
 /// Leaves the registry if no command waits: from then on, commands go to a
 /// new actor. Its alarm stays in the wake index.
-fn stop(actor: &Actor, rx: &mut mpsc::Receiver<Command>) -> bool {
+fn stop<D: ServedDomain>(actor: &Actor<D>, rx: &mut mpsc::Receiver<Command<D>>) -> bool {
     let mut registry = actor.users.registry();
     if !rx.is_empty() {
         return false;
@@ -597,7 +618,7 @@ fn stop(actor: &Actor, rx: &mut mpsc::Receiver<Command>) -> bool {
 }
 
 /// Hands the commands that arrived while stopping to the user's next actor.
-async fn forward(actor: &Actor, mut rx: mpsc::Receiver<Command>) {
+async fn forward<D: ServedDomain>(actor: &Actor<D>, mut rx: mpsc::Receiver<Command<D>>) {
     while let Some(command) = rx.recv().await {
         match command {
             Command::Stop { done } => drop(done),
@@ -610,7 +631,7 @@ async fn forward(actor: &Actor, mut rx: mpsc::Receiver<Command>) {
 
 /// Serves one command. Answers leave through the gate, after the frames
 /// the command produced and once what they acknowledge is durable.
-fn handle(host: &Rc<UserHost>, gate: &Gate, command: Command) {
+fn handle<D: ServedDomain>(host: &Rc<UserHost<D>>, gate: &Gate, command: Command<D>) {
     match command {
         Command::Serve { action, ids, if_none_match, reply } => {
             let response = match host.serve(action, ids, if_none_match.as_deref()) {

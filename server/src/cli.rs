@@ -1,4 +1,6 @@
-//! The `microcos` command line: `serve`, `token`, `load` (see `--help` of each).
+//! The command line of a service: `serve`, `token`, `load` (see `--help`
+//! of each), for any [`Site`]: [`run`] is an embedder's whole `main`, and
+//! the `microcos` binary is [`run`] of the assistant.
 //!
 //! Logs go to stderr; `MICROCOS_LOG` sets the level (`info` by default, e.g.
 //! `MICROCOS_LOG=debug` or `MICROCOS_LOG=microcos_server=debug`).
@@ -19,15 +21,14 @@ use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand,
 use microcos_core::{Clock, Config, Timestamp, UserId};
 use microcos_host::auth::{secret_problem, Keys, Policy, DEFAULT_MAX_LIFETIME_S};
 
-use crate::actor::Lifecycle;
+use crate::actor::{Lifecycle, ServedDomain};
 use crate::clock::SystemClock;
 use crate::llm::Backend;
 use crate::load::LoadOptions;
-use crate::service::{init_logs, start, ListenerLimits, ServeOptions};
+use crate::service::{init_logs, start, ListenerLimits, ServeOptions, Site};
 use crate::store::Durability;
 
-/// microcos: an event-sourced personal-assistant backend (chat, tasks, a daily
-/// plan) with the same HTTP and WebSocket API locally and on Cloudflare.
+/// A microcos service: `serve`, `token`, `load` (named and described by [`run`]).
 #[derive(Debug, Parser)]
 #[command(name = "microcos", version, propagate_version = true)]
 struct Cli {
@@ -303,12 +304,21 @@ fn refuse_secret_flags(matches: &ArgMatches) -> Result<(), clap::Error> {
     Ok(())
 }
 
+#[cfg(test)]
 fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let matches = Cli::command().try_get_matches_from(args)?;
+    parse_named(Cli::command(), args)
+}
+
+fn parse_named<I, T>(command: clap::Command, args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = command.try_get_matches_from(args)?;
     refuse_secret_flags(&matches)?;
     Cli::from_arg_matches(&matches)
 }
@@ -318,9 +328,19 @@ fn read_secret_file(path: &std::path::Path) -> Result<String, String> {
     Ok(secret.trim().to_string())
 }
 
-/// Runs the command line; returns the process exit code.
-pub fn main() -> i32 {
-    let cli = match parse_from(std::env::args_os()) {
+/// The command line of `site`, named `name` (in usage, help and what
+/// `serve` prints) and described by `about` (the first line of `--help`);
+/// returns the process exit code:
+///
+/// ```no_run
+/// # fn main_of<D: microcos_server::actor::ServedDomain + Default>() {
+/// use microcos_server::service::Site;
+/// std::process::exit(microcos_server::cli::run(Site::new(D::default()), "habits", "My habit tracker"));
+/// # }
+/// ```
+pub fn run<D: ServedDomain>(site: Site<D>, name: &'static str, about: &'static str) -> i32 {
+    let command = Cli::command().name(name).bin_name(name).about(about);
+    let cli = match parse_named(command, std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -329,23 +349,26 @@ pub fn main() -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Serve(args) => serve(*args),
+        Command::Serve(args) => serve(*args, site, name),
         Command::Token(args) => token(args),
         Command::Load(args) => match args.secret_file.as_deref().map(read_secret_file).transpose() {
             Err(e) => Err(e),
-            Ok(from_file) => crate::load::main(LoadOptions {
-                url: args.url,
-                secret: from_file.or(args.secret),
-                seconds: args.seconds,
-                durability: args.durability.into(),
-                writes_only: args.writes_only,
-            }),
+            Ok(from_file) => crate::load::main(
+                LoadOptions {
+                    url: args.url,
+                    secret: from_file.or(args.secret),
+                    seconds: args.seconds,
+                    durability: args.durability.into(),
+                    writes_only: args.writes_only,
+                },
+                site,
+            ),
         },
     };
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("microcos: {e}");
+            eprintln!("{name}: {e}");
             2
         }
     }
@@ -355,7 +378,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())
 }
 
-fn serve(args: ServeArgs) -> Result<(), String> {
+fn serve<D: ServedDomain>(args: ServeArgs, site: Site<D>, name: &str) -> Result<(), String> {
     let opts = ServeOptions {
         addr: args.addr,
         data: args.data,
@@ -369,9 +392,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     };
     init_logs();
     runtime()?.block_on(async {
-        let running = start(&opts).await.map_err(|e| format!("cannot start: {e}"))?;
-        println!("microcos listening on http://{}", running.addr);
-        println!("get a token:  microcos token <user> --data {}", opts.data.display());
+        let running = start(&opts, site).await.map_err(|e| format!("cannot start: {e}"))?;
+        println!("{name} listening on http://{}", running.addr);
+        println!("get a token:  {name} token <user> --data {}", opts.data.display());
         println!("then:         curl -H \"Authorization: Bearer $TOKEN\" http://{}/v1/snapshot", running.addr);
         running.task.await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())
     })

@@ -21,15 +21,15 @@ use microcos_host::edge::{self, Action, HttpRequest};
 use microcos_host::log::{AccessLog, ANONYMOUS};
 use microcos_host::{RequestIds, Subscribed};
 
-use crate::actor::{unavailable, Command, Users};
+use crate::actor::{unavailable, Command, ServedDomain, Users};
 use crate::push::subscription;
 use crate::revocations::{Revocations, STREAM_RECHECK};
 
 /// Shared state of the HTTP layer.
 #[derive(Clone)]
-pub struct App {
+pub struct App<D: ServedDomain> {
     /// The user actors.
-    pub users: Arc<Users>,
+    pub users: Arc<Users<D>>,
     /// The token keys.
     pub keys: Arc<Keys>,
     /// The tokens revoked per user.
@@ -38,10 +38,12 @@ pub struct App {
     pub body_timeout: Duration,
     /// The per-request lines' budgets, per user ([`microcos_host::log`]).
     pub access: Arc<std::sync::Mutex<AccessLog>>,
+    /// The web app at `/`, if the service has one.
+    pub web: Option<Arc<crate::web::WebFiles>>,
 }
 
 /// The router: one fallback handler in front of the shared edge.
-pub fn router(app: App) -> Router {
+pub fn router<D: ServedDomain>(app: App<D>) -> Router {
     Router::new().fallback(handle).with_state(app)
 }
 
@@ -67,13 +69,14 @@ fn to_http(r: edge::Response, request_id: RequestId) -> Response {
     builder.body(Body::from(r.body)).unwrap_or_else(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())
 }
 
-async fn handle(State(app): State<App>, request: Request) -> Response {
+async fn handle<D: ServedDomain>(State(app): State<App<D>>, request: Request) -> Response {
     let request_id = RequestId(Uuid::new_v4());
     let (mut parts, body) = request.into_parts();
     let method = parts.method.as_str().to_owned();
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().unwrap_or("").to_owned();
-    if let Some(file) = crate::web::serve(&method, &path, header(&parts.headers, "if-none-match")) {
+    let web = app.web.as_ref().and_then(|web| web.serve(&method, &path, header(&parts.headers, "if-none-match")));
+    if let Some(file) = web {
         return file;
     }
     let limits = &app.users.services().config.limits;
@@ -164,7 +167,7 @@ async fn handle(State(app): State<App>, request: Request) -> Response {
 /// Logs the request's line within its user's budget (or that of requests
 /// naming no user: [`ANONYMOUS`]), then answers it.
 fn finish(
-    app: &App,
+    app: &App<impl ServedDomain>,
     user: Option<&UserId>,
     (method, path): (&str, &str),
     request_id: RequestId,
@@ -179,7 +182,7 @@ fn finish(
 
 /// Whether one more per-request line for `key` fits its budget; says first
 /// how many were left out since the last one that did.
-fn access_line(app: &App, key: &str) -> bool {
+fn access_line(app: &App<impl ServedDomain>, key: &str) -> bool {
     let admitted = app.access.lock().unwrap_or_else(|p| p.into_inner()).admit(key, SystemClock.now());
     if let Some(left_out @ 1..) = admitted {
         tracing::warn!(user = key, lines = left_out, "request lines left out: this user's log budget was spent");
@@ -195,7 +198,7 @@ struct StreamToken {
     issued: Option<Timestamp>,
 }
 
-async fn stream(app: App, user: UserId, cursor: Cursor, token: StreamToken, socket: WebSocket) {
+async fn stream<D: ServedDomain>(app: App<D>, user: UserId, cursor: Cursor, token: StreamToken, socket: WebSocket) {
     let StreamToken { expires, issued } = token;
     let (subscriber, mut frames) = subscription();
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -288,7 +291,12 @@ async fn stream(app: App, user: UserId, cursor: Cursor, token: StreamToken, sock
 
 /// Records a client event sent on the stream, as `POST /v1/events` would,
 /// and returns its answer (sent as an `ack` or `error` frame).
-async fn submit_message(app: &App, user: &UserId, issued: Option<Timestamp>, message: &[u8]) -> edge::Response {
+async fn submit_message<D: ServedDomain>(
+    app: &App<D>,
+    user: &UserId,
+    issued: Option<Timestamp>,
+    message: &[u8],
+) -> edge::Response {
     let services = app.users.services();
     if let Err(revoked) = check_revocation(issued, app.revocations.revoked_before(user)) {
         return edge::respond_rejection(&revoked);

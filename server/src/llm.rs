@@ -20,7 +20,7 @@ use futures_util::{Stream, StreamExt};
 use microcos_core::llm::{LlmRequest, PromptRole};
 use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
 use microcos_host::sse::{request_tools, whole_tool_calls, Dialect, Next, TokenDecoder, MAX_WHOLE_ANSWER_BYTES};
-use microcos_memory::StandIn;
+use microcos_host::StandIn;
 
 /// The Workers AI model microcos uses.
 pub const WORKERS_AI_MODEL: &str = "@cf/meta/llama-3.3-70b-instruct-fp8-fast";

@@ -1,9 +1,11 @@
-//! `microcos load`: drives a server over loopback with `POST /v1/events`
-//! (task created, then completed) from 1 and then 50 concurrent users, and
-//! prints `events_per_s`, `p50_ms`, `p99_ms` and `errors` for each; then the
-//! time from posting a chat message to its first streamed token
-//! (`ttft_p50_ms`, `ttft_p99_ms`, 50 turns). Without `--url` it starts its own
-//! server on a fresh data folder, with the stand-in model at full speed.
+//! `load`: drives a server over loopback with `POST /v1/events` (the
+//! domain's [`Workload`]: for the assistant, a task created, then completed)
+//! from 1 and then 50 concurrent users, and prints `events_per_s`,
+//! `p50_ms`, `p99_ms` and `errors` for each; then, when the workload names
+//! one, the time from posting an event to its operation's first streamed
+//! token (`ttft_p50_ms`, `ttft_p99_ms`, 50 turns). Without `--url` it starts
+//! its own server on a fresh data folder, with the stand-in model at full
+//! speed.
 
 #![allow(clippy::print_stdout)]
 
@@ -14,7 +16,8 @@ use crate::clock::SystemClock;
 use microcos_core::{Clock, Timestamp, UserId};
 use microcos_host::auth::sign_token;
 
-use crate::service::{start, ServeOptions};
+use crate::actor::ServedDomain;
+use crate::service::{start, ServeOptions, Site};
 use crate::store::Durability;
 
 /// Options of a load run.
@@ -30,6 +33,27 @@ pub struct LoadOptions {
     pub durability: Durability,
     /// Skip the time-to-first-token phase.
     pub writes_only: bool,
+}
+
+/// The client events a load run sends, in the domain's words.
+#[derive(Clone, Copy, Debug)]
+pub struct Workload {
+    /// One round of the write phases: the JSON bodies, sent in order, each
+    /// expected to be answered 202, from the round's number and a fresh id.
+    pub round: fn(u64, uuid::Uuid) -> Vec<String>,
+    /// For the time to first token, if the domain has an event whose
+    /// operation streams a reply.
+    pub first_token: Option<FirstToken>,
+}
+
+/// The event of the time-to-first-token phase.
+#[derive(Clone, Copy, Debug)]
+pub struct FirstToken {
+    /// The JSON body of an event whose operation streams a reply, from the
+    /// turn's number.
+    pub event: fn(u64) -> String,
+    /// The event type that records the finished reply.
+    pub done: &'static str,
 }
 
 /// Figures of one phase.
@@ -48,7 +72,7 @@ pub struct Figures {
 }
 
 /// Runs the load phases against `base` (tokens signed with `secret`).
-pub async fn run(base: &str, secret: &[u8], seconds: u64, users: usize) -> Figures {
+pub async fn run(base: &str, secret: &[u8], seconds: u64, users: usize, workload: Workload) -> Figures {
     let client = reqwest::Client::builder().pool_max_idle_per_host(users.max(1)).build().unwrap_or_default();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let run_id = uuid::Uuid::new_v4().simple().to_string();
@@ -62,12 +86,7 @@ pub async fn run(base: &str, secret: &[u8], seconds: u64, users: usize) -> Figur
             let (mut latencies, mut errors, mut n) = (Vec::new(), 0u64, 0u64);
             while Instant::now() < deadline {
                 n += 1;
-                let task_id = uuid::Uuid::new_v4();
-                let bodies = [
-                    format!(r#"{{"type":"task.created","payload":{{"task_id":"{task_id}","title":"load task {n}"}}}}"#),
-                    format!(r#"{{"type":"task.completed","payload":{{"task_id":"{task_id}"}}}}"#),
-                ];
-                for body in bodies {
+                for body in (workload.round)(n, uuid::Uuid::new_v4()) {
                     let t = Instant::now();
                     let ok = client
                         .post(&url)
@@ -105,9 +124,15 @@ pub async fn run(base: &str, secret: &[u8], seconds: u64, users: usize) -> Figur
     }
 }
 
-/// Time to first token: from posting a `user.message` to receiving its first
-/// `token` frame on an open stream, median and 99th percentile over `n` turns.
-pub async fn time_to_first_token(base: &str, secret: &[u8], n: usize) -> Result<(f64, f64), String> {
+/// Time to first token: from posting `event(i)` to receiving its first
+/// `token` frame on an open stream (then waiting for the event of type
+/// `done`), median and 99th percentile over `n` turns.
+pub async fn time_to_first_token(
+    base: &str,
+    secret: &[u8],
+    n: usize,
+    FirstToken { event, done }: FirstToken,
+) -> Result<(f64, f64), String> {
     use futures_util::StreamExt;
     let user = UserId::parse(&format!("ttft-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]))
         .ok_or("bad generated user id")?;
@@ -117,7 +142,7 @@ pub async fn time_to_first_token(base: &str, secret: &[u8], n: usize) -> Result<
     let client = reqwest::Client::new();
     let mut samples = Vec::with_capacity(n);
     for i in 0..n {
-        let body = format!(r#"{{"type":"user.message","payload":{{"text":"turn {i}"}}}}"#);
+        let body = event(i as u64);
         let started = Instant::now();
         let sent = client
             .post(format!("{base}/v1/events"))
@@ -136,7 +161,7 @@ pub async fn time_to_first_token(base: &str, secret: &[u8], n: usize) -> Result<
             if first.is_none() && text.contains("\"frame\":\"token\"") {
                 first = Some(started.elapsed());
             }
-            if text.contains("\"type\":\"assistant.message\"") {
+            if text.contains(&format!("\"type\":\"{done}\"")) {
                 break;
             }
         }
@@ -156,8 +181,9 @@ pub fn print(f: &Figures) {
     println!("errors: {}", f.errors);
 }
 
-/// `microcos load`.
-pub fn main(opts: LoadOptions) -> Result<(), String> {
+/// `load`: against `opts.url`, or an in-process server of `site`.
+pub fn main<D: ServedDomain>(opts: LoadOptions, site: Site<D>) -> Result<(), String> {
+    let workload = site.workload.ok_or("this service names no load workload (Site::with_workload)")?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     rt.block_on(async {
         let (base, secret, _dir) = match &opts.url {
@@ -176,22 +202,26 @@ pub fn main(opts: LoadOptions) -> Result<(), String> {
                     backend: None,
                     // The load is one client per user, on purpose as fast as it can.
                     config: microcos_core::Config { rate_per_s: 0, ..microcos_core::Config::default() },
+                    // Every client is this process, on one address: no per-address caps.
+                    listener: crate::service::ListenerLimits {
+                        max_connections_per_address: 0,
+                        max_unread_per_address: 0,
+                        ..crate::service::ListenerLimits::default()
+                    },
                     ..ServeOptions::default()
                 };
-                let running = start(&serve).await.map_err(|e| format!("cannot start a server: {e}"))?;
+                let running = start(&serve, site).await.map_err(|e| format!("cannot start a server: {e}"))?;
                 let secret = Arc::try_unwrap(running.secret.clone()).unwrap_or_else(|a| (*a).clone());
                 println!("target: in-process server at http://{} (durability {:?})", running.addr, opts.durability);
                 (format!("http://{}", running.addr), secret, Some(TempDir(dir)))
             }
         };
         for users in [1, 50] {
-            let figures = run(&base, &secret, opts.seconds, users).await;
+            let figures = run(&base, &secret, opts.seconds, users, workload).await;
             print(&figures);
         }
-        if opts.writes_only {
-            return Ok(());
-        }
-        let (p50, p99) = time_to_first_token(&base, &secret, 50).await?;
+        let Some(first_token) = workload.first_token.filter(|_| !opts.writes_only) else { return Ok(()) };
+        let (p50, p99) = time_to_first_token(&base, &secret, 50, first_token).await?;
         println!("ttft_p50_ms: {p50:.2}");
         println!("ttft_p99_ms: {p99:.2}");
         Ok(())

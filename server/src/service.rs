@@ -1,5 +1,18 @@
-//! The local service as a library: [`start`] binds and serves API v1 with
-//! the assistant on SQLite; [`Running`] is what it returns.
+//! The local service as a library: [`start`] binds and serves API v1 for a
+//! [`Site`] (a domain, its offline stand-in model, optionally a web app and
+//! a load workload) on SQLite; [`Running`] is what it returns.
+//!
+//! ```no_run
+//! use microcos_server::actor::ServedDomain;
+//! use microcos_server::service::{start, ServeOptions, Site};
+//!
+//! async fn serve<D: ServedDomain>(domain: D) -> std::io::Result<()> {
+//!     let running = start(&ServeOptions::default(), Site::new(domain)).await?;
+//!     println!("listening on http://{}", running.addr);
+//!     running.task.await??;
+//!     Ok(())
+//! }
+//! ```
 //!
 //! Connection slots ([`ListenerLimits`]): at most `max_connections` open at
 //! once (more wait to be accepted), of which at most
@@ -20,16 +33,55 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use microcos_assistant::stand_in;
-use microcos_assistant::Assistant;
 use microcos_core::{Config, ErrorCode, Rejection};
 use microcos_host::auth::{secret_problem, Policy};
-use microcos_memory::StandIn;
+use microcos_host::StandIn;
 
-use crate::actor::{Lifecycle, Services, Users};
+use crate::actor::{Lifecycle, ServedDomain, Services, Users};
 use crate::http::{router, App};
 use crate::llm::{Backend, Model};
+use crate::load::Workload;
 use crate::store::Durability;
+use crate::web::WebFiles;
+
+/// What a service serves, besides its options: the domain, the model it
+/// answers with when none is configured (its offline stand-in), the web
+/// app at `/` (none by default), and the events `load` sends (none by
+/// default: `load` then says so).
+#[derive(Clone, Debug)]
+pub struct Site<D> {
+    /// The domain.
+    pub domain: D,
+    /// The offline model: [`StandIn::default`] echoes; a domain supplies
+    /// the replies its operations parse.
+    pub stand_in: StandIn,
+    /// The web app at `/`.
+    pub web: Option<Arc<WebFiles>>,
+    /// What `load` sends.
+    pub workload: Option<Workload>,
+}
+
+impl<D> Site<D> {
+    /// `domain`, with the echoing stand-in, no web app and no workload.
+    pub fn new(domain: D) -> Self {
+        Site { domain, stand_in: StandIn::default(), web: None, workload: None }
+    }
+
+    /// With this offline model.
+    pub fn with_stand_in(self, stand_in: StandIn) -> Self {
+        Site { stand_in, ..self }
+    }
+
+    /// With this web app at `/`.
+    pub fn with_web(self, web: WebFiles) -> Self {
+        Site { web: Some(Arc::new(web)), ..self }
+    }
+
+    /// With this workload for `load`.
+    pub fn with_workload(self, workload: Workload) -> Self {
+        Site { workload: Some(workload), ..self }
+    }
+}
 
 /// Options of `serve` (also used by `load` and the tests).
 #[derive(Clone, Debug)]
@@ -42,7 +94,7 @@ pub struct ServeOptions {
     pub token_delay: Duration,
     /// SQLite durability.
     pub durability: Durability,
-    /// The model; `None`: the assistant's offline stand-in at `token_delay`.
+    /// The model; `None`: the site's offline stand-in at `token_delay`.
     pub backend: Option<Backend>,
     /// The kernel's configuration (limits, checkpoints, retries).
     pub config: Config,
@@ -102,11 +154,11 @@ impl Default for ServeOptions {
 }
 
 /// A running server.
-pub struct Running {
+pub struct Running<D: ServedDomain> {
     /// The bound address.
     pub addr: SocketAddr,
     /// The user actors.
-    pub users: Arc<Users>,
+    pub users: Arc<Users<D>>,
     /// The token secret (the current one: it signs).
     pub secret: Arc<Vec<u8>>,
     /// The serving task.
@@ -144,8 +196,8 @@ fn fit_to_file_limit(lifecycle: &mut Lifecycle, listener: &mut ListenerLimits, l
     }
 }
 
-/// Binds and starts serving (returns once listening).
-pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
+/// Binds and starts serving `site` (returns once listening).
+pub async fn start<D: ServedDomain>(opts: &ServeOptions, site: Site<D>) -> std::io::Result<Running<D>> {
     let (mut lifecycle, mut listener_limits) = (opts.lifecycle, opts.listener);
     fit_to_file_limit(&mut lifecycle, &mut listener_limits, open_file_limit());
     let secret = Arc::new(crate::secret::load(&opts.data)?);
@@ -162,16 +214,13 @@ pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
     let index = opts.data.join("wakes.sqlite");
     let index_is_new = !index.exists();
     let wakes = crate::wakes::Wakes::open(&index)?;
-    let stand_in = || Backend::StandIn {
-        model: StandIn::with_tools(stand_in::reply, stand_in::tool_calls),
-        token_delay: opts.token_delay,
-    };
+    let stand_in = || Backend::StandIn { model: site.stand_in, token_delay: opts.token_delay };
     let backend = opts.backend.clone().unwrap_or_else(stand_in);
     tracing::info!(model = %backend.describe(), "model");
     let services = Services {
         data_dir: opts.data.clone(),
         config: opts.config.clone(),
-        domain: Assistant::default(),
+        domain: site.domain,
         model: Model::new(backend, Duration::from_secs(30)),
         durability: opts.durability,
         broken: std::sync::Mutex::default(),
@@ -196,6 +245,7 @@ pub async fn start(opts: &ServeOptions) -> std::io::Result<Running> {
         revocations,
         body_timeout: listener_limits.body_timeout,
         access: Arc::default(),
+        web: site.web,
     };
     let task = tokio::spawn(accept(listener, router(app), listener_limits));
     Ok(Running { addr, users, secret, task })

@@ -1,84 +1,98 @@
-//! The web app at `/`: the files of `web/dist` (built by `scripts/web-build`
-//! and committed), embedded in the binary, so `microcos serve` serves the
-//! app with nothing else installed. Paths and headers are the host's
-//! ([`microcos_host::web`]), the same as the Worker's.
-
-use std::sync::OnceLock;
+//! A web app at `/`, as the embedder hands it to the service ([`WebFiles`]):
+//! files held in memory (typically `include_bytes!` of a built app), each
+//! with its ETag, and the host's headers ([`microcos_host::web::HEADERS`]:
+//! revalidate each load, a strict content security policy), the same as
+//! the Worker gives its static assets. `microcos serve` serves the
+//! assistant's app this way.
 
 use axum::body::Body;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use microcos_host::web;
 
-/// One embedded file.
+/// One file.
+#[derive(Clone, Debug)]
 struct File {
     name: &'static str,
+    content_type: &'static str,
     bytes: &'static [u8],
+    etag: String,
 }
 
-const FILES: &[File] = &[
-    File { name: "index.html", bytes: include_bytes!("../../web/dist/index.html") },
-    File { name: "app.js", bytes: include_bytes!("../../web/dist/app.js") },
-    File { name: "app.css", bytes: include_bytes!("../../web/dist/app.css") },
-    File { name: "microcos_web_bg.wasm", bytes: include_bytes!("../../web/dist/microcos_web_bg.wasm") },
-];
-
-fn etags() -> &'static Vec<String> {
-    static ETAGS: OnceLock<Vec<String>> = OnceLock::new();
-    ETAGS.get_or_init(|| FILES.iter().map(|f| web::etag(f.bytes)).collect())
+/// The files of a web app, served at `/<name>` (and `index.html` at `/`).
+#[derive(Clone, Debug, Default)]
+pub struct WebFiles {
+    files: Vec<File>,
 }
 
-/// The answer to a `GET` (or `HEAD`) of `path`, if it is one of the app's
-/// files: the file, or 304 when `if_none_match` names its ETag.
-pub fn serve(method: &str, path: &str, if_none_match: Option<&str>) -> Option<Response> {
-    if method != "GET" && method != "HEAD" {
-        return None;
+impl WebFiles {
+    /// The app of `files`: a name (no `/`) and its bytes each, the content
+    /// type from the name's extension ([`web::content_type`]). A name with
+    /// a `/` is left out: the app is one folder.
+    pub fn new(files: &[(&'static str, &'static [u8])]) -> Self {
+        let files = files
+            .iter()
+            .filter(|(name, _)| !name.is_empty() && !name.contains('/'))
+            .map(|&(name, bytes)| File { name, content_type: web::content_type(name), bytes, etag: web::etag(bytes) })
+            .collect();
+        WebFiles { files }
     }
-    let (name, content_type) = web::file_for(path)?;
-    let i = FILES.iter().position(|f| f.name == name)?;
-    let etag = &etags()[i];
-    let (status, body) = if web::not_modified(if_none_match, etag) {
-        (StatusCode::NOT_MODIFIED, Body::empty())
-    } else if method == "HEAD" {
-        (StatusCode::OK, Body::empty())
-    } else {
-        (StatusCode::OK, Body::from(FILES[i].bytes))
-    };
-    let mut builder = axum::http::Response::builder().status(status).header("etag", etag.as_str());
-    if status == StatusCode::OK {
-        builder = builder.header("content-type", content_type);
+
+    /// The names of the files, in the order given.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.files.iter().map(|f| f.name)
     }
-    for (k, v) in web::HEADERS {
-        builder = builder.header(*k, *v);
+
+    /// The answer to a `GET` (or `HEAD`) of `path`, if it is one of the
+    /// app's files: the file, or 304 when `if_none_match` names its ETag.
+    pub fn serve(&self, method: &str, path: &str, if_none_match: Option<&str>) -> Option<Response> {
+        if method != "GET" && method != "HEAD" {
+            return None;
+        }
+        let name = if path == "/" { "index.html" } else { path.strip_prefix('/')? };
+        let file = self.files.iter().find(|f| f.name == name)?;
+        let (status, body) = if web::not_modified(if_none_match, &file.etag) {
+            (StatusCode::NOT_MODIFIED, Body::empty())
+        } else if method == "HEAD" {
+            (StatusCode::OK, Body::empty())
+        } else {
+            (StatusCode::OK, Body::from(file.bytes))
+        };
+        let mut builder = axum::http::Response::builder().status(status).header("etag", file.etag.as_str());
+        if status == StatusCode::OK {
+            builder = builder.header("content-type", file.content_type);
+        }
+        for (k, v) in web::HEADERS {
+            builder = builder.header(*k, *v);
+        }
+        Some(builder.body(body).unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()))
     }
-    Some(builder.body(body).unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_file_the_host_names_is_embedded() {
-        for (name, _) in web::FILES {
-            let file = FILES.iter().find(|f| f.name == *name).expect("embedded");
-            assert!(!file.bytes.is_empty(), "{name} is empty: run scripts/web-build");
-        }
-        let index = std::str::from_utf8(FILES[0].bytes).unwrap();
-        assert!(index.contains("app.js") && index.contains("app.css"), "index.html loads the app");
-    }
+    const INDEX: &[u8] = b"<!doctype html><script src=app.js></script>";
 
     #[test]
-    fn the_app_is_served_at_the_root_with_its_etag() {
-        let first = serve("GET", "/", None).unwrap();
+    fn the_app_is_served_at_the_root_with_its_etag_and_nothing_else_is() {
+        let app = WebFiles::new(&[("index.html", INDEX), ("app.js", b"1"), ("a/b.js", b"2")]);
+        assert_eq!(app.names().collect::<Vec<_>>(), ["index.html", "app.js"]);
+        let first = app.serve("GET", "/", None).unwrap();
         assert_eq!(first.status(), StatusCode::OK);
         assert_eq!(first.headers()["content-type"], "text/html; charset=utf-8");
         assert!(first.headers()["content-security-policy"].to_str().unwrap().contains("'wasm-unsafe-eval'"));
         let etag = first.headers()["etag"].to_str().unwrap().to_string();
-        assert_eq!(serve("GET", "/", Some(&etag)).unwrap().status(), StatusCode::NOT_MODIFIED);
-        let wasm = serve("GET", "/microcos_web_bg.wasm", None).unwrap();
-        assert_eq!(wasm.headers()["content-type"], "application/wasm");
-        assert!(serve("POST", "/", None).is_none());
-        assert!(serve("GET", "/v1/snapshot", None).is_none());
+        assert_eq!(app.serve("GET", "/", Some(&etag)).unwrap().status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(
+            app.serve("GET", "/app.js", None).unwrap().headers()["content-type"],
+            "text/javascript; charset=utf-8"
+        );
+        assert!(app.serve("POST", "/", None).is_none());
+        for other in ["/v1/snapshot", "/a/b.js", "/index.htm", "app.js", "/../index.html"] {
+            assert!(app.serve("GET", other, None).is_none(), "{other}");
+        }
+        assert!(WebFiles::default().serve("GET", "/", None).is_none(), "no app: nothing at /");
     }
 }

@@ -12,8 +12,15 @@ use microcos_server::actor::Lifecycle;
 use microcos_server::service::{start, Running, ServeOptions};
 use serde_json::{json, Value};
 
+/// The assistant, with its offline stand-in model.
+fn assistant() -> microcos_server::service::Site<microcos_assistant::Assistant> {
+    use microcos_assistant::stand_in;
+    microcos_server::service::Site::new(microcos_assistant::Assistant::default())
+        .with_stand_in(microcos_host::StandIn::with_tools(stand_in::reply, stand_in::tool_calls))
+}
+
 struct Service {
-    running: Running,
+    running: Running<microcos_assistant::Assistant>,
     base: String,
     http: reqwest::Client,
 }
@@ -28,7 +35,7 @@ async fn serve(data: &std::path::Path, lifecycle: Lifecycle) -> Service {
         lifecycle,
         ..ServeOptions::default()
     };
-    let running = start(&opts).await.unwrap();
+    let running = start(&opts, assistant()).await.unwrap();
     let base = format!("http://{}", running.addr);
     Service { running, base, http: reqwest::Client::new() }
 }

@@ -7,13 +7,20 @@ use microcos_core::{Timestamp, UserId};
 use microcos_host::auth::sign_token;
 use microcos_server::service::{start, ServeOptions};
 
+/// The assistant, with its offline stand-in model.
+fn assistant() -> microcos_server::service::Site<microcos_assistant::Assistant> {
+    use microcos_assistant::stand_in;
+    microcos_server::service::Site::new(microcos_assistant::Assistant::default())
+        .with_stand_in(microcos_host::StandIn::with_tools(stand_in::reply, stand_in::tool_calls))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_corrupt_user_database_answers_storage_corrupt_and_health_reports_it() {
     let data = std::env::temp_dir().join(format!("microcos-corrupt-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(data.join("users")).unwrap();
     std::fs::write(data.join("users/bob.sqlite"), vec![0x42u8; 8192]).unwrap();
     let opts = ServeOptions { addr: "127.0.0.1:0".parse().unwrap(), data: data.clone(), ..ServeOptions::default() };
-    let running = start(&opts).await.unwrap();
+    let running = start(&opts, assistant()).await.unwrap();
     let base = format!("http://{}", running.addr);
     let client = reqwest::Client::new();
     let token = |user: &str| {

@@ -9,8 +9,15 @@ use microcos_host::auth::sign_token;
 use microcos_server::service::{start, Running, ServeOptions};
 use serde_json::{json, Value};
 
+/// The assistant, with its offline stand-in model.
+fn assistant() -> microcos_server::service::Site<microcos_assistant::Assistant> {
+    use microcos_assistant::stand_in;
+    microcos_server::service::Site::new(microcos_assistant::Assistant::default())
+        .with_stand_in(microcos_host::StandIn::with_tools(stand_in::reply, stand_in::tool_calls))
+}
+
 struct Service {
-    running: Running,
+    running: Running<microcos_assistant::Assistant>,
     client: reqwest::Client,
 }
 
@@ -18,7 +25,7 @@ impl Service {
     async fn start(data: &std::path::Path) -> Self {
         let opts =
             ServeOptions { addr: "127.0.0.1:0".parse().unwrap(), data: data.to_path_buf(), ..ServeOptions::default() };
-        Service { running: start(&opts).await.unwrap(), client: reqwest::Client::new() }
+        Service { running: start(&opts, assistant()).await.unwrap(), client: reqwest::Client::new() }
     }
 
     fn token(&self, user: &str) -> String {
