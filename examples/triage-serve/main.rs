@@ -1,0 +1,22 @@
+//! The triage domain (`examples/triage/domain.rs`) served by the local
+//! service: the same `serve`, `token` and `load` commands, flags, HTTP and
+//! WebSocket API, SQLite storage, group commit, wake index and limits as
+//! `microcos`, for an embedder's domain. This file is all an embedder writes
+//! besides the domain.
+//!
+//! ```text
+//! cargo run --example triage-serve -- serve --data /tmp/triage
+//! cargo run --example triage-serve -- token acme --data /tmp/triage
+//! ```
+
+#[allow(dead_code)] // the domain's whole API, of which this binary uses a part
+#[path = "../triage/domain.rs"]
+mod domain;
+
+use microcos_host::StandIn;
+use microcos_server::service::Site;
+
+fn main() {
+    let site = Site::new(domain::TicketTriage).with_stand_in(StandIn::new(domain::stand_in_reply));
+    std::process::exit(microcos_server::cli::run(site, "triage", "Support-ticket triage on the microcos kernel"));
+}
