@@ -27,6 +27,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::Rejection;
+use crate::event::EventKind;
 use crate::event::{Catalogue, Envelope};
 use crate::ids::{EventId, OperationId, RequestId, Seq, Timestamp};
 use crate::llm::{Prompt, Tool, ToolCall};
@@ -73,10 +74,15 @@ pub trait Domain: Clone + fmt::Debug + 'static {
 
     /// Whether `event` opens an operation. Its id is then derived from the
     /// event's id ([`OperationId::for_request`]), and [`Domain::apply`] must
-    /// call [`Apply::open_operation`] for it.
+    /// call [`Apply::open_operation`] for it; for every other event it must
+    /// not. Debug builds check both ways as each event is applied (and panic
+    /// with an [`OpeningMismatch`]); the checkers of `microcos-memory` and
+    /// [`crate::State::apply_checked`] check them in every build.
     fn starts_operation(&self, event: &Self::Event) -> bool;
 
-    /// Folds a stored event into the domain's state. Cannot fail; has no rules.
+    /// Folds a stored event into the domain's state. Cannot fail; has no
+    /// rules. Calls [`Apply::open_operation`] exactly for the events
+    /// [`Domain::starts_operation`] names.
     fn apply(&self, state: &mut Self::State, event: Self::Event, cx: &mut Apply<'_, Self::Operation>);
 
     /// An operation finished (completed, failed for good, or cancelled by
@@ -219,3 +225,54 @@ impl<'a, I> Apply<'a, I> {
         id
     }
 }
+
+/// An event that broke the contract between [`Domain::starts_operation`]
+/// and [`Domain::apply`]: one opens an operation and the other does not
+/// say so. Either way the operation does not run as it should: an event
+/// that claims an operation which `apply` never opens is given an
+/// operation id that nothing ever starts, and an operation `apply` opens
+/// undeclared gets no id on its event, is not started when the event is
+/// recorded, and bypasses [`crate::state::Bounds::max_operations`] at the
+/// door.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpeningMismatch {
+    /// The event's seq.
+    pub seq: Seq,
+    /// The event's wire type.
+    pub event_type: &'static str,
+    /// What [`Domain::starts_operation`] said (`apply` did the opposite).
+    pub starts_operation: bool,
+}
+
+impl OpeningMismatch {
+    /// Compares what [`Domain::starts_operation`] said of an event with
+    /// whether [`Domain::apply`] opened an operation for it.
+    pub fn check<T: EventKind>(seq: Seq, ty: T, starts: bool, opened: bool) -> Result<(), OpeningMismatch> {
+        if starts == opened {
+            return Ok(());
+        }
+        Err(OpeningMismatch { seq, event_type: ty.name(), starts_operation: starts })
+    }
+}
+
+impl fmt::Display for OpeningMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (seq, ty) = (self.seq.0, self.event_type);
+        if self.starts_operation {
+            write!(
+                f,
+                "event {seq} ({ty}): Domain::starts_operation is true for it, but Domain::apply did not call \
+                 Apply::open_operation: its operation never runs"
+            )
+        } else {
+            write!(
+                f,
+                "event {seq} ({ty}): Domain::apply called Apply::open_operation, but Domain::starts_operation is \
+                 false for it: the kernel gives the event no operation id and does not start the operation"
+            )
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for OpeningMismatch {}

@@ -84,7 +84,7 @@ pub mod __private {
     pub use serde;
 }
 
-pub use domain::{Domain, EventMeta, Job};
+pub use domain::{Domain, EventMeta, Job, OpeningMismatch};
 pub use engine::{Accepted, Answer, Backlog, Engine, EngineError, Input, Output, Restored};
 pub use error::{DomainCode, ErrorCode, Rejection};
 pub use event::{Catalogue, Envelope, Event, EventKind, EventType, Origin, SCHEMA_VERSION};
