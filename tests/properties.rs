@@ -49,7 +49,7 @@ proptest! {
         ops in arb_client_ops(40),
         faults in proptest::collection::vec(arb_hostile_fault(), 1..6),
     ) {
-        check_live_run(new_sim, &assistant(), &config().bounds, &ops, &faults).map_err(|e| TestCaseError::fail(e.0))?;
+        check_live_run(new_sim, &ops, &faults)?;
     }
 
     /// (b) exact retries of any subset of accepted requests, at any later
@@ -60,7 +60,7 @@ proptest! {
         faults in proptest::collection::vec(arb_hostile_fault(), 1..4),
         picks in proptest::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..8),
     ) {
-        check_retries_change_nothing(new_sim, &ops, &faults, &picks).map_err(|e| TestCaseError::fail(e.0))?;
+        check_retries_change_nothing(new_sim, &ops, &faults, &picks)?;
     }
 
     /// (e) a storage failure or crash at every append of a run (a batch
@@ -75,14 +75,13 @@ proptest! {
         ops in arb_client_ops(16),
         faults in proptest::collection::vec(arb_hostile_fault(), 1..4),
     ) {
-        check_crash_at_every_append(new_sim, &assistant(), &config().bounds, &ops, &faults)
-            .map_err(|e| TestCaseError::fail(e.0))?;
+        check_crash_at_every_append(new_sim, &ops, &faults)?;
     }
 
     /// (d) every envelope of every type round-trips through its wire format.
     #[test]
     fn every_envelope_round_trips(env in arb_envelope()) {
-        check_round_trip(&env).map_err(|e| TestCaseError::fail(e.0))?;
+        check_round_trip(&env)?;
     }
 
     /// A client that resumes with its cursor gets every token exactly once,
@@ -93,11 +92,11 @@ proptest! {
         checkpoint_tokens in 1u32..8,
         checkpoint_ms in 5u64..100,
     ) {
-        let sim = common::sim("resume", Config { checkpoint_tokens, checkpoint_ms, ..Config::default() });
+        let sim = || common::sim("resume", Config { checkpoint_tokens, checkpoint_ms, ..Config::default() });
         let start = r#"{"type":"user.message","payload":{"text":"stream"}}"#;
         let other = r#"{"type":"task.created","payload":{"title":"a task"}}"#;
         let answer = "Here is a streamed answer · with many pieces, to resume in the middle of it.";
-        check_resume_exactly_once(sim, start, other, answer, &case).map_err(|e| TestCaseError::fail(e.0))?;
+        check_resume_exactly_once(sim, start, other, answer, &case)?;
     }
 }
 

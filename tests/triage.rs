@@ -6,7 +6,6 @@
 mod domain;
 
 use domain::{TicketTriage, TICKET_CLOSED};
-use microcos_core::state::Bounds;
 use microcos_core::testing::arb_client_ops_with;
 use microcos_core::Config;
 use microcos_memory::check::{
@@ -101,7 +100,7 @@ proptest! {
         ops in arb_client_ops_with(arb_body(), 30),
         faults in proptest::collection::vec(arb_hostile_fault(), 1..5),
     ) {
-        check_live_run(sim, &TicketTriage, &Bounds::default(), &ops, &faults).map_err(|e| TestCaseError::fail(e.0))?;
+        check_live_run(sim, &ops, &faults)?;
     }
 
     #[test]
@@ -110,7 +109,7 @@ proptest! {
         faults in proptest::collection::vec(arb_hostile_fault(), 1..4),
         picks in proptest::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..6),
     ) {
-        check_retries_change_nothing(sim, &ops, &faults, &picks).map_err(|e| TestCaseError::fail(e.0))?;
+        check_retries_change_nothing(sim, &ops, &faults, &picks)?;
     }
 
     #[test]
@@ -118,8 +117,7 @@ proptest! {
         ops in arb_client_ops_with(arb_body(), 12),
         faults in proptest::collection::vec(arb_fault(), 1..3),
     ) {
-        check_crash_at_every_append(sim, &TicketTriage, &Bounds::default(), &ops, &faults)
-            .map_err(|e| TestCaseError::fail(e.0))?;
+        check_crash_at_every_append(sim, &ops, &faults)?;
     }
 
     #[test]
@@ -127,6 +125,35 @@ proptest! {
         let start = r#"{"type":"ticket.opened","payload":{"subject":"Stream","body":"A long answer."}}"#;
         let other = r#"{"type":"ticket.opened","payload":{"subject":"Other","body":"Meanwhile."}}"#;
         let answer = r#"{"priority":"high","category":"bug","summary":"The customer reports a crash on start."}"#;
-        check_resume_exactly_once(sim(), start, other, answer, &case).map_err(|e| TestCaseError::fail(e.0))?;
+        check_resume_exactly_once(sim, start, other, answer, &case)?;
     }
+}
+
+/// How often the escalation job fires in 200 generated runs (a fixed
+/// seed), with the traffic of earlier versions (fixed steps of at most a
+/// day) and with the default traffic (which also jumps to the next wake).
+#[test]
+fn the_escalation_job_fires_in_most_generated_runs() {
+    use microcos_core::testing::{arb_client_ops_timed, ClientOp, TimeSteps};
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
+    let runs = |ops: BoxedStrategy<Vec<ClientOp>>| {
+        let mut runner = TestRunner::new_with_rng(
+            proptest::test_runner::Config::default(),
+            TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+        );
+        (0..200)
+            .filter(|_| {
+                let ops = ops.new_tree(&mut runner).expect("generates").current();
+                let mut sim = sim();
+                microcos_memory::check::play(&mut sim, &ops, &[microcos_memory::check::Fault::None], None, &[]);
+                sim.store.rows().iter().any(|r| r.event_type == "ticket.escalated")
+            })
+            .count()
+    };
+    let old_steps = TimeSteps::fixed(&[1_000, 60_000, 3_600_000, 86_400_000]);
+    let before = runs(arb_client_ops_timed(arb_body(), 30, old_steps).boxed());
+    let after = runs(arb_client_ops_with(arb_body(), 30).boxed());
+    eprintln!("ticket.escalated in 200 runs: {before} with steps of a day at most, {after} now");
+    assert!(after > 100 && after > before, "{before} -> {after}");
 }

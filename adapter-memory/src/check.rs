@@ -3,20 +3,68 @@
 //! then check replay equality, snapshot prefixes, exact retries, a crash at
 //! every append, and resume without a duplicate token.
 //!
-//! Each check takes a `make` function that builds a fresh simulation of
-//! your domain (with its stand-in model), plus traffic drawn from your
-//! domain's strategies ([`microcos_core::testing::arb_client_ops_with`]).
-//! A check returns `Err(CheckFailed)` with a readable reason; inside
-//! `proptest!`, map it with `TestCaseError::fail`.
+//! The four checks have one signature style: each takes a `make` function
+//! that builds a fresh simulation of your domain (with its stand-in model
+//! and configuration; the domain and its bounds come from the [`Sim`]),
+//! then the case: traffic drawn from your domain's strategies
+//! ([`microcos_core::testing::arb_client_ops_with`]) and model faults
+//! ([`arb_fault`]), or a [`Resume`] scenario. Each returns
+//! `Err(CheckFailed)` with a readable reason, which `?` turns into
+//! proptest's failure:
+//!
+//! ```
+//! use microcos_assistant::{stand_in, Assistant};
+//! use microcos_core::testing::arb_client_ops_with;
+//! use microcos_core::Config;
+//! use microcos_memory::check::{arb_fault, check_crash_at_every_append, check_live_run};
+//! use microcos_memory::{Sim, StandIn};
+//! use proptest::prelude::*;
+//!
+//! // Your domain, its configuration and its stand-in model.
+//! fn sim() -> Sim<Assistant> {
+//!     let sim = Sim::new("alice", Config { snapshot_every: 5, ..Config::default() }, Assistant::default());
+//!     sim.llm.set_stand_in(StandIn::new(stand_in::reply));
+//!     sim
+//! }
+//!
+//! // Your client bodies.
+//! fn body() -> impl Strategy<Value = String> {
+//!     prop_oneof![
+//!         "[a-z ]{1,20}".prop_map(|text| format!(r#"{{"type":"user.message","payload":{{"text":"{text}x"}}}}"#)),
+//!         Just(r#"{"type":"task.created","payload":{"title":"a task"}}"#.to_string()),
+//!     ]
+//! }
+//!
+//! proptest! {
+//!     #![proptest_config(ProptestConfig::with_cases(2))]
+//!     // (with `#[test]` in your test suite)
+//!     fn the_kernel_holds(ops in arb_client_ops_with(body(), 12), faults in prop::collection::vec(arb_fault(), 1..3)) {
+//!         check_live_run(sim, &ops, &faults)?;
+//!         check_crash_at_every_append(sim, &ops, &faults)?;
+//!     }
+//! }
+//! the_kernel_holds();
+//! ```
+//!
+//! What the checks catch besides the kernel's own bugs, in your domain:
+//! state that does not survive a snapshot (states are compared by value,
+//! the domain's `PartialEq`, as well as by bytes: a `#[serde(skip)]` field
+//! fails), an event that opens an operation without
+//! [`Domain::starts_operation`] saying so or the reverse (debug builds
+//! panic as the event is applied, see [`microcos_core::OpeningMismatch`];
+//! a panic in a run is a [`CheckFailed`] too), events that do not read
+//! back, operations left stuck, and (with the default
+//! [`microcos_core::testing::TimeSteps`], which jump to your domain's next
+//! wake) jobs of any period that misbehave when they fire.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use microcos_core::operation::LlmEvent;
-use microcos_core::replay::replay;
-use microcos_core::state::Bounds;
 use microcos_core::testing::{
-    check_replay, check_round_trip, check_snapshot_prefixes, check_tokens_concatenate, CheckFailed, ClientOp,
+    check_replay, check_round_trip, check_snapshot_prefixes, check_tokens_concatenate, compare_states, replay_checked,
+    CheckFailed, ClientOp,
 };
+use microcos_core::Clock;
 use microcos_core::{
     Accepted, Catalogue, Cursor, Delivery, Domain, Envelope, Event, EventId, Frame, LlmError, LlmErrorKind,
     OperationId, OperationStatus, RequestMeta, Seq,
@@ -148,6 +196,14 @@ pub fn play<D: Domain>(
                 sim.clock.advance(*ms);
                 let _ = sim.tick();
             }
+            ClientOp::AdvanceToWake => {
+                if let Some(at) = sim.next_wake() {
+                    if at > sim.clock.now() {
+                        sim.clock.set(at);
+                    }
+                }
+                let _ = sim.tick();
+            }
             ClientOp::CancelLatest => {
                 let latest = sim
                     .state()
@@ -197,35 +253,73 @@ fn ensure(ok: bool, what: impl FnOnce() -> String) -> Result<(), CheckFailed> {
     }
 }
 
-/// A run of traffic: replaying its log gives the live state byte for byte;
-/// a snapshot after any event plus the tail equals the full replay; every
-/// stored event round-trips; pushed tokens concatenate to the stored text;
-/// nothing was pushed or generated before it was durable; and once time
-/// passed, no operation is stuck.
+/// Runs a check; a panic inside it (the kernel's debug checks of the
+/// domain's contract, or the domain's own) is a failed check too.
+fn guarded(what: &str, check: impl FnOnce() -> Result<(), CheckFailed>) -> Result<(), CheckFailed> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(check)) {
+        Ok(result) => result,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "(no message)".into());
+            Err(fail(format!("{what} panicked: {message}")))
+        }
+    }
+}
+
+/// A run of traffic: replaying its log gives the live state, byte for
+/// byte and by value; the state restored from the store (its latest
+/// snapshot plus the tail) is the live state; a snapshot after any event
+/// restores the state it was taken of, and plus the tail equals the full
+/// replay; every event opened an operation exactly if the domain said so;
+/// every stored event round-trips; pushed tokens concatenate to the stored
+/// text; nothing was pushed or generated before it was durable; and once
+/// time passed, no operation is stuck.
 pub fn check_live_run<D: Domain>(
     make: impl Fn() -> Sim<D>,
-    domain: &D,
-    bounds: &Bounds,
     ops: &[ClientOp],
     faults: &[Fault],
 ) -> Result<(), CheckFailed> {
-    let mut sim = make();
-    play(&mut sim, ops, faults, None, &[]);
-    let log = log::<D::Event>(&sim.store)?;
-    let live = sim.state().ok_or_else(|| fail("the engine is down"))?;
-    check_replay(&live, &log, domain, bounds)?;
-    check_snapshot_prefixes(&log, domain, bounds, 1)?;
-    log.iter().try_for_each(check_round_trip)?;
-    check_tokens_concatenate(&sim.push.pushed(), &log, &live)?;
-    ensure(sim.push.violations().is_empty(), || format!("{:?}", sim.push.violations()))?;
-    ensure(sim.llm.violations().is_empty(), || format!("{:?}", sim.llm.violations()))?;
-    let settled = live.operations_in_flight().next().is_none();
-    ensure(settled, || format!("stuck: {:?}", live.operations_in_flight().collect::<Vec<_>>()))
+    guarded("the live run", || {
+        let mut sim = make();
+        let (domain, bounds) = (sim.domain().clone(), sim.config().bounds.clone());
+        play(&mut sim, ops, faults, None, &[]);
+        let log = log::<D::Event>(&sim.store)?;
+        let live = sim.state().ok_or_else(|| fail("the engine is down"))?;
+        check_replay(&live, &log, &domain, &bounds)?;
+        check_snapshot_prefixes(&log, &domain, &bounds, 1)?;
+        log.iter().try_for_each(check_round_trip)?;
+        check_tokens_concatenate(&sim.push.pushed(), &log, &live)?;
+        ensure(sim.push.violations().is_empty(), || format!("{:?}", sim.push.violations()))?;
+        ensure(sim.llm.violations().is_empty(), || format!("{:?}", sim.llm.violations()))?;
+        let settled = live.operations_in_flight().next().is_none();
+        ensure(settled, || format!("stuck: {:?}", live.operations_in_flight().collect::<Vec<_>>()))?;
+        // Restart: the engine restores from the store's snapshot and tail.
+        sim.restart().map_err(|e| fail(format!("restore failed: {e}")))?;
+        let restored = sim.state().ok_or_else(|| fail("the engine is down after a restart"))?;
+        if sim.store.len() == log.len() {
+            compare_states("the state restored from the store differs from the live state", &restored, &live)
+        } else {
+            // The restore recorded due work: compare with the replay of the longer log.
+            check_replay(&restored, &self::log::<D::Event>(&sim.store)?, &domain, &bounds)
+        }
+    })
 }
 
 /// Exact retries of accepted requests (`picks`: which one, and how much
 /// later), at any later point, change neither the log nor the state.
 pub fn check_retries_change_nothing<D: Domain>(
+    make: impl Fn() -> Sim<D>,
+    ops: &[ClientOp],
+    faults: &[Fault],
+    picks: &[(prop::sample::Index, prop::sample::Index)],
+) -> Result<(), CheckFailed> {
+    guarded("the run with retries", || retries_change_nothing(make, ops, faults, picks))
+}
+
+fn retries_change_nothing<D: Domain>(
     make: impl Fn() -> Sim<D>,
     ops: &[ClientOp],
     faults: &[Fault],
@@ -252,8 +346,10 @@ pub fn check_retries_change_nothing<D: Domain>(
     play(&mut twice, ops, faults, Some(&first.metas), &dups);
     let bodies = |sim: &Sim<D>| sim.store.rows().into_iter().map(|r| r.body).collect::<Vec<_>>();
     ensure(bodies(&once) == bodies(&twice), || "retries changed the log".into())?;
-    let (a, b) = (once.state().map(|s| s.to_bytes()), twice.state().map(|s| s.to_bytes()));
-    ensure(a == b, || "retries changed the state".into())
+    match (once.state(), twice.state()) {
+        (Some(a), Some(b)) => compare_states("retries changed the state", &a, &b),
+        (a, b) => ensure(a.is_none() && b.is_none(), || "retries took the engine down, or up".into()),
+    }
 }
 
 /// A storage failure or a crash at every append of a run, then a restore:
@@ -262,12 +358,19 @@ pub fn check_retries_change_nothing<D: Domain>(
 /// last checkpoint, and the restored state equals the replay of the log.
 pub fn check_crash_at_every_append<D: Domain>(
     make: impl Fn() -> Sim<D>,
-    domain: &D,
-    bounds: &Bounds,
+    ops: &[ClientOp],
+    faults: &[Fault],
+) -> Result<(), CheckFailed> {
+    guarded("the run with crashes", || crash_at_every_append(make, ops, faults))
+}
+
+fn crash_at_every_append<D: Domain>(
+    make: impl Fn() -> Sim<D>,
     ops: &[ClientOp],
     faults: &[Fault],
 ) -> Result<(), CheckFailed> {
     let mut clean = make();
+    let (domain, bounds) = (&clean.domain().clone(), &clean.config().bounds.clone());
     play(&mut clean, ops, faults, None, &[]);
     let appends = clean.store.append_calls();
     for point in 1..=appends {
@@ -282,7 +385,8 @@ pub fn check_crash_at_every_append<D: Domain>(
 
         // Partial texts right after the crash equal the last checkpoint.
         let persisted = log::<D::Event>(&sim.store)?;
-        let replayed = replay(&persisted, domain, bounds);
+        let replayed =
+            replay_checked(&persisted, domain, bounds).map_err(|e| fail(format!("crash at {point}: {}", e.0)))?;
         for op in replayed.operations.values().filter(|o| o.status == OperationStatus::Streaming) {
             let checkpointed: String = persisted
                 .iter()
@@ -394,6 +498,16 @@ pub fn split_tokens(answer: &str, n: usize) -> Vec<String> {
 /// any other client event, and `answer` a model output the domain accepts
 /// (it is streamed in `case.tokens` pieces).
 pub fn check_resume_exactly_once<D: Domain>(
+    make: impl Fn() -> Sim<D>,
+    start_body: &str,
+    other_body: &str,
+    answer: &str,
+    case: &Resume,
+) -> Result<(), CheckFailed> {
+    guarded("the resume run", || resume_exactly_once(make(), start_body, other_body, answer, case))
+}
+
+fn resume_exactly_once<D: Domain>(
     mut sim: Sim<D>,
     start_body: &str,
     other_body: &str,
@@ -474,15 +588,10 @@ pub fn check_resume_exactly_once<D: Domain>(
     ensure(indices == (0..n as u32).collect(), || format!("token indices {indices:?} of {n}"))?;
     let text: String = got.values().cloned().collect();
     ensure(text == final_tokens.concat(), || format!("tokens {text:?}"))?;
-    // The replica, fed the same frames, holds the server's state byte for byte.
+    // The replica, fed the same frames, holds the server's state, byte for
+    // byte and by value.
     let server = sim.state().ok_or_else(|| fail("the engine is down"))?;
-    ensure(client.replica.state().to_bytes() == server.to_bytes(), || {
-        format!(
-            "the replica's state differs from the server's:\n{}\n{}",
-            String::from_utf8_lossy(&client.replica.state().to_bytes()),
-            String::from_utf8_lossy(&server.to_bytes())
-        )
-    })
+    compare_states("the replica's state differs from the server's", client.replica.state(), &server)
 }
 
 /// Resume scenarios.

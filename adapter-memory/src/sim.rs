@@ -124,6 +124,17 @@ impl<D: Domain> Sim<D> {
         &self.transport
     }
 
+    /// The domain this user runs (what the checkers replay with).
+    pub fn domain(&self) -> &D {
+        &self.domain
+    }
+
+    /// The configuration this user runs with (its bounds are part of the
+    /// replay contract).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     fn live(&mut self) -> Result<Rc<SimHost<D>>, EngineError> {
         if self.host.is_none() {
             self.restart()?;
@@ -277,6 +288,12 @@ impl<D: Domain> Sim<D> {
     /// When the host wants its next tick.
     pub fn next_alarm(&self) -> Option<Timestamp> {
         self.host.as_ref().and_then(|h| h.next_alarm())
+    }
+
+    /// The engine's next wake: the earliest retry or domain job
+    /// ([`microcos_core::Engine::next_wake`]; never the host's watchdog).
+    pub fn next_wake(&self) -> Option<Timestamp> {
+        self.host.as_ref().and_then(|h| h.engine().next_wake())
     }
 
     /// Runs, then follows the alarm (retries, jobs) until nothing is due

@@ -4,9 +4,15 @@
 //!
 //! ```ignore
 //! use microcos_core::testing::{check_replay, check_snapshot_prefixes};
-//! check_replay(&live_state, &log, &my_domain, &Bounds::default()).unwrap();
-//! check_snapshot_prefixes(&log, &my_domain, &Bounds::default(), 1).unwrap();
+//! check_replay(&live_state, &log, &my_domain, &Bounds::default())?;
+//! check_snapshot_prefixes(&log, &my_domain, &Bounds::default(), 1)?;
 //! ```
+//!
+//! States are compared by value (the domain's `PartialEq`) as well as by
+//! bytes, so a field the state does not serialise (`#[serde(skip)]`) fails
+//! the snapshot checks; and every event must open an operation exactly if
+//! [`Domain::starts_operation`] says it does. A [`CheckFailed`] converts
+//! into proptest's failure, so `?` works inside `proptest!`.
 //!
 //! A domain's own crate supplies strategies of its client bodies and events
 //! (as the assistant crate does in its `testing` module); the simulation harness of
@@ -26,7 +32,7 @@ use crate::operation::{
     FailureCode, LlmCancel, LlmCheckpoint, LlmCompleted, LlmEvent, LlmFailed, LlmRetryScheduled, LlmStarted, LlmToken,
     OperationKind, OperationStatus, Tokens,
 };
-use crate::replay::{replay, replay_from};
+use crate::replay::replay_from;
 use crate::snapshot;
 use crate::state::{Bounds, State};
 
@@ -51,25 +57,86 @@ pub enum ClientOp {
     RunModel,
     /// Let this many milliseconds of virtual time pass, then fire due jobs.
     Advance(u64),
+    /// Let virtual time pass until the next wake the engine asks for (the
+    /// earliest retry or job, [`crate::Domain::next_wake`]), then fire what
+    /// is due: a job fires whatever its period (an hour, a week, a month).
+    AdvanceToWake,
     /// Cancel the most recent operation, if it is still running.
     CancelLatest,
 }
 
+/// How generated client traffic lets virtual time pass
+/// ([`arb_client_ops_timed`]). The weights are relative to the other steps
+/// of traffic: 8 sends, 2 repeats, 3 model runs and 1 cancel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimeSteps {
+    /// The steps, in milliseconds, that an [`ClientOp::Advance`] picks from
+    /// (add your domain's periods: a week, a month).
+    pub fixed: Vec<u64>,
+    /// Weight of [`ClientOp::Advance`] (0: never).
+    pub advance: u32,
+    /// Weight of [`ClientOp::AdvanceToWake`], the step that takes its
+    /// length from the domain (0: never).
+    pub to_wake: u32,
+}
+
+/// A second, a minute, an hour, a day, a week.
+pub const DEFAULT_STEPS_MS: [u64; 5] = [1_000, 60_000, 3_600_000, 86_400_000, 7 * 86_400_000];
+
+impl Default for TimeSteps {
+    /// [`DEFAULT_STEPS_MS`] (weight 1) and the next wake (weight 3): in
+    /// traffic of 30 steps, a job due a week or a month after any send
+    /// fires in most runs.
+    fn default() -> Self {
+        TimeSteps { fixed: DEFAULT_STEPS_MS.to_vec(), advance: 1, to_wake: 3 }
+    }
+}
+
+impl TimeSteps {
+    /// Only these fixed steps (weight 1), never the next wake: the traffic
+    /// of earlier versions was `TimeSteps::fixed(&[1_000, 60_000, 3_600_000, 86_400_000])`.
+    pub fn fixed(steps: &[u64]) -> Self {
+        TimeSteps { fixed: steps.to_vec(), advance: 1, to_wake: 0 }
+    }
+
+    /// These steps as well (your domain's periods).
+    #[must_use]
+    pub fn with_periods(mut self, periods: &[u64]) -> Self {
+        self.fixed.extend_from_slice(periods);
+        self
+    }
+}
+
 /// Client traffic from a strategy of client bodies: sends (with duplicates
 /// and conflicting reuses of ids), verbatim repeats, model runs, time
-/// passing and cancels, in any order.
+/// passing (fixed steps up to a week, and jumps to the domain's next wake:
+/// [`TimeSteps::default`]) and cancels, in any order.
 pub fn arb_client_ops_with(
     body: impl Strategy<Value = String> + 'static,
     max_len: usize,
 ) -> impl Strategy<Value = Vec<ClientOp>> {
-    let op = prop_oneof![
-        8 => body.prop_map(ClientOp::Send),
-        2 => (1usize..6).prop_map(ClientOp::Repeat),
-        3 => Just(ClientOp::RunModel),
-        1 => prop_oneof![Just(1_000u64), Just(60_000), Just(3_600_000), Just(86_400_000)].prop_map(ClientOp::Advance),
-        1 => Just(ClientOp::CancelLatest),
+    arb_client_ops_timed(body, max_len, TimeSteps::default())
+}
+
+/// [`arb_client_ops_with`], time passing as `steps` says.
+pub fn arb_client_ops_timed(
+    body: impl Strategy<Value = String> + 'static,
+    max_len: usize,
+    steps: TimeSteps,
+) -> impl Strategy<Value = Vec<ClientOp>> {
+    let mut arms: Vec<(u32, BoxedStrategy<ClientOp>)> = alloc::vec![
+        (8, body.prop_map(ClientOp::Send).boxed()),
+        (2, (1usize..6).prop_map(ClientOp::Repeat).boxed()),
+        (3, Just(ClientOp::RunModel).boxed()),
     ];
-    proptest::collection::vec(op, 1..max_len)
+    if steps.advance > 0 && !steps.fixed.is_empty() {
+        arms.push((steps.advance, proptest::sample::select(steps.fixed).prop_map(ClientOp::Advance).boxed()));
+    }
+    if steps.to_wake > 0 {
+        arms.push((steps.to_wake, Just(ClientOp::AdvanceToWake).boxed()));
+    }
+    arms.push((1, Just(ClientOp::CancelLatest).boxed()));
+    proptest::collection::vec(proptest::strategy::Union::new_weighted(arms), 1..max_len)
 }
 
 /// Ids for an arbitrary envelope: event, request, client action, operation, causation.
@@ -158,42 +225,78 @@ pub fn arb_envelope_of<E: Catalogue>(events: impl Strategy<Value = Event<E>>) ->
     )
 }
 
-/// Why a checker failed.
+/// Why a checker failed. It is an error (`std::error::Error`), so it
+/// converts into proptest's failure (`TestCaseError::Fail` with its
+/// message, through proptest's `From` for every error): `check_…(…)?`
+/// inside `proptest!`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct CheckFailed(pub String);
 
-fn diff<D: Domain>(what: &str, a: &State<D>, b: &State<D>) -> CheckFailed {
-    CheckFailed(format!(
-        "{what}\n  left:  {}\n  right: {}",
-        String::from_utf8_lossy(&a.to_bytes()),
-        String::from_utf8_lossy(&b.to_bytes())
-    ))
+/// Compares two states by value (the domain's `PartialEq`) and by bytes
+/// ([`State::to_bytes`]); `Ok` only when both agree.
+pub fn compare_states<D: Domain>(what: &str, left: &State<D>, right: &State<D>) -> Result<(), CheckFailed> {
+    let (a, b) = (left.to_bytes(), right.to_bytes());
+    if a != b {
+        return Err(CheckFailed(format!(
+            "{what}\n  left:  {}\n  right: {}",
+            String::from_utf8_lossy(&a),
+            String::from_utf8_lossy(&b)
+        )));
+    }
+    if left != right {
+        // Same bytes, different values: a field the state does not
+        // serialise (`#[serde(skip)]`) or does not read back as it was.
+        return Err(CheckFailed(format!(
+            "{what} (same bytes, different values: a state field that is not serialised, such as \
+             #[serde(skip)], is lost on every restore from a snapshot)\n  left:  {:?}\n  right: {:?}",
+            left.domain, right.domain
+        )));
+    }
+    Ok(())
 }
 
-/// (a) Replaying `log` from empty state gives `live` byte for byte.
+/// Replays `log` from empty state (dropping repeated event ids, as
+/// [`replay`] does), checking that each event opened an operation exactly
+/// if [`Domain::starts_operation`] said so
+/// ([`crate::domain::OpeningMismatch`]).
+pub fn replay_checked<D: Domain>(
+    log: &[Envelope<D::Event>],
+    domain: &D,
+    bounds: &Bounds,
+) -> Result<State<D>, CheckFailed> {
+    let mut seen = crate::dedupe::ExactSet::new();
+    let mut state = State::<D>::default();
+    for env in log {
+        if seen.insert(env.event_id.as_u128()) {
+            state.apply_checked(env, domain, bounds).map_err(|e| CheckFailed(e.to_string()))?;
+        }
+    }
+    Ok(state)
+}
+
+/// (a) Replaying `log` from empty state gives `live`, byte for byte and by
+/// value, and every event opened an operation exactly if the domain said so.
 pub fn check_replay<D: Domain>(
     live: &State<D>,
     log: &[Envelope<D::Event>],
     domain: &D,
     bounds: &Bounds,
 ) -> Result<(), CheckFailed> {
-    let replayed = replay(log, domain, bounds);
-    if replayed.to_bytes() != live.to_bytes() {
-        return Err(diff("replay differs from the live state", live, &replayed));
-    }
-    Ok(())
+    let replayed = replay_checked(log, domain, bounds)?;
+    compare_states("replay differs from the live state", live, &replayed)
 }
 
 /// (c) For every `k` (stepping by `step`), a snapshot after event `k`
-/// (encoded in small pieces and decoded) plus the tail equals the full replay.
+/// (encoded in small pieces and decoded) restores the state it was taken
+/// of, and plus the tail equals the full replay: by bytes and by value.
 pub fn check_snapshot_prefixes<D: Domain>(
     log: &[Envelope<D::Event>],
     domain: &D,
     bounds: &Bounds,
     step: usize,
 ) -> Result<(), CheckFailed> {
-    let full = replay(log, domain, bounds).to_bytes();
+    let full = replay_checked(log, domain, bounds)?;
     let mut state = State::<D>::default();
     for (k, env) in log.iter().enumerate() {
         state.apply(env, domain, bounds);
@@ -206,14 +309,9 @@ pub fn check_snapshot_prefixes<D: Domain>(
         }
         let restored = snapshot::decode::<D>(&rec)
             .map_err(|e| CheckFailed(format!("snapshot after {k} does not decode: {e:?}")))?;
+        compare_states(&format!("the snapshot after event {k} restores another state"), &state, &restored)?;
         let resumed = replay_from(restored, &log[k + 1..], domain, bounds);
-        if resumed.to_bytes() != full {
-            return Err(diff(
-                &format!("snapshot after event {k} + tail differs from the full replay"),
-                &resumed,
-                &replay(log, domain, bounds),
-            ));
-        }
+        compare_states(&format!("snapshot after event {k} + tail differs from the full replay"), &resumed, &full)?;
     }
     Ok(())
 }
