@@ -8,17 +8,38 @@
 //! the user the Worker names (it is reachable only through the Worker's
 //! binding) and routes and validates the request.
 //!
+//! # Any domain
+//!
+//! The adapter serves any [`Domain`](microcos_core::Domain) that is
+//! `Default`: [`worker!`] declares a Worker's whole entry, the edge
+//! ([`edge`]) and the Durable Object class ([`user_object!`], delegating to
+//! [`object::Object`]). An embedder's Worker crate (`crate-type =
+//! ["cdylib", "rlib"]`, depending on this crate with `default-features =
+//! false`, and on `worker` and `wasm-bindgen`, whose names the
+//! `#[durable_object]` and `#[event]` macros expand to) is:
+//!
+//! ```ignore
+//! mod domain; // your Domain, Default
+//! microcos_cloudflare::worker!(UserObject, domain::Habits);
+//! ```
+//!
+//! with the `wrangler.toml` of this crate's README (the class named in
+//! `[[durable_objects.bindings]]` is the first argument). The feature
+//! `assistant` (on by default) is this crate's own Worker: the assistant,
+//! the one `wrangler deploy` of this crate serves.
+//!
 //! # Layout
 //!
-//! - this file: the Worker's fetch handler (authenticate once, refuse what
-//!   needs no body, forward the request with its body unread to the user's
-//!   object by `id_from_name(user)`), and shared helpers;
+//! - this file: the Worker's fetch handler, [`edge`] (authenticate once,
+//!   refuse what needs no body, forward the request with its body unread to
+//!   the user's object by `id_from_name(user)`), the macros, and shared
+//!   helpers;
 //! - [`object`]: the Durable Object (restore, serve, stream, alarms);
 //! - [`store`], [`push`], [`ai`]: the `Store`, `Push` and `Llm` ports on the
 //!   platform (SQLite storage, hibernatable WebSockets, the AI binding).
 //!
 //! Bindings (see `wrangler.toml`): `USERS` (Durable Object namespace of
-//! [`UserObject`], SQLite storage), `AI` (Workers AI), secret `MICROCOS_SECRET`
+//! the object class, SQLite storage), `AI` (Workers AI), secret `MICROCOS_SECRET`
 //! (and, while rotating keys, `MICROCOS_PREVIOUS_SECRET`).
 //!
 //! Token policy ([`microcos_host::auth::Policy`]), from plain variables:
@@ -37,19 +58,94 @@
 #![deny(missing_docs)]
 
 pub mod ai;
-#[allow(missing_docs)] // the #[durable_object] macro generates undocumented exports
 pub mod object;
 pub mod push;
 pub mod store;
 
-pub use object::UserObject;
+#[cfg(feature = "assistant")]
+#[allow(missing_docs)] // the #[durable_object] macro generates undocumented exports
+mod assistant {
+    crate::worker!(UserObject, microcos_assistant::Assistant);
+}
+#[cfg(feature = "assistant")]
+pub use assistant::UserObject;
+
+/// Declares the Durable Object class `$name` that is one user's state
+/// machine for the domain type `$domain` (built with `Default`): a
+/// `#[durable_object]` struct delegating every entry point to
+/// [`object::Object`]. The crate that expands it depends on `worker` and
+/// `wasm-bindgen` (the macro's expansion names them).
+#[macro_export]
+macro_rules! user_object {
+    ($name:ident, $domain:ty) => {
+        /// One user's state machine (a Durable Object with SQLite storage).
+        #[::worker::durable_object]
+        pub struct $name {
+            inner: $crate::object::Object<$domain>,
+        }
+
+        impl ::worker::DurableObject for $name {
+            fn new(state: ::worker::State, env: ::worker::Env) -> Self {
+                $name {
+                    inner: $crate::object::Object::new(state, env, <$domain as ::core::default::Default>::default()),
+                }
+            }
+
+            async fn fetch(&self, req: ::worker::Request) -> ::worker::Result<::worker::Response> {
+                self.inner.fetch(req).await
+            }
+
+            async fn alarm(&self) -> ::worker::Result<::worker::Response> {
+                self.inner.alarm().await
+            }
+
+            async fn websocket_message(
+                &self,
+                ws: ::worker::WebSocket,
+                message: ::worker::WebSocketIncomingMessage,
+            ) -> ::worker::Result<()> {
+                self.inner.websocket_message(ws, message).await
+            }
+
+            async fn websocket_close(
+                &self,
+                ws: ::worker::WebSocket,
+                code: usize,
+                reason: ::std::string::String,
+                was_clean: bool,
+            ) -> ::worker::Result<()> {
+                self.inner.websocket_close(ws, code, reason, was_clean).await
+            }
+        }
+    };
+}
+
+/// Declares a Worker's whole entry for the domain type `$domain`: the
+/// Durable Object class `$object` ([`user_object!`]) and the fetch handler,
+/// [`edge`]. Expand it once, in the crate `wrangler deploy` builds.
+#[macro_export]
+macro_rules! worker {
+    ($object:ident, $domain:ty) => {
+        $crate::user_object!($object, $domain);
+
+        /// The Worker's fetch handler: the shared edge ([`microcos_cloudflare::edge`]).
+        #[::worker::event(fetch)]
+        async fn fetch(
+            req: ::worker::Request,
+            env: ::worker::Env,
+            ctx: ::worker::Context,
+        ) -> ::worker::Result<::worker::Response> {
+            $crate::edge(req, env, ctx).await
+        }
+    };
+}
 
 use std::rc::Rc;
 
 use microcos_core::{uuid::Uuid, Clock, Config, ErrorCode, Rejection, RequestId, Timestamp, UserId};
 use microcos_host::auth::{check_revocation, operator_secret_matches, revocation_time, secret_problem, Keys, Policy};
 use microcos_host::edge::{self, HttpRequest, Response as EdgeResponse};
-use worker::{event, Context, Date, Env, Headers, Request, RequestInit, Response, Result};
+use worker::{Context, Date, Env, Headers, Request, RequestInit, Response, Result};
 
 /// Header carrying the verified user from the Worker to the object.
 pub const USER_HEADER: &str = "x-microcos-user";
@@ -363,12 +459,12 @@ pub fn object_revocation(
     check_revocation(issued, revoked).err().and_then(|r| answer(edge::respond_rejection(&r)))
 }
 
-/// The Worker: the edge. It authenticates (the one token check of a
-/// request), answers what it can refuse without the body, and forwards the
-/// request, its body unread, to the user's Durable Object, which routes and
-/// validates it as the verified user.
-#[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+/// The Worker: the edge, for any domain (the domain is the object's). It
+/// authenticates (the one token check of a request), answers what it can
+/// refuse without the body, and forwards the request, its body unread, to
+/// the user's Durable Object (binding `USERS`), which routes and validates
+/// it as the verified user. [`worker!`] makes it a Worker's fetch handler.
+pub async fn edge(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let request_id = RequestId(Uuid::new_v4());
     let now = PlatformClock.now();
     let head = Head::read(&req, true);

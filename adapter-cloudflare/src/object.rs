@@ -1,4 +1,6 @@
-//! [`UserObject`]: the Durable Object that is one user's state machine.
+//! [`Object`]: the Durable Object that is one user's state machine, for
+//! any domain ([`crate::user_object!`] declares the concrete
+//! `#[durable_object]` a Worker exports; the assistant's is `UserObject`).
 //!
 //! Transport code around the shared host protocol ([`microcos_host::Host`]):
 //! the host restores the user from its latest snapshot plus the log tail on
@@ -11,17 +13,14 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use microcos_assistant::Assistant;
 use microcos_core::{
-    uuid::Uuid, Clock, Config, EngineError, ErrorCode, EventId, Rejection, RequestId, StoreError, Timestamp, UserId,
+    uuid::Uuid, Clock, Config, Domain, EngineError, ErrorCode, EventId, Rejection, RequestId, StoreError, Timestamp,
+    UserId,
 };
 use microcos_host::auth::Verified;
 use microcos_host::edge::{self, close, Action};
 use microcos_host::{Host, HostParts, Report, RequestIds, Served, Subscribed, Task, Transport};
-use worker::{
-    durable_object, DurableObject, Env, Method, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
-    WebSocketPair,
-};
+use worker::{Env, Method, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage, WebSocketPair};
 
 use crate::ai::WorkersAi;
 use crate::push::DoPush;
@@ -33,14 +32,16 @@ const WATCHDOG_MS: u64 = 60_000;
 /// Idle timeout of a model stream.
 const IDLE_MS: u64 = 30_000;
 
-type UserHost = Host<Assistant, DoStore, WorkersAi, PlatformClock, DoPush, DoTransport>;
+type UserHost<D> = Host<D, DoStore, WorkersAi, PlatformClock, DoPush, DoTransport>;
 
-/// One user's state machine.
-#[durable_object]
-pub struct UserObject {
+/// One user's state machine for the domain `D`: what a `#[durable_object]`
+/// delegates to ([`crate::user_object!`] writes that struct and its
+/// `DurableObject` impl).
+pub struct Object<D: Domain> {
     state: Rc<State>,
     env: Env,
-    host: RefCell<Option<Rc<UserHost>>>,
+    domain: D,
+    host: RefCell<Option<Rc<UserHost<D>>>>,
     /// The open streams' counts of refused events, where not zero.
     refusals: RefCell<Vec<(WebSocket, edge::StreamRefusals)>>,
     /// The budget of this user's per-request lines.
@@ -165,7 +166,19 @@ fn expiry(ws: &WebSocket) -> Option<u64> {
     ws.deserialize_attachment::<u64>().ok().flatten()
 }
 
-impl UserObject {
+impl<D: Domain> Object<D> {
+    /// The object of `domain`, as the runtime constructs it.
+    pub fn new(state: State, env: Env, domain: D) -> Self {
+        Object {
+            state: Rc::new(state),
+            env,
+            domain,
+            host: RefCell::new(None),
+            refusals: RefCell::default(),
+            access: RefCell::default(),
+        }
+    }
+
     /// A stream's count of refused events ([`edge::StreamRefusals`]).
     fn refusals(&self, ws: &WebSocket) -> edge::StreamRefusals {
         let counts = self.refusals.borrow();
@@ -186,7 +199,7 @@ impl UserObject {
     /// The host, opening the engine from storage on first use. `user` is
     /// the verified user of the request; an alarm passes `None` and the id
     /// stored at first use is read back.
-    fn open(&self, user: Option<&UserId>) -> std::result::Result<Rc<UserHost>, EngineError> {
+    fn open(&self, user: Option<&UserId>) -> std::result::Result<Rc<UserHost<D>>, EngineError> {
         if let Some(h) = self.host.borrow().as_ref() {
             return Ok(h.clone());
         }
@@ -210,7 +223,7 @@ impl UserObject {
         let parts = HostParts {
             user,
             config: crate::config(&self.env),
-            domain: Assistant::default(),
+            domain: self.domain.clone(),
             store,
             llm: WorkersAi::new(ai, IDLE_MS),
             clock: PlatformClock,
@@ -224,18 +237,10 @@ impl UserObject {
     }
 }
 
-impl DurableObject for UserObject {
-    fn new(state: State, env: Env) -> Self {
-        UserObject {
-            state: Rc::new(state),
-            env,
-            host: RefCell::new(None),
-            refusals: RefCell::default(),
-            access: RefCell::default(),
-        }
-    }
-
-    async fn fetch(&self, mut req: Request) -> Result<Response> {
+/// The runtime's entry points, each delegated to by the `#[durable_object]`.
+impl<D: Domain> Object<D> {
+    /// A request the Worker forwarded ([`crate::edge`]).
+    pub async fn fetch(&self, mut req: Request) -> Result<Response> {
         let request_id =
             header(&req, "x-request-id").and_then(|s| RequestId::parse(&s)).unwrap_or(RequestId(Uuid::new_v4()));
         let now = PlatformClock.now();
@@ -263,7 +268,7 @@ impl DurableObject for UserObject {
             Vec::new()
         };
         let verified_user = verified.user.clone();
-        let action = edge::route_as(&head.http(&body), verified, &Assistant::default(), &limits);
+        let action = edge::route_as(&head.http(&body), verified, &self.domain, &limits);
         let user = match &action {
             Action::Respond(r) => {
                 if crate::access_line(&self.access, verified_user.as_str()) {
@@ -351,7 +356,8 @@ impl DurableObject for UserObject {
         Ok(response.with_headers(headers))
     }
 
-    async fn alarm(&self) -> Result<Response> {
+    /// The object's alarm: jobs, retries, the watchdog, expired streams.
+    pub async fn alarm(&self) -> Result<Response> {
         // Opening recovers interrupted generations; the tick fires due jobs
         // and sets the next alarm (after the expired streams are closed).
         let host = self.open(None).map_err(storage_error)?;
@@ -363,7 +369,7 @@ impl DurableObject for UserObject {
     /// A client event sent on the stream: recorded as `POST /v1/events`
     /// would, answered on the same socket with an `ack` or `error` frame
     /// (after the frames the event produced, its own first).
-    async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
+    pub async fn websocket_message(&self, ws: WebSocket, message: WebSocketIncomingMessage) -> Result<()> {
         let now = PlatformClock.now();
         if expiry(&ws).is_none_or(|at| at <= now.0) {
             // The token expired before the alarm closed the stream.
@@ -379,7 +385,7 @@ impl DurableObject for UserObject {
         };
         let host = self.open(None).map_err(storage_error)?;
         let user = host.engine().machine().user().clone();
-        let action = edge::route_message(&message, user.clone(), &Assistant::default(), &Config::default().limits);
+        let action = edge::route_message(&message, user.clone(), &self.domain, &Config::default().limits);
         let ids = RequestIds { request_id: RequestId(Uuid::new_v4()), event_id: EventId(Uuid::new_v4()) };
         let response = match host.serve(action, ids, None) {
             Served::Response(r) => r,
@@ -400,7 +406,8 @@ impl DurableObject for UserObject {
         Ok(())
     }
 
-    async fn websocket_close(&self, ws: WebSocket, code: usize, _reason: String, _was_clean: bool) -> Result<()> {
+    /// A stream closed by its client.
+    pub async fn websocket_close(&self, ws: WebSocket, code: usize, _reason: String, _was_clean: bool) -> Result<()> {
         self.set_refusals(&ws, edge::StreamRefusals::default());
         let _ = ws.close(Some(code.clamp(1000, 4999) as u16), Some("closing"));
         Ok(())
