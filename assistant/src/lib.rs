@@ -5,28 +5,39 @@
 //! summary, tasks, the daily plan, and task extraction, each an LLM
 //! operation the kernel streams, checkpoints, retries and resumes.
 //!
-//! ```
-//! use microcos_assistant::{Assistant, AssistantEvent};
-//! use microcos_core::engine::{Answer, Input};
-//! use microcos_core::validate::{parse_client_request, Limits};
-//! use microcos_core::{Config, EventId, RequestId, RequestMeta, Timestamp, UserId};
-//! use microcos_memory::MemoryStore;
+//! Its rules and reducer run wherever the kernel runs: in an
+//! [`Engine`](microcos_core::Engine) over any store (the local service and
+//! the Worker), or, as here, in a client's
+//! [`Replica`](microcos_core::Replica), which applies what the client
+//! proposes at once (optimistic updates) under the same rules:
 //!
-//! let user = UserId::parse("alice").unwrap();
+//! ```
+//! use microcos_assistant::{Assistant, TASK_NOT_FOUND};
+//! use microcos_core::validate::{parse_client_request, Limits};
+//! use microcos_core::{uuid::Uuid, Config, EventId, Replica, RequestId, RequestMeta, Timestamp, UserId};
+//!
+//! let assistant = Assistant::default();
+//! let mut replica = Replica::new(UserId::parse("alice").unwrap(), Config::default(), assistant.clone());
 //! let now = Timestamp(1_764_300_000_000);
-//! let (mut engine, _) =
-//!     microcos_core::Engine::open(user, Config::default(), Assistant::default(), MemoryStore::new(), now).unwrap();
-//! let body = br#"{"type":"task.created","payload":{"title":"Book flights"}}"#;
-//! let request = parse_client_request(body, &Assistant::default(), &Limits::default()).unwrap();
-//! let meta = RequestMeta {
-//!     request_id: RequestId(microcos_core::uuid::Uuid::from_u128(1)),
-//!     event_id: EventId(microcos_core::uuid::Uuid::from_u128(2)),
+//! let meta = |n: u128| RequestMeta {
+//!     request_id: RequestId(Uuid::from_u128(n)),
+//!     event_id: EventId(Uuid::from_u128(n + 1)),
 //!     timestamp: now,
 //! };
-//! let answer = engine.handle_input(Input::<AssistantEvent>::Submit { request, meta }).unwrap();
-//! assert!(matches!(answer, Answer::Accepted(a) if a.seq.0 == 1));
-//! assert_eq!(engine.state().domain.tasks.open_count(), 1);
+//! let body = br#"{"type":"task.created","payload":{"title":"Book flights"}}"#;
+//! let request = parse_client_request(body, &assistant, &Limits::default()).unwrap();
+//! replica.propose(request, meta(1)).unwrap();
+//! let view = serde_json::to_value(replica.view(now)).unwrap();
+//! assert_eq!(view["state"]["tasks"][0]["title"], "Book flights");
+//!
+//! // A rule of the assistant: only a task that exists can be completed.
+//! let body = br#"{"type":"task.completed","payload":{"task_id":"00000000-0000-4000-8000-000000000000"}}"#;
+//! let request = parse_client_request(body, &assistant, &Limits::default()).unwrap();
+//! assert_eq!(replica.propose(request, meta(3)).unwrap_err().code, TASK_NOT_FOUND);
 //! ```
+//!
+//! `microcos-memory` simulates it in memory (virtual time, scripted models,
+//! storage faults); `microcos-server` serves it over HTTP and WebSockets.
 //!
 //! # Layout
 //!
@@ -43,6 +54,12 @@
 #![no_std]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+/// The README's examples, run as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 extern crate alloc;
 #[cfg(feature = "std")]

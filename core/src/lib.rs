@@ -17,6 +17,200 @@
 //! ([`Store`], [`Llm`], [`Push`], [`Clock`]) and move bytes; the host
 //! protocol that serves the HTTP edge over them lives in `microcos-host`.
 //!
+//! # Quick start
+//!
+//! An embedder supplies a domain, a [`Store`] and a model, and drives the
+//! [`Engine`] with one rule: after every input, drain [`Engine::poll_output`]
+//! until [`Output::Wait`]. Here the domain keeps notes that a model answers,
+//! the store is a log in a `Vec`, and the model's tokens are fed by hand
+//! (any [`Llm`] streams them). Add `microcos-core` and `serde` (with
+//! `derive`) to your dependencies; this runs as it is:
+//!
+//! ```
+//! use microcos_core::domain::{Apply, EventMeta, TypeOf};
+//! use microcos_core::engine::{Answer, Input, Output};
+//! use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
+//! use microcos_core::ports::{Appended, Row, SnapshotRecord};
+//! use microcos_core::validate::{check_text, parse_client_request, FieldKind, FieldSpec, Limits};
+//! use microcos_core::view::OperationView;
+//! use microcos_core::{uuid::Uuid, Config, Domain, Engine, EventId, Operation, OperationInput, Rejection};
+//! use microcos_core::{RequestId, RequestMeta, Seq, State, Store, StoreError, Timestamp, UserId};
+//! use serde::{Deserialize, Serialize};
+//!
+//! // 1. The events: payloads, then the catalogue (wire names, and who may send each).
+//! #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+//! #[serde(deny_unknown_fields)]
+//! pub struct NoteAdded {
+//!     pub text: String,
+//! }
+//!
+//! #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+//! #[serde(deny_unknown_fields)]
+//! pub struct NoteAnswered {
+//!     pub text: String,
+//! }
+//!
+//! microcos_core::catalogue! {
+//!     /// What happens to the notes.
+//!     pub enum NoteEvent / NoteEventType {
+//!         /// A client added a note.
+//!         Added(NoteAdded) = "note.added", Client;
+//!         /// The model answered it.
+//!         Answered(NoteAnswered) = "note.answered", System;
+//!     }
+//! }
+//!
+//! // 2. The state (ordered collections only: it is snapshotted), and what
+//! //    one model operation works on.
+//! #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+//! pub struct Notes {
+//!     pub notes: Vec<String>,
+//!     pub answers: Vec<String>,
+//! }
+//!
+//! #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+//! pub struct AnswerNote {
+//!     pub note: usize,
+//! }
+//!
+//! impl OperationInput for AnswerNote {
+//!     fn kind(&self) -> &'static str {
+//!         "answer"
+//!     }
+//! }
+//!
+//! // 3. The domain: payload shapes and bounds, rules, the reducer (which
+//! //    opens the operation), the prompt, and how the output becomes an event.
+//! #[derive(Clone, Debug, Default)]
+//! pub struct Notebook;
+//!
+//! impl Domain for Notebook {
+//!     type Event = NoteEvent;
+//!     type State = Notes;
+//!     type Operation = AnswerNote;
+//!     type View<'a> = &'a Notes;
+//!     const STATE_VERSION: u32 = 1;
+//!
+//!     fn payload_fields(&self, ty: TypeOf<Self>) -> &'static [FieldSpec] {
+//!         const ADDED: &[FieldSpec] = &[FieldSpec::required("text", FieldKind::Str)];
+//!         match ty {
+//!             NoteEventType::Added => ADDED,
+//!             NoteEventType::Answered => &[],
+//!         }
+//!     }
+//!     fn validate(&self, event: &NoteEvent) -> Result<(), Rejection> {
+//!         match event {
+//!             NoteEvent::Added(p) => check_text("payload.text", &p.text, 500, false),
+//!             NoteEvent::Answered(_) => Ok(()),
+//!         }
+//!     }
+//!     fn decide(&self, _: &State<Self>, _: &NoteEvent, _: &EventMeta) -> Result<(), Rejection> {
+//!         Ok(()) // every note is welcome
+//!     }
+//!     fn starts_operation(&self, event: &NoteEvent) -> bool {
+//!         matches!(event, NoteEvent::Added(_))
+//!     }
+//!     fn apply(&self, state: &mut Notes, event: NoteEvent, cx: &mut Apply<'_, AnswerNote>) {
+//!         match event {
+//!             NoteEvent::Added(p) => {
+//!                 state.notes.push(p.text);
+//!                 cx.open_operation(AnswerNote { note: state.notes.len() - 1 });
+//!             }
+//!             NoteEvent::Answered(p) => state.answers.push(p.text),
+//!         }
+//!     }
+//!     fn prompt(&self, state: &State<Self>, op: &Operation<AnswerNote>) -> Prompt {
+//!         let content = state.domain.notes[op.input.note].clone();
+//!         Prompt { messages: vec![PromptMessage { role: PromptRole::User, content }], schema: None, max_tokens: 64 }
+//!     }
+//!     fn complete(&self, _: &State<Self>, _: &Operation<AnswerNote>, output: &str) -> Result<NoteEvent, String> {
+//!         Ok(NoteEvent::Answered(NoteAnswered { text: output.to_string() }))
+//!     }
+//!     fn view<'a>(&'a self, state: &'a State<Self>, _: Vec<OperationView>, _: Timestamp) -> &'a Notes {
+//!         &state.domain
+//!     }
+//! }
+//!
+//! // 4. A store: append with exact duplicate detection, pages, a snapshot.
+//! #[derive(Clone, Default)]
+//! pub struct VecStore {
+//!     rows: Vec<Row>,
+//!     snapshot: Option<SnapshotRecord>,
+//! }
+//!
+//! impl Store for VecStore {
+//!     fn append(&mut self, rows: &[Row]) -> Result<Appended, StoreError> {
+//!         for (index, row) in rows.iter().enumerate() {
+//!             if let Some(existing) = self.rows.iter().find(|r| r.event_id == row.event_id) {
+//!                 return Ok(Appended::Duplicate { index, existing: existing.seq });
+//!             }
+//!         }
+//!         self.rows.extend_from_slice(rows);
+//!         Ok(Appended::Written)
+//!     }
+//!     fn read_after(&self, after: Seq, limit: usize) -> Result<Vec<Row>, StoreError> {
+//!         Ok(self.rows.iter().filter(|r| r.seq > after).take(limit).cloned().collect())
+//!     }
+//!     fn find_event(&self, event_id: EventId) -> Result<Option<Seq>, StoreError> {
+//!         Ok(self.rows.iter().find(|r| r.event_id == event_id).map(|r| r.seq))
+//!     }
+//!     fn last_seq(&self) -> Result<Seq, StoreError> {
+//!         Ok(self.rows.last().map_or(Seq::ZERO, |r| r.seq))
+//!     }
+//!     fn save_snapshot(&mut self, snapshot: &SnapshotRecord) -> Result<(), StoreError> {
+//!         self.snapshot = Some(snapshot.clone());
+//!         Ok(())
+//!     }
+//!     fn load_snapshot(&self) -> Result<Option<SnapshotRecord>, StoreError> {
+//!         Ok(self.snapshot.clone())
+//!     }
+//! }
+//!
+//! // 5. Drive it. The transport supplies fresh ids and the time: the kernel
+//! //    draws no randomness and reads no clock.
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let user = UserId::parse("alice").ok_or("bad user id")?;
+//!     let now = Timestamp(1_764_300_000_000);
+//!     let (mut engine, _) = Engine::open(user.clone(), Config::default(), Notebook, VecStore::default(), now)?;
+//!
+//!     let body = br#"{"type":"note.added","payload":{"text":"Water the ferns"},"client_action_id":"n-1"}"#;
+//!     let request = parse_client_request(body, &Notebook, &Limits::default())?;
+//!     let meta = RequestMeta {
+//!         request_id: RequestId(Uuid::from_u128(1)),
+//!         event_id: EventId(Uuid::from_u128(2)),
+//!         timestamp: now,
+//!     };
+//!     let Answer::Accepted(accepted) = engine.handle_input(Input::Submit { request, meta })? else { unreachable!() };
+//!     assert_eq!(accepted.seq, Seq(1));
+//!
+//!     // The drain rule: after every input, poll outputs until `Wait`.
+//!     while let Output::Push(_) | Output::Start(_) = engine.poll_output() {} // (a real host pushes and starts them)
+//!     let op = accepted.operation_id.ok_or("a note starts an answer")?;
+//!     let Answer::Generate(req) = engine.handle_input(Input::Begin { operation_id: op, now })? else { unreachable!() };
+//!     assert_eq!(req.messages[0].content, "Water the ferns"); // the domain's prompt
+//!     for text in ["Once a week", ", with rain water."] {
+//!         // the model's tokens: each is checkpointed and pushed as it comes
+//!         engine.handle_input(Input::Token { operation_id: op, attempt: req.attempt, text: text.into(), now })?;
+//!         while let Output::Push(_) = engine.poll_output() {}
+//!     }
+//!     let tool_calls = Vec::new(); // a model that called tools says so at the end
+//!     engine.handle_input(Input::StreamEnd { operation_id: op, attempt: req.attempt, tool_calls, now })?;
+//!     while let Output::Push(_) | Output::Start(_) = engine.poll_output() {}
+//!     assert_eq!(engine.state().domain.answers, ["Once a week, with rain water."]);
+//!
+//!     // The log is the truth: an engine opened again from the store has the same state.
+//!     let (reopened, _) = Engine::open(user, Config::default(), Notebook, engine.store().clone(), now)?;
+//!     assert_eq!(reopened.state(), engine.state());
+//!     Ok(())
+//! }
+//! ```
+//!
+//! Swap `VecStore` for a durable [`Store`] and the hand-fed tokens for an
+//! [`Llm`]. `microcos-host`'s `Host` is this loop with background model
+//! streams, alarms, retries and failure recovery, written once for every
+//! transport; `microcos-memory` has an in-memory store, a scripted model
+//! and a simulation harness for tests.
+//!
 //! # Layout
 //!
 //! - [`domain`]: the [`Domain`] trait and what it is given ([`domain::Apply`], [`domain::EventMeta`]).
@@ -45,7 +239,12 @@
 #![no_std]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+/// The README's examples, run as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 extern crate alloc;
 // Lets the exported macros name this crate the same way inside and outside it.
