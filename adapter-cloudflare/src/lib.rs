@@ -12,7 +12,7 @@
 //!
 //! The adapter serves any [`Domain`](microcos_core::Domain) that is
 //! `Default`: [`worker!`] declares a Worker's whole entry, the edge
-//! ([`edge`]) and the Durable Object class ([`user_object!`], delegating to
+//! ([`edge()`]) and the Durable Object class ([`user_object!`], delegating to
 //! [`object::Object`]). An embedder's Worker crate (`crate-type =
 //! ["cdylib", "rlib"]`, depending on this crate with `default-features =
 //! false`, and on `worker` and `wasm-bindgen`, whose names the
@@ -30,7 +30,7 @@
 //!
 //! # Layout
 //!
-//! - this file: the Worker's fetch handler, [`edge`] (authenticate once,
+//! - this file: the Worker's fetch handler, [`edge()`] (authenticate once,
 //!   refuse what needs no body, forward the request with its body unread to
 //!   the user's object by `id_from_name(user)`), the macros, and shared
 //!   helpers;
