@@ -8,8 +8,13 @@
 # match Cargo.lock's wasm-bindgen (WASM_BINDGEN_BIN, else the one on PATH);
 # wasm-opt from WASM_OPT_BIN, else the npm package binaryen (npx). Set
 # WASM_OPT_BIN=none to skip wasm-opt.
+#
+#   build.sh            this crate's Worker (the assistant)
+#   build.sh <crate>    another Worker crate (an embedder's; examples/triage-worker)
 set -euo pipefail
-cd "$(dirname "$0")"
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "${1:-$here}"
 
 if ! worker-build --version 2>/dev/null | grep -q "0.8.7"; then
   cargo install -q worker-build --version 0.8.7 --locked
@@ -18,7 +23,6 @@ export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$(command -v wasm-bindgen || true)}
 [[ -n $WASM_BINDGEN_BIN ]] || unset WASM_BINDGEN_BIN
 # Paths remapped: panic locations name /microcos/… and /cargo/… instead of
 # this machine's folders, so the wasm is smaller and the same on every clone.
-root=$(cd .. && pwd)
 export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$root=/microcos --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 worker-build --profile worker
 

@@ -34,6 +34,15 @@ function reply(inputs) {
     if (items.length === 0) items.push({ time: "09:00", title: "Review your goals for the day", task_id: null });
     return { json: true, text: JSON.stringify({ items, model: NAME }) };
   }
+  if (kind && kind[0] === "priority") {
+    // The triage example's answer (examples/triage/domain.rs stand_in_reply, by the same keywords).
+    const text = user.toLowerCase();
+    const has = (words) => words.some((w) => text.includes(w));
+    const priority = has(["down", "outage", "urgent"]) ? "urgent" : has(["crash", "error", "broken"]) ? "high" : has(["refund", "invoice", "charge"]) ? "normal" : "low";
+    const category = has(["refund", "invoice", "charge"]) ? "billing" : has(["crash", "error", "broken", "down"]) ? "bug" : has(["password", "login", "account"]) ? "account" : "other";
+    const subject = (text.split("\n")[0] || "").replace(/^subject: /, "");
+    return { json: true, text: JSON.stringify({ priority, category, summary: `Customer writes: ${subject}` }) };
+  }
   if (kind && kind[0] === "tasks") {
     const text = user.split("Text:\n")[1] || "";
     const found = text.split(/[\n.;]/).map((s) => s.trim()).filter((s) => s.length >= 3).slice(0, 10);

@@ -6,9 +6,11 @@
 # own Durable Objects. The socket `load` serves it without a rate limit, for
 # the load figures (one user sending as fast as it can), with its own
 # Durable Objects; `http` has the default limits, as a deployment does.
+# The socket `triage` serves examples/triage-worker: an embedder's domain on
+# the same adapter (built by scripts/e2e-workerd).
 #
 #   workerd serve config.capnp -d disk=<state dir> -d assets=<repo>/web/dist \
-#     -s http=127.0.0.1:<port> -s fault=127.0.0.1:<port> -s load=127.0.0.1:<port>
+#     -s http=127.0.0.1:<port> -s fault=127.0.0.1:<port> -s load=127.0.0.1:<port> -s triage=127.0.0.1:<port>
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -16,6 +18,7 @@ const config :Workerd.Config = (
     (name = "main", worker = .microcos),
     (name = "faulty", worker = .faulty),
     (name = "unlimited", worker = .unlimited),
+    (name = "triage", worker = .triage),
     (name = "disk", disk = (path = "/tmp/microcos-workerd-state", writable = true)),
     # The web app's files (web/dist), as wrangler's [assets] serves them: `-d assets=<dir>`.
     (name = "assets", disk = (path = "/tmp/microcos-web-dist")),
@@ -24,6 +27,7 @@ const config :Workerd.Config = (
     (name = "http", address = "127.0.0.1:8788", http = (), service = "main"),
     (name = "fault", address = "127.0.0.1:8789", http = (), service = "faulty"),
     (name = "load", address = "127.0.0.1:8790", http = (), service = "unlimited"),
+    (name = "triage", address = "127.0.0.1:8791", http = (), service = "triage"),
   ],
   extensions = [ (modules = [ (name = "microcos-test:ai", esModule = embed "ai-standin.js", internal = true) ]) ],
 );
@@ -76,5 +80,20 @@ const faulty :Workerd.Worker = (
     (name = "USERS", durableObjectNamespace = "UserObject"),
   ],
   durableObjectNamespaces = [ (className = "UserObject", uniqueKey = "microcos-users-e2e-fault", enableSql = true) ],
+  durableObjectStorage = (localDisk = "disk"),
+);
+
+const triage :Workerd.Worker = (
+  modules = [
+    (name = "index.js", esModule = embed "../../examples/triage-worker/build/index.js"),
+    (name = "index_bg.wasm", wasm = embed "../../examples/triage-worker/build/index_bg.wasm"),
+  ],
+  compatibilityDate = "2025-09-01",
+  bindings = [
+    (name = "MICROCOS_SECRET", text = "e2e-triage-secret-not-for-production-012345"),
+    (name = "AI", wrapped = (moduleName = "microcos-test:ai")),
+    (name = "USERS", durableObjectNamespace = "TriageObject"),
+  ],
+  durableObjectNamespaces = [ (className = "TriageObject", uniqueKey = "microcos-triage-e2e", enableSql = true) ],
   durableObjectStorage = (localDisk = "disk"),
 );

@@ -122,13 +122,13 @@ macro_rules! user_object {
 
 /// Declares a Worker's whole entry for the domain type `$domain`: the
 /// Durable Object class `$object` ([`user_object!`]) and the fetch handler,
-/// [`edge`]. Expand it once, in the crate `wrangler deploy` builds.
+/// [`edge()`]. Expand it once, in the crate `wrangler deploy` builds.
 #[macro_export]
 macro_rules! worker {
     ($object:ident, $domain:ty) => {
         $crate::user_object!($object, $domain);
 
-        /// The Worker's fetch handler: the shared edge ([`microcos_cloudflare::edge`]).
+        /// The Worker's fetch handler: the shared edge (`microcos_cloudflare::edge`).
         #[::worker::event(fetch)]
         async fn fetch(
             req: ::worker::Request,

@@ -239,7 +239,7 @@ impl<D: Domain> Object<D> {
 
 /// The runtime's entry points, each delegated to by the `#[durable_object]`.
 impl<D: Domain> Object<D> {
-    /// A request the Worker forwarded ([`crate::edge`]).
+    /// A request the Worker forwarded ([`crate::edge()`]).
     pub async fn fetch(&self, mut req: Request) -> Result<Response> {
         let request_id =
             header(&req, "x-request-id").and_then(|s| RequestId::parse(&s)).unwrap_or(RequestId(Uuid::new_v4()));

@@ -257,7 +257,7 @@ pub fn compare_states<D: Domain>(what: &str, left: &State<D>, right: &State<D>) 
 }
 
 /// Replays `log` from empty state (dropping repeated event ids, as
-/// [`replay`] does), checking that each event opened an operation exactly
+/// [`crate::replay::replay`] does), checking that each event opened an operation exactly
 /// if [`Domain::starts_operation`] said so
 /// ([`crate::domain::OpeningMismatch`]).
 pub fn replay_checked<D: Domain>(
