@@ -11,6 +11,7 @@
 #
 #   build.sh            this crate's Worker (the assistant)
 #   build.sh <crate>    another Worker crate (an embedder's; examples/triage-worker)
+#   WORKER_FEATURES=test-hooks build.sh   with cargo features (the e2e's failure injection)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -24,7 +25,11 @@ export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$(command -v wasm-bindgen || true)}
 # Paths remapped: panic locations name /microcos/… and /cargo/… instead of
 # this machine's folders, so the wasm is smaller and the same on every clone.
 export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$root=/microcos --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
-worker-build --profile worker
+if [[ -n ${WORKER_FEATURES:-} ]]; then
+  worker-build --profile worker -- --features "$WORKER_FEATURES"
+else
+  worker-build --profile worker
+fi
 
 wasm=build/index_bg.wasm
 case "${WASM_OPT_BIN:-}" in

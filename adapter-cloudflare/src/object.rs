@@ -203,7 +203,12 @@ impl<D: Domain> Object<D> {
         if let Some(h) = self.host.borrow().as_ref() {
             return Ok(h.clone());
         }
-        let fault = self.env.var("MICROCOS_TEST_FAIL_BATCH_AT").ok().and_then(|v| v.to_string().parse().ok());
+        // Feature `test-hooks` only (the e2e build's): a deployed Worker reads no test variable.
+        let fault = if cfg!(feature = "test-hooks") {
+            self.env.var("MICROCOS_TEST_FAIL_BATCH_AT").ok().and_then(|v| v.to_string().parse().ok())
+        } else {
+            None
+        };
         let store = DoStore::open(self.state.storage())?.fail_batches_at(fault);
         let user = match user {
             Some(u) => {

@@ -63,7 +63,7 @@ pub struct Services<D> {
     pub durability: Durability,
     /// Users whose database is unreadable, with why (until a restart).
     pub broken: Mutex<BTreeMap<UserId, String>>,
-    /// Test only: `MICROCOS_TEST_FAIL_BATCH_AT` ([`SqliteStore::fail_batches_at`]).
+    /// Test only (feature `test-hooks`): `MICROCOS_TEST_FAIL_BATCH_AT` ([`SqliteStore::fail_batches_at`]).
     pub fault: Option<usize>,
     /// How long actors live, and how many at once.
     pub lifecycle: Lifecycle,

@@ -84,10 +84,14 @@ impl Model {
         Model { backend, http, idle, failed_once: Arc::default() }
     }
 
-    /// The stand-in's fault injection, identical to the Worker's AI stand-in:
-    /// a last user message containing `[[fail]]` breaks the stream after three
-    /// tokens, once per distinct prompt (so the retry succeeds).
+    /// The stand-in's fault injection, identical to the Worker's AI stand-in
+    /// (feature `test-hooks` only: a shipped binary has none): a last user
+    /// message containing `[[fail]]` breaks the stream after three tokens,
+    /// once per distinct prompt (so the retry succeeds).
     fn inject_failure(&self, request: &LlmRequest) -> bool {
+        if !cfg!(feature = "test-hooks") {
+            return false;
+        }
         let last_user = request.messages.iter().rev().find(|m| m.role == PromptRole::User);
         if !last_user.is_some_and(|m| m.content.contains("[[fail]]")) {
             return false;

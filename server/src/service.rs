@@ -224,7 +224,11 @@ pub async fn start<D: ServedDomain>(opts: &ServeOptions, site: Site<D>) -> std::
         model: Model::new(backend, Duration::from_secs(30)),
         durability: opts.durability,
         broken: std::sync::Mutex::default(),
-        fault: std::env::var("MICROCOS_TEST_FAIL_BATCH_AT").ok().and_then(|v| v.parse().ok()),
+        // Feature `test-hooks` only (the tests'): a shipped binary reads no test variable.
+        fault: std::env::var("MICROCOS_TEST_FAIL_BATCH_AT")
+            .ok()
+            .filter(|_| cfg!(feature = "test-hooks"))
+            .and_then(|v| v.parse().ok()),
         lifecycle,
         wakes,
         // MICROCOS_GROUP_COMMIT=off: an fsync per commit instead (to compare).
