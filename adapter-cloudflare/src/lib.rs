@@ -253,6 +253,19 @@ pub(crate) fn config(env: &Env) -> Config {
     }
 }
 
+/// A request URL's origin (`https://host:port`), path (`/` at least) and
+/// query (after its `?`; the fragment never reaches a server), as the
+/// runtime serialised the URL: string slices, no URL parser (the `url`
+/// crate and its IDNA tables cost the Worker about 40 KB of code).
+fn url_parts(url: &str) -> (&str, &str, &str) {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let rest_at = url[after_scheme..].find(['/', '?', '#']).map_or(url.len(), |i| after_scheme + i);
+    let (origin, rest) = url.split_at(rest_at);
+    let rest = rest.split('#').next().unwrap_or("");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    (origin, if path.is_empty() { "/" } else { path }, query)
+}
+
 /// A request's method, path and query, and the headers the edge reads.
 pub(crate) struct Head {
     pub(crate) method: String,
@@ -272,13 +285,11 @@ impl Head {
     pub(crate) fn read(req: &Request, authorization: bool) -> Head {
         let method = req.method();
         let post = method == worker::Method::Post;
-        // The path as the URL serialises it; the query after its `?` (the
-        // fragment never reaches a server): no URL parse.
         let url = req.inner().url();
-        let query = url.split_once('?').map_or("", |(_, q)| q.split('#').next().unwrap_or(""));
+        let (_, path, query) = url_parts(&url);
         Head {
             method: method.to_string(),
-            path: req.path(),
+            path: path.to_string(),
             query: query.to_string(),
             authorization: if authorization { header(req, "authorization") } else { None },
             content_type: if post { header(req, "content-type") } else { None },
@@ -411,7 +422,7 @@ pub fn object_revocation(
         answer(microcos_host::host::unavailable())
     };
     let cached = REVOKED.with_borrow(|r| r.iter().find(|(u, _)| u == user).map(|(_, t)| *t));
-    let revoke = req.path() == REVOKE_PATH;
+    let revoke = url_parts(&req.inner().url()).1 == REVOKE_PATH;
     let revoked = match cached {
         Some(known) if !revoke => known,
         _ => {
@@ -515,10 +526,8 @@ async fn web_file(req: &Request, env: &Env, file: (&str, &str), request_id: Requ
         );
         return to_response(edge::respond_rejection(&r), request_id);
     };
-    let mut url = req.url()?;
-    url.set_path(&format!("/{name}"));
-    url.set_query(None);
-    let mut upstream = assets.fetch(url.to_string(), None).await?;
+    let url = req.inner().url();
+    let mut upstream = assets.fetch(format!("{}/{name}", url_parts(&url).0), None).await?;
     if upstream.status_code() != 200 {
         let r = microcos_core::Rejection::new(microcos_core::ErrorCode::NotFound, format!("no file {name}"));
         return to_response(edge::respond_rejection(&r), request_id);
@@ -573,4 +582,24 @@ async fn forward(
     // The object logs the request (with what it stored), not the Worker too:
     // a log line costs as much as a tenth of the request.
     stub.fetch_with_request(forwarded).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_parts;
+
+    #[test]
+    fn a_url_splits_into_origin_path_and_query_as_the_runtime_serialised_it() {
+        let cases = [
+            ("https://a.example/v1/events?after=3&limit=2", ("https://a.example", "/v1/events", "after=3&limit=2")),
+            ("http://127.0.0.1:8788/", ("http://127.0.0.1:8788", "/", "")),
+            ("http://127.0.0.1:8788", ("http://127.0.0.1:8788", "/", "")),
+            ("http://h/v1/stream?after=0#frag", ("http://h", "/v1/stream", "after=0")),
+            ("http://h?x=1", ("http://h", "/", "x=1")),
+            ("http://h/a%20b/?q=%3F?", ("http://h", "/a%20b/", "q=%3F?")),
+        ];
+        for (url, parts) in cases {
+            assert_eq!(url_parts(url), parts, "{url}");
+        }
+    }
 }
