@@ -28,7 +28,7 @@ fn config() -> Config {
 }
 
 fn sim() -> Sim<TicketTriage> {
-    let sim = Sim::new("desk", config(), TicketTriage);
+    let sim = Sim::new("desk", config(), TicketTriage::default());
     sim.llm.set_stand_in(StandIn::new(domain::stand_in_reply));
     sim
 }

@@ -7,7 +7,10 @@
 //!
 //! Its own checks: a ticket opened is triaged by a streamed model operation
 //! whose tokens and finished answer arrive on the stream, its view is the
-//! snapshot, and its own error codes come back as 4xx with their fields.
+//! snapshot, the escalation job fires once an urgent ticket's deadline
+//! passes, and its own error codes come back as 4xx with their fields. (A
+//! deployment under test escalates urgent tickets after [`URGENT_MS`]: the
+//! Worker's `TRIAGE_URGENT_AFTER_MS`.)
 
 #![allow(clippy::unwrap_used)] // a test: a failed step is a failed test
 
@@ -22,6 +25,9 @@ use microcos_core::{Timestamp, UserId};
 use microcos_host::auth::sign_token;
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::Message;
+
+/// The urgent deadline of the service under test.
+const URGENT_MS: u64 = 1_500;
 
 struct Target {
     base: String,
@@ -39,7 +45,9 @@ impl Target {
         use microcos_server::service::{start, ServeOptions, Site};
         let data = std::env::temp_dir().join(format!("microcos-triage-{}", uuid::Uuid::new_v4().simple()));
         let opts = ServeOptions { addr: "127.0.0.1:0".parse().unwrap(), data: data.clone(), ..Default::default() };
-        let site = Site::new(domain::TicketTriage).with_stand_in(microcos_host::StandIn::new(domain::stand_in_reply));
+        // Urgent tickets escalate after 1.5 s here (an hour by default), so the job fires within a test.
+        let triage = domain::TicketTriage { urgent_ms: URGENT_MS, ..Default::default() };
+        let site = Site::new(triage).with_stand_in(microcos_host::StandIn::new(domain::stand_in_reply));
         let running = start(&opts, site).await.unwrap();
         let base = format!("http://{}", running.addr);
         Target { base, secret: running.secret.to_vec(), _running: Some(running), data: Some(data) }
@@ -61,6 +69,17 @@ impl Target {
             .unwrap();
         let status = r.status().as_u16();
         (status, serde_json::from_str(&r.text().await.unwrap()).unwrap())
+    }
+
+    async fn events(&self, user: &str) -> Vec<Value> {
+        let r = reqwest::Client::new()
+            .get(format!("{}/v1/events?after=0&limit=100", self.base))
+            .bearer_auth(self.token(user))
+            .send()
+            .await
+            .unwrap();
+        let page: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
+        page["events"].as_array().unwrap().clone()
     }
 
     async fn snapshot(&self, user: &str) -> Value {
@@ -137,6 +156,28 @@ async fn a_ticket_is_triaged_by_a_streamed_operation_seen_live_on_the_stream() {
     assert_eq!(open.len(), 1);
     assert_eq!(open[0][1]["triage"]["priority"], "urgent");
     assert_eq!(open[0][1]["escalated"], false);
+
+    // Still open past its deadline: the job escalates it, once, on the service's own alarm.
+    let deadline = Instant::now() + Duration::from_millis(URGENT_MS + 20_000);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Message::Text(text) =
+            tokio::time::timeout(left, ws.next()).await.expect("escalated in time").unwrap().unwrap()
+        else {
+            continue;
+        };
+        let frame: Value = serde_json::from_str(&text).unwrap();
+        if frame["frame"] == "event" && frame["event"]["type"] == "ticket.escalated" {
+            assert_eq!(frame["event"]["payload"]["ticket_id"], ack["event_id"]);
+            break;
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let snapshot = t.snapshot(&desk).await;
+    assert_eq!(snapshot["state"]["open"][0][1]["escalated"], true);
+    let events = t.events(&desk).await;
+    let escalations = events.iter().filter(|e| e["type"] == "ticket.escalated").count();
+    assert_eq!(escalations, 1, "the job fired once");
 }
 
 #[tokio::test]

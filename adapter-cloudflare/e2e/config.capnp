@@ -91,6 +91,8 @@ const triage :Workerd.Worker = (
   compatibilityDate = "2025-09-01",
   bindings = [
     (name = "MICROCOS_SECRET", text = "e2e-triage-secret-not-for-production-012345"),
+    # Urgent tickets escalate after 1.5 s (tests/triage_http.rs's URGENT_MS), not an hour.
+    (name = "TRIAGE_URGENT_AFTER_MS", text = "1500"),
     (name = "AI", wrapped = (moduleName = "microcos-test:ai")),
     (name = "USERS", durableObjectNamespace = "TriageObject"),
   ],

@@ -71,13 +71,17 @@ mod assistant {
 pub use assistant::UserObject;
 
 /// Declares the Durable Object class `$name` that is one user's state
-/// machine for the domain type `$domain` (built with `Default`): a
-/// `#[durable_object]` struct delegating every entry point to
-/// [`object::Object`]. The crate that expands it depends on `worker` and
-/// `wasm-bindgen` (the macro's expansion names them).
+/// machine for the domain type `$domain`: a `#[durable_object]` struct
+/// delegating every entry point to [`object::Object`]. The domain is built
+/// with `Default`, or by `$make`, a `fn(&worker::Env) -> $domain` (a domain
+/// configured by the Worker's variables). The crate that expands it depends
+/// on `worker` and `wasm-bindgen` (the macro's expansion names them).
 #[macro_export]
 macro_rules! user_object {
     ($name:ident, $domain:ty) => {
+        $crate::user_object!($name, $domain, |_: &::worker::Env| <$domain as ::core::default::Default>::default());
+    };
+    ($name:ident, $domain:ty, $make:expr) => {
         /// One user's state machine (a Durable Object with SQLite storage).
         #[::worker::durable_object]
         pub struct $name {
@@ -86,9 +90,9 @@ macro_rules! user_object {
 
         impl ::worker::DurableObject for $name {
             fn new(state: ::worker::State, env: ::worker::Env) -> Self {
-                $name {
-                    inner: $crate::object::Object::new(state, env, <$domain as ::core::default::Default>::default()),
-                }
+                let make: fn(&::worker::Env) -> $domain = $make;
+                let domain = make(&env);
+                $name { inner: $crate::object::Object::new(state, env, domain) }
             }
 
             async fn fetch(&self, req: ::worker::Request) -> ::worker::Result<::worker::Response> {
@@ -121,12 +125,16 @@ macro_rules! user_object {
 }
 
 /// Declares a Worker's whole entry for the domain type `$domain`: the
-/// Durable Object class `$object` ([`user_object!`]) and the fetch handler,
+/// Durable Object class `$object` ([`user_object!`], the domain from its
+/// `Default` or `$make`) and the fetch handler,
 /// [`edge()`]. Expand it once, in the crate `wrangler deploy` builds.
 #[macro_export]
 macro_rules! worker {
     ($object:ident, $domain:ty) => {
-        $crate::user_object!($object, $domain);
+        $crate::worker!($object, $domain, |_: &::worker::Env| <$domain as ::core::default::Default>::default());
+    };
+    ($object:ident, $domain:ty, $make:expr) => {
+        $crate::user_object!($object, $domain, $make);
 
         /// The Worker's fetch handler: the shared edge (`microcos_cloudflare::edge`).
         #[::worker::event(fetch)]

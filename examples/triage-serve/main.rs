@@ -8,6 +8,9 @@
 //! cargo run --example triage-serve -- serve --data /tmp/triage
 //! cargo run --example triage-serve -- token acme --data /tmp/triage
 //! ```
+//!
+//! `TRIAGE_URGENT_AFTER_MS` and `TRIAGE_HIGH_AFTER_MS` set the escalation
+//! deadlines (an hour and four hours by default).
 
 #[allow(dead_code)] // the domain's whole API, of which this binary uses a part
 #[path = "../triage/domain.rs"]
@@ -17,6 +20,13 @@ use microcos_host::StandIn;
 use microcos_server::service::Site;
 
 fn main() {
-    let site = Site::new(domain::TicketTriage).with_stand_in(StandIn::new(domain::stand_in_reply));
+    // Deadlines from the environment (an hour and four hours when unset).
+    let ms = |name: &str| std::env::var(name).ok().and_then(|v| v.parse().ok());
+    let default = domain::TicketTriage::default();
+    let triage = domain::TicketTriage {
+        urgent_ms: ms("TRIAGE_URGENT_AFTER_MS").unwrap_or(default.urgent_ms),
+        high_ms: ms("TRIAGE_HIGH_AFTER_MS").unwrap_or(default.high_ms),
+    };
+    let site = Site::new(triage).with_stand_in(StandIn::new(domain::stand_in_reply));
     std::process::exit(microcos_server::cli::run(site, "triage", "Support-ticket triage on the microcos kernel"));
 }

@@ -44,17 +44,6 @@ pub enum Priority {
     Urgent,
 }
 
-impl Priority {
-    /// How long the ticket may stay open before it is escalated.
-    pub fn deadline_ms(self) -> Option<u64> {
-        match self {
-            Priority::Urgent => Some(3_600_000),
-            Priority::High => Some(4 * 3_600_000),
-            Priority::Low | Priority::Normal => None,
-        }
-    }
-}
-
 /// `ticket.triaged`: the model's structured answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -143,9 +132,22 @@ pub const TICKET_NOT_FOUND: ErrorCode = DomainCode::code("ticket_not_found", 404
 /// `409 ticket_closed`.
 pub const TICKET_CLOSED: ErrorCode = DomainCode::code("ticket_closed", 409);
 
-/// The triage domain.
-#[derive(Clone, Debug, Default)]
-pub struct TicketTriage;
+/// The triage domain. Its deadlines are configuration (the same for every
+/// replay of a log, as the kernel's `Config` is): how long an urgent or a
+/// high-priority ticket may stay open before the job escalates it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TicketTriage {
+    /// An urgent ticket's deadline, in ms (an hour by default).
+    pub urgent_ms: u64,
+    /// A high-priority ticket's deadline, in ms (4 hours by default).
+    pub high_ms: u64,
+}
+
+impl Default for TicketTriage {
+    fn default() -> Self {
+        TicketTriage { urgent_ms: 3_600_000, high_ms: 4 * 3_600_000 }
+    }
+}
 
 /// What clients see.
 #[derive(Serialize)]
@@ -181,9 +183,18 @@ struct Answer {
 }
 
 impl TicketTriage {
-    fn deadlines(state: &State<Self>) -> impl Iterator<Item = (TicketId, Timestamp)> + '_ {
+    /// How long a ticket of `priority` may stay open before it is escalated.
+    pub fn deadline_ms(&self, priority: Priority) -> Option<u64> {
+        match priority {
+            Priority::Urgent => Some(self.urgent_ms),
+            Priority::High => Some(self.high_ms),
+            Priority::Low | Priority::Normal => None,
+        }
+    }
+
+    fn deadlines<'a>(&'a self, state: &'a State<Self>) -> impl Iterator<Item = (TicketId, Timestamp)> + 'a {
         state.domain.tickets.iter().filter(|(_, t)| t.open && !t.escalated).filter_map(|(id, t)| {
-            let deadline = t.triage.as_ref()?.priority.deadline_ms()?;
+            let deadline = self.deadline_ms(t.triage.as_ref()?.priority)?;
             Some((*id, t.opened_at.plus_ms(deadline)))
         })
     }
@@ -302,7 +313,7 @@ impl Domain for TicketTriage {
 
     /// Escalates every open urgent or high ticket past its deadline, once.
     fn due(&self, state: &State<Self>, now: Timestamp) -> Vec<Job<TriageEvent>> {
-        Self::deadlines(state)
+        self.deadlines(state)
             .filter(|(_, at)| *at <= now)
             .map(|(ticket_id, _)| Job {
                 name: "escalate",
@@ -313,7 +324,7 @@ impl Domain for TicketTriage {
     }
 
     fn next_wake(&self, state: &State<Self>, _now: Timestamp) -> Option<Timestamp> {
-        Self::deadlines(state).map(|(_, at)| at).min()
+        self.deadlines(state).map(|(_, at)| at).min()
     }
 
     fn view<'a>(&'a self, state: &'a State<Self>, operations: Vec<OperationView>, _: Timestamp) -> DeskView<'a> {

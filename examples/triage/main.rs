@@ -11,7 +11,7 @@ use microcos_core::Config;
 use microcos_memory::{Sim, StandIn};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut sim = Sim::new("acme-support", Config::default(), TicketTriage);
+    let mut sim = Sim::new("acme-support", Config::default(), TicketTriage::default());
     sim.llm.set_stand_in(StandIn::new(domain::stand_in_reply)); // any `Llm` in production
     for (subject, body) in [
         ("Site is down", "Nothing loads since 9:00, all our users are blocked."),
