@@ -17,7 +17,23 @@
 mod domain;
 
 use microcos_host::StandIn;
+use microcos_server::load::{FirstToken, Workload};
 use microcos_server::service::Site;
+
+/// What `triage-serve load` sends: a ticket opened (its id chosen by the
+/// client) and closed; a ticket's triage streams, for the time to first token.
+const WORKLOAD: Workload = Workload {
+    round: |n, id| {
+        vec![
+            format!(r#"{{"type":"ticket.opened","event_id":"{id}","payload":{{"subject":"Load {n}","body":"."}}}}"#),
+            format!(r#"{{"type":"ticket.closed","payload":{{"ticket_id":"{id}"}}}}"#),
+        ]
+    },
+    first_token: Some(FirstToken {
+        event: |n| format!(r#"{{"type":"ticket.opened","payload":{{"subject":"Site down {n}","body":"."}}}}"#),
+        done: "ticket.triaged",
+    }),
+};
 
 fn main() {
     // Deadlines from the environment (an hour and four hours when unset).
@@ -27,6 +43,6 @@ fn main() {
         urgent_ms: ms("TRIAGE_URGENT_AFTER_MS").unwrap_or(default.urgent_ms),
         high_ms: ms("TRIAGE_HIGH_AFTER_MS").unwrap_or(default.high_ms),
     };
-    let site = Site::new(triage).with_stand_in(StandIn::new(domain::stand_in_reply));
+    let site = Site::new(triage).with_stand_in(StandIn::new(domain::stand_in_reply)).with_workload(WORKLOAD);
     std::process::exit(microcos_server::cli::run(site, "triage", "Support-ticket triage on the microcos kernel"));
 }
