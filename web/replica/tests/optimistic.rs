@@ -73,7 +73,7 @@ const TASK: &str = r#"{"type":"task.created","payload":{"title":"Call Ann"},"cli
 #[test]
 fn a_proposed_task_shows_at_once_and_the_stored_one_takes_its_place() {
     let mut sim = sim();
-    let mut client = connect(&mut sim, Core::new("alice").unwrap());
+    let mut client = connect(&mut sim, Core::new("alice", Assistant::default()).unwrap());
     assert_eq!(client.core.propose(TASK, 1.0), r#"{"ok":true}"#);
     let view = client.view();
     assert_eq!(view["pending"], serde_json::json!(["ca-1"]));
@@ -91,7 +91,7 @@ fn a_proposed_task_shows_at_once_and_the_stored_one_takes_its_place() {
 #[test]
 fn local_rules_refuse_at_once_and_a_server_refusal_rolls_back() {
     let mut sim = sim();
-    let mut client = connect(&mut sim, Core::new("alice").unwrap());
+    let mut client = connect(&mut sim, Core::new("alice", Assistant::default()).unwrap());
     let missing = r#"{"type":"task.completed","payload":{"task_id":"00000000-0000-4000-8000-000000000001"},"client_action_id":"ca-x","event_id":"6f1c2a3e-0b1d-4c5e-8f90-1a2b3c4d5e70"}"#;
     let refused: Value = serde_json::from_str(&client.core.propose(missing, 1.0)).unwrap();
     assert_eq!(refused["error"]["code"], "task_not_found", "the server's own rule, run locally");
@@ -123,7 +123,7 @@ fn local_rules_refuse_at_once_and_a_server_refusal_rolls_back() {
 #[test]
 fn a_streamed_reply_rebuilds_every_checkpoint_and_a_reload_resumes_from_the_cache() {
     let mut sim = sim();
-    let mut client = connect(&mut sim, Core::new("alice").unwrap());
+    let mut client = connect(&mut sim, Core::new("alice", Assistant::default()).unwrap());
     let chat = r#"{"type":"user.message","payload":{"text":"Plan my afternoon, in detail please"},"client_action_id":"ca-3","event_id":"6f1c2a3e-0b1d-4c5e-8f90-1a2b3c4d5e72"}"#;
     assert_eq!(client.core.propose(chat, 1.0), r#"{"ok":true}"#);
     sim.send(chat).unwrap();
@@ -137,17 +137,17 @@ fn a_streamed_reply_rebuilds_every_checkpoint_and_a_reload_resumes_from_the_cach
     // from its seq and delivers exactly what came since.
     let cache = client.core.cache_json();
     sim.send(TASK).unwrap();
-    let mut reloaded = connect(&mut sim, Core::restore("alice", &cache).unwrap());
+    let mut reloaded = connect(&mut sim, Core::restore("alice", &cache, Assistant::default()).unwrap());
     assert_eq!(reloaded.view()["state"]["messages"].as_array().unwrap().len(), 2, "painted from the cache");
     reloaded.feed(&sim);
     caught_up(&reloaded, &sim);
-    assert!(Core::restore("alice", r#"{"version":1}"#).is_err(), "an unusable cache is refused");
+    assert!(Core::restore("alice", r#"{"version":1}"#, Assistant::default()).is_err(), "an unusable cache is refused");
 }
 
 #[test]
 fn a_stopped_reply_shows_as_stored_before_and_after_a_reload() {
     let mut sim = sim();
-    let mut client = connect(&mut sim, Core::new("alice").unwrap());
+    let mut client = connect(&mut sim, Core::new("alice", Assistant::default()).unwrap());
     let cache_before = client.core.cache_json();
     sim.llm.queue(microcos_memory::Script::tokens(["one ", "two ", "three "]));
     let a = sim.send(r#"{"type":"user.message","payload":{"text":"Count"}}"#).unwrap();
@@ -166,9 +166,9 @@ fn a_stopped_reply_shows_as_stored_before_and_after_a_reload() {
     };
     assert_eq!(stopped(&client), ("one two ".to_string(), Value::Bool(true)));
     // A reload from the cache taken after, and from one taken before it all.
-    let after = connect(&mut sim, Core::restore("alice", &client.core.cache_json()).unwrap());
+    let after = connect(&mut sim, Core::restore("alice", &client.core.cache_json(), Assistant::default()).unwrap());
     assert_eq!(stopped(&after), ("one two ".to_string(), Value::Bool(true)));
-    let mut before = connect(&mut sim, Core::restore("alice", &cache_before).unwrap());
+    let mut before = connect(&mut sim, Core::restore("alice", &cache_before, Assistant::default()).unwrap());
     before.feed(&sim);
     caught_up(&before, &sim);
     assert_eq!(stopped(&before), ("one two ".to_string(), Value::Bool(true)));
