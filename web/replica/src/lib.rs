@@ -1,4 +1,4 @@
-//! The assistant's [`Replica`](microcos_core::Replica) for the browser.
+//! The assistant's replica (`microcos_core::Replica`) for the browser.
 //!
 //! The web app keeps one [`Replica`] per signed-in user, fed with every frame
 //! of its stream. Events the user makes go through [`Replica::propose`]: the
