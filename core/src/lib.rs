@@ -268,6 +268,7 @@ pub mod replica;
 pub mod snapshot;
 pub mod state;
 pub mod time;
+pub mod tz;
 pub mod validate;
 pub mod view;
 

@@ -33,7 +33,7 @@ pub struct LocalTime {
 }
 
 // Howard Hinnant's days_from_civil / civil_from_days.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -43,7 +43,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -92,7 +92,7 @@ impl LocalDate {
     }
 
     /// The date, or the first or last date there is (1970-01-01, 9999-12-31).
-    fn clamped(y: i64, m: i64, d: i64) -> Self {
+    pub(crate) fn clamped(y: i64, m: i64, d: i64) -> Self {
         match y {
             ..1970 => LocalDate { year: 1970, month: 1, day: 1 },
             10_000.. => LocalDate { year: 9999, month: 12, day: 31 },

@@ -1,0 +1,376 @@
+//! Time-zone rules as POSIX TZ strings (`CET-1CEST,M3.5.0,M10.5.0/3`), the
+//! form the time-zone database ends each zone's file with (RFC 8536): a
+//! standard offset, and optionally a daylight-saving offset with the rules
+//! of its two yearly changes. Pure and `no_std`: no database, no clock.
+//!
+//! Why a rule, not a zone name: the same log must give the same state on
+//! every machine, whatever database it has. A domain resolves a zone name
+//! to its rule when it decides the event that sets it, records the rule in
+//! the event, and does its local-time arithmetic with [`TzRule`] from then
+//! on; a later change of the database changes nothing already decided.
+//!
+//! Local times that do not exist or exist twice resolve as RFC 9557 and
+//! Temporal's `"compatible"` do ([`TzRule::instant`]): a time in the gap of
+//! a spring-forward moves forward by the gap (02:30 on Berlin's
+//! spring-forward day is 03:30 CEST), and a time in the overlap of a
+//! fall-back is the earlier instant (01:30 on New York's fall-back day is
+//! 01:30 EDT).
+
+use core::fmt;
+
+use crate::time::{civil_from_days, days_from_civil, LocalDate};
+
+const S_PER_DAY: i64 = 86_400;
+
+/// A time zone's rule (see the module's documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TzRule {
+    /// Seconds east of UTC outside daylight-saving time.
+    std: i32,
+    dst: Option<Dst>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Dst {
+    /// Seconds east of UTC during daylight-saving time.
+    offset: i32,
+    /// When it starts (in standard local time) and ends (in daylight local time).
+    start: Change,
+    end: Change,
+}
+
+/// One yearly change: a day of the year and a local time of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Change {
+    day: Day,
+    /// Seconds after the local midnight of `day` (RFC 8536 allows -167 h..=167 h).
+    time: i32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Day {
+    /// `Mm.w.d`: weekday `d` (0 = Sunday) of week `w` (5 = the last) of month `m`.
+    Weekday { month: u8, week: u8, weekday: u8 },
+    /// `Jn`: day 1..=365, February 29 never counted.
+    Julian(u16),
+    /// `n`: day 0..=365, February 29 counted in leap years.
+    Zero(u16),
+}
+
+/// Why a TZ string is not a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TzError(&'static str);
+
+impl fmt::Display for TzError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not a POSIX TZ rule: {}", self.0)
+    }
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        let hit = self.peek() == Some(c);
+        self.i += usize::from(hit);
+        hit
+    }
+
+    /// A zone abbreviation: three or more letters, or `<…>` (`<+0530>`).
+    fn name(&mut self) -> Result<(), TzError> {
+        let start = self.i;
+        if self.eat(b'<') {
+            while self.peek().is_some_and(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'-') {
+                self.i += 1;
+            }
+            let len = self.i - start - 1;
+            return if self.eat(b'>') && len >= 3 {
+                Ok(())
+            } else {
+                Err(TzError("a <name> of three or more characters"))
+            };
+        }
+        while self.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+            self.i += 1;
+        }
+        if self.i - start >= 3 {
+            Ok(())
+        } else {
+            Err(TzError("a name of three or more letters"))
+        }
+    }
+
+    fn number(&mut self, max: i64) -> Result<i64, TzError> {
+        let start = self.i;
+        let mut n: i64 = 0;
+        while let Some(c) = self.peek().filter(u8::is_ascii_digit) {
+            n = n * 10 + i64::from(c - b'0');
+            self.i += 1;
+            if n > max {
+                return Err(TzError("a number out of range"));
+            }
+        }
+        if self.i == start {
+            Err(TzError("a number"))
+        } else {
+            Ok(n)
+        }
+    }
+
+    /// `[+-]hh[:mm[:ss]]`, in seconds (hours at most `max_hours`).
+    fn hms(&mut self, max_hours: i64) -> Result<i64, TzError> {
+        let sign = if self.eat(b'-') {
+            -1
+        } else {
+            self.eat(b'+');
+            1
+        };
+        let mut s = self.number(max_hours)? * 3600;
+        if self.eat(b':') {
+            s += self.number(59)? * 60;
+            if self.eat(b':') {
+                s += self.number(59)?;
+            }
+        }
+        Ok(sign * s)
+    }
+
+    fn change(&mut self) -> Result<Change, TzError> {
+        let day = if self.eat(b'M') {
+            let month = self.number(12)? as u8;
+            let week = if self.eat(b'.') { self.number(5)? as u8 } else { 0 };
+            let weekday = if self.eat(b'.') { self.number(6)? as u8 } else { 7 };
+            if month == 0 || week == 0 || weekday > 6 {
+                return Err(TzError("Mm.w.d with m 1..=12, w 1..=5, d 0..=6"));
+            }
+            Day::Weekday { month, week, weekday }
+        } else if self.eat(b'J') {
+            match self.number(365)? {
+                0 => return Err(TzError("Jn with n 1..=365")),
+                n => Day::Julian(n as u16),
+            }
+        } else {
+            Day::Zero(self.number(365)? as u16)
+        };
+        let time = if self.eat(b'/') { self.hms(167)? } else { 2 * 3600 };
+        Ok(Change { day, time: time as i32 })
+    }
+}
+
+impl TzRule {
+    /// UTC.
+    pub const UTC: TzRule = TzRule { std: 0, dst: None };
+
+    /// A fixed offset, `minutes` east of UTC (what an older setting of a
+    /// plain offset is read as).
+    pub const fn fixed(minutes: i32) -> TzRule {
+        TzRule { std: minutes * 60, dst: None }
+    }
+
+    /// Parses a POSIX TZ string (`UTC0`, `IST-5:30`, `EST5EDT,M3.2.0,M11.1.0`,
+    /// `<+0530>-5:30`). Offsets are written west of UTC, as POSIX does: `-1`
+    /// is one hour east.
+    pub fn parse(s: &str) -> Result<TzRule, TzError> {
+        let mut p = Parser { s: s.as_bytes(), i: 0 };
+        p.name()?;
+        let std = -p.hms(24)? as i32;
+        if p.peek().is_none() {
+            return Ok(TzRule { std, dst: None });
+        }
+        p.name()?;
+        let offset = if p.peek().is_some_and(|c| c != b',') { -p.hms(24)? as i32 } else { std + 3600 };
+        if !p.eat(b',') {
+            return Err(TzError("the daylight-saving rules (,start,end)"));
+        }
+        let start = p.change()?;
+        if !p.eat(b',') {
+            return Err(TzError("the end of daylight-saving time"));
+        }
+        let end = p.change()?;
+        if p.peek().is_some() {
+            return Err(TzError("nothing after the rules"));
+        }
+        Ok(TzRule { std, dst: Some(Dst { offset, start, end }) })
+    }
+
+    /// Seconds east of UTC at the instant `ms` (milliseconds since the epoch).
+    pub fn offset_at(&self, ms: i64) -> i32 {
+        let Some(dst) = self.dst else { return self.std };
+        let t = ms.div_euclid(1000);
+        let (year, _, _) = civil_from_days((t + i64::from(self.std)).div_euclid(S_PER_DAY));
+        let start = local_seconds(year, dst.start) - i64::from(self.std);
+        let end = local_seconds(year, dst.end) - i64::from(dst.offset);
+        let in_dst = if start < end { start <= t && t < end } else { !(end <= t && t < start) };
+        if in_dst {
+            dst.offset
+        } else {
+            self.std
+        }
+    }
+
+    /// The local date and the second of its day at the instant `ms`.
+    pub fn local(&self, ms: i64) -> (LocalDate, u32) {
+        let local = ms.div_euclid(1000) + i64::from(self.offset_at(ms));
+        let (y, m, d) = civil_from_days(local.div_euclid(S_PER_DAY));
+        (LocalDate::clamped(y, m, d), local.rem_euclid(S_PER_DAY) as u32)
+    }
+
+    /// The instant (ms since the epoch) of the local time `seconds` after
+    /// the midnight of `date`: a time in a spring-forward gap moves forward
+    /// by the gap, and a time a fall-back repeats is the earlier instant.
+    pub fn instant(&self, date: LocalDate, seconds: u32) -> i64 {
+        let local = date.days() * S_PER_DAY + i64::from(seconds);
+        let Some(dst) = self.dst else { return (local - i64::from(self.std)) * 1000 };
+        let as_std = (local - i64::from(self.std)) * 1000;
+        let as_dst = (local - i64::from(dst.offset)) * 1000;
+        let std_ok = self.offset_at(as_std) == self.std;
+        let dst_ok = self.offset_at(as_dst) == dst.offset;
+        match (std_ok, dst_ok) {
+            (true, true) => as_std.min(as_dst),
+            (true, false) => as_std,
+            (false, true) => as_dst,
+            // A gap: the offset in effect before it, which puts the time after it.
+            (false, false) => {
+                let before = as_std.min(as_dst);
+                (local - i64::from(self.offset_at(before))) * 1000
+            }
+        }
+    }
+}
+
+/// Seconds since the epoch, in the zone's local time, of `change` in `year`.
+fn local_seconds(year: i64, change: Change) -> i64 {
+    let jan1 = days_from_civil(year, 1, 1);
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let day = match change.day {
+        Day::Zero(n) => jan1 + i64::from(n),
+        Day::Julian(n) => jan1 + i64::from(n) - 1 + i64::from(leap && n >= 60),
+        Day::Weekday { month, week, weekday } => {
+            let first = days_from_civil(year, i64::from(month), 1);
+            // 1970-01-01 was a Thursday (4).
+            let first_weekday = (first + 4).rem_euclid(7);
+            let mut day = first + (i64::from(weekday) - first_weekday).rem_euclid(7) + 7 * (i64::from(week) - 1);
+            let next_month = if month == 12 {
+                days_from_civil(year + 1, 1, 1)
+            } else {
+                days_from_civil(year, i64::from(month) + 1, 1)
+            };
+            while day >= next_month {
+                day -= 7;
+            }
+            day
+        }
+    };
+    day * S_PER_DAY + i64::from(change.time)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rules the time-zone database ends these zones' files with
+    /// (`tail -n1 /usr/share/zoneinfo/<zone>`), as `scripts/tz-fixtures.py`
+    /// read them.
+    fn rule(zone: &str) -> TzRule {
+        let s = match zone {
+            "Europe/Berlin" => "CET-1CEST,M3.5.0,M10.5.0/3",
+            "America/New_York" => "EST5EDT,M3.2.0,M11.1.0",
+            "Australia/Sydney" => "AEST-10AEDT,M10.1.0,M4.1.0/3",
+            "Asia/Kolkata" => "IST-5:30",
+            "UTC" => "UTC0",
+            other => panic!("no rule for {other}"),
+        };
+        TzRule::parse(s).unwrap()
+    }
+
+    /// Python's `zoneinfo` (another implementation, reading the system's
+    /// database) computed these: `zone instant_ms offset_s` every 30 min
+    /// across each zone's changes in 2027 (and a new year), and `zone date
+    /// second_of_day instant_ms` for every half hour of those local days,
+    /// with `fold=0`, which resolves gaps forward and overlaps to the
+    /// earlier instant, as `"compatible"` does.
+    const OFFSETS: &str = include_str!("../testdata/tz-offsets.txt");
+    const LOCALS: &str = include_str!("../testdata/tz-locals.txt");
+
+    #[test]
+    fn offsets_agree_with_the_database_across_every_change() {
+        let mut n = 0;
+        for line in OFFSETS.lines() {
+            let f: alloc::vec::Vec<&str> = line.split(' ').collect();
+            let (t, expected): (i64, i32) = (f[1].parse().unwrap(), f[2].parse().unwrap());
+            assert_eq!(rule(f[0]).offset_at(t), expected, "{line}");
+            n += 1;
+        }
+        assert!(n > 800, "{n} cases");
+    }
+
+    #[test]
+    fn local_times_resolve_forward_in_a_gap_and_to_the_earlier_instant_in_an_overlap() {
+        let mut n = 0;
+        for line in LOCALS.lines() {
+            let f: alloc::vec::Vec<&str> = line.split(' ').collect();
+            let date = LocalDate::parse(f[1]).unwrap();
+            let (seconds, expected): (u32, i64) = (f[2].parse().unwrap(), f[3].parse().unwrap());
+            assert_eq!(rule(f[0]).instant(date, seconds), expected, "{line}");
+            n += 1;
+        }
+        assert!(n > 500, "{n} cases");
+        // The two named in the documentation.
+        let berlin = rule("Europe/Berlin");
+        let spring = LocalDate::new(2027, 3, 28).unwrap();
+        let t = berlin.instant(spring, 2 * 3600 + 1800);
+        assert_eq!(berlin.local(t), (spring, 3 * 3600 + 1800), "02:30 does not exist: 03:30 CEST");
+        let ny = rule("America/New_York");
+        let fall = LocalDate::new(2027, 11, 7).unwrap();
+        let t = ny.instant(fall, 3600 + 1800);
+        assert_eq!(ny.offset_at(t), -4 * 3600, "01:30 happens twice: the first, in EDT");
+    }
+
+    #[test]
+    fn a_local_time_that_exists_once_round_trips() {
+        for zone in ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC"] {
+            let r = rule(zone);
+            for line in LOCALS.lines().filter(|l| l.starts_with(zone)) {
+                let f: alloc::vec::Vec<&str> = line.split(' ').collect();
+                let t: i64 = f[3].parse().unwrap();
+                let (date, seconds) = r.local(t);
+                // Back to the same instant, unless the local time is the later of an overlap.
+                let again = r.instant(date, seconds);
+                assert!(again == t || r.offset_at(again) != r.offset_at(t), "{line}");
+            }
+        }
+    }
+
+    #[test]
+    fn strings_that_are_not_rules_are_refused_with_a_reason() {
+        for bad in [
+            "",
+            "C",
+            "CET",
+            "CET-1CEST",
+            "CET-1CEST,M3.5.0",
+            "CET-1CEST,M13.5.0,M10.5.0",
+            "CET-1CEST,M3.6.0,M10.5.0",
+            "CET-1CEST,M3.5.7,M10.5.0",
+            "CET-1CEST,J0,J300",
+            "CET-1CEST,M3.5.0,M10.5.0/200",
+            "CET-25",
+            "<ab>1",
+            "UTC0x",
+        ] {
+            assert!(TzRule::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(TzRule::parse("<+0530>-5:30").unwrap(), TzRule::fixed(330));
+        assert_eq!(TzRule::parse("UTC0").unwrap(), TzRule::UTC);
+        // Julian days and a time after midnight of the next day (RFC 8536).
+        let r = TzRule::parse("XXX3YYY,J60/25,300/-1").unwrap();
+        assert_eq!(r.dst.map(|d| d.start.time), Some(25 * 3600));
+    }
+}
