@@ -69,6 +69,18 @@ pub trait Domain: Clone + fmt::Debug + 'static {
     /// Content bounds of a client event (lengths, ranges), once decoded.
     fn validate(&self, event: &Self::Event) -> Result<(), Rejection>;
 
+    /// Completes a valid client event before it is decided and stored,
+    /// with what the service resolves on the user's behalf and must record
+    /// so that replay never resolves it again (for example the rule a time
+    /// zone's name has today: [`crate::tz::zone_rule`]). It runs where a
+    /// request is parsed ([`crate::validate::parse_client_request`]), for the
+    /// service and a client's replica alike, never at replay, and it must be
+    /// a function of the event alone (a retry of the same request is then
+    /// the same event). The default keeps the event as it is.
+    fn prepare(&self, event: Self::Event) -> Result<Self::Event, Rejection> {
+        Ok(event)
+    }
+
     /// The domain's rules for a client event against the current state.
     fn decide(&self, state: &State<Self>, event: &Self::Event, meta: &EventMeta) -> Result<(), Rejection>;
 

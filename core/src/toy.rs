@@ -83,6 +83,23 @@ impl Domain for Toy {
             ToyEvent::Echoed(_) => Ok(()),
         }
     }
+    /// A note `tz:<zone>` is recorded with the zone's rule (`tz:<zone>=<rule>`).
+    fn prepare(&self, event: ToyEvent) -> Result<ToyEvent, Rejection> {
+        match event {
+            ToyEvent::Added(NoteAdded { text }) if text.starts_with("tz:") && !text.contains('=') => {
+                let zone = &text[3..];
+                let rule = crate::tz::zone_rule(zone).ok_or_else(|| {
+                    Rejection::field(
+                        crate::ErrorCode::InvalidValue,
+                        "payload.text",
+                        "a time zone the database does not have",
+                    )
+                })?;
+                Ok(ToyEvent::Added(NoteAdded { text: alloc::format!("tz:{zone}={rule}") }))
+            }
+            other => Ok(other),
+        }
+    }
     fn decide(&self, _: &State<Self>, _: &ToyEvent, _: &EventMeta) -> Result<(), Rejection> {
         Ok(())
     }

@@ -9,6 +9,9 @@
 //! the event, and does its local-time arithmetic with [`TzRule`] from then
 //! on; a later change of the database changes nothing already decided.
 //!
+//! [`zone_rule`] names the rule of each zone of the time-zone database,
+//! today ([`DATABASE_VERSION`]).
+//!
 //! Local times that do not exist or exist twice resolve as RFC 9557 and
 //! Temporal's `"compatible"` do ([`TzRule::instant`]): a time in the gap of
 //! a spring-forward moves forward by the gap (02:30 on Berlin's
@@ -21,6 +24,24 @@ use core::fmt;
 use crate::time::{civil_from_days, days_from_civil, LocalDate};
 
 const S_PER_DAY: i64 = 86_400;
+
+#[path = "tz_zones.rs"]
+mod zones;
+
+/// The version of the time-zone database the zone table ([`zone_rule`])
+/// was made from (`scripts/tz-fixtures.py` writes it from the system's).
+pub const DATABASE_VERSION: &str = zones::VERSION;
+
+/// The rule zone `name` (`"Europe/Berlin"`, `"UTC"`: a Region/City name of
+/// the database, or UTC or GMT; not its legacy aliases) has today, in the
+/// time-zone database of [`DATABASE_VERSION`]: what a domain records in
+/// the event that sets a zone, when it is decided
+/// ([`crate::Domain::prepare`]), so that replay never looks the name up.
+/// `None` for a name the database does not have (names are case-sensitive,
+/// as the database's are).
+pub fn zone_rule(name: &str) -> Option<&'static str> {
+    zones::ZONES.binary_search_by(|(zone, _)| (*zone).cmp(name)).ok().map(|i| zones::ZONES[i].1)
+}
 
 /// A time zone's rule (see the module's documentation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -345,6 +366,23 @@ mod tests {
                 let again = r.instant(date, seconds);
                 assert!(again == t || r.offset_at(again) != r.offset_at(t), "{line}");
             }
+        }
+    }
+
+    #[test]
+    fn every_zone_of_the_database_has_a_rule_that_parses_and_the_table_is_searchable() {
+        let names: alloc::vec::Vec<&str> = zones::ZONES.iter().map(|(zone, _)| *zone).collect();
+        assert!(names.len() > 500, "{} zones", names.len());
+        assert!(names.windows(2).all(|w| w[0] < w[1]), "sorted and unique: binary search finds every one");
+        for (zone, rule) in zones::ZONES {
+            assert!(TzRule::parse(rule).is_ok(), "{zone}: {rule}");
+            assert_eq!(zone_rule(zone), Some(*rule));
+        }
+        for zone in ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC"] {
+            assert_eq!(TzRule::parse(zone_rule(zone).unwrap()).unwrap(), rule(zone), "{zone}");
+        }
+        for unknown in ["", "Europe/Atlantis", "europe/berlin", "Europe/Berlin/", "Etc/GMT+99"] {
+            assert_eq!(zone_rule(unknown), None, "{unknown:?}");
         }
     }
 

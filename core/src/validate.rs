@@ -279,9 +279,13 @@ pub fn parse_client_request<D: Domain>(
     check_shape(fields, &payload)?;
     let event = Event::deserialize_payload(ty, Value::Object(payload))
         .map_err(|e| Rejection::field(ErrorCode::InvalidValue, "payload", format!("{e}")))?;
-    if let Event::Domain(e) = &event {
-        domain.validate(e)?;
-    }
+    let event = match event {
+        Event::Domain(e) => {
+            domain.validate(&e)?;
+            Event::Domain(domain.prepare(e)?)
+        }
+        other => other,
+    };
     Ok(ClientRequest { event, client_action_id, event_id })
 }
 
@@ -333,6 +337,28 @@ mod tests {
         assert_eq!((r.code, r.field.as_deref()), (ErrorCode::InvalidValue, Some("event_id")));
         let v4 = r#"{"type":"note.added","payload":{"text":"hi"},"event_id":"0e4c6f0e-55b1-4c8e-9a57-1f3ae1c9b001"}"#;
         assert!(parse_client_request(v4.as_bytes(), &crate::toy::Toy, &Limits::default()).is_ok());
+    }
+
+    #[test]
+    fn a_domain_completes_a_client_event_when_it_is_parsed() {
+        let parse = |text: &str| {
+            let body = alloc::format!(r#"{{"type":"note.added","payload":{{"text":"{text}"}}}}"#);
+            parse_client_request(body.as_bytes(), &crate::toy::Toy, &Limits::default())
+        };
+        // The toy resolves `tz:<zone>` to the zone's rule (what it records).
+        let resolved = parse("tz:Europe/Berlin").unwrap();
+        let expected = crate::toy::ToyEvent::Added(crate::toy::NoteAdded {
+            text: String::from("tz:Europe/Berlin=CET-1CEST,M3.5.0,M10.5.0/3"),
+        });
+        assert_eq!(resolved.event, Event::Domain(expected));
+        // The same request twice is the same event (a retry is a duplicate, not a conflict).
+        assert_eq!(parse("tz:Europe/Berlin").unwrap(), resolved);
+        let unknown = parse("tz:Europe/Atlantis").unwrap_err();
+        assert_eq!((unknown.code, unknown.field.as_deref()), (ErrorCode::InvalidValue, Some("payload.text")));
+        // Other notes are kept as they are.
+        assert!(
+            matches!(parse("hello").unwrap().event, Event::Domain(crate::toy::ToyEvent::Added(n)) if n.text == "hello")
+        );
     }
 
     #[test]
