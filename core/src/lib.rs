@@ -218,6 +218,7 @@
 //! - [`operation`]: model operations and their `llm.*` events.
 //! - [`ids`], [`time`]: identifiers (deterministic UUID v5 for system events),
 //!   sequence numbers, timestamps, civil dates.
+//! - [`tz`]: time-zone rules (POSIX TZ strings), local time to instant and back, and the rule of each zone of the database today.
 //! - [`validate`], [`error`]: bounded, field-precise validation; stable error codes.
 //! - [`state`]: the state and the kernel's reducer (no logic, cannot fail).
 //! - [`machine`]: decisions, effects, token checkpoints, retries, jobs, resume.
