@@ -71,26 +71,24 @@ impl Target {
         (status, serde_json::from_str(&r.text().await.unwrap()).unwrap())
     }
 
-    async fn events(&self, user: &str) -> Vec<Value> {
+    /// `GET path` as `user`, which must answer 200 with JSON.
+    async fn get(&self, user: &str, path: &str) -> Value {
         let r = reqwest::Client::new()
-            .get(format!("{}/v1/events?after=0&limit=100", self.base))
+            .get(format!("{}{path}", self.base))
             .bearer_auth(self.token(user))
             .send()
             .await
             .unwrap();
-        let page: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
-        page["events"].as_array().unwrap().clone()
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+        serde_json::from_str(&r.text().await.unwrap()).unwrap()
+    }
+
+    async fn events(&self, user: &str) -> Vec<Value> {
+        self.get(user, "/v1/events?after=0&limit=100").await["events"].as_array().unwrap().clone()
     }
 
     async fn snapshot(&self, user: &str) -> Value {
-        let r = reqwest::Client::new()
-            .get(format!("{}/v1/snapshot", self.base))
-            .bearer_auth(self.token(user))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status().as_u16(), 200);
-        serde_json::from_str(&r.text().await.unwrap()).unwrap()
+        self.get(user, "/v1/snapshot").await
     }
 }
 

@@ -37,12 +37,7 @@ const WORKLOAD: Workload = Workload {
 
 fn main() {
     // Deadlines from the environment (an hour and four hours when unset).
-    let ms = |name: &str| std::env::var(name).ok().and_then(|v| v.parse().ok());
-    let default = domain::TicketTriage::default();
-    let triage = domain::TicketTriage {
-        urgent_ms: ms("TRIAGE_URGENT_AFTER_MS").unwrap_or(default.urgent_ms),
-        high_ms: ms("TRIAGE_HIGH_AFTER_MS").unwrap_or(default.high_ms),
-    };
+    let triage = domain::TicketTriage::from_vars(|name| std::env::var(name).ok());
     let site = Site::new(triage).with_stand_in(StandIn::new(domain::stand_in_reply)).with_workload(WORKLOAD);
     std::process::exit(microcos_server::cli::run(site, "triage", "Support-ticket triage on the microcos kernel"));
 }

@@ -183,6 +183,18 @@ struct Answer {
 }
 
 impl TicketTriage {
+    /// The deadlines from variables `TRIAGE_URGENT_AFTER_MS` and
+    /// `TRIAGE_HIGH_AFTER_MS`, as `var` reads them (a process's environment,
+    /// a Worker's bindings); the default for one unset or not a number.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+        let ms = |name: &str| var(name).and_then(|v| v.trim().parse().ok());
+        let default = TicketTriage::default();
+        TicketTriage {
+            urgent_ms: ms("TRIAGE_URGENT_AFTER_MS").unwrap_or(default.urgent_ms),
+            high_ms: ms("TRIAGE_HIGH_AFTER_MS").unwrap_or(default.high_ms),
+        }
+    }
+
     /// How long a ticket of `priority` may stay open before it is escalated.
     pub fn deadline_ms(&self, priority: Priority) -> Option<u64> {
         match priority {

@@ -23,12 +23,8 @@ use microcos_server::service::{start, ListenerLimits, ServeOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpSocket;
 
-/// The assistant, with its offline stand-in model.
-fn assistant() -> microcos_server::service::Site<microcos_assistant::Assistant> {
-    use microcos_assistant::stand_in;
-    microcos_server::service::Site::new(microcos_assistant::Assistant::default())
-        .with_stand_in(microcos_host::StandIn::with_tools(stand_in::reply, stand_in::tool_calls))
-}
+mod common;
+use common::assistant;
 
 const IDLE_FROM: &str = "127.0.0.2";
 

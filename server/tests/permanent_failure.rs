@@ -7,12 +7,8 @@ use microcos_core::{Timestamp, UserId};
 use microcos_host::auth::sign_token;
 use microcos_server::service::{start, ServeOptions};
 
-/// The assistant, with its offline stand-in model.
-fn assistant() -> microcos_server::service::Site<microcos_assistant::Assistant> {
-    use microcos_assistant::stand_in;
-    microcos_server::service::Site::new(microcos_assistant::Assistant::default())
-        .with_stand_in(microcos_host::StandIn::with_tools(stand_in::reply, stand_in::tool_calls))
-}
+mod common;
+use common::assistant;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_corrupt_user_database_answers_storage_corrupt_and_health_reports_it() {

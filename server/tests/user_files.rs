@@ -9,12 +9,8 @@ use microcos_host::auth::sign_token;
 use microcos_server::service::{start, Running, ServeOptions};
 use serde_json::{json, Value};
 
-/// The assistant, with its offline stand-in model.
-fn assistant() -> microcos_server::service::Site<microcos_assistant::Assistant> {
-    use microcos_assistant::stand_in;
-    microcos_server::service::Site::new(microcos_assistant::Assistant::default())
-        .with_stand_in(microcos_host::StandIn::with_tools(stand_in::reply, stand_in::tool_calls))
-}
+mod common;
+use common::assistant;
 
 struct Service {
     running: Running<microcos_assistant::Assistant>,

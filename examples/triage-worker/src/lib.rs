@@ -11,12 +11,7 @@ pub mod domain;
 /// `TRIAGE_URGENT_AFTER_MS` and `TRIAGE_HIGH_AFTER_MS` (an hour and four
 /// hours when unset).
 pub fn triage(env: &worker::Env) -> domain::TicketTriage {
-    let ms = |name: &str| env.var(name).ok().and_then(|v| v.to_string().parse().ok());
-    let default = domain::TicketTriage::default();
-    domain::TicketTriage {
-        urgent_ms: ms("TRIAGE_URGENT_AFTER_MS").unwrap_or(default.urgent_ms),
-        high_ms: ms("TRIAGE_HIGH_AFTER_MS").unwrap_or(default.high_ms),
-    }
+    domain::TicketTriage::from_vars(|name| env.var(name).ok().map(|v| v.to_string()))
 }
 
 #[allow(missing_docs)] // the #[durable_object] macro generates undocumented exports
