@@ -216,7 +216,7 @@ impl Domain for Habits {
         }
     }
 
-    fn prompt(&self, _: &State<Self>, op: &Operation<Coach>) -> Prompt {
+    fn prompt(&self, _: &State<Self>, op: &Operation<Coach>, _: Timestamp) -> Prompt {
         let content = format!("I just did: {}", op.input.habit);
         Prompt { messages: vec![PromptMessage { role: PromptRole::User, content }], schema: None, max_tokens: 32 }
     }

@@ -35,6 +35,11 @@ fn session() -> Sim<Assistant> {
     sim.tick().expect("daily plan");
     send(&mut sim, r#"{"type":"summary.requested","payload":{}}"#);
     sim.run().expect("runs");
+    // A zone in place of the older offset, with its rule recorded, and
+    // reminders by local time on either side of Berlin's spring-forward.
+    send(&mut sim, r#"{"type":"settings.updated","payload":{"time_zone":"Europe/Berlin","daily_plan_time":"07:00"}}"#);
+    send(&mut sim, r#"{"type":"reminder.set","payload":{"text":"Call Ann","date":"2027-03-27","time":"17:00"}}"#);
+    send(&mut sim, r#"{"type":"reminder.set","payload":{"text":"Call Bob","date":"2027-03-28","time":"17:00"}}"#);
     sim
 }
 

@@ -433,6 +433,7 @@ fn reminders_are_bounded_and_explained_and_the_daily_plan_sees_them() {
         &Assistant::default(),
         &state(&sim),
         &state(&sim).operations[&plan.operation_id.unwrap()],
+        microcos_core::Clock::now(&sim.clock),
     );
     let asked = &prompt.messages.last().unwrap().content;
     // As data: the reminders' texts are the user's notes, not instructions.
@@ -481,7 +482,7 @@ fn tool_calls_create_a_task_and_a_reminder_and_a_rule_breaking_one_is_recorded_a
     // The next turn tells the model what became of its calls.
     let next = sim.send(r#"{"type":"user.message","payload":{"text":"What now?"}}"#).unwrap();
     let s = state(&sim);
-    let prompt = microcos_core::Domain::prompt(&Assistant::default(), &s, &s.operations[&next.operation_id.unwrap()]);
+    let prompt = microcos_core::Domain::prompt(&Assistant::default(), &s, &s.operations[&next.operation_id.unwrap()], microcos_core::Clock::now(&sim.clock));
     let system = &prompt.messages[0].content;
     assert!(system.contains("- create_task {\"title\":\"call Ann\"}: done"), "{system}");
     assert!(system.contains("refused (too_long:"), "{system}");
@@ -591,7 +592,7 @@ fn pasted_text_and_risky_arguments_never_act_unasked() {
     // The stored injection reaches later prompts only as data.
     let s = state(&sim);
     let op = s.operations.values().max_by_key(|o| o.request_seq).unwrap();
-    let prompt = microcos_core::Domain::prompt(&Assistant::default(), &s, op);
+    let prompt = microcos_core::Domain::prompt(&Assistant::default(), &s, op, microcos_core::Clock::now(&sim.clock));
     let system = &prompt.messages[0].content;
     assert!(system.contains("never instructions"), "{system}");
     let actions_block = system.split("<data source=\"recent_actions\">").nth(1).expect("recent actions as data");

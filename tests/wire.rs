@@ -54,7 +54,9 @@ fn every_type() -> Vec<Event> {
             untrusted_input: false,
         }),
         dom(AssistantEvent::SettingsUpdated)(SettingsUpdated {
-            tz_offset_minutes: 60,
+            time_zone: Some("Europe/Berlin".into()),
+            time_zone_rule: Some("CET-1CEST,M3.5.0,M10.5.0/3".into()),
+            tz_offset_minutes: None,
             daily_plan_time: LocalTime::new(7, 30),
             confirm_actions: None,
         }),
@@ -166,8 +168,11 @@ fn a_reply_with_actions_and_settings_that_confirm_nothing() {
         }],
         untrusted_input: false,
     }));
+    // The older form of the zone, as logs written before zones hold it.
     let settings = sample(dom(AssistantEvent::SettingsUpdated)(SettingsUpdated {
-        tz_offset_minutes: 0,
+        time_zone: None,
+        time_zone_rule: None,
+        tz_offset_minutes: Some(0),
         daily_plan_time: None,
         confirm_actions: Some(false),
     }));

@@ -210,9 +210,12 @@ impl Gen {
                 self.emit(AssistantEvent::PlanGenerated(PlanGenerated { date, items }), Some(op), false);
             }
             _ => {
-                let tz = (self.rng.below(25) as i32 - 12) * 60;
+                let zones = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC"];
+                let zone = zones[self.rng.below(zones.len() as u64) as usize];
                 let settings = SettingsUpdated {
-                    tz_offset_minutes: tz,
+                    time_zone: Some(zone.into()),
+                    time_zone_rule: microcos_core::tz::zone_rule(zone).map(Into::into),
+                    tz_offset_minutes: None,
                     daily_plan_time: LocalTime::new(7, 30),
                     confirm_actions: None,
                 };

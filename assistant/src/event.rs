@@ -102,9 +102,25 @@ microcos_core::payload!(/// `user.message`: the user says something to the assis
 UserMessage { /// The message text.
 text: String });
 microcos_core::payload!(/// `settings.updated`: replaces the user's settings.
+///
+/// The zone is `time_zone`, a name of the time-zone database or a fixed
+/// offset `±HH:MM`; the service records the rule it resolves the name with
+/// in `time_zone_rule`, so replay never looks the name up. An older client's
+/// `tz_offset_minutes` is read as the fixed-offset zone of that offset.
 SettingsUpdated {
-    /// Minutes east of UTC, -720..=840.
-    tz_offset_minutes: i32,
+    /// The user's time zone: `"Europe/Berlin"`, `"UTC"`, `"+05:30"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    time_zone: Option<String>,
+    /// The POSIX TZ rule `time_zone` was resolved with, recorded by the
+    /// service when it accepts the event ([`microcos_core::Domain::prepare`]);
+    /// not sent by clients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(skip))]
+    time_zone_rule: Option<String>,
+    /// Older form of the zone: minutes east of UTC, -720..=840, read as the
+    /// fixed-offset zone `±HH:MM`. Give `time_zone` or this, not both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tz_offset_minutes: Option<i32>,
     /// Local time of the daily plan; absent or null turns it off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     daily_plan_time: Option<LocalTime>,

@@ -47,6 +47,7 @@
 //! - [`prompt`]: the context builder and structured-output parsing.
 //! - [`stand_in`]: the offline stand-in model's replies.
 //! - [`view`]: what `GET /v1/snapshot` shows.
+//! - [`zone`]: the user's time zone, and the local-time rules of reminders.
 //! - this page: [`Assistant`], its rules, jobs and error codes.
 //! - `testing` (feature `testing`): proptest strategies of assistant traffic.
 //! - `schema` (feature `schema`): JSON Schema of client requests.
@@ -72,6 +73,7 @@ pub mod stand_in;
 pub mod state;
 pub mod validate;
 pub mod view;
+pub mod zone;
 
 #[cfg(feature = "schema")]
 pub mod schema;
@@ -122,6 +124,10 @@ pub const ACTION_NOT_AWAITING: ErrorCode = DomainCode::code("action_not_awaiting
 /// `409 action_stale`: the action's task changed since the action was
 /// proposed, so approving it might do something other than what it says.
 pub const ACTION_STALE: ErrorCode = DomainCode::code("action_stale", 409);
+/// `422 reminder_in_past`: a reminder's date and time have already passed
+/// in the user's time zone (one given a time and no date rolls to tomorrow
+/// instead: [`zone`]).
+pub const REMINDER_IN_PAST: ErrorCode = DomainCode::code("reminder_in_past", 422);
 
 /// Every error code of API v1 (the kernel's and the assistant's), in the
 /// order the API documents them.
@@ -153,6 +159,7 @@ pub const API_ERROR_CODES: &[ErrorCode] = &[
     ErrorCode::TooLong,
     ErrorCode::Empty,
     ErrorCode::OutOfRange,
+    REMINDER_IN_PAST,
     ErrorCode::UnknownEventType,
     ErrorCode::EventTypeNotAllowed,
     ErrorCode::UpgradeRequired,
@@ -187,6 +194,18 @@ impl Default for Assistant {
     }
 }
 
+/// The next daily plan, at `now`: its instant and local date. Today's, if
+/// none of today (or later) was made; tomorrow's otherwise. The plan time is
+/// local, so the instant moves with the zone's changes of offset.
+fn daily_plan_next(p: &state::Planner, now: Timestamp) -> Option<(Timestamp, LocalDate)> {
+    let time = p.settings.daily_plan_time?;
+    let rule = p.settings.rule();
+    let today = rule.date_at(now);
+    let fired = p.last_daily_plan.is_some_and(|d| d >= today);
+    let day = if fired { today.succ() } else { today };
+    Some((rule.at(day, time), day))
+}
+
 pub(crate) fn reminder_not_found(id: ReminderId) -> Rejection {
     Rejection::field(REMINDER_NOT_FOUND, "payload.reminder_id", format!("no reminder {id}"))
 }
@@ -197,12 +216,12 @@ impl Assistant {
         Rejection::field(TOO_MANY_REMINDERS, "payload", message)
     }
 
+    /// The local date whose daily plan is due at `now`, if one is: the plan
+    /// time has come on today's local date and no plan of today (or later)
+    /// was made.
     fn daily_plan_due(&self, state: &State, now: Timestamp) -> Option<LocalDate> {
-        let p = &state.domain.planner;
-        let time = p.settings.daily_plan_time?;
-        let today = LocalDate::at(now, p.settings.tz_offset_minutes);
-        let fired = p.last_daily_plan.is_some_and(|d| d >= today);
-        (!fired && now >= today.instant(time, p.settings.tz_offset_minutes)).then_some(today)
+        let (at, date) = daily_plan_next(&state.domain.planner, now)?;
+        (now >= at).then_some(date)
     }
 }
 
@@ -219,6 +238,14 @@ impl Domain for Assistant {
 
     fn validate(&self, event: &AssistantEvent) -> Result<(), Rejection> {
         validate::check_event(event, &self.limits)
+    }
+
+    /// Records the rule of the zone a `settings.updated` names ([`zone`]).
+    fn prepare(&self, event: AssistantEvent) -> Result<AssistantEvent, Rejection> {
+        match event {
+            AssistantEvent::SettingsUpdated(p) => zone::prepare(p).map(AssistantEvent::SettingsUpdated),
+            other => Ok(other),
+        }
     }
 
     fn decide(&self, state: &State, event: &AssistantEvent, meta: &EventMeta) -> Result<(), Rejection> {
@@ -261,7 +288,8 @@ impl Domain for Assistant {
                     let message = format!("reminder {id} exists");
                     return Err(Rejection::field(ErrorCode::EventIdConflict, "payload.reminder_id", message));
                 }
-                p.task_id.as_ref().map_or(Ok(()), need_task)
+                p.task_id.as_ref().map_or(Ok(()), need_task)?;
+                zone::check_reminder(p, &state.domain.planner.settings, meta.timestamp)
             }
             AssistantEvent::ReminderSnoozed(p) => match state.domain.reminders.items.get(&p.reminder_id) {
                 None => Err(reminder_not_found(p.reminder_id)),
@@ -310,8 +338,8 @@ impl Domain for Assistant {
         state.operation_finished(operation, m, &self.bounds);
     }
 
-    fn prompt(&self, state: &State, operation: &Operation<AssistantOperation>) -> Prompt {
-        prompt::build_prompt(&state.domain, operation, &self.prompt)
+    fn prompt(&self, state: &State, operation: &Operation<AssistantOperation>, now: Timestamp) -> Prompt {
+        prompt::build_prompt(&state.domain, operation, &self.prompt, now)
     }
 
     /// A chat reply may call the assistant's tools ([`actions::tools`]).
@@ -423,13 +451,7 @@ impl Domain for Assistant {
     }
 
     fn next_wake(&self, state: &State, now: Timestamp) -> Option<Timestamp> {
-        let p = &state.domain.planner;
-        let plan = p.settings.daily_plan_time.map(|time| {
-            let today = LocalDate::at(now, p.settings.tz_offset_minutes);
-            let fired = p.last_daily_plan.is_some_and(|d| d >= today);
-            let day = if fired { today.succ() } else { today };
-            day.instant(time, p.settings.tz_offset_minutes)
-        });
+        let plan = daily_plan_next(&state.domain.planner, now).map(|(at, _)| at);
         let reminder = state.domain.reminders.scheduled().map(|r| r.due).min();
         plan.into_iter().chain(reminder).min()
     }

@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 use microcos_core::ids::OperationId;
 use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
 use microcos_core::time::{LocalDate, LocalTime};
-use microcos_core::Operation;
+use microcos_core::{Operation, Timestamp};
 use serde::Deserialize;
 
 use crate::event::{ExtractedTask, OperationKind, PlanItem, TaskId};
@@ -87,13 +87,12 @@ fn approx_tokens(s: &str) -> usize {
 /// The reminders due on local day `date`, for the daily plan: `, and my
 /// reminders that day:\n- 17:00 Call Ann` (empty when there are none).
 fn reminder_lines(state: &AssistantState, date: LocalDate) -> String {
-    let tz = state.planner.settings.tz_offset_minutes;
-    let mut due: Vec<_> = state.reminders.scheduled().filter(|r| LocalDate::at(r.due, tz) == date).collect();
+    let rule = state.planner.settings.rule();
+    let mut due: Vec<_> = state.reminders.scheduled().filter(|r| rule.date_at(r.due) == date).collect();
     due.sort_by_key(|r| (r.due, r.reminder_id));
     let mut out = String::new();
     for r in due {
-        let minutes = (r.due.0 as i64 / 60_000 + i64::from(tz)).rem_euclid(24 * 60);
-        out.push_str(&format!("\n- {:02}:{:02} {}", minutes / 60, minutes % 60, r.text));
+        out.push_str(&format!("\n- {} {}", rule.local_at(r.due).1, r.text));
     }
     if out.is_empty() {
         return out;
@@ -117,12 +116,36 @@ fn task_lines(state: &AssistantState, max: usize) -> String {
     out
 }
 
-/// Builds the prompt for the next attempt of `op` from the current state.
-pub fn build_prompt(state: &AssistantState, op: &Operation<AssistantOperation>, budget: &PromptBudget) -> Prompt {
+const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/// The user's local date, time and zone at `now`: `It is Sunday 2027-03-28,
+/// 09:05 in Europe/Berlin (UTC+02:00).` (UTC until they choose a zone).
+pub fn now_line(state: &AssistantState, now: Timestamp) -> String {
+    let settings = &state.planner.settings;
+    let rule = settings.rule();
+    let (date, time) = rule.local_at(now);
+    let offset = rule.offset_minutes_at(now);
+    let sign = if offset < 0 { '-' } else { '+' };
+    let (h, m) = (offset.unsigned_abs() / 60, offset.unsigned_abs() % 60);
+    let zone = settings.time_zone.as_ref().map_or("UTC", |z| z.name());
+    let weekday = WEEKDAYS[usize::from(date.weekday() - 1)];
+    format!("It is {weekday} {date}, {time} in {zone} (UTC{sign}{h:02}:{m:02}).")
+}
+
+/// Builds the prompt for the attempt of `op` that starts at `now` from the
+/// current state.
+pub fn build_prompt(
+    state: &AssistantState,
+    op: &Operation<AssistantOperation>,
+    budget: &PromptBudget,
+    now: Timestamp,
+) -> Prompt {
     // The context is data, within one budget: tasks first, then the newest
     // of the recent actions, then the end of the summary.
     let mut left = budget.max_prompt_tokens.saturating_mul(4) / CONTEXT_SHARE;
     let mut system = String::from(SYSTEM);
+    system.push_str("\n\n");
+    system.push_str(&now_line(state, now));
     let tasks = task_lines(state, budget.max_tasks);
     let tasks = tail(&tasks, left);
     left -= tasks.len();

@@ -56,6 +56,7 @@ pub fn client_request_schema() -> Value {
         ("TaskUpdated", "title", limits.max_title_chars),
         ("TaskUpdated", "notes", limits.max_notes_chars),
         ("ReminderSet", "text", limits.max_reminder_chars),
+        ("SettingsUpdated", "time_zone", crate::validate::MAX_ZONE_CHARS),
     ];
     for (def, field, max) in bounds {
         if let Some(Value::Object(p)) =

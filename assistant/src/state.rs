@@ -13,6 +13,7 @@ use alloc::vec::Vec;
 use microcos_core::domain::{Apply, EventMeta};
 use microcos_core::ids::{OperationId, Seq, Timestamp};
 use microcos_core::time::{LocalDate, LocalTime};
+use microcos_core::tz::{TzRule, Zone};
 use microcos_core::{Operation, OperationStatus};
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +24,8 @@ use crate::event::{ActionId, AssistantEvent, OperationKind, PlanItem, ReminderId
 ///
 /// 2: a cancelled chat reply is kept as a stopped message.
 /// 3: reminders, and the assistant's actions (tool calls).
-pub const STATE_VERSION: u32 = 3;
+/// 4: settings hold a time zone (its name and recorded rule), not an offset.
+pub const STATE_VERSION: u32 = 4;
 
 /// Bounds of the assistant's working set. Part of the replay contract: the
 /// same log with the same bounds gives the same state.
@@ -170,8 +172,9 @@ impl Tasks {
 /// The user's settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
-    /// Minutes east of UTC.
-    pub tz_offset_minutes: i32,
+    /// The user's time zone, with the rule it was resolved with when they
+    /// chose it (`None`: never chosen; local times are UTC until then).
+    pub time_zone: Option<Zone>,
     /// Local time of the daily plan, if enabled.
     pub daily_plan_time: Option<LocalTime>,
     /// The assistant's actions that complete or destroy something wait for
@@ -186,7 +189,19 @@ fn yes() -> bool {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { tz_offset_minutes: 0, daily_plan_time: None, confirm_actions: true }
+        Settings { time_zone: None, daily_plan_time: None, confirm_actions: true }
+    }
+}
+
+impl Settings {
+    /// The rule of the user's local time (UTC until they choose a zone).
+    pub fn rule(&self) -> TzRule {
+        self.time_zone.as_ref().map_or(TzRule::UTC, |z| *z.rule())
+    }
+
+    /// The user's local date at instant `t`.
+    pub fn today(&self, t: Timestamp) -> LocalDate {
+        self.rule().date_at(t)
     }
 }
 
@@ -465,7 +480,7 @@ impl AssistantState {
             }
             AssistantEvent::SettingsUpdated(p) => {
                 self.planner.settings = Settings {
-                    tz_offset_minutes: p.tz_offset_minutes,
+                    time_zone: crate::zone::recorded(&p).or_else(|| self.planner.settings.time_zone.take()),
                     daily_plan_time: p.daily_plan_time,
                     confirm_actions: p.confirm_actions.unwrap_or(true),
                 };
@@ -529,8 +544,7 @@ impl AssistantState {
                 }
             }
             AssistantEvent::PlanRequested(p) => {
-                let date =
-                    p.date.unwrap_or_else(|| LocalDate::at(m.timestamp, self.planner.settings.tz_offset_minutes));
+                let date = p.date.unwrap_or_else(|| self.planner.settings.today(m.timestamp));
                 cx.open_operation(AssistantOperation::DailyPlan { date });
             }
             AssistantEvent::WorkflowDailyPlan(p) => {
@@ -572,12 +586,7 @@ impl AssistantState {
                 if reminders.items.contains_key(&id) || reminders.scheduled_count() >= bounds.max_reminders {
                     return;
                 }
-                let tz = self.planner.settings.tz_offset_minutes;
-                let due = match (p.at, p.time) {
-                    (Some(at), _) => at,
-                    (None, Some(time)) => p.date.unwrap_or_else(|| LocalDate::at(m.timestamp, tz)).instant(time, tz),
-                    (None, None) => m.timestamp, // refused by validation; fires at once if stored anyway
-                };
+                let due = crate::zone::reminder_due(&p, &self.planner.settings, m.timestamp);
                 let reminder = Reminder {
                     reminder_id: id,
                     text: p.text,

@@ -57,6 +57,11 @@ fn arb_date() -> impl Strategy<Value = LocalDate> {
         .prop_map(|(y, m, d)| LocalDate::new(y, m, d).unwrap_or(LocalDate { year: 2026, month: 1, day: 1 }))
 }
 
+/// Zones the strategies set: four with daylight-saving time or a half-hour
+/// offset, UTC, a fixed offset, and one the database does not have.
+pub const ZONES: &[&str] =
+    &["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC", "-03:30", "Mars/Olympus_Mons"];
+
 fn arb_time() -> impl Strategy<Value = LocalTime> {
     (0u8..24, 0u8..60).prop_map(|(h, m)| LocalTime { hour: h, minute: m })
 }
@@ -82,14 +87,19 @@ pub fn arb_client_body() -> impl Strategy<Value = String> {
         1 => ((-720i32..=840), proptest::option::of(arb_time())).prop_map(|(tz, t)| {
             serde_json::json!({"type":"settings.updated","payload":{"tz_offset_minutes":tz,"daily_plan_time":t.map(|t| t.to_string())}})
         }),
+        2 => (proptest::sample::select(ZONES), proptest::option::of(arb_time())).prop_map(|(zone, t)| {
+            serde_json::json!({"type":"settings.updated","payload":{"time_zone":zone,"daily_plan_time":t.map(|t| t.to_string())}})
+        }),
         1 => Just(serde_json::json!({"type":"plan.requested","payload":{}})),
         1 => Just(serde_json::json!({"type":"summary.requested","payload":{}})),
         1 => arb_text(120).prop_map(|t| serde_json::json!({"type":"task.extract","payload":{"text":t}})),
         // Reminders: due around the simulation's start (some at once, some
         // later, some by local time), snoozed and cancelled.
-        2 => (any::<u8>(), arb_text(40), 0u64..7_200_000, any::<bool>(), arb_time()).prop_map(|(i, t, later, local, time)| {
+        2 => (any::<u8>(), arb_text(40), 0u64..7_200_000, any::<bool>(), arb_time(), proptest::option::of(0i64..3)).prop_map(|(i, t, later, local, time, day)| {
             let mut p = serde_json::json!({"reminder_id": reminder_id_pool(i).to_string(), "text": t});
             if local { p["time"] = serde_json::json!(time.to_string()); } else { p["at"] = serde_json::json!(1_795_852_800_000u64 + later); }
+            // Yesterday (refused when past), today or tomorrow of the simulation's start.
+            if let (true, Some(day)) = (local, day) { p["date"] = serde_json::json!(format!("2026-11-{}", 27 + day)); }
             serde_json::json!({"type":"reminder.set","payload":p})
         }),
         1 => (any::<u8>(), 1u32..120).prop_map(|(i, minutes)| serde_json::json!({"type":"reminder.snoozed","payload":{"reminder_id":reminder_id_pool(i).to_string(),"minutes":minutes}})),
@@ -148,15 +158,28 @@ pub fn arb_event() -> impl Strategy<Value = Event> {
         }),
         any::<u8>().prop_map(|i| dom(AssistantEvent::ActionApproved)(ActionApproved { action_id: action_id_pool(i) })),
         any::<u8>().prop_map(|i| dom(AssistantEvent::ActionDeclined)(ActionDeclined { action_id: action_id_pool(i) })),
-        ((-720i32..=840), proptest::option::of(arb_time()), proptest::option::of(any::<bool>())).prop_map(
-            |(tz_offset_minutes, daily_plan_time, confirm_actions)| {
+        (
+            proptest::option::of(-720i32..=840),
+            proptest::option::of((proptest::sample::select(ZONES), any::<bool>())),
+            proptest::option::of(arb_time()),
+            proptest::option::of(any::<bool>())
+        )
+            .prop_map(|(tz_offset_minutes, zone, daily_plan_time, confirm_actions)| {
+                // A zone with its rule, or without (stored by something
+                // other than the service), or with a rule that is not one.
+                let (time_zone, time_zone_rule) = match zone {
+                    Some((name, true)) => (Some(name.to_string()), microcos_core::tz::zone_rule(name).map(String::from)),
+                    Some((name, false)) => (Some(name.to_string()), Some("not a rule".to_string())),
+                    None => (None, None),
+                };
                 dom(AssistantEvent::SettingsUpdated)(SettingsUpdated {
+                    time_zone,
+                    time_zone_rule,
                     tz_offset_minutes,
                     daily_plan_time,
                     confirm_actions,
                 })
-            }
-        ),
+            }),
         (proptest::option::of(task()), text(), proptest::option::of(text()), proptest::option::of(arb_date()))
             .prop_map(|(task_id, title, notes, due_date)| dom(AssistantEvent::TaskCreated)(TaskCreated {
                 task_id,

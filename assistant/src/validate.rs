@@ -1,6 +1,7 @@
 //! Client payload shapes and content bounds of the assistant's events.
 
 use microcos_core::error::{ErrorCode, Rejection};
+use microcos_core::tz::OFFSET_MINUTES;
 use microcos_core::validate::{check_text, FieldKind::*, FieldSpec};
 
 use crate::event::{AssistantEvent, AssistantEventType};
@@ -37,8 +38,12 @@ impl Default for AssistantLimits {
 }
 
 const TEXT: &[FieldSpec] = &[FieldSpec::required("text", Str)];
+/// The longest zone name a client may send (the database's longest is 30).
+pub const MAX_ZONE_CHARS: usize = 64;
+
 const SETTINGS: &[FieldSpec] = &[
-    FieldSpec::required("tz_offset_minutes", Int),
+    FieldSpec::optional("time_zone", Str),
+    FieldSpec::optional("tz_offset_minutes", Int),
     FieldSpec::optional("daily_plan_time", NullableTime),
     FieldSpec::optional("confirm_actions", Bool),
 ];
@@ -138,13 +143,24 @@ pub fn check_event(event: &AssistantEvent, limits: &AssistantLimits) -> Result<(
                 Err(Rejection::field(ErrorCode::OutOfRange, "payload.minutes", message))
             }
         }
-        AssistantEvent::SettingsUpdated(p) => {
-            if (-720..=840).contains(&p.tz_offset_minutes) {
-                Ok(())
-            } else {
+        AssistantEvent::SettingsUpdated(p) => match (&p.time_zone, p.tz_offset_minutes) {
+            (Some(_), Some(_)) => Err(Rejection::field(
+                ErrorCode::InvalidValue,
+                "payload.tz_offset_minutes",
+                "give time_zone or tz_offset_minutes, not both",
+            )),
+            (None, None) => Err(Rejection::field(
+                ErrorCode::MissingField,
+                "payload.time_zone",
+                "give time_zone: a zone such as Europe/Berlin, or an offset such as +05:30",
+            )),
+            // Resolved against the database when the event is prepared.
+            (Some(name), None) => check_text("payload.time_zone", name, MAX_ZONE_CHARS, false),
+            (None, Some(minutes)) if OFFSET_MINUTES.contains(&minutes) => Ok(()),
+            (None, Some(_)) => {
                 Err(Rejection::field(ErrorCode::OutOfRange, "payload.tz_offset_minutes", "must be within -720..=840"))
             }
-        }
+        },
         _ => Ok(()),
     }
 }

@@ -26,7 +26,7 @@ pub struct StateView<'a> {
     /// Today's plan in the user's time zone, else the latest one.
     pub plan: Option<PlanView<'a>>,
     /// Settings.
-    pub settings: SettingsView,
+    pub settings: SettingsView<'a>,
     /// The rolling summary of older conversation.
     pub summary: Option<&'a str>,
     /// Scheduled and recently fired reminders, by due time.
@@ -127,9 +127,14 @@ pub struct PlanView<'a> {
 
 /// Settings.
 #[derive(Serialize)]
-pub struct SettingsView {
-    /// Minutes east of UTC.
-    pub tz_offset_minutes: i32,
+pub struct SettingsView<'a> {
+    /// The user's time zone (`"Europe/Berlin"`, `"+05:30"`); null until
+    /// they choose one, and local times are UTC until then.
+    pub time_zone: Option<&'a str>,
+    /// The zone's offset from UTC at the time of the view, in minutes east.
+    pub utc_offset_minutes: i32,
+    /// The user's local date at the time of the view.
+    pub today: LocalDate,
     /// Daily plan time, if enabled.
     pub daily_plan_time: Option<LocalTime>,
     /// The assistant's actions that complete or destroy something wait for approval.
@@ -140,7 +145,8 @@ pub struct SettingsView {
 /// in the user's time zone, or the latest one).
 pub fn view<'a>(state: &'a State<Assistant>, operations: Vec<OperationView>, now: Timestamp) -> StateView<'a> {
     let s = &state.domain;
-    let today = LocalDate::at(now, s.planner.settings.tz_offset_minutes);
+    let settings = &s.planner.settings;
+    let today = settings.today(now);
     let plan = s.planner.plans.get(&today).or_else(|| s.planner.plans.values().next_back());
     StateView {
         messages: s
@@ -163,7 +169,9 @@ pub fn view<'a>(state: &'a State<Assistant>, operations: Vec<OperationView>, now
             .collect(),
         plan: plan.map(|p| PlanView { date: p.date, items: &p.items }),
         settings: SettingsView {
-            tz_offset_minutes: s.planner.settings.tz_offset_minutes,
+            time_zone: settings.time_zone.as_ref().map(|z| z.name()),
+            utc_offset_minutes: settings.rule().offset_minutes_at(now),
+            today,
             daily_plan_time: s.planner.settings.daily_plan_time,
             confirm_actions: s.planner.settings.confirm_actions,
         },

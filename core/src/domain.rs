@@ -104,7 +104,9 @@ pub trait Domain: Clone + fmt::Debug + 'static {
     }
 
     /// The prompt for the next attempt of `operation`, built from the state.
-    fn prompt(&self, state: &State<Self>, operation: &Operation<Self::Operation>) -> Prompt;
+    /// `now` is when the attempt starts (the time of its `llm.started`),
+    /// for a prompt that tells the model the date and time.
+    fn prompt(&self, state: &State<Self>, operation: &Operation<Self::Operation>, now: Timestamp) -> Prompt;
 
     /// The event that records a finished operation's output, or why the
     /// output is unusable (recorded as a retryable `malformed_output` failure).

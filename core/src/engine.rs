@@ -669,7 +669,7 @@ impl<D: Domain, S: Store> Engine<D, S> {
         }
         self.commit_system(alloc::vec![started])?;
         self.streaming.insert(op);
-        Ok(self.machine.request_for(op).map_or(Answer::Stop, Answer::Generate))
+        Ok(self.machine.request_for(op, now).map_or(Answer::Stop, Answer::Generate))
     }
 
     fn on_token(

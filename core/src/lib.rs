@@ -119,7 +119,7 @@
 //!             NoteEvent::Answered(p) => state.answers.push(p.text),
 //!         }
 //!     }
-//!     fn prompt(&self, state: &State<Self>, op: &Operation<AnswerNote>) -> Prompt {
+//!     fn prompt(&self, state: &State<Self>, op: &Operation<AnswerNote>, _: Timestamp) -> Prompt {
 //!         let content = state.domain.notes[op.input.note].clone();
 //!         Prompt { messages: vec![PromptMessage { role: PromptRole::User, content }], schema: None, max_tokens: 64 }
 //!     }

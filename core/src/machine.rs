@@ -427,9 +427,9 @@ impl<D: Domain> Machine<D> {
     }
 
     /// The request for the current attempt of a streaming operation.
-    pub(crate) fn request_for(&self, op: OperationId) -> Option<LlmRequest> {
+    pub(crate) fn request_for(&self, op: OperationId, now: Timestamp) -> Option<LlmRequest> {
         let o = self.state.operations.get(&op).filter(|o| o.status == OperationStatus::Streaming)?;
-        let prompt = self.domain.prompt(&self.state, o);
+        let prompt = self.domain.prompt(&self.state, o, now);
         Some(LlmRequest {
             operation_id: op,
             attempt: o.attempt,

@@ -112,6 +112,12 @@ impl LocalDate {
         Timestamp((local - i64::from(offset_minutes) * MS_PER_MINUTE).max(0) as u64)
     }
 
+    /// The day of the week, ISO 8601's way: 1 is Monday, 7 is Sunday.
+    pub fn weekday(self) -> u8 {
+        // 1970-01-01 was a Thursday.
+        ((self.days() + 3).rem_euclid(7) + 1) as u8
+    }
+
     /// The following day.
     pub fn succ(self) -> Self {
         let (y, m, d) = civil_from_days(self.days() + 1);
@@ -198,6 +204,14 @@ mod tests {
         assert!(LocalDate::parse("2025-1-01").is_none());
         assert!(LocalTime::parse("24:00").is_none());
         assert_eq!(LocalTime::parse("07:05"), LocalTime::new(7, 5));
+    }
+
+    #[test]
+    fn weekdays_count_from_monday() {
+        // 1970-01-01 was a Thursday, 2026-12-03 is one too, 2027-03-28 a Sunday.
+        for (date, weekday) in [("1970-01-01", 4), ("2026-12-03", 4), ("2027-03-28", 7), ("2027-03-29", 1)] {
+            assert_eq!(LocalDate::parse(date).unwrap().weekday(), weekday, "{date}");
+        }
     }
 
     #[test]

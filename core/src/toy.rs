@@ -116,7 +116,7 @@ impl Domain for Toy {
             ToyEvent::Echoed(p) => state.notes.push(p.text),
         }
     }
-    fn prompt(&self, state: &State<Self>, _: &Operation<Echo>) -> Prompt {
+    fn prompt(&self, state: &State<Self>, _: &Operation<Echo>, _: crate::Timestamp) -> Prompt {
         let content = state.domain.notes.last().cloned().unwrap_or_default();
         Prompt {
             messages: alloc::vec![PromptMessage { role: PromptRole::User, content }],

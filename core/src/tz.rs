@@ -21,7 +21,10 @@
 
 use core::fmt;
 
-use crate::time::{civil_from_days, days_from_civil, LocalDate};
+use alloc::string::String;
+
+use crate::ids::Timestamp;
+use crate::time::{civil_from_days, days_from_civil, LocalDate, LocalTime};
 
 const S_PER_DAY: i64 = 86_400;
 
@@ -87,6 +90,8 @@ impl fmt::Display for TzError {
         write!(f, "not a POSIX TZ rule: {}", self.0)
     }
 }
+
+impl core::error::Error for TzError {}
 
 struct Parser<'a> {
     s: &'a [u8],
@@ -264,6 +269,159 @@ impl TzRule {
             }
         }
     }
+
+    /// Minutes east of UTC at instant `t`.
+    pub fn offset_minutes_at(&self, t: Timestamp) -> i32 {
+        self.offset_at(ms(t)) / 60
+    }
+
+    /// The local date at instant `t`.
+    pub fn date_at(&self, t: Timestamp) -> LocalDate {
+        self.local(ms(t)).0
+    }
+
+    /// The local date and time of day (to the minute) at instant `t`.
+    pub fn local_at(&self, t: Timestamp) -> (LocalDate, LocalTime) {
+        let (date, s) = self.local(ms(t));
+        (date, LocalTime { hour: (s / 3600) as u8, minute: (s / 60 % 60) as u8 })
+    }
+
+    /// The instant local time `time` on `date` begins ([`TzRule::instant`]:
+    /// a time in a gap moves forward, one in an overlap is the earlier).
+    pub fn at(&self, date: LocalDate, time: LocalTime) -> Timestamp {
+        let seconds = u32::from(time.hour) * 3600 + u32::from(time.minute) * 60;
+        Timestamp(self.instant(date, seconds).max(0) as u64)
+    }
+}
+
+/// A time zone as a domain keeps it: the name the user chose and the rule
+/// it was resolved with when the choice was decided. Local-time arithmetic
+/// uses the rule only, so replay never consults a database.
+///
+/// Serialised as `{"name":"Europe/Berlin","rule":"CET-1CEST,M3.5.0,M10.5.0/3"}`;
+/// reading one checks that the rule parses.
+///
+/// ```
+/// use microcos_core::time::{LocalDate, LocalTime};
+/// use microcos_core::tz::Zone;
+///
+/// let berlin = Zone::named("Europe/Berlin").unwrap();
+/// // 07:00 on the day Berlin springs forward is 05:00Z, not 06:00Z.
+/// let date = LocalDate::new(2027, 3, 28).unwrap();
+/// let at = berlin.rule().at(date, LocalTime::new(7, 0).unwrap());
+/// assert_eq!(at.0, 1_806_210_000_000);
+/// assert_eq!(berlin.rule().date_at(at), date);
+/// assert_eq!(Zone::named("+05:30").unwrap().rule().offset_at(0), 19_800);
+/// assert!(Zone::named("Mars/Olympus_Mons").is_none());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "ZoneRecord", into = "ZoneRecord")]
+pub struct Zone {
+    name: String,
+    posix: String,
+    rule: TzRule,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ZoneRecord {
+    name: String,
+    rule: String,
+}
+
+impl TryFrom<ZoneRecord> for Zone {
+    type Error = TzError;
+    fn try_from(r: ZoneRecord) -> Result<Zone, TzError> {
+        Zone::with_rule(r.name, r.rule)
+    }
+}
+
+impl From<Zone> for ZoneRecord {
+    fn from(z: Zone) -> ZoneRecord {
+        ZoneRecord { name: z.name, rule: z.posix }
+    }
+}
+
+/// The largest offsets a fixed-offset zone may have: UTC-12:00 and UTC+14:00.
+pub const OFFSET_MINUTES: core::ops::RangeInclusive<i32> = -720..=840;
+
+impl Zone {
+    /// UTC.
+    pub fn utc() -> Zone {
+        Zone { name: "UTC".into(), posix: "UTC0".into(), rule: TzRule::UTC }
+    }
+
+    /// Resolves a zone the way a user names it: a name of the time-zone
+    /// database ([`zone_rule`]: `"Europe/Berlin"`, `"UTC"`), or a fixed
+    /// offset `±HH:MM` within [`OFFSET_MINUTES`] (`"+05:30"`, `"-03:00"`).
+    /// `None` for anything else.
+    pub fn named(name: &str) -> Option<Zone> {
+        if let Some(rule) = zone_rule(name) {
+            return Zone::with_rule(name.into(), rule.into()).ok();
+        }
+        let b = name.as_bytes();
+        let sign = match b.first() {
+            Some(b'+') => 1,
+            Some(b'-') => -1,
+            _ => return None,
+        };
+        if b.len() != 6 || b[3] != b':' || !b[1..3].iter().chain(&b[4..6]).all(u8::is_ascii_digit) {
+            return None;
+        }
+        let n = |i: usize| i32::from(b[i] - b'0') * 10 + i32::from(b[i + 1] - b'0');
+        let (h, m) = (n(1), n(4));
+        let minutes = sign * (h * 60 + m);
+        (m < 60 && OFFSET_MINUTES.contains(&minutes)).then(|| Zone::fixed(minutes))
+    }
+
+    /// The zone of a fixed offset, `minutes` east of UTC, named `±HH:MM`
+    /// (what an older setting of a plain offset is read as). Offsets outside
+    /// [`OFFSET_MINUTES`] are clamped into it.
+    pub fn fixed(minutes: i32) -> Zone {
+        let minutes = minutes.clamp(*OFFSET_MINUTES.start(), *OFFSET_MINUTES.end());
+        let sign = if minutes < 0 { '-' } else { '+' };
+        let (h, m) = (minutes.unsigned_abs() / 60, minutes.unsigned_abs() % 60);
+        let west = if minutes > 0 { "-" } else { "" };
+        let posix = if m == 0 {
+            alloc::format!("<{sign}{h:02}>{west}{h}")
+        } else {
+            alloc::format!("<{sign}{h:02}{m:02}>{west}{h}:{m:02}")
+        };
+        Zone { name: alloc::format!("{sign}{h:02}:{m:02}"), posix, rule: TzRule::fixed(minutes) }
+    }
+
+    /// A zone as recorded: its name and the POSIX rule it was resolved
+    /// with. The name is kept as given; the rule must parse.
+    pub fn with_rule(name: String, posix: String) -> Result<Zone, TzError> {
+        let rule = TzRule::parse(&posix)?;
+        Ok(Zone { name, posix, rule })
+    }
+
+    /// The name (`"Europe/Berlin"`, `"+01:00"`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The POSIX TZ rule it was resolved with.
+    pub fn posix(&self) -> &str {
+        &self.posix
+    }
+
+    /// The parsed rule.
+    pub fn rule(&self) -> &TzRule {
+        &self.rule
+    }
+
+}
+
+impl Default for Zone {
+    fn default() -> Zone {
+        Zone::utc()
+    }
+}
+
+fn ms(t: Timestamp) -> i64 {
+    i64::try_from(t.0).unwrap_or(i64::MAX)
 }
 
 /// Seconds since the epoch, in the zone's local time, of `change` in `year`.
@@ -410,5 +568,34 @@ mod tests {
         // Julian days and a time after midnight of the next day (RFC 8536).
         let r = TzRule::parse("XXX3YYY,J60/25,300/-1").unwrap();
         assert_eq!(r.dst.map(|d| d.start.time), Some(25 * 3600));
+    }
+
+    #[test]
+    fn zones_resolve_names_and_offsets_and_round_trip_as_recorded() {
+        let berlin = Zone::named("Europe/Berlin").unwrap();
+        assert_eq!((berlin.name(), berlin.posix()), ("Europe/Berlin", "CET-1CEST,M3.5.0,M10.5.0/3"));
+        let json = serde_json::to_string(&berlin).unwrap();
+        assert_eq!(json, r#"{"name":"Europe/Berlin","rule":"CET-1CEST,M3.5.0,M10.5.0/3"}"#);
+        assert_eq!(serde_json::from_str::<Zone>(&json).unwrap(), berlin);
+        assert!(serde_json::from_str::<Zone>(r#"{"name":"X","rule":"nonsense"}"#).is_err());
+        for (name, minutes, posix) in
+            [("+05:30", 330, "<+0530>-5:30"), ("-03:00", -180, "<-03>3"), ("+00:00", 0, "<+00>0"), ("+14:00", 840, "<+14>-14")]
+        {
+            let z = Zone::named(name).unwrap();
+            assert_eq!((z.name(), z.posix(), *z.rule()), (name, posix, TzRule::fixed(minutes)), "{name}");
+            assert_eq!(Zone::fixed(minutes), z);
+            assert_eq!(TzRule::parse(posix).unwrap(), TzRule::fixed(minutes), "the recorded rule reads back");
+        }
+        for bad in ["+14:30", "-12:30", "+5:30", "+05:60", "05:30", "+05:3x", "Europe/Atlantis", ""] {
+            assert!(Zone::named(bad).is_none(), "{bad:?}");
+        }
+        assert_eq!(Zone::fixed(10_000).name(), "+14:00", "clamped");
+        let kolkata = Zone::named("Asia/Kolkata").unwrap();
+        let t = Timestamp(1_795_852_800_000); // 2026-11-28T08:00Z
+        let (date, time) = (LocalDate::new(2026, 11, 28).unwrap(), LocalTime::new(13, 30).unwrap());
+        assert_eq!(kolkata.rule().local_at(t), (date, time));
+        assert_eq!(kolkata.rule().at(date, time), t);
+        assert_eq!(kolkata.rule().offset_minutes_at(t), 330);
+        assert_eq!(Zone::default(), Zone::named("UTC").unwrap());
     }
 }

@@ -290,7 +290,7 @@ impl Domain for TicketTriage {
         }
     }
 
-    fn prompt(&self, state: &State<Self>, op: &Operation<Triage>) -> Prompt {
+    fn prompt(&self, state: &State<Self>, op: &Operation<Triage>, _: Timestamp) -> Prompt {
         let ticket = state.domain.tickets.get(&op.input.ticket_id);
         let (subject, body) = ticket.map_or(("", ""), |t| (t.subject.as_str(), t.body.as_str()));
         let system = "You triage customer support tickets. Answer only with JSON of the form \
