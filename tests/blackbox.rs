@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use microcos_assistant::Frame;
+use microcos_core::time::{LocalDate, LocalTime};
+use microcos_core::tz::Zone;
 use microcos_core::{Cursor, Delivery, Seq, Timestamp, UserId};
 use microcos_host::auth::{sign_token, Keys, Policy};
 use serde_json::{json, Value};
@@ -511,6 +513,123 @@ async fn daily_plan_fires_at_the_local_time_once() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let jobs = u.events().await.iter().filter(|e| e["type"] == "workflow.daily_plan").count();
     assert_eq!(jobs, 1, "firing again (after a restart) makes no second plan");
+}
+
+/// The last Sunday of `month` in `year` (the day Europe changes its clocks).
+fn last_sunday(year: u16, month: u8) -> LocalDate {
+    let mut day = LocalDate::new(year, month, 31).unwrap();
+    while day.weekday() != 7 {
+        day = LocalDate::new(year, month, day.day - 1).unwrap();
+    }
+    day
+}
+
+fn utc_ms(date: LocalDate, hhmm: &str) -> u64 {
+    Zone::utc().rule().at(date, LocalTime::parse(hhmm).unwrap()).0
+}
+
+#[tokio::test]
+async fn settings_take_a_zone_and_local_times_hold_across_its_changes() {
+    let t = Target::start().await;
+    let u = t.user("zone");
+    assert!(u.snapshot().await["state"]["settings"]["time_zone"].is_null(), "none chosen yet");
+    let r = u.post(json!({"type":"settings.updated","payload":{"time_zone":"Europe/Berlin"}})).await;
+    assert_eq!(r.status, 202, "{:?}", r.body);
+    let berlin = Zone::named("Europe/Berlin").unwrap();
+    let (before, s, after) = (now_ms(), u.snapshot().await, now_ms());
+    let settings = &s["state"]["settings"];
+    assert_eq!(settings["time_zone"], "Europe/Berlin");
+    assert_eq!(settings["utc_offset_minutes"], berlin.rule().offset_minutes_at(Timestamp(before)));
+    let days = [before, after].map(|t| berlin.rule().date_at(Timestamp(t)).to_string());
+    assert!(days.contains(&settings["today"].as_str().unwrap().to_string()), "{settings}");
+    let stored = u.events().await.pop().unwrap();
+    assert_eq!(stored["payload"]["time_zone_rule"], "CET-1CEST,M3.5.0,M10.5.0/3", "the rule is recorded");
+
+    // "At 17:00" on either side of next year's spring-forward: 17:00 CET, then 17:00 CEST.
+    let year = berlin.rule().date_at(Timestamp(before)).year + 1;
+    let spring = last_sunday(year, 3);
+    let eve = LocalDate::new(year, 3, spring.day - 1).unwrap();
+    for (text, day, due) in [("Call Ann", eve, utc_ms(eve, "16:00")), ("Call Bob", spring, utc_ms(spring, "15:00"))] {
+        let r =
+            u.post(json!({"type":"reminder.set","payload":{"text":text,"date":day.to_string(),"time":"17:00"}})).await;
+        assert_eq!(r.status, 202, "{:?}", r.body);
+        let s = u.snapshot().await;
+        let reminder = s["state"]["reminders"].as_array().unwrap().iter().find(|r| r["text"] == text).unwrap().clone();
+        assert_eq!(reminder["due"], due, "{text} on {day}");
+    }
+    // 02:30 does not exist that morning: 03:30 CEST.
+    let r =
+        u.post(json!({"type":"reminder.set","payload":{"text":"gap","date":spring.to_string(),"time":"02:30"}})).await;
+    assert_eq!(r.status, 202);
+    let s = u.snapshot().await;
+    let gap = s["state"]["reminders"].as_array().unwrap().iter().find(|r| r["text"] == "gap").unwrap().clone();
+    assert_eq!(gap["due"], utc_ms(spring, "01:30"));
+
+    // A time already past today, with no date, is tomorrow; with today's date
+    // it is refused (in the first hour of a Berlin day no whole hour is past).
+    let (today, now) = berlin.rule().local_at(Timestamp(now_ms()));
+    if now.hour > 0 {
+        let past = format!("{:02}:00", now.hour - 1);
+        let r = u.post(json!({"type":"reminder.set","payload":{"text":"rolls","time":past}})).await;
+        assert_eq!(r.status, 202);
+        let s = u.snapshot().await;
+        let rolls = s["state"]["reminders"].as_array().unwrap().iter().find(|r| r["text"] == "rolls").unwrap().clone();
+        let tomorrow = berlin.rule().at(today.succ(), LocalTime::parse(&past).unwrap());
+        assert_eq!(rolls["due"], tomorrow.0, "tomorrow at {past}");
+        let r =
+            u.post(json!({"type":"reminder.set","payload":{"text":"x","date":today.to_string(),"time":past}})).await;
+        assert_eq!(
+            (r.status, &r.body["error"]["code"], &r.body["error"]["field"]),
+            (422, &json!("reminder_in_past"), &json!("payload.date"))
+        );
+    }
+
+    // Unknown zones and a client's own rule are refused, naming the field.
+    for (payload, code, field) in [
+        (json!({"time_zone":"Europe/Atlantis"}), "invalid_value", "payload.time_zone"),
+        (json!({"time_zone":"UTC","time_zone_rule":"CET-1"}), "unknown_field", "payload.time_zone_rule"),
+        (json!({"daily_plan_time":"07:00"}), "missing_field", "payload.time_zone"),
+    ] {
+        let r = u.post(json!({"type":"settings.updated","payload":payload})).await;
+        assert_eq!(
+            (r.status, r.body["error"]["code"].as_str(), r.body["error"]["field"].as_str()),
+            (422, Some(code), Some(field)),
+            "{payload}"
+        );
+    }
+    assert_eq!(u.snapshot().await["state"]["settings"]["time_zone"], "Europe/Berlin", "nothing changed");
+
+    // The model is told the user's local date, time and zone (the stand-in repeats it).
+    let r = u.post(json!({"type":"settings.updated","payload":{"time_zone":"Asia/Kolkata"}})).await;
+    assert_eq!(r.status, 202);
+    let before = now_ms();
+    u.post(json!({"type":"user.message","payload":{"text":"What day is it?"}})).await;
+    let s = u.wait_for("the reply", |s| s["state"]["messages"].as_array().unwrap().len() >= 2).await;
+    let reply = s["state"]["messages"].as_array().unwrap().last().unwrap()["text"].as_str().unwrap().to_string();
+    let kolkata = Zone::named("Asia/Kolkata").unwrap();
+    let said = |t: u64| {
+        let (date, time) = kolkata.rule().local_at(Timestamp(t));
+        format!("{date}, {time} in Asia/Kolkata (UTC+05:30).")
+    };
+    assert!([before, now_ms()].iter().any(|t| reply.ends_with(&said(*t))), "{reply}");
+}
+
+#[tokio::test]
+async fn a_daily_plan_in_a_named_zone_fires_at_its_local_time() {
+    let t = Target::start().await;
+    let u = t.user("plan-zone");
+    u.post(json!({"type":"task.created","payload":{"title":"Write the report"}})).await;
+    // A minute ago in New York (or midnight, in the first minute of a local day).
+    let ny = Zone::named("America/New_York").unwrap();
+    let (_, now) = ny.rule().local_at(Timestamp(now_ms()));
+    let minute = (u32::from(now.hour) * 60 + u32::from(now.minute)).saturating_sub(1);
+    let time = format!("{:02}:{:02}", minute / 60, minute % 60);
+    let r = u
+        .post(json!({"type":"settings.updated","payload":{"time_zone":"America/New_York","daily_plan_time":time}}))
+        .await;
+    assert_eq!(r.status, 202);
+    let s = u.wait_for("the daily plan", |s| !s["state"]["plan"].is_null()).await;
+    assert_eq!(s["state"]["plan"]["date"], s["state"]["settings"]["today"], "today's, in New York");
 }
 
 #[tokio::test]

@@ -482,7 +482,12 @@ fn tool_calls_create_a_task_and_a_reminder_and_a_rule_breaking_one_is_recorded_a
     // The next turn tells the model what became of its calls.
     let next = sim.send(r#"{"type":"user.message","payload":{"text":"What now?"}}"#).unwrap();
     let s = state(&sim);
-    let prompt = microcos_core::Domain::prompt(&Assistant::default(), &s, &s.operations[&next.operation_id.unwrap()], microcos_core::Clock::now(&sim.clock));
+    let prompt = microcos_core::Domain::prompt(
+        &Assistant::default(),
+        &s,
+        &s.operations[&next.operation_id.unwrap()],
+        microcos_core::Clock::now(&sim.clock),
+    );
     let system = &prompt.messages[0].content;
     assert!(system.contains("- create_task {\"title\":\"call Ann\"}: done"), "{system}");
     assert!(system.contains("refused (too_long:"), "{system}");

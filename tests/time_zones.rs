@@ -232,9 +232,7 @@ fn replay_uses_the_rule_the_log_recorded_whatever_the_database_says_now() {
     replayer
         .apply_json(&line(1, "settings.updated", r#"{"time_zone":"Europe/Berlin","time_zone_rule":"CET-1"}"#))
         .unwrap();
-    replayer
-        .apply_json(&line(2, "reminder.set", r#"{"text":"Call Bob","date":"2027-07-01","time":"17:00"}"#))
-        .unwrap();
+    replayer.apply_json(&line(2, "reminder.set", r#"{"text":"Call Bob","date":"2027-07-01","time":"17:00"}"#)).unwrap();
     let s = replayer.finish();
     let zone = s.domain.planner.settings.time_zone.clone().unwrap();
     assert_eq!((zone.name(), zone.posix()), ("Europe/Berlin", "CET-1"));

@@ -50,6 +50,13 @@ fn prompt_tasks(req: &LlmRequest) -> Vec<(String, String)> {
 pub fn reply(req: &LlmRequest) -> String {
     match req.kind.as_str() {
         "chat" => {
+            // Asked the date or time: the prompt's line of the user's local date, time and zone.
+            let asked = last_user(req).to_lowercase();
+            let system = req.messages.first().map_or("", |m| m.content.as_str());
+            let now = system.lines().find(|l| l.starts_with("It is "));
+            if let (true, Some(now)) = (["what time", "what day", "what date"].iter().any(|q| asked.contains(q)), now) {
+                return format!("{STAND_IN_NAME} {now}");
+            }
             let tasks = prompt_tasks(req).len();
             format!(
                     "{STAND_IN_NAME} You said: \"{}\". You have {tasks} open task{}. Configure a real model to get real answers.",

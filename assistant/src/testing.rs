@@ -168,7 +168,9 @@ pub fn arb_event() -> impl Strategy<Value = Event> {
                 // A zone with its rule, or without (stored by something
                 // other than the service), or with a rule that is not one.
                 let (time_zone, time_zone_rule) = match zone {
-                    Some((name, true)) => (Some(name.to_string()), microcos_core::tz::zone_rule(name).map(String::from)),
+                    Some((name, true)) => {
+                        (Some(name.to_string()), microcos_core::tz::zone_rule(name).map(String::from))
+                    }
                     Some((name, false)) => (Some(name.to_string()), Some("not a rule".to_string())),
                     None => (None, None),
                 };

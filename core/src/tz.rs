@@ -411,7 +411,6 @@ impl Zone {
     pub fn rule(&self) -> &TzRule {
         &self.rule
     }
-
 }
 
 impl Default for Zone {
@@ -578,9 +577,12 @@ mod tests {
         assert_eq!(json, r#"{"name":"Europe/Berlin","rule":"CET-1CEST,M3.5.0,M10.5.0/3"}"#);
         assert_eq!(serde_json::from_str::<Zone>(&json).unwrap(), berlin);
         assert!(serde_json::from_str::<Zone>(r#"{"name":"X","rule":"nonsense"}"#).is_err());
-        for (name, minutes, posix) in
-            [("+05:30", 330, "<+0530>-5:30"), ("-03:00", -180, "<-03>3"), ("+00:00", 0, "<+00>0"), ("+14:00", 840, "<+14>-14")]
-        {
+        for (name, minutes, posix) in [
+            ("+05:30", 330, "<+0530>-5:30"),
+            ("-03:00", -180, "<-03>3"),
+            ("+00:00", 0, "<+00>0"),
+            ("+14:00", 840, "<+14>-14"),
+        ] {
             let z = Zone::named(name).unwrap();
             assert_eq!((z.name(), z.posix(), *z.rule()), (name, posix, TzRule::fixed(minutes)), "{name}");
             assert_eq!(Zone::fixed(minutes), z);
