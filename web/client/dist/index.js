@@ -1750,8 +1750,11 @@ var SettingsUpdated = strictObject({
   confirm_actions: optional(nullable(boolean2())),
   /** Local time of the daily plan; absent or null turns it off. */
   daily_plan_time: optional(nullable(LocalTime)),
-  /** Minutes east of UTC, -720..=840. */
-  tz_offset_minutes: int().check(_gte(-720), _lte(840))
+  /** The user's time zone: `"Europe/Berlin"`, `"UTC"`, `"+05:30"`. */
+  time_zone: optional(nullable(string2().check(maxChars(64)))),
+  /** Older form of the zone: minutes east of UTC, -720..=840, read as the
+  fixed-offset zone `±HH:MM`. Give `time_zone` or this, not both. */
+  tz_offset_minutes: optional(nullable(int().check(_gte(-720), _lte(840))))
 });
 var SummaryRequested = strictObject({});
 var TaskCompleted = strictObject({
@@ -2555,7 +2558,12 @@ var PlanView = strictObject({
   items: array(PlanItem)
 });
 var SettingsView = strictObject({
-  tz_offset_minutes: int().check(_gte(-720), _lte(840)),
+  /** The user's time zone: a name of the time-zone database (Europe/Berlin, UTC) or a fixed offset (+05:30); null until they choose one, and local times are UTC until then. */
+  time_zone: nullable(string2().check(maxChars(64))),
+  /** The zone's offset from UTC at the time of the snapshot, in minutes east. */
+  utc_offset_minutes: int().check(_gte(-720), _lte(840)),
+  /** The user's local date at the time of the snapshot. */
+  today: LocalDate,
   daily_plan_time: nullable(LocalTime),
   /** The assistant's actions that complete or destroy something wait for approval. */
   confirm_actions: boolean2()

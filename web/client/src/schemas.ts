@@ -108,15 +108,23 @@ export const ReminderSnoozed = z.strictObject({
 });
 export type ReminderSnoozed = z.infer<typeof ReminderSnoozed>;
 
-/** `settings.updated`: replaces the user's settings. (client-events.schema.json) */
+/** `settings.updated`: replaces the user's settings.
+
+The zone is `time_zone`, a name of the time-zone database or a fixed
+offset `±HH:MM`; the service records the rule it resolves the name with
+in `time_zone_rule`, so replay never looks the name up. An older client's
+`tz_offset_minutes` is read as the fixed-offset zone of that offset. (client-events.schema.json) */
 export const SettingsUpdated = z.strictObject({
   /** Whether the assistant's actions that complete or destroy something
 wait for the user's approval (absent: true). */
   confirm_actions: z.optional(z.nullable(z.boolean())),
   /** Local time of the daily plan; absent or null turns it off. */
   daily_plan_time: z.optional(z.nullable(LocalTime)),
-  /** Minutes east of UTC, -720..=840. */
-  tz_offset_minutes: z.int().check(z.gte(-720), z.lte(840)),
+  /** The user's time zone: `"Europe/Berlin"`, `"UTC"`, `"+05:30"`. */
+  time_zone: z.optional(z.nullable(z.string().check(maxChars(64)))),
+  /** Older form of the zone: minutes east of UTC, -720..=840, read as the
+fixed-offset zone `±HH:MM`. Give `time_zone` or this, not both. */
+  tz_offset_minutes: z.optional(z.nullable(z.int().check(z.gte(-720), z.lte(840)))),
 });
 export type SettingsUpdated = z.infer<typeof SettingsUpdated>;
 
@@ -1175,7 +1183,12 @@ export type PlanView = z.infer<typeof PlanView>;
 
 /** The user's settings. (snapshot.schema.json) */
 export const SettingsView = z.strictObject({
-  tz_offset_minutes: z.int().check(z.gte(-720), z.lte(840)),
+  /** The user's time zone: a name of the time-zone database (Europe/Berlin, UTC) or a fixed offset (+05:30); null until they choose one, and local times are UTC until then. */
+  time_zone: z.nullable(z.string().check(maxChars(64))),
+  /** The zone's offset from UTC at the time of the snapshot, in minutes east. */
+  utc_offset_minutes: z.int().check(z.gte(-720), z.lte(840)),
+  /** The user's local date at the time of the snapshot. */
+  today: LocalDate,
   daily_plan_time: z.nullable(LocalTime),
   /** The assistant's actions that complete or destroy something wait for approval. */
   confirm_actions: z.boolean(),

@@ -5,13 +5,16 @@
 //
 //   cargo build --release --bin microcos && node web/client/test/record.mjs
 //
-// It starts target/release/microcos on a free port with a fresh data folder
-// (or uses MICROCOS_URL and MICROCOS_SECRET) and drives every client event
-// type over the socket and over HTTP, including a failure and a cancel.
+// It starts MICROCOS_BIN (default target/release/microcos, else
+// target/debug/microcos) on a free port with a fresh data folder (or uses
+// MICROCOS_URL and MICROCOS_SECRET) and drives every client event type over
+// the socket and over HTTP, including a failure and a cancel, the time zone
+// in both forms (a zone's name and the older tz_offset_minutes) and the
+// refusals of an unknown zone and of a reminder in the past.
 
 import { spawn, execFileSync } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,7 +46,9 @@ if (!base) {
   dataDir = mkdtempSync(join(tmpdir(), "microcos-record-"));
   const port = 20000 + Math.floor(Math.random() * 20000);
   base = `http://127.0.0.1:${port}`;
-  server = spawn(join(root, "target", "release", "microcos"), ["serve", "--addr", `127.0.0.1:${port}`, "--data", dataDir, "--token-delay-ms", "5"], {
+  const release = join(root, "target", "release", "microcos");
+  const bin = process.env.MICROCOS_BIN || (existsSync(release) ? release : join(root, "target", "debug", "microcos"));
+  server = spawn(bin, ["serve", "--addr", `127.0.0.1:${port}`, "--data", dataDir, "--token-delay-ms", "5"], {
     env: { ...process.env, MICROCOS_SECRET: secret },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -107,8 +112,15 @@ async function snapshot() {
 }
 const done = (op) => until((f) => f.frame === "event" && f.event.operation_id === op && ["assistant.message", "plan.generated", "tasks.extracted", "summary.generated"].includes(f.event.type) || (f.frame === "event" && f.event.type === "llm.failed" && f.event.operation_id === op && f.event.payload.terminal));
 
-await snapshot();
+await snapshot(); // no zone chosen yet: time_zone null
+// The older form of the zone (minutes east of UTC), read as "+01:00"; then a
+// zone's name, an unknown one and both forms at once (422 invalid_value).
 await sendWs("settings.updated", { tz_offset_minutes: 60, daily_plan_time: "07:30" });
+await snapshot();
+await sendWs("settings.updated", { time_zone: "Mars/Olympus" });
+await post("settings.updated", { time_zone: "Europe/Berlin", tz_offset_minutes: 60 });
+await sendWs("settings.updated", { time_zone: "Europe/Berlin", daily_plan_time: "07:30" });
+await snapshot();
 const task = randomUUID();
 await sendWs("task.created", { task_id: task, title: "Book flights", due_date: "2026-12-01", notes: "window seat" });
 await post("task.created", { title: "Pay rent" });
@@ -135,8 +147,11 @@ await until((f) => f.frame === "token" && f.operation_id === long.operation_id &
 await sendWs("llm.cancel", { operation_id: long.operation_id });
 await new Promise((r) => setTimeout(r, 300));
 await sendWs("llm.cancel", { operation_id: long.operation_id }); // 409 operation_finished, or a duplicate
-// Reminders: one at a local time, one due at once (it fires), snoozed, cancelled, and two refusals.
+// Reminders: one at a local time, one on a local date, one due at once (it
+// fires), snoozed, cancelled, and three refusals.
 const later = await sendWs("reminder.set", { text: "Call Ann", time: "17:00", task_id: task });
+await sendWs("reminder.set", { text: "Winter call", date: "2037-01-15", time: "17:00" });
+await sendWs("reminder.set", { text: "Too late", date: "2020-01-15", time: "17:00" }); // 422 reminder_in_past
 const soon = await sendWs("reminder.set", { text: "Stand up", at: Date.now() + 200 });
 await until((f) => f.frame === "event" && f.event.type === "reminder.fired");
 await snapshot(); // a fired reminder and a scheduled one

@@ -9,7 +9,8 @@
 // error body and codes), tests/fixtures/session.jsonl (stored envelopes),
 // tests/snapshots/scenarios__*.snap (event types named in transcripts) and
 // web/client/test/fixtures/recorded.jsonl (frames, acks, errors and snapshots
-// of a real local service, written by record.mjs).
+// of a real local service, written by record.mjs). Also runs the app's own
+// unit tests of times in the user's zone (web/app/time.test.ts).
 
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
@@ -88,9 +89,14 @@ for (const f of readdirSync(snaps).filter((f) => f.startsWith("scenarios__"))) {
 }
 // 6. A real service's frames, answers and snapshots.
 const recorded = join(here, "fixtures", "recorded.jsonl");
+const recordedSnapshots = [];
+const recordedErrors = [];
 if (existsSync(recorded)) {
   for (const [i, line] of readFileSync(recorded, "utf8").split("\n").filter(Boolean).entries()) {
     const { kind, body } = JSON.parse(line);
+    if (kind === "snapshot") recordedSnapshots.push(body);
+    if (kind === "error") recordedErrors.push(body.error);
+    if (kind === "frame" && body.frame === "error") recordedErrors.push(body.error);
     const schema = { frame: "Frame", snapshot: "Snapshot", ack: "Ack", error: "ErrorBody", event: "Event" }[kind];
     if (!schema) {
       fail(`recorded.jsonl line ${i + 1}: unknown kind ${kind}`);
@@ -106,6 +112,26 @@ if (existsSync(recorded)) {
 } else {
   fail("web/client/test/fixtures/recorded.jsonl is missing: run web/client/test/record.mjs");
 }
+// The time zone as the service recorded it (issue 18): unset at first (null,
+// local times in UTC); the older tz_offset_minutes 60 read as the zone
+// "+01:00"; a zone's name kept as given, its offset in the view; a reminder
+// at 17:00 on a winter date in Berlin due at 16:00 UTC; an unknown zone and a
+// reminder in the past refused, naming their fields.
+function recordedHas(what, ok) {
+  checks++;
+  if (!ok) fail(`recorded.jsonl: ${what}`);
+}
+const zones = recordedSnapshots.map((s) => s.state.settings);
+recordedHas("a snapshot before any zone was chosen: time_zone null, offset 0", zones[0]?.time_zone === null && zones[0]?.utc_offset_minutes === 0);
+recordedHas("tz_offset_minutes 60 reads back as the zone +01:00", zones.some((z) => z.time_zone === "+01:00" && z.utc_offset_minutes === 60));
+recordedHas("time_zone Europe/Berlin reads back, with its offset and today", zones.some((z) => z.time_zone === "Europe/Berlin" && [60, 120].includes(z.utc_offset_minutes) && /^\d{4}-\d{2}-\d{2}$/.test(z.today)));
+recordedHas(
+  "a reminder for 2037-01-15 17:00 in Berlin is due at 16:00 UTC",
+  recordedSnapshots.some((s) => s.state.reminders.some((r) => r.text === "Winter call" && r.due === Date.UTC(2037, 0, 15, 16, 0))),
+);
+recordedHas("an unknown zone is refused: invalid_value, payload.time_zone", recordedErrors.some((e) => e.code === "invalid_value" && e.field === "payload.time_zone" && e.message.includes("Mars/Olympus")));
+recordedHas("a reminder in the past is refused: reminder_in_past, payload.date", recordedErrors.some((e) => e.code === "reminder_in_past" && e.field === "payload.date"));
+
 // Every type and frame of the schema was seen in a real recording.
 for (const t of eventTypes) if (!seenTypes.has(t)) fail(`event type ${t} never seen in a recording`);
 for (const f of ["event", "token", "progress", "ack", "error"]) if (!seenFrames.has(f)) fail(`frame ${f} never seen in a recording`);
@@ -135,7 +161,24 @@ code({ type: "task.created", payload: { title: "x".repeat(201) } }, "too_long", 
 code({ type: "task.created", payload: {} }, "missing_field", "payload.title");
 code({ type: "task.created", payload: { title: 5 } }, "invalid_type", "payload.title");
 code({ type: "task.created", payload: { title: "a", colour: "red" } }, "unknown_field");
-code({ type: "settings.updated", payload: { tz_offset_minutes: 900 } }, "out_of_range", "payload.tz_offset_minutes");
+code({ type: "settings.updated", payload: { tz_offset_minutes: 900 } }, "out_of_range", "payload.tz_offset_minutes"); // the older form
+code({ type: "settings.updated", payload: { time_zone: "A/" + "b".repeat(63) } }, "too_long", "payload.time_zone");
+code({ type: "settings.updated", payload: { time_zone: 60 } }, "invalid_type", "payload.time_zone");
+code({ type: "settings.updated", payload: { time_zone: "Europe/Berlin", time_zone_rule: "CET-1" } }, "unknown_field"); // the service records it
+code({ type: "reminder.set", payload: { text: "x", date: "15.01.2027", time: "17:00" } }, "invalid_value", "payload.date");
+for (const body of [
+  { type: "settings.updated", payload: { time_zone: "Europe/Berlin", daily_plan_time: "07:30", confirm_actions: true } },
+  { type: "settings.updated", payload: { time_zone: "+05:30" } },
+  { type: "settings.updated", payload: { tz_offset_minutes: 60 } },
+  { type: "reminder.set", payload: { text: "Call Ann", date: "2027-01-15", time: "17:00" } },
+]) {
+  checks++;
+  try {
+    client.validateClientEvent(body);
+  } catch (e) {
+    fail(`validateClientEvent refused ${JSON.stringify(body)}: ${e.code} ${e.field ?? ""}`);
+  }
+}
 code({ type: "no.such", payload: {} }, "unknown_event_type");
 checks++;
 client.validateClientEvent({ type: "task.created", payload: { title: "😀".repeat(200) } }); // characters, not UTF-16 units
@@ -162,7 +205,18 @@ client.validateClientEvent({ type: "task.created", payload: { title: "😀".repe
   if (client.Cursor.parse(c.toQuery()).toQuery() !== c.toQuery()) fail("cursor does not round-trip");
 }
 
-// 10. The generated file is current.
+// 10. The app's times in the user's zone (web/app/time.test.ts).
+{
+  const timeTests = await esbuild.build({ entryPoints: [join(root, "web", "app", "time.test.ts")], bundle: true, format: "esm", platform: "neutral", write: false, logLevel: "error" });
+  try {
+    const t = await import("data:text/javascript;base64," + Buffer.from(timeTests.outputFiles[0].text).toString("base64"));
+    checks += t.checks;
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
+}
+
+// 11. The generated file is current.
 checks++;
 try {
   execFileSync(process.execPath, [join(here, "..", "gen.mjs"), "--check"], { stdio: "pipe" });
