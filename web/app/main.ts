@@ -6,6 +6,7 @@
 import init, { Replica } from "microcos-replica";
 import { ApiError, connect, type ClientEvent, type Connection, type ConnectionState, type StateDetail } from "../client/src/index.js";
 import type { Snapshot } from "../client/src/schemas.js";
+import { SHORT, browserZone, fixedOffset, formatInZone, zoneChoices } from "./time.js";
 
 type State = Snapshot["state"];
 /** An action as shown: `description` (the action in the user's words,
@@ -100,7 +101,9 @@ function wipe(): void {
   delete document.body.dataset.seq;
   for (const form of Array.from(document.forms)) form.reset();
   delete $("settings-form").dataset.dirty;
-  ($("tz") as HTMLInputElement).value = String(-new Date().getTimezoneOffset());
+  ($("tz") as HTMLInputElement).value = browserZone();
+  delete reminderDate().dataset.auto;
+  $("reminder-zone").textContent = "UTC";
   $("app").hidden = true;
   $("who").hidden = true;
   $("checking").hidden = true;
@@ -244,12 +247,47 @@ function accept(token: string, fromCache: boolean): void {
   if (fromCache) metrics.cachePaint = performance.now();
   const focused = document.activeElement;
   if (!focused || focused === document.body || (focused as HTMLElement).closest("[hidden]")) $("chat-input").focus();
+  adoptBrowserZone(session).catch((e) => showError(e, "time zone"));
+}
+
+/** A user who never chose a time zone (the service's snapshot says null)
+ * gets the browser's, once, with their other settings kept: a Berlin user
+ * is in Europe/Berlin without touching anything. A zone already set, here
+ * or elsewhere, is left alone. Should the service not know the browser's
+ * zone, its current offset is sent instead (a fixed zone ±HH:MM). */
+async function adoptBrowserZone(mine: number): Promise<void> {
+  const c = conn;
+  // A zone, once set, is never unset: one the replica knows needs no check.
+  if (!c || (view && view.state.settings.time_zone !== null)) return;
+  let settings: State["settings"];
+  try {
+    settings = (await c.snapshot()).snapshot.state.settings;
+  } catch {
+    return; // tried again at the next sign-in
+  }
+  if (mine !== session || settings.time_zone !== null) return;
+  if (view && view.state.settings.time_zone !== null) return; // chosen in this tab meanwhile
+  const rest = { ...(settings.daily_plan_time ? { daily_plan_time: settings.daily_plan_time } : {}), confirm_actions: settings.confirm_actions };
+  let unknown = false;
+  const sent = await act("settings.updated", { time_zone: browserZone(), ...rest }, (e) => {
+    unknown = (e as LocalError).code === "invalid_value" && (e as LocalError).field === "payload.time_zone";
+    if (!unknown) showError(e, "settings.updated");
+  });
+  if (sent || !unknown || mine !== session || (view && view.state.settings.time_zone !== null)) return;
+  await act("settings.updated", { time_zone: offsetZone(-new Date().getTimezoneOffset()), ...rest });
+}
+
+/** Minutes east of UTC as a fixed-offset zone: 330 -> "+05:30". */
+function offsetZone(east: number): string {
+  const abs = Math.abs(east);
+  return `${east < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
 }
 
 // ---------------------------------------------------------------- sending
 
-/** Proposes `body` to the replica (painted at once), then sends it. */
-async function act(type: ClientEvent["type"], payload: object): Promise<boolean> {
+/** Proposes `body` to the replica (painted at once), then sends it. A
+ * refusal is shown, or given to `refused` when there is one. */
+async function act(type: ClientEvent["type"], payload: object, refused?: (e: unknown) => void): Promise<boolean> {
   const r = replica;
   const c = conn;
   const mine = session;
@@ -257,7 +295,7 @@ async function act(type: ClientEvent["type"], payload: object): Promise<boolean>
   const body = { type, payload, client_action_id: crypto.randomUUID(), event_id: crypto.randomUUID() } as ClientEvent;
   const proposed = JSON.parse(r.propose(JSON.stringify(body), Date.now())) as { ok?: true; error?: LocalError };
   if (proposed.error) {
-    showError(proposed.error, type);
+    (refused ?? ((e) => showError(e, type)))(proposed.error);
     return false;
   }
   paint();
@@ -268,7 +306,7 @@ async function act(type: ClientEvent["type"], payload: object): Promise<boolean>
     if (mine !== session) return false; // signed out meanwhile: that replica is gone
     r.reject(body.client_action_id!);
     paint();
-    showError(e, type);
+    (refused ?? ((e) => showError(e, type)))(e);
     return false;
   }
 }
@@ -362,7 +400,7 @@ function describeAction(a: ActionView, s: State): { text: string; doomed?: strin
       text = `Add the task “${str("title") ?? ""}”${due(str("due_date"))}`;
       break;
     case "set_reminder": {
-      const at = typeof args.at === "number" ? new Date(args.at).toLocaleString([], { dateStyle: "short", timeStyle: "short" }) : [str("date"), str("time")].filter(Boolean).join(" ");
+      const at = typeof args.at === "number" ? formatInZone(args.at, s.settings.time_zone, SHORT, [], s.settings.utc_offset_minutes) : [str("date"), str("time")].filter(Boolean).join(" ");
       text = `Remind you “${str("text") ?? ""}”${at ? ` at ${at}` : ""}${task ? ` (for “${task.title}”)` : ""}`;
       break;
     }
@@ -554,7 +592,7 @@ function paint(): void {
       return li;
     },
     (li, r) => {
-      const at = new Date(r.due).toLocaleString([], { dateStyle: "short", timeStyle: "short" });
+      const at = formatInZone(r.due, s.settings.time_zone, SHORT, [], s.settings.utc_offset_minutes);
       li.classList.toggle("fired", r.status === "fired");
       li.querySelector(".what")!.textContent = `${r.status === "fired" ? "🔔 " : ""}${at} ${r.text}`;
       for (const b of li.querySelectorAll<HTMLButtonElement>("button")) b.setAttribute("aria-label", `${b.textContent}: ${r.text}`);
@@ -564,14 +602,31 @@ function paint(): void {
   // Settings: not while the user edits them.
   const form = $("settings-form");
   if (!form.contains(document.activeElement) && !form.dataset.dirty) {
-    ($("tz") as HTMLInputElement).value = String(s.settings.tz_offset_minutes);
+    ($("tz") as HTMLInputElement).value = s.settings.time_zone ?? browserZone();
     ($("plan-time") as HTMLInputElement).value = s.settings.daily_plan_time ?? "";
     ($("confirm-actions") as HTMLInputElement).checked = s.settings.confirm_actions;
   }
 
+  // The reminder form: the date is the user's today (in their zone) until
+  // they pick another; the label names the zone its times are in.
+  const date = reminderDate();
+  if (document.activeElement !== date && (!date.value || date.dataset.auto === date.value) && date.value !== s.settings.today) {
+    date.value = s.settings.today;
+    date.dataset.auto = s.settings.today;
+  }
+  $("reminder-zone").textContent = zoneLabel(s.settings.time_zone);
+
   // Summary.
   const summarizing = s.operations.find((o) => o.kind === "summary");
   $("summary-text").textContent = s.summary ?? (summarizing ? "Summarizing…" : "No summary yet.");
+}
+
+const reminderDate = () => $("reminder-date") as HTMLInputElement;
+
+/** The zone as the reminder form names it. */
+function zoneLabel(zone: string | null): string {
+  if (zone === null) return "UTC (no time zone chosen yet)";
+  return fixedOffset(zone) !== null ? `UTC${zone}` : zone;
 }
 
 // ---------------------------------------------------------------- controls
@@ -620,24 +675,30 @@ $("summarize").addEventListener("click", () => act("summary.requested", {}));
 $("settings-form").addEventListener("input", () => ($("settings-form").dataset.dirty = "1"));
 $("settings-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
-  const tz = Number(($("tz") as HTMLInputElement).value);
+  const time_zone = ($("tz") as HTMLInputElement).value.trim() || browserZone();
   const time = ($("plan-time") as HTMLInputElement).value;
   const confirm_actions = ($("confirm-actions") as HTMLInputElement).checked;
   delete $("settings-form").dataset.dirty;
-  act("settings.updated", time ? { tz_offset_minutes: tz, daily_plan_time: time, confirm_actions } : { tz_offset_minutes: tz, confirm_actions });
+  act("settings.updated", time ? { time_zone, daily_plan_time: time, confirm_actions } : { time_zone, confirm_actions });
 });
 
 $("reminder-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const text = $("reminder-text") as HTMLInputElement;
   const time = $("reminder-time") as HTMLInputElement;
+  const date = reminderDate();
   if (!text.value.trim() || !time.value) return;
-  act("reminder.set", { reminder_id: crypto.randomUUID(), text: text.value.trim(), time: time.value }).then((ok) => {
+  // With no date, the service takes today (tomorrow once the time has passed).
+  const payload = { reminder_id: crypto.randomUUID(), text: text.value.trim(), time: time.value, ...(date.value ? { date: date.value } : {}) };
+  act("reminder.set", payload).then((ok) => {
     if (ok) text.value = "";
   });
 });
 
 // ---------------------------------------------------------------- boot
+
+// The zone picker's choices: every zone this browser knows, and UTC.
+$("tz-list").replaceChildren(...zoneChoices().map((z) => el("option", { value: z })));
 
 // A first visit shows the sign-in form alone; a stored token is checked by
 // the service before anything of its user is painted.
