@@ -20,7 +20,12 @@
 // reload paints nothing before the service accepts the token, then the cache
 // at once, then catches up; a forged token with the user's state cached
 // paints nothing of it; after sign-out nothing of the user is left in the
-// page or in storage; no console errors.
+// page or in storage; no console errors. The browser runs in Europe/Berlin:
+// on first sign-in the app sets the user's zone to it unasked, once; a
+// reminder for 17:00 on a winter date is stored for 16:00 UTC and shown at
+// 17:00; a zone picked in Settings (a name, then a fixed offset) moves every
+// shown time, an unknown one and a reminder in the past are refused with
+// their codes shown, and a zone the user chose is never overwritten.
 // Screenshots: MICROCOS_SCREENSHOTS (default web/test/out/). Figures are
 // printed as `name: value` lines.
 
@@ -96,6 +101,9 @@ const api = async (path, init = {}) => {
 };
 const post = (type, payload) => api("/v1/events", { method: "POST", body: JSON.stringify({ type, payload, client_action_id: randomUUID() }) });
 const snapshot = async () => (await api("/v1/snapshot")).body;
+const storedOfType = async (type) => (await api("/v1/events?after=0&limit=1000")).body.events.filter((e) => e.type === type);
+/** The browser's zone: the app must show the user's chosen zone, not this one. */
+const BROWSER_ZONE = "Europe/Berlin";
 
 const failures = [];
 const figures = [];
@@ -115,13 +123,14 @@ const browser = await puppeteer.launch({
 const consoleErrors = [];
 const page = await browser.newPage();
 await page.setViewport({ width: 1280, height: 900 });
+await page.emulateTimezone(BROWSER_ZONE);
 page.on("console", (m) => {
   if (m.type() === "error") consoleErrors.push(m.text());
 });
 page.on("pageerror", (e) => consoleErrors.push(String(e)));
-async function shot(name) {
+async function shot(name, fullPage = false) {
   step++;
-  await page.screenshot({ path: join(shots, `${String(step).padStart(2, "0")}-${name}.png`) });
+  await page.screenshot({ path: join(shots, `${String(step).padStart(2, "0")}-${name}.png`), fullPage });
 }
 const waitFor = (fn, arg, timeout = 15000) => page.waitForFunction(fn, { timeout, polling: "mutation" }, arg);
 const visible = (sel) => page.$eval(sel, (e) => e.checkVisibility()).catch(() => false);
@@ -169,6 +178,71 @@ try {
   await waitFor(() => document.querySelector("#conn")?.dataset.state === "connected");
   check(true, "signed in with a pasted token, connected");
   await shot("connected");
+
+  // 1b. Time zones. The user never chose one; the app sets the browser's
+  // (their other settings kept), once, without being asked.
+  const pageZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+  check(pageZone === BROWSER_ZONE, `the browser runs in ${BROWSER_ZONE} (${pageZone})`);
+  let zoned = null;
+  for (let i = 0; i < 100 && zoned?.time_zone !== BROWSER_ZONE; i++) (await sleep(100), (zoned = (await snapshot()).state.settings));
+  check(
+    zoned.time_zone === BROWSER_ZONE && zoned.daily_plan_time === null && zoned.confirm_actions === true && [60, 120].includes(zoned.utc_offset_minutes),
+    `after the first sign-in the user's zone is the browser's, unasked, the other settings kept (${JSON.stringify(zoned)})`,
+  );
+  const autoSent = await storedOfType("settings.updated");
+  check(autoSent.length === 1 && autoSent[0].payload.time_zone === BROWSER_ZONE && !("tz_offset_minutes" in autoSent[0].payload), `the app sent settings.updated once, with time_zone (${autoSent.length} stored)`);
+  await waitFor((z) => document.getElementById("tz").value === z && document.getElementById("reminder-zone").textContent === z, BROWSER_ZONE);
+  const dateShown = await page.$eval("#reminder-date", (e) => e.value);
+  check(dateShown === zoned.today, `the reminder form's date is the user's today (${dateShown}, the snapshot's ${zoned.today})`);
+  const hhmm = (h, m) => new RegExp(`\\b(${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}|${h % 12 || 12}:${String(m).padStart(2, "0")}[\\s\\u202f]?${h < 12 ? "AM" : "PM"})\\b`, "i");
+  /** Fills the reminder form (date, time: set as a picker would) and submits it. */
+  const setReminder = async (text, date, time) => {
+    await page.$eval("#reminder-text", (e, v) => ((e.value = v), e.dispatchEvent(new Event("input", { bubbles: true }))), text);
+    for (const [sel, v] of [["#reminder-date", date], ["#reminder-time", time]]) await page.$eval(sel, (e, v) => ((e.value = v), e.dispatchEvent(new Event("input", { bubbles: true }))), v);
+    await page.click("#reminder-form button[type=submit]");
+  };
+  const shownReminder = (text) => page.evaluate((t) => [...document.querySelectorAll("#reminders li .what")].find((e) => e.textContent.includes(t))?.textContent ?? null, text);
+  // 17:00 on 15 January 2027 in Berlin (+01:00) is 16:00 UTC.
+  const winterText = "Winter call " + randomUUID().slice(0, 4);
+  await setReminder(winterText, "2027-01-15", "17:00");
+  await waitFor((t) => [...document.querySelectorAll("#reminders li .what")].some((e) => e.textContent.includes(t)) && document.body.dataset.pending === "0", winterText);
+  const winter = (await snapshot()).state.reminders.find((r) => r.text === winterText);
+  check(winter?.due === Date.UTC(2027, 0, 15, 16, 0) && winter.due === 1_800_028_800_000, `a reminder for 2027-01-15 17:00 in Berlin is stored due at 16:00 UTC (${winter && new Date(winter.due).toISOString()})`);
+  const winterShown = await shownReminder(winterText);
+  check(hhmm(17, 0).test(winterShown) && /15/.test(winterShown), `it is shown at 17:00 on the 15th (${JSON.stringify(winterShown)})`);
+  // A date and time already past: refused (reminder_in_past), nothing stored.
+  const pastText = "Too late " + randomUUID().slice(0, 4);
+  await setReminder(pastText, "2020-01-15", "17:00");
+  await waitFor(() => !!document.querySelector('#errors [data-code="reminder_in_past"]'), undefined, 10000);
+  await waitFor(() => document.body.dataset.pending === "0");
+  const pastStored = (await snapshot()).state.reminders.some((r) => r.text === pastText);
+  check(!pastStored && (await shownReminder(pastText)) === null, "a reminder on a date already past is refused: reminder_in_past shown, none stored or shown");
+  await shot("reminder-in-berlin", true);
+  // The user picks a zone in Settings: every time shown moves to it.
+  const pickZone = async (zone) => {
+    await page.$eval("#tz", (e) => (e.focus(), e.select()));
+    await page.keyboard.type(zone);
+    await page.keyboard.press("Escape"); // the datalist's suggestions
+    await page.click("#settings-form button[type=submit]");
+  };
+  await pickZone("America/New_York");
+  await waitFor((t) => /\b(11:00|11:00[\s\u202f]?AM)\b/i.test([...document.querySelectorAll("#reminders li .what")].find((e) => e.textContent.includes(t))?.textContent ?? ""), winterText);
+  const nySettings = (await snapshot()).state.settings;
+  const nyShown = await shownReminder(winterText);
+  check(nySettings.time_zone === "America/New_York" && hhmm(11, 0).test(nyShown), `picked America/New_York: stored, and the reminder shows at 11:00 (${JSON.stringify(nyShown)})`);
+  await pickZone("Mars/Olympus");
+  await waitFor(() => !!document.querySelector('#errors [data-code="invalid_value"]'), undefined, 10000);
+  await waitFor(() => document.body.dataset.pending === "0");
+  const marsError = await page.$eval('#errors [data-code="invalid_value"]', (e) => e.textContent);
+  check((await snapshot()).state.settings.time_zone === "America/New_York" && marsError.includes("payload.time_zone"), `an unknown zone is refused with its error shown (${JSON.stringify(marsError)}); the zone stays`);
+  await pickZone("-03:00");
+  await waitFor((t) => /\b(13:00|1:00[\s\u202f]?PM)\b/i.test([...document.querySelectorAll("#reminders li .what")].find((e) => e.textContent.includes(t))?.textContent ?? ""), winterText);
+  const fixedShown = await shownReminder(winterText);
+  const fixedLabel = await page.$eval("#reminder-zone", (e) => e.textContent);
+  check((await snapshot()).state.settings.time_zone === "-03:00" && hhmm(13, 0).test(fixedShown) && fixedLabel === "UTC-03:00", `picked the fixed offset -03:00: the reminder shows at 13:00 (${JSON.stringify(fixedShown)}, ${fixedLabel})`);
+  const userSettings = (await storedOfType("settings.updated")).length;
+  check(userSettings === 3, `each saved zone sent settings.updated with time_zone, the refused one none (${userSettings} stored)`);
+  await shot("zone-picked", true);
 
   // 2. A chat reply streams token by token and ends equal to the stored one.
   await page.evaluate(() => {
@@ -422,12 +496,12 @@ try {
   const socketsIn = proxy.openSockets();
   await page.click("#sign-out");
   await sleep(600); // past any cache save that was due
-  const outLeaks = await leaks(["Water the plants", extra, stoppedShown.slice(0, 40), token, user]);
+  const outLeaks = await leaks(["Water the plants", extra, stoppedShown.slice(0, 40), token, user, "-03:00"]);
   const outStored = await inStorage([token, user]);
   const out = { app: await visible("#app"), signin: await visible("#signin"), tokenField: await page.$eval("#token", (e) => e.value), lists: await page.$$eval("#messages li, #tasks li, #actions li, #reminders li, #plan li", (l) => l.length) };
   let sockets = proxy.openSockets();
   for (let i = 0; i < 30 && sockets; i++) (await sleep(100), (sockets = proxy.openSockets()));
-  check(outLeaks.length === 0 && out.lists === 0, `after sign-out no message, task, token or user id is in the page${outLeaks.length ? ` (found: ${outLeaks.join(", ")})` : ""}`);
+  check(outLeaks.length === 0 && out.lists === 0, `after sign-out no message, task, token, user id or chosen time zone is in the page${outLeaks.length ? ` (found: ${outLeaks.join(", ")})` : ""}`);
   check(outStored.length === 0, `after sign-out nothing of the user is in localStorage or sessionStorage${outStored.length ? ` (found: ${outStored.join(", ")})` : ""}`);
   check(out.tokenField === "" && !out.app && out.signin && socketsIn === 1 && sockets === 0, `after sign-out the token field is empty, the app section hidden, the sign-in form shown, the stream closed (${JSON.stringify({ ...out, sockets: `${socketsIn} -> ${sockets}` })})`);
   await shot("signed-out");
@@ -439,6 +513,10 @@ try {
   await page.keyboard.press("Enter");
   await waitFor((t) => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === t), extra);
   check(true, "signed in again after a sign-out: the state came from the stream");
+  await sleep(1000); // past the app's check of the user's zone
+  const zoneAfter = (await snapshot()).state.settings.time_zone;
+  const settingsAfter = (await storedOfType("settings.updated")).length;
+  check(zoneAfter === "-03:00" && settingsAfter === userSettings, `the zone the user chose is kept across reloads and sign-ins, never sent again (${zoneAfter}, ${settingsAfter} settings.updated stored)`);
   check(consoleErrors.length === 0, `no console errors since the forged token${consoleErrors.length ? ": " + consoleErrors.join(" | ") : ""}`);
 
   // The app's size.
