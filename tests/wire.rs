@@ -268,6 +268,13 @@ fn wire_format_of_frames_and_errors() {
     }
     let codes: Vec<String> = API_ERROR_CODES.iter().map(|c| format!("{} {}", c.http_status(), c.as_str())).collect();
     insta::assert_snapshot!("error_codes", codes.join("\n"));
+    // The hand-written frame schema lists the same codes, in the same order.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/frames.schema.json");
+    let schema: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let listed: Vec<&str> =
+        schema["$defs"]["ErrorCode"]["enum"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    let ours: Vec<&str> = API_ERROR_CODES.iter().map(|c| c.as_str()).collect();
+    assert_eq!(listed, ours, "schema/frames.schema.json's ErrorCode");
 }
 
 /// The schema file frontend teams consume must match the code. Run with

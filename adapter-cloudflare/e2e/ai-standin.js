@@ -52,6 +52,12 @@ function reply(inputs) {
     const words = user.split("\n").slice(1).join(" ").split(/\s+/).filter(Boolean).slice(0, 40);
     return { json: false, text: `${NAME} Summary: ${words.join(" ")}` };
   }
+  // Asked the date or time: the prompt's line of the user's local date, time
+  // and zone (as assistant/src/stand_in.rs answers).
+  const now = ((messages[0] && messages[0].content) || "").split("\n").find((l) => l.startsWith("It is "));
+  if (now && ["what time", "what day", "what date"].some((q) => user.toLowerCase().includes(q))) {
+    return { json: false, text: `${NAME} ${now}` };
+  }
   const count = /\[\[tokens:(\d+)\]\]/.exec(user);
   if (count) return { json: false, count: Number(count[1]), text: "" };
   const n = tasks(messages).length;
