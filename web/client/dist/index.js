@@ -1894,7 +1894,7 @@ var Attempt = int().check(_gte(1));
 var TokenIndex = int().check(_gte(0));
 var OperationKind = _enum(["chat", "extract_tasks", "daily_plan", "summary"]);
 var FailureCode = _enum(["provider", "rate_limited", "stalled", "malformed_output", "interrupted", "rejected", "output_too_large", "too_many_operations"]);
-var ErrorCode = _enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "action_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "action_not_awaiting", "action_stale", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "too_many_operations", "unavailable", "storage_corrupt"]);
+var ErrorCode = _enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "action_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "action_not_awaiting", "action_stale", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "reminder_in_past", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "too_many_operations", "unavailable", "storage_corrupt"]);
 var ApiError = strictObject({
   code: ErrorCode,
   message: string2(),
@@ -2037,6 +2037,16 @@ var AssistantMessageEvent = strictObject({
   causation_id: optional(Uuid),
   payload: AssistantMessage
 });
+var StoredSettingsUpdated = strictObject({
+  /** The user's time zone: a name of the time-zone database or a fixed offset ±HH:MM. */
+  time_zone: optional(string2().check(maxChars(64))),
+  /** The POSIX TZ rule `time_zone` was resolved with when the service accepted the event (`CET-1CEST,M3.5.0,M10.5.0/3`). */
+  time_zone_rule: optional(string2()),
+  /** Older form of the zone: minutes east of UTC, read as the fixed-offset zone ±HH:MM. */
+  tz_offset_minutes: optional(int().check(_gte(-720), _lte(840))),
+  daily_plan_time: optional(nullable(LocalTime)),
+  confirm_actions: optional(boolean2())
+});
 var SettingsUpdatedEvent = strictObject({
   /** Envelope schema version. */
   v: literal(1),
@@ -2049,7 +2059,7 @@ var SettingsUpdatedEvent = strictObject({
   client_action_id: optional(ClientActionId),
   operation_id: optional(Uuid),
   causation_id: optional(Uuid),
-  payload: SettingsUpdated
+  payload: StoredSettingsUpdated
 });
 var TaskCreatedEvent = strictObject({
   /** Envelope schema version. */
@@ -3117,6 +3127,7 @@ export {
   SettingsView,
   Snapshot,
   StateView,
+  StoredSettingsUpdated,
   StreamFrame,
   SummaryGenerated,
   SummaryGeneratedEvent,

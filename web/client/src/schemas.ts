@@ -318,7 +318,7 @@ export const FailureCode = z.enum(["provider", "rate_limited", "stalled", "malfo
 export type FailureCode = z.infer<typeof FailureCode>;
 
 /** A stable error code (tests/snapshots/wire__error_codes.snap). (frames.schema.json) */
-export const ErrorCode = z.enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "action_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "action_not_awaiting", "action_stale", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "too_many_operations", "unavailable", "storage_corrupt"]);
+export const ErrorCode = z.enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "action_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "action_not_awaiting", "action_stale", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "reminder_in_past", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "too_many_operations", "unavailable", "storage_corrupt"]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 /** The `error` member of an error answer. (frames.schema.json) */
@@ -535,6 +535,19 @@ export const AssistantMessageEvent = z.strictObject({
 });
 export type AssistantMessageEvent = z.infer<typeof AssistantMessageEvent>;
 
+/** A stored `settings.updated` payload: the client's (client-events.schema.json#/$defs/SettingsUpdated), with the POSIX TZ rule the service resolved `time_zone` with. (frames.schema.json) */
+export const StoredSettingsUpdated = z.strictObject({
+  /** The user's time zone: a name of the time-zone database or a fixed offset ±HH:MM. */
+  time_zone: z.optional(z.string().check(maxChars(64))),
+  /** The POSIX TZ rule `time_zone` was resolved with when the service accepted the event (`CET-1CEST,M3.5.0,M10.5.0/3`). */
+  time_zone_rule: z.optional(z.string()),
+  /** Older form of the zone: minutes east of UTC, read as the fixed-offset zone ±HH:MM. */
+  tz_offset_minutes: z.optional(z.int().check(z.gte(-720), z.lte(840))),
+  daily_plan_time: z.optional(z.nullable(LocalTime)),
+  confirm_actions: z.optional(z.boolean()),
+});
+export type StoredSettingsUpdated = z.infer<typeof StoredSettingsUpdated>;
+
 /** A stored `settings.updated` event. (frames.schema.json) */
 export const SettingsUpdatedEvent = z.strictObject({
   /** Envelope schema version. */
@@ -548,7 +561,7 @@ export const SettingsUpdatedEvent = z.strictObject({
   client_action_id: z.optional(ClientActionId),
   operation_id: z.optional(Uuid),
   causation_id: z.optional(Uuid),
-  payload: SettingsUpdated,
+  payload: StoredSettingsUpdated,
 });
 export type SettingsUpdatedEvent = z.infer<typeof SettingsUpdatedEvent>;
 
