@@ -23,7 +23,7 @@ use microcos_host::auth::{secret_problem, Keys, Policy, DEFAULT_MAX_LIFETIME_S};
 
 use crate::actor::{Lifecycle, ServedDomain};
 use crate::clock::SystemClock;
-use crate::llm::Backend;
+use crate::llm::{Backend, StructuredOutput};
 use crate::load::LoadOptions;
 use crate::service::{init_logs, start, ListenerLimits, ServeOptions, Site};
 use crate::store::Durability;
@@ -217,6 +217,17 @@ struct ModelArgs {
     /// The bearer key of that server, if it wants one (from the environment only).
     #[arg(long, env = "MICROCOS_OPENAI_API_KEY", hide_env_values = true)]
     openai_api_key: Option<String>,
+    /// How that server takes the JSON Schema of a structured answer (task extraction, the daily
+    /// plan): json-schema (OpenAI, vLLM, llama.cpp's llama-server), json-object-schema
+    /// (llama-cpp-python's server), ollama-format (Ollama), json-object (no schema: any JSON).
+    #[arg(long, env = "MICROCOS_OPENAI_STRUCTURED", value_enum, default_value = "json-schema")]
+    openai_structured: StructuredOutput,
+    /// Sampling temperature sent to that server (its default when unset); 0 for repeatable answers.
+    #[arg(long, env = "MICROCOS_OPENAI_TEMPERATURE", value_parser = temperature)]
+    openai_temperature: Option<f32>,
+    /// Sampling seed sent to that server (for repeatable answers where it honours one).
+    #[arg(long, env = "MICROCOS_OPENAI_SEED")]
+    openai_seed: Option<u64>,
     /// Cloudflare account id, for Workers AI over REST (with --cf-api-token).
     #[arg(long, env = "MICROCOS_CF_ACCOUNT_ID", requires = "cf_api_token")]
     cf_account_id: Option<String>,
@@ -228,6 +239,14 @@ struct ModelArgs {
     cf_api_base: String,
 }
 
+/// A sampling temperature: a number in 0..=2.
+fn temperature(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(t) if (0.0..=2.0).contains(&t) => Ok(t),
+        _ => Err(format!("{s:?} is not a temperature in 0..=2")),
+    }
+}
+
 impl ModelArgs {
     /// The configured model, if any (Workers AI first, then OpenAI-compatible).
     fn backend(&self) -> Option<Backend> {
@@ -236,7 +255,14 @@ impl ModelArgs {
             return Some(Backend::WorkersAi { base_url: self.cf_api_base.clone(), account_id, api_token });
         }
         let base_url = some(&self.openai_base_url)?;
-        Some(Backend::OpenAi { base_url, model: self.openai_model.clone(), api_key: some(&self.openai_api_key) })
+        Some(Backend::OpenAi {
+            base_url,
+            model: self.openai_model.clone(),
+            api_key: some(&self.openai_api_key),
+            structured: self.openai_structured,
+            temperature: self.openai_temperature,
+            seed: self.openai_seed,
+        })
     }
 }
 

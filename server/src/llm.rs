@@ -43,6 +43,12 @@ pub enum Backend {
         model: String,
         /// Bearer key, if the server wants one.
         api_key: Option<String>,
+        /// How the server takes an operation's JSON Schema.
+        structured: StructuredOutput,
+        /// Sampling temperature, if set (the server's default otherwise).
+        temperature: Option<f32>,
+        /// Sampling seed, if set (for reproducible answers, where the server honours it).
+        seed: Option<u64>,
     },
     /// Workers AI over REST.
     WorkersAi {
@@ -55,6 +61,83 @@ pub enum Backend {
     },
 }
 
+/// How an OpenAI-compatible server takes the JSON Schema a structured
+/// operation's answer must follow (`--openai-structured`). There is no single
+/// form: a server ignores the forms it does not know and answers free text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum StructuredOutput {
+    /// `response_format: {"type":"json_schema","json_schema":{"name","strict":true,"schema"}}`:
+    /// OpenAI, vLLM, llama.cpp's C++ `llama-server`. The schema is made
+    /// strict (every property required, optional ones nullable, no others).
+    #[default]
+    JsonSchema,
+    /// `response_format: {"type":"json_object","schema":…}`: llama-cpp-python's server.
+    JsonObjectSchema,
+    /// A top-level `format: <schema>`: Ollama.
+    OllamaFormat,
+    /// `response_format: {"type":"json_object"}` with no schema: any JSON, for a
+    /// server that takes none of the above.
+    JsonObject,
+}
+
+impl StructuredOutput {
+    /// Adds the structured-output request for `schema` (an operation of kind
+    /// `name`) to a chat-completions `body`.
+    pub fn apply(self, body: &mut serde_json::Value, name: &str, schema: &serde_json::Value) {
+        match self {
+            StructuredOutput::JsonSchema => {
+                let name: String =
+                    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+                body["response_format"] = serde_json::json!({
+                    "type": "json_schema",
+                    "json_schema": {"name": name, "strict": true, "schema": strict(schema.clone())},
+                });
+            }
+            StructuredOutput::JsonObjectSchema => {
+                body["response_format"] = serde_json::json!({"type": "json_object", "schema": schema});
+            }
+            StructuredOutput::OllamaFormat => body["format"] = schema.clone(),
+            StructuredOutput::JsonObject => body["response_format"] = serde_json::json!({"type": "json_object"}),
+        }
+    }
+}
+
+/// `schema` as strict structured output wants it: in every object, every
+/// property required (one that was optional may be null instead) and no
+/// other property allowed.
+fn strict(mut schema: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    if let Value::Object(o) = &mut schema {
+        let required: Vec<String> = match o.get("required") {
+            Some(Value::Array(r)) => r.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+            _ => Vec::new(),
+        };
+        if let Some(Value::Object(props)) = o.get_mut("properties") {
+            for (key, prop) in props.iter_mut() {
+                *prop = strict(prop.take());
+                if !required.contains(key) {
+                    match prop.get("type").cloned() {
+                        Some(Value::String(t)) if t != "null" => prop["type"] = serde_json::json!([t, "null"]),
+                        Some(Value::Array(mut types)) if !types.iter().any(|t| t == "null") => {
+                            types.push("null".into());
+                            prop["type"] = Value::Array(types);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let mut all: Vec<Value> = props.keys().cloned().map(Value::String).collect();
+            all.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            o.insert("required".into(), Value::Array(all));
+            o.insert("additionalProperties".into(), Value::Bool(false));
+        }
+        if let Some(items) = o.get_mut("items") {
+            *items = strict(items.take());
+        }
+    }
+    schema
+}
+
 impl Backend {
     /// A human description (never includes secrets).
     pub fn describe(&self) -> String {
@@ -62,7 +145,9 @@ impl Backend {
             Backend::StandIn { token_delay, .. } => {
                 format!("offline stand-in model ({} ms per token)", token_delay.as_millis())
             }
-            Backend::OpenAi { base_url, model, .. } => format!("OpenAI-compatible {model} at {base_url}"),
+            Backend::OpenAi { base_url, model, structured, .. } => {
+                format!("OpenAI-compatible {model} at {base_url} (structured output: {structured:?})")
+            }
             Backend::WorkersAi { .. } => format!("Workers AI {WORKERS_AI_MODEL} (REST)"),
         }
     }
@@ -217,15 +302,23 @@ impl Llm for Model {
                 let calls = model.tool_calls(request);
                 return Ok(ModelStream(Inner::StandIn { tokens, delay: *token_delay, fail_after, calls }));
             }
-            Backend::OpenAi { base_url, model, api_key } => {
+            Backend::OpenAi { base_url, model, api_key, structured, temperature, seed } => {
                 let mut body = serde_json::json!({
                     "model": model,
                     "messages": request.messages,
                     "stream": true,
                     "max_tokens": request.max_tokens,
                 });
-                if request.json {
-                    body["response_format"] = serde_json::json!({"type": "json_object"});
+                match &request.schema {
+                    Some(schema) => structured.apply(&mut body, request.kind.as_str(), schema),
+                    None if request.json => StructuredOutput::JsonObject.apply(&mut body, "", &serde_json::Value::Null),
+                    None => {}
+                }
+                if let Some(t) = temperature {
+                    body["temperature"] = serde_json::json!(t);
+                }
+                if let Some(s) = seed {
+                    body["seed"] = serde_json::json!(s);
                 }
                 if !request.tools.is_empty() {
                     body["tools"] = request_tools(Dialect::OpenAi, &request.tools);

@@ -17,7 +17,8 @@ use microcos_assistant::prompt::output_schema;
 use microcos_assistant::OperationKind;
 use microcos_core::llm::{LlmRequest, PromptMessage, PromptRole};
 use microcos_core::{uuid::Uuid, Llm, LlmErrorKind, OperationId, TokenStream, ToolCall};
-use microcos_server::llm::{Backend, Model};
+use microcos_server::llm::{Backend, Model, StructuredOutput};
+use serde_json::json;
 
 const OPENAI: &str = concat!(
     "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n",
@@ -158,11 +159,18 @@ fn request(kind: OperationKind) -> LlmRequest {
 }
 
 fn openai(base: &str, scenario: &str) -> Model {
+    openai_with(base, scenario, StructuredOutput::default())
+}
+
+fn openai_with(base: &str, scenario: &str, structured: StructuredOutput) -> Model {
     Model::new(
         Backend::OpenAi {
             base_url: format!("{base}/{scenario}/v1"),
             model: "llama3.3".into(),
             api_key: Some("k".into()),
+            structured,
+            temperature: Some(0.0),
+            seed: Some(7),
         },
         Duration::from_millis(400),
     )
@@ -255,13 +263,40 @@ async fn json_operations_ask_for_structured_output() {
     assert_eq!(collect(&openai(&base, "ok"), OperationKind::ExtractTasks).await.1, Ok(()));
     assert_eq!(collect(&workers_ai(&base, "ok"), OperationKind::DailyPlan).await.1, Ok(()));
     let bodies = seen.0.lock().unwrap().clone();
-    assert_eq!(bodies[0]["response_format"]["type"], "json_object");
+    // OpenAI's strict json_schema by default: every property required, the
+    // optional ones nullable, no others.
+    let format = &bodies[0]["response_format"];
+    assert_eq!(
+        (&format["type"], &format["json_schema"]["name"], &format["json_schema"]["strict"]),
+        (&json!("json_schema"), &json!("extract_tasks"), &json!(true))
+    );
+    let task = &format["json_schema"]["schema"]["properties"]["tasks"]["items"];
+    assert_eq!(task["required"], json!(["due_date", "title"]));
+    assert_eq!(task["additionalProperties"], false);
+    assert_eq!(task["properties"]["due_date"]["type"], json!(["string", "null"]));
+    assert_eq!((&bodies[0]["temperature"], &bodies[0]["seed"]), (&json!(0.0), &json!(7)));
     assert_eq!(bodies[1]["response_format"]["type"], "json_schema");
-    assert_eq!(bodies[1]["response_format"]["json_schema"]["required"][0], "items");
+    assert_eq!(bodies[1]["response_format"]["json_schema"]["required"][0], "items", "Workers AI keeps its form");
     // A provider that answers JSON mode in one piece still works.
     let (text, end) = collect(&workers_ai(&base, "whole"), OperationKind::ExtractTasks).await;
     assert_eq!(end, Ok(()));
     assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap()["tasks"][0]["title"], "Call Ann");
+}
+
+#[tokio::test]
+async fn each_structured_output_form_sends_the_schema_where_its_server_takes_it() {
+    let (base, seen) = fake_provider().await;
+    let plan = output_schema(OperationKind::DailyPlan).unwrap();
+    for form in [StructuredOutput::JsonObjectSchema, StructuredOutput::OllamaFormat, StructuredOutput::JsonObject] {
+        assert_eq!(collect(&openai_with(&base, "ok", form), OperationKind::DailyPlan).await.1, Ok(()));
+    }
+    // A free-text operation asks for no format, in any form.
+    assert_eq!(collect(&openai_with(&base, "ok", StructuredOutput::OllamaFormat), OperationKind::Chat).await.1, Ok(()));
+    let bodies = seen.0.lock().unwrap().clone();
+    assert_eq!(bodies[0]["response_format"], json!({"type": "json_object", "schema": plan}), "llama-cpp-python");
+    assert_eq!((&bodies[1]["format"], bodies[1].get("response_format")), (&plan, None), "Ollama");
+    assert_eq!((&bodies[2]["response_format"], bodies[2].get("format")), (&json!({"type": "json_object"}), None));
+    assert_eq!((bodies[3].get("format"), bodies[3].get("response_format")), (None, None), "chat");
 }
 
 #[tokio::test]
