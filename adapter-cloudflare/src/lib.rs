@@ -148,6 +148,7 @@ macro_rules! worker {
     };
 }
 
+use microcos_host::log::{Level, Line};
 use std::rc::Rc;
 
 use microcos_core::{uuid::Uuid, Clock, Config, ErrorCode, Rejection, RequestId, Timestamp, UserId};
@@ -183,13 +184,43 @@ thread_local! {
         const { std::cell::RefCell::new(microcos_host::log::LogBudget::new()) };
 }
 
+/// Writes a structured line as JSON ([`microcos_host::log::Line`]), at its
+/// level: Workers Logs and `wrangler tail` index its fields.
+pub(crate) fn log_line(line: &microcos_host::log::Line) {
+    match line.level {
+        Level::Info => worker::console_log!("{}", line.to_json()),
+        Level::Warn => worker::console_warn!("{}", line.to_json()),
+        Level::Error => worker::console_error!("{}", line.to_json()),
+    }
+}
+
+/// The per-request line: the local service's `request` line.
+pub(crate) fn request_line(
+    request_id: RequestId,
+    method: &str,
+    path: &str,
+    user: Option<&str>,
+    status: u16,
+) -> microcos_host::log::Line {
+    Line::new(Level::Info, "request")
+        .field("request_id", request_id.to_string())
+        .field("user", user)
+        .field("method", method)
+        .field("path", path)
+        .field("status", status)
+}
+
 /// Whether one more per-request line for `key` fits `budget` (a user's
 /// object keeps its user's; [`microcos_host::log`]); says first how many
 /// were left out.
 pub(crate) fn access_line(budget: &std::cell::RefCell<microcos_host::log::LogBudget>, key: &str) -> bool {
     let admitted = budget.borrow_mut().admit(PlatformClock.now());
     if let Some(left_out @ 1..) = admitted {
-        worker::console_warn!("request lines left out user={key} lines={left_out}: this user's log budget was spent");
+        log_line(
+            &Line::new(Level::Warn, "request lines left out: this user's log budget was spent")
+                .field("user", key)
+                .field("lines", left_out),
+        );
     }
     admitted.is_some()
 }
@@ -234,10 +265,9 @@ pub(crate) fn keys(env: &Env) -> Rc<Keys> {
         }
         let mut keys = Keys::new(current.as_bytes()).with_policy(policy(env));
         if let Some(problem) = secret_problem(current.as_bytes()) {
-            worker::console_error!(
-                "MICROCOS_SECRET is missing or unusable ({problem}): requests are refused with 503; \
-                 set it with `wrangler secret put MICROCOS_SECRET`"
-            );
+            let msg = "MICROCOS_SECRET is missing or unusable: requests are refused with 503; \
+                       set it with `wrangler secret put MICROCOS_SECRET`";
+            log_line(&Line::new(Level::Error, msg).field("problem", problem));
         }
         if let Some(previous) = &previous {
             keys = keys.with_previous(previous.as_bytes());
@@ -426,7 +456,8 @@ pub fn object_revocation(
 ) -> Option<Result<Response>> {
     let answer = |r: EdgeResponse| Some(to_response(r, request_id));
     let failed = |e: microcos_core::StoreError| {
-        worker::console_error!("cannot read or write the revocation of user={user}: {e}");
+        let line = Line::new(Level::Error, "cannot read or write the revocation");
+        log_line(&line.field("user", user.as_str()).field("error", e.to_string()));
         answer(microcos_host::host::unavailable())
     };
     let cached = REVOKED.with_borrow(|r| r.iter().find(|(u, _)| u == user).map(|(_, t)| *t));
@@ -470,7 +501,8 @@ pub fn object_revocation(
             let _ = ws.close(Some(edge::close::TOKEN_EXPIRED), Some("token revoked: reconnect with a new token"));
         }
         let before = revoked.map_or(0, |t| t.0 / 1000);
-        worker::console_log!("revoked request_id={request_id} user={user} before_s={before}");
+        let line = Line::new(Level::Info, "revoked").field("request_id", request_id.to_string());
+        log_line(&line.field("user", user.as_str()).field("before_s", before));
         let body = format!(r#"{{"user":"{user}","revoked_before":{before}}}"#);
         return answer(EdgeResponse { status: 200, headers: Vec::new(), body });
     }
@@ -517,7 +549,7 @@ pub async fn edge(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         }
     };
     if ANONYMOUS_LINES.with(|budget| access_line(budget, microcos_host::log::ANONYMOUS)) {
-        worker::console_log!("request request_id={request_id} method={method} path={path} status={}", refused.status);
+        log_line(&request_line(request_id, method, path, None, refused.status));
     }
     to_response(refused, request_id)
 }

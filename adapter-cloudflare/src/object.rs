@@ -10,6 +10,7 @@
 //! watchdog that resumes it if the object is evicted. This file supplies
 //! `wait_until`, console logs, the alarm, and the WebSocket upgrade.
 
+use microcos_host::log::{Level, Line};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -61,6 +62,8 @@ fn backend(e: impl std::fmt::Display) -> EngineError {
 /// token expired (each socket carries its token's expiry as its attachment).
 pub struct DoTransport {
     state: Rc<State>,
+    /// The object's user (every line names it).
+    user: UserId,
     /// The host's alarm, as it last asked.
     host_alarm: Rc<std::cell::Cell<Option<Timestamp>>>,
 }
@@ -93,7 +96,7 @@ impl DoTransport {
                 None => storage.delete_alarm().await,
             };
             if let Err(e) = result {
-                worker::console_error!("cannot set the alarm: {e}");
+                crate::log_line(&Line::new(Level::Error, "cannot set the alarm").field("error", e.to_string()));
             }
         });
     }
@@ -114,45 +117,8 @@ impl Transport for DoTransport {
     }
 
     fn report(&self, report: Report<'_>) {
-        match report {
-            Report::Restored { user, seq, restored } => worker::console_log!(
-                "user restored user={user} seq={seq} snapshot_seq={:?} replayed={}",
-                restored.snapshot_seq.map(|s| s.0),
-                restored.replayed
-            ),
-            Report::Accepted { accepted: a, event_type } => worker::console_log!(
-                "accepted request_id={} event_id={} seq={} duplicate={} type={event_type} operation_id={}",
-                a.request_id,
-                a.event_id,
-                a.seq,
-                a.duplicate,
-                a.operation_id.map(|o| o.to_string()).unwrap_or_default()
-            ),
-            Report::Refused { request_id, error } => worker::console_log!("refused request_id={request_id}: {error}"),
-            Report::Refusals { user, counts, window_ms } => {
-                let counts: Vec<String> = counts.iter().map(|(code, n)| format!("{code}={n}")).collect();
-                worker::console_log!("refusals user={user} window_ms={window_ms} {}", counts.join(" "))
-            }
-            Report::Suppressed { user, lines } => {
-                worker::console_warn!("log lines suppressed user={user} lines={lines}: this user's log budget was spent")
-            }
-            Report::Stalled { user, jobs, retry_in_ms } => worker::console_warn!(
-                "a tick recorded nothing while a job stayed due user={user} jobs={} retry_in_ms={retry_in_ms}: backing off",
-                jobs.join(",")
-            ),
-            Report::GenerationStarted { operation_id, attempt } => {
-                worker::console_log!("generation starting operation_id={operation_id} attempt={attempt}")
-            }
-            Report::GenerationEnded { operation_id, attempt } => {
-                worker::console_log!("generation finished operation_id={operation_id} attempt={attempt}")
-            }
-            Report::RecordFailed { operation_id, error } => worker::console_error!(
-                "recording failed, restoring from storage operation_id={}: {error}",
-                operation_id.map(|o| o.to_string()).unwrap_or_default()
-            ),
-            Report::Subscribed { after } => worker::console_log!("subscribed after={after}"),
-            _ => {}
-        }
+        // JSON lines, which Workers Logs indexes: the local service's messages and fields.
+        crate::log_line(&report.line().field("user", self.user.as_str()));
     }
 
     fn rearm(&self, at: Option<Timestamp>) {
@@ -225,6 +191,7 @@ impl<D: Domain> Object<D> {
         // Read with Reflect so that a local stand-in bound as `AI` works too.
         let ai = worker::js_sys::Reflect::get(&self.env, &worker::wasm_bindgen::JsValue::from_str("AI"))
             .map_err(|_| backend("no AI binding"))?;
+        let transport = DoTransport { state: self.state.clone(), user: user.clone(), host_alarm: Rc::default() };
         let parts = HostParts {
             user,
             config: crate::config(&self.env),
@@ -233,7 +200,7 @@ impl<D: Domain> Object<D> {
             llm: WorkersAi::new(ai, IDLE_MS),
             clock: PlatformClock,
             push: DoPush::new(self.state.clone()),
-            transport: DoTransport { state: self.state.clone(), host_alarm: Rc::default() },
+            transport,
             watchdog_ms: WATCHDOG_MS,
         };
         let (host, _) = Host::open(parts)?;
@@ -278,10 +245,13 @@ impl<D: Domain> Object<D> {
             Action::Respond(r) => {
                 if crate::access_line(&self.access, verified_user.as_str()) {
                     let (method, path) = (&head.method, &head.path);
-                    worker::console_log!(
-                        "request request_id={request_id} method={method} path={path} user={verified_user} status={}",
-                        r.status
-                    );
+                    crate::log_line(&crate::request_line(
+                        request_id,
+                        method,
+                        path,
+                        Some(verified_user.as_str()),
+                        r.status,
+                    ));
                 }
                 return to_response(r.clone(), request_id);
             }
@@ -293,15 +263,17 @@ impl<D: Domain> Object<D> {
         let host = match self.open(Some(&user)) {
             Ok(h) => h,
             Err(e) if e.is_permanent() => {
-                worker::console_error!(
-                    "the stored data of user={user} is unreadable: {e}; restore the object's storage from a \
-                     point in time before the damage (or delete the object to start the user afresh); until then \
-                     this user's requests answer 500 storage_corrupt"
+                let msg = "the user's stored data is unreadable: restore the object's storage from a point in time \
+                           before the damage (or delete the object to start the user afresh); until then this \
+                           user's requests answer 500 storage_corrupt";
+                crate::log_line(
+                    &Line::new(Level::Error, msg).field("user", user.as_str()).field("error", e.to_string()),
                 );
                 return to_response(edge::respond_error(&e), request_id);
             }
             Err(e) => {
-                worker::console_error!("cannot open user={user}: {e}");
+                let line = Line::new(Level::Error, "cannot open the user's store").field("user", user.as_str());
+                crate::log_line(&line.field("error", e.to_string()));
                 return to_response(microcos_host::host::unavailable(), request_id);
             }
         };
@@ -313,10 +285,7 @@ impl<D: Domain> Object<D> {
             Served::Response(r) => {
                 if !submit && crate::access_line(&self.access, user.as_str()) {
                     let (method, path) = (&head.method, &head.path);
-                    worker::console_log!(
-                        "request request_id={request_id} method={method} path={path} user={user} status={}",
-                        r.status
-                    );
+                    crate::log_line(&crate::request_line(request_id, method, path, Some(user.as_str()), r.status));
                 }
                 return to_response(r, request_id);
             }
@@ -401,10 +370,8 @@ impl<D: Domain> Object<D> {
         self.set_refusals(&ws, refusals);
         if close_now {
             if crate::access_line(&self.access, user.as_str()) {
-                worker::console_log!(
-                    "stream closed user={user} refused={}: its client kept sending while refused",
-                    refusals.0
-                );
+                let line = Line::new(Level::Info, "stream closed: its client kept sending while refused");
+                crate::log_line(&line.field("user", user.as_str()).field("refused", refusals.0));
             }
             ws.close(Some(close::RATE_LIMITED), Some("too many refused events: wait, then resume from your cursor"))?;
         }

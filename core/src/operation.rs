@@ -283,7 +283,35 @@ pub enum OperationStatus {
     Cancelled,
 }
 
+impl FailureCode {
+    /// The stable snake_case name (as on the wire).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FailureCode::Provider => "provider",
+            FailureCode::RateLimited => "rate_limited",
+            FailureCode::Stalled => "stalled",
+            FailureCode::MalformedOutput => "malformed_output",
+            FailureCode::Interrupted => "interrupted",
+            FailureCode::Rejected => "rejected",
+            FailureCode::OutputTooLarge => "output_too_large",
+            FailureCode::TooManyOperations => "too_many_operations",
+        }
+    }
+}
+
 impl OperationStatus {
+    /// The stable snake_case name (as on the wire).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OperationStatus::Pending => "pending",
+            OperationStatus::Streaming => "streaming",
+            OperationStatus::RetryScheduled => "retry_scheduled",
+            OperationStatus::Completed => "completed",
+            OperationStatus::Failed => "failed",
+            OperationStatus::Cancelled => "cancelled",
+        }
+    }
+
     /// True once nothing more will happen to the operation.
     pub fn is_finished(self) -> bool {
         matches!(self, OperationStatus::Completed | OperationStatus::Failed | OperationStatus::Cancelled)
@@ -343,5 +371,24 @@ impl<I> Operation<I> {
         }
         self.text.push_str(tokens.as_text());
         self.tokens += tokens.len() as u32;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_the_wire_names() {
+        use FailureCode::*;
+        for code in
+            [Provider, RateLimited, Stalled, MalformedOutput, Interrupted, Rejected, OutputTooLarge, TooManyOperations]
+        {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+        }
+        use OperationStatus::*;
+        for status in [Pending, Streaming, RetryScheduled, Completed, Failed, Cancelled] {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
     }
 }

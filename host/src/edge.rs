@@ -12,6 +12,7 @@
 //! | route | answer |
 //! | --- | --- |
 //! | `GET /healthz` | 200, no auth |
+//! | `GET /readyz` | 200 while the service takes requests, 503 while it starts or drains; no auth |
 //! | `POST /v1/events` | 202 new / 200 duplicate: `{"event_id","request_id","seq","duplicate"}` |
 //! | `GET /v1/snapshot` | 200 `{"seq","state"}` with an `ETag`; 304 on `If-None-Match` |
 //! | `GET /v1/events?after=N&limit=M` | 200 `{"events":[…],"next_after":N,"more":bool}` |
@@ -274,7 +275,7 @@ pub fn authenticate_token(req: &HttpRequest<'_>, keys: &Keys, now: Timestamp) ->
 fn authenticated<'a>(req: &HttpRequest<'a>, keys: &Keys, now: Timestamp) -> Result<(Authenticated, &'a str), Response> {
     let fail = |r: Rejection| respond_rejection(&r);
     let (allow, method) = match req.path {
-        "/healthz" => ("GET", req.method),
+        "/healthz" | "/readyz" => ("GET", req.method),
         "/v1/events" => ("GET, POST", req.method),
         "/v1/snapshot" | "/v1/stream" => ("GET", req.method),
         _ => return Err(fail(Rejection::new(ErrorCode::NotFound, format!("no route {}", truncate(req.path))))),
@@ -286,6 +287,10 @@ fn authenticated<'a>(req: &HttpRequest<'a>, keys: &Keys, now: Timestamp) -> Resu
     }
     if req.path == "/healthz" {
         return Err(Response::json(200, String::from(r#"{"status":"ok"}"#)));
+    }
+    if req.path == "/readyz" {
+        // A transport that starts or drains answers 503 itself.
+        return Err(Response::json(200, String::from(r#"{"status":"ready"}"#)));
     }
     if !keys.usable() {
         let msg = format!(

@@ -26,9 +26,11 @@ use core::pin::Pin;
 use crate::log::LogBudget;
 use microcos_core::engine::{Accepted, Answer, Engine, EngineError, Input, Output, Restored};
 use microcos_core::error::{ErrorCode, Rejection};
-use microcos_core::frame::Cursor;
+use microcos_core::event::Event;
+use microcos_core::frame::{Cursor, Frame};
 use microcos_core::ids::{EventId, OperationId, RequestId, Seq, Timestamp, UserId};
 use microcos_core::machine::{Config, RequestMeta};
+use microcos_core::operation::{FailureCode, LlmEvent, OperationStatus};
 use microcos_core::ports::{Clock, Llm, Push, Store, TokenStream};
 use microcos_core::Domain;
 
@@ -76,6 +78,8 @@ pub enum Report<'a> {
         operation_id: OperationId,
         /// The attempt.
         attempt: u32,
+        /// The operation's kind (`chat`, `daily_plan`: the domain's names).
+        kind: &'a str,
     },
     /// A model stream ended (completed, failed, or stopped).
     GenerationEnded {
@@ -83,6 +87,32 @@ pub enum Report<'a> {
         operation_id: OperationId,
         /// The attempt.
         attempt: u32,
+        /// The operation's kind.
+        kind: &'a str,
+        /// Tokens the model streamed in this attempt.
+        tokens: u32,
+        /// From the model call to its first token, if one came.
+        first_token_ms: Option<u64>,
+        /// From the model call to the end of its stream.
+        duration_ms: u64,
+        /// Where the operation stands after it: `completed`, `retry_scheduled`,
+        /// `failed`, `cancelled`, … ([`microcos_core::OperationStatus`]).
+        status: Option<OperationStatus>,
+    },
+    /// An attempt of an operation failed (`llm.failed` is stored): a model
+    /// error, output that did not parse, an interrupted stream found on
+    /// restore. Transports log it as a warning, with its code and reason.
+    LlmFailed {
+        /// The operation.
+        operation_id: OperationId,
+        /// The attempt.
+        attempt: u32,
+        /// Why, as stored.
+        code: FailureCode,
+        /// The reason, as stored.
+        message: &'a str,
+        /// No further attempt follows.
+        terminal: bool,
     },
     /// Recording failed (storage); the engine is restored from its store.
     RecordFailed {
@@ -125,6 +155,79 @@ pub enum Report<'a> {
         /// When the engine asks to be woken again, from now.
         retry_in_ms: u64,
     },
+}
+
+impl Report<'_> {
+    /// The report as one structured line: the same message and field names
+    /// as the local service's log lines (the Worker writes these as JSON).
+    pub fn line(&self) -> crate::log::Line {
+        use crate::log::{Level, Line};
+        use alloc::string::ToString;
+        let id = |o: &Option<OperationId>| o.map(|o| o.to_string());
+        match self {
+            Report::Restored { user, seq, restored } => Line::new(Level::Info, "user restored")
+                .field("user", user.as_str())
+                .field("seq", seq.0)
+                .field("snapshot_seq", restored.snapshot_seq.map(|s| s.0))
+                .field("replayed", restored.replayed),
+            Report::Accepted { accepted: a, event_type } => Line::new(Level::Info, "accepted")
+                .field("request_id", a.request_id.to_string())
+                .field("event_id", a.event_id.to_string())
+                .field("operation_id", id(&a.operation_id))
+                .field("seq", a.seq.0)
+                .field("duplicate", a.duplicate)
+                .field("type", *event_type),
+            Report::Refused { request_id, error } => Line::new(Level::Info, "refused")
+                .field("request_id", request_id.to_string())
+                .field("error", error.to_string()),
+            Report::GenerationStarted { operation_id, attempt, kind } => Line::new(Level::Info, "generation starting")
+                .field("operation_id", operation_id.to_string())
+                .field("attempt", *attempt)
+                .field("kind", *kind),
+            Report::GenerationEnded { operation_id, attempt, kind, tokens, first_token_ms, duration_ms, status } => {
+                Line::new(Level::Info, "generation finished")
+                    .field("operation_id", operation_id.to_string())
+                    .field("attempt", *attempt)
+                    .field("kind", *kind)
+                    .field("tokens", *tokens)
+                    .field("first_token_ms", *first_token_ms)
+                    .field("duration_ms", *duration_ms)
+                    .field("status", status.map(|s| s.as_str()))
+            }
+            Report::LlmFailed { operation_id, attempt, code, message, terminal } => {
+                Line::new(Level::Warn, "llm.failed")
+                    .field("operation_id", operation_id.to_string())
+                    .field("attempt", *attempt)
+                    .field("code", code.as_str())
+                    .field("reason", *message)
+                    .field("terminal", *terminal)
+            }
+            Report::RecordFailed { operation_id, error } => {
+                Line::new(Level::Error, "recording failed: restoring the user from its store")
+                    .field("operation_id", id(operation_id))
+                    .field("error", error.to_string())
+            }
+            Report::Subscribed { after } => Line::new(Level::Info, "subscribed").field("after", after.0),
+            Report::Refusals { user, counts, window_ms } => {
+                let counts: Vec<String> = counts.iter().map(|(code, n)| alloc::format!("{code}={n}")).collect();
+                Line::new(Level::Info, "refusals")
+                    .field("user", user.as_str())
+                    .field("window_ms", *window_ms)
+                    .field("counts", counts.join(" "))
+            }
+            Report::Suppressed { user, lines } => {
+                Line::new(Level::Warn, "log lines suppressed: this user's log budget was spent")
+                    .field("user", user.as_str())
+                    .field("lines", *lines)
+            }
+            Report::Stalled { user, jobs, retry_in_ms } => {
+                Line::new(Level::Warn, "a tick recorded nothing while a job stayed due: backing off")
+                    .field("user", user.as_str())
+                    .field("jobs", jobs.join(","))
+                    .field("retry_in_ms", *retry_in_ms)
+            }
+        }
+    }
 }
 
 pub use crate::log::{LOG_BURST, LOG_LINES_PER_S};
@@ -547,7 +650,22 @@ where
         loop {
             let output = self.engine.borrow_mut().poll_output();
             match output {
-                Output::Push(frame) => self.push.borrow_mut().push(&frame),
+                Output::Push(frame) => {
+                    if let Frame::Event { event, .. } = &frame {
+                        if let (Event::Llm(LlmEvent::Failed(f)), Some(operation_id)) =
+                            (&event.event, event.operation_id)
+                        {
+                            self.report(Report::LlmFailed {
+                                operation_id,
+                                attempt: f.attempt,
+                                code: f.code,
+                                message: &f.message,
+                                terminal: f.terminal,
+                            });
+                        }
+                    }
+                    self.push.borrow_mut().push(&frame)
+                }
                 Output::Start(operation_id) => {
                     let future = Box::pin(self.clone().generate(operation_id));
                     self.transport.spawn(Task { operation_id, future });
@@ -575,7 +693,10 @@ where
             self.watchdog_at.set(Some(self.clock.now().plus_ms(self.watchdog_ms)));
         }
         self.rearm(self.next_alarm()); // with the watchdog
-        self.report(Report::GenerationStarted { operation_id, attempt });
+        let kind = request.kind.as_str();
+        self.report(Report::GenerationStarted { operation_id, attempt, kind });
+        let started = self.clock.now();
+        let (mut tokens, mut first_token) = (0u32, None);
         match self.llm.generate(&request).await {
             Err(error) => {
                 let now = self.clock.now();
@@ -585,7 +706,11 @@ where
                 let next = stream.next_token().await; // no borrow is held while waiting
                 let now = self.clock.now();
                 let (input, last) = match next {
-                    Some(Ok(text)) => (Input::Token { operation_id, attempt, text, now }, false),
+                    Some(Ok(text)) => {
+                        tokens += 1;
+                        first_token.get_or_insert(now);
+                        (Input::Token { operation_id, attempt, text, now }, false)
+                    }
                     Some(Err(error)) => (Input::StreamError { operation_id, attempt, error, now }, true),
                     None => (Input::StreamEnd { operation_id, attempt, tool_calls: stream.tool_calls(), now }, true),
                 };
@@ -597,7 +722,17 @@ where
             },
         }
         drop(running);
-        self.report(Report::GenerationEnded { operation_id, attempt });
+        let since = |t: Timestamp| t.0.saturating_sub(started.0);
+        let status = self.engine.borrow().state().operations.get(&operation_id).map(|o| o.status);
+        self.report(Report::GenerationEnded {
+            operation_id,
+            attempt,
+            kind,
+            tokens,
+            first_token_ms: first_token.map(since),
+            duration_ms: since(self.clock.now()),
+            status,
+        });
         // The watchdog may no longer be needed.
         self.rearm(self.next_alarm());
     }

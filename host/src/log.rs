@@ -119,10 +119,92 @@ impl AccessLog {
     }
 }
 
+/// How much a [`Line`] matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    /// What happened.
+    Info,
+    /// Something an operator may want to look at (a failed model call).
+    Warn,
+    /// Something an operator must act on.
+    Error,
+}
+
+impl Level {
+    /// `info`, `warn`, `error`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// One structured log line, for a transport that writes JSON lines itself
+/// (the Worker: Workers Logs indexes their fields). `{"level","msg",…}`
+/// with the same messages and field names as the local service's lines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// Its level.
+    pub level: Level,
+    fields: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Line {
+    /// A line saying `msg`.
+    pub fn new(level: Level, msg: &str) -> Line {
+        let mut fields = serde_json::Map::new();
+        fields.insert("level".into(), level.as_str().into());
+        fields.insert("msg".into(), msg.into());
+        Line { level, fields }
+    }
+
+    /// With one more field (a `None` is left out).
+    pub fn field(mut self, name: &str, value: impl Into<serde_json::Value>) -> Line {
+        let value = value.into();
+        if !value.is_null() {
+            self.fields.insert(name.into(), value);
+        }
+        self
+    }
+
+    /// A field's value.
+    pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
+        self.fields.get(name)
+    }
+
+    /// The line as one JSON object.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.fields).unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use alloc::format;
+
+    #[test]
+    fn a_failed_model_call_is_a_warning_line_with_its_code_and_reason() {
+        use microcos_core::{uuid::Uuid, FailureCode, OperationId};
+        let operation_id = OperationId(Uuid::from_u128(7));
+        let report = crate::host::Report::LlmFailed {
+            operation_id,
+            attempt: 2,
+            code: FailureCode::MalformedOutput,
+            message: "expected value at line 1",
+            terminal: false,
+        };
+        let line = report.line().field("user", "alice").field("absent", None::<u64>);
+        assert_eq!(line.level, Level::Warn);
+        let json: serde_json::Value = serde_json::from_str(&line.to_json()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"level":"warn","msg":"llm.failed","operation_id":format!("{operation_id}"),"attempt":2,
+                "code":"malformed_output","reason":"expected value at line 1","terminal":false,"user":"alice"})
+        );
+    }
 
     #[test]
     fn a_flood_writes_its_burst_then_the_sustained_rate_and_says_how_much_it_left_out() {

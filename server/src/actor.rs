@@ -30,6 +30,7 @@ use microcos_core::{Config, Cursor, Domain, EngineError, Timestamp, UserId};
 use microcos_host::edge::{Action, Response};
 use microcos_host::{Host, HostParts, Report, RequestIds, Served, Subscribed, Task, Transport};
 use tokio::sync::{mpsc, oneshot, Notify};
+use tracing::Instrument;
 
 use crate::clock::SystemClock;
 use crate::group::{Gate, GroupCommit};
@@ -383,11 +384,16 @@ fn spawn<D: ServedDomain>(
     let job_users = users.clone();
     let job: Job = Box::new(move |gate: &Rc<Gate>| {
         let gate = gate.clone();
-        tokio::task::spawn_local(async move {
-            // However the actor ends, it leaves the registry (a new one may start).
-            let _leave = Leave { users: job_users.clone(), user: user.clone(), id };
-            run(Actor { user, id, idle, users: job_users }, gate, rx).await;
-        });
+        // Every line the actor logs names its user ([`crate::logs`]).
+        let span = tracing::info_span!("user", user = %user);
+        tokio::task::spawn_local(
+            async move {
+                // However the actor ends, it leaves the registry (a new one may start).
+                let _leave = Leave { users: job_users.clone(), user: user.clone(), id };
+                run(Actor { user, id, idle, users: job_users }, gate, rx).await;
+            }
+            .instrument(span),
+        );
     });
     if shard.send(job).is_err() {
         tracing::error!("a shard thread has stopped");
@@ -434,21 +440,25 @@ impl<D: ServedDomain> Transport for ActorTransport<D> {
         let tasks = self.tasks.clone();
         tasks.set(tasks.get() + 1);
         let rearmed = self.rearmed.clone();
+        // Every line of the stream names its operation (and, from the actor's span, its user).
+        let span = tracing::info_span!("operation", operation_id = %task.operation_id);
         // A model stream is an effect: it starts once its event is durable.
         self.gate.after_durable(move || {
-            tokio::task::spawn_local(async move {
-                task.future.await;
-                tasks.set(tasks.get() - 1);
-                rearmed.notify_one(); // the actor may be idle now
-            });
+            tokio::task::spawn_local(
+                async move {
+                    task.future.await;
+                    tasks.set(tasks.get() - 1);
+                    rearmed.notify_one(); // the actor may be idle now
+                }
+                .instrument(span),
+            );
         });
     }
 
     fn report(&self, report: Report<'_>) {
-        let user = &self.user;
+        // The actor's span names the user.
         match report {
             Report::Restored { seq, restored, .. } => tracing::info!(
-                %user,
                 seq = seq.0,
                 snapshot_seq = restored.snapshot_seq.map(|s| s.0),
                 replayed = restored.replayed,
@@ -463,33 +473,48 @@ impl<D: ServedDomain> Transport for ActorTransport<D> {
                 r#type = event_type,
                 "accepted"
             ),
-            Report::Refused { request_id, error } => tracing::info!(%user, %request_id, %error, "refused"),
+            Report::Refused { request_id, error } => tracing::info!(%request_id, %error, "refused"),
             Report::Refusals { counts, window_ms, .. } => {
                 let counts: Vec<String> = counts.iter().map(|(code, n)| format!("{code}={n}")).collect();
-                tracing::info!(%user, window_ms, counts = counts.join(" "), "refusals")
+                tracing::info!(window_ms, counts = counts.join(" "), "refusals")
             }
             Report::Suppressed { lines, .. } => {
-                tracing::warn!(%user, lines, "log lines suppressed: this user's log budget was spent")
+                tracing::warn!(lines, "log lines suppressed: this user's log budget was spent")
             }
             Report::Stalled { jobs, retry_in_ms, .. } => tracing::warn!(
-                %user,
                 jobs = jobs.join(","),
                 retry_in_ms,
                 "a tick recorded nothing while a job stayed due: backing off"
             ),
-            Report::GenerationStarted { operation_id, attempt } => {
-                tracing::info!(%operation_id, attempt, "generation starting")
+            Report::GenerationStarted { operation_id, attempt, kind } => {
+                tracing::info!(%operation_id, attempt, kind, "generation starting")
             }
-            Report::GenerationEnded { operation_id, attempt } => {
-                tracing::info!(%operation_id, attempt, "generation finished")
+            Report::GenerationEnded { operation_id, attempt, kind, tokens, first_token_ms, duration_ms, status } => {
+                tracing::info!(
+                    %operation_id,
+                    attempt,
+                    kind,
+                    tokens,
+                    first_token_ms,
+                    duration_ms,
+                    status = status.map(|s| s.as_str()),
+                    "generation finished"
+                )
             }
+            Report::LlmFailed { operation_id, attempt, code, message, terminal } => tracing::warn!(
+                %operation_id,
+                attempt,
+                code = code.as_str(),
+                reason = message,
+                terminal,
+                "llm.failed"
+            ),
             Report::RecordFailed { operation_id, error } => tracing::error!(
-                %user,
                 operation_id = operation_id.map(|o| o.to_string()),
                 %error,
                 "recording failed: restoring the user from its store"
             ),
-            Report::Subscribed { after } => tracing::info!(%user, after = after.0, "subscribed"),
+            Report::Subscribed { after } => tracing::info!(after = after.0, "subscribed"),
             _ => {}
         }
     }
@@ -548,7 +573,6 @@ async fn run<D: ServedDomain>(actor: Actor<D>, gate: Rc<Gate>, mut rx: mpsc::Rec
             let path =
                 crate::store::user_database(&users, &user).unwrap_or_else(|_| users.join(format!("{user}.sqlite")));
             tracing::error!(
-                %user,
                 error = %e,
                 path = %path.display(),
                 "the user's database is unreadable: restore it from a backup, or move it aside to start the user \
@@ -560,7 +584,7 @@ async fn run<D: ServedDomain>(actor: Actor<D>, gate: Rc<Gate>, mut rx: mpsc::Rec
             return;
         }
         Err(e) => {
-            tracing::error!(%user, error = %e, "cannot open the user's store");
+            tracing::error!(error = %e, "cannot open the user's store");
             return; // dropping rx fails pending commands with 503
         }
     };
@@ -590,7 +614,7 @@ async fn run<D: ServedDomain>(actor: Actor<D>, gate: Rc<Gate>, mut rx: mpsc::Rec
             () = tokio::time::sleep_until(last_command + idle_for), if idle => {
                 if stop(&actor, &mut rx) {
                     host.flush_reports();
-                    tracing::debug!(%user, "idle: stopped");
+                    tracing::debug!("idle: stopped");
                     break;
                 }
                 last_command = tokio::time::Instant::now();
@@ -634,6 +658,7 @@ async fn forward<D: ServedDomain>(actor: &Actor<D>, mut rx: mpsc::Receiver<Comma
 fn handle<D: ServedDomain>(host: &Rc<UserHost<D>>, gate: &Gate, command: Command<D>) {
     match command {
         Command::Serve { action, ids, if_none_match, reply } => {
+            let _request = tracing::info_span!("request", request_id = %ids.request_id).entered();
             let response = match host.serve(action, ids, if_none_match.as_deref()) {
                 Served::Response(r) => r,
                 // The HTTP layer upgrades streams itself and sends `Subscribe`.

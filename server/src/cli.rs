@@ -25,7 +25,8 @@ use crate::actor::{Lifecycle, ServedDomain};
 use crate::clock::SystemClock;
 use crate::llm::{Backend, StructuredOutput};
 use crate::load::LoadOptions;
-use crate::service::{init_logs, start, ListenerLimits, ServeOptions, Site};
+use crate::logs::LogFormat;
+use crate::service::{start, ListenerLimits, ServeOptions, Site};
 use crate::store::Durability;
 
 /// A microcos service: `serve`, `token`, `load` (named and described by [`run`]).
@@ -40,6 +41,7 @@ struct Cli {
 enum Command {
     /// Serve API v1 on this machine (SQLite in the data folder; the offline
     /// stand-in model unless an OpenAI-compatible or Workers AI model is set).
+    #[command(after_help = SERVE_ENVIRONMENT)]
     Serve(Box<ServeArgs>),
     /// Print a bearer token for a user, signed with the service's secret.
     Token(TokenArgs),
@@ -47,6 +49,15 @@ enum Command {
     /// to first token. Starts its own server unless --url is given.
     Load(LoadArgs),
 }
+
+/// The environment `serve` reads besides its flags' variables (`--help`).
+const SERVE_ENVIRONMENT: &str = "\
+Environment (every flag above also reads the variable in its [env: …]):
+  MICROCOS_SECRET        the token secret, at least 32 bytes (else one is generated into the data folder, 0600)
+  MICROCOS_LOG           log level or filter: info (default), warn, debug, microcos_server=debug
+  MICROCOS_GROUP_COMMIT  off: an fsync per commit instead of one per group of waiting writers
+
+Exit status: 0 after a clean shutdown (SIGTERM, SIGINT), 1 when the service fails, 2 for a usage error.";
 
 /// How SQLite syncs.
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -69,16 +80,16 @@ impl From<DurabilityArg> for Durability {
 #[derive(Debug, Args)]
 struct ServeArgs {
     /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8787")]
+    #[arg(long, env = "MICROCOS_ADDR", default_value = "127.0.0.1:8787")]
     addr: SocketAddr,
     /// Data folder (one SQLite database per user, and the token secret).
-    #[arg(long, default_value = "microcos-data")]
+    #[arg(long, env = "MICROCOS_DATA", default_value = "microcos-data")]
     data: PathBuf,
     /// Delay before each token of the offline stand-in model, in milliseconds.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, env = "MICROCOS_TOKEN_DELAY_MS", default_value_t = 20)]
     token_delay_ms: u64,
     /// SQLite durability.
-    #[arg(long, value_enum, default_value = "full")]
+    #[arg(long, env = "MICROCOS_DURABILITY", value_enum, default_value = "full")]
     durability: DurabilityArg,
     #[command(flatten)]
     limits: LimitArgs,
@@ -88,6 +99,9 @@ struct ServeArgs {
     tokens: TokenPolicyArgs,
     #[command(flatten)]
     model: ModelArgs,
+    /// How log lines are written: text (colours only on a terminal) or json (one flat object per line).
+    #[arg(long, env = "MICROCOS_LOG_FORMAT", value_enum, default_value = "text")]
+    log_format: LogFormat,
 }
 
 /// What a token must satisfy (the same flags for `serve`, which checks, and
@@ -127,22 +141,22 @@ impl TokenPolicyArgs {
 #[derive(Debug, Args)]
 struct LimitArgs {
     /// Model operations streaming at once per user; more wait, pending.
-    #[arg(long, default_value_t = Config::default().max_streaming)]
+    #[arg(long, env = "MICROCOS_MAX_STREAMING", default_value_t = Config::default().max_streaming)]
     max_streaming: usize,
     /// Largest reply of one operation, in bytes (past it: `output_too_large`).
-    #[arg(long, default_value_t = Config::default().max_reply_bytes)]
+    #[arg(long, env = "MICROCOS_MAX_REPLY_BYTES", default_value_t = Config::default().max_reply_bytes)]
     max_reply_bytes: usize,
     /// Client requests per second per user (0: no limit); past it, 429.
-    #[arg(long, default_value_t = Config::default().rate_per_s)]
+    #[arg(long, env = "MICROCOS_RATE_PER_S", default_value_t = Config::default().rate_per_s)]
     rate_per_s: u32,
     /// Client requests a user may send at once before the rate applies.
-    #[arg(long, default_value_t = Config::default().rate_burst)]
+    #[arg(long, env = "MICROCOS_RATE_BURST", default_value_t = Config::default().rate_burst)]
     rate_burst: u32,
     /// Open streams per user; past it a stream closes with code 4029.
-    #[arg(long, default_value_t = Config::default().max_subscribers)]
+    #[arg(long, env = "MICROCOS_MAX_SUBSCRIBERS", default_value_t = Config::default().max_subscribers)]
     max_subscribers: usize,
     /// Bytes of frames one stream may have waiting (backlog and live); past it, close code 4000 (resume).
-    #[arg(long, default_value_t = Config::default().subscriber_bytes)]
+    #[arg(long, env = "MICROCOS_SUBSCRIBER_BYTES", default_value_t = Config::default().subscriber_bytes)]
     subscriber_bytes: usize,
 }
 
@@ -150,29 +164,32 @@ struct LimitArgs {
 #[derive(Debug, Args)]
 struct ServiceArgs {
     /// Seconds an actor with nothing in flight lives without a request.
-    #[arg(long, default_value_t = Lifecycle::default().idle.as_secs())]
+    #[arg(long, env = "MICROCOS_IDLE_SECS", default_value_t = Lifecycle::default().idle.as_secs())]
     idle_secs: u64,
     /// Most users served at once (one open database each).
-    #[arg(long, default_value_t = Lifecycle::default().max_actors)]
+    #[arg(long, env = "MICROCOS_MAX_ACTORS", default_value_t = Lifecycle::default().max_actors)]
     max_actors: usize,
     /// Threads serving the users (a user always on the same one); 0: one per core.
-    #[arg(long, default_value_t = Lifecycle::default().shards)]
+    #[arg(long, env = "MICROCOS_SHARDS", default_value_t = Lifecycle::default().shards)]
     shards: usize,
     /// Most open HTTP connections; more wait to be accepted.
-    #[arg(long, default_value_t = ListenerLimits::default().max_connections)]
+    #[arg(long, env = "MICROCOS_MAX_CONNECTIONS", default_value_t = ListenerLimits::default().max_connections)]
     max_connections: usize,
     /// Seconds a client has to send a request's headers.
-    #[arg(long, default_value_t = ListenerLimits::default().header_timeout.as_secs())]
+    #[arg(long, env = "MICROCOS_HEADER_TIMEOUT_SECS", default_value_t = ListenerLimits::default().header_timeout.as_secs())]
     header_timeout_secs: u64,
     /// Seconds a client has to send a request's body (then 408).
-    #[arg(long, default_value_t = ListenerLimits::default().body_timeout.as_secs())]
+    #[arg(long, env = "MICROCOS_BODY_TIMEOUT_SECS", default_value_t = ListenerLimits::default().body_timeout.as_secs())]
     body_timeout_secs: u64,
     /// Open connections from one address (an IPv6 /64); past it, 429 and closed; 0: no cap (behind a proxy).
-    #[arg(long, default_value_t = ListenerLimits::default().max_connections_per_address)]
+    #[arg(long, env = "MICROCOS_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = ListenerLimits::default().max_connections_per_address)]
     max_connections_per_address: usize,
     /// Connections from one address that have not sent a complete request yet; past it, 429 and closed; 0: no cap.
-    #[arg(long, default_value_t = ListenerLimits::default().max_unread_per_address)]
+    #[arg(long, env = "MICROCOS_MAX_UNREAD_PER_ADDRESS", default_value_t = ListenerLimits::default().max_unread_per_address)]
     max_unread_per_address: usize,
+    /// Seconds /readyz answers 503 after SIGTERM while requests are still served, before the listener closes.
+    #[arg(long, env = "MICROCOS_DRAIN_SECS", default_value_t = 0)]
+    drain_secs: u64,
 }
 
 impl ServiceArgs {
@@ -187,6 +204,7 @@ impl ServiceArgs {
             body_timeout: Duration::from_secs(self.body_timeout_secs),
             max_connections_per_address: self.max_connections_per_address,
             max_unread_per_address: self.max_unread_per_address,
+            drain_delay: Duration::from_secs(self.drain_secs),
         }
     }
 }
@@ -378,7 +396,7 @@ pub fn run<D: ServedDomain>(site: Site<D>, name: &'static str, about: &'static s
         Command::Serve(args) => serve(*args, site, name),
         Command::Token(args) => token(args),
         Command::Load(args) => match args.secret_file.as_deref().map(read_secret_file).transpose() {
-            Err(e) => Err(e),
+            Err(e) => Err(Failure::Runtime(e)),
             Ok(from_file) => crate::load::main(
                 LoadOptions {
                     url: args.url,
@@ -388,14 +406,19 @@ pub fn run<D: ServedDomain>(site: Site<D>, name: &'static str, about: &'static s
                     writes_only: args.writes_only,
                 },
                 site,
-            ),
+            )
+            .map_err(Failure::Runtime),
         },
     };
     match result {
         Ok(()) => 0,
-        Err(e) => {
+        Err(Failure::Usage(e)) => {
             eprintln!("{name}: {e}");
             2
+        }
+        Err(Failure::Runtime(e)) => {
+            eprintln!("{name}: {e}");
+            1
         }
     }
 }
@@ -404,7 +427,31 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())
 }
 
-fn serve<D: ServedDomain>(args: ServeArgs, site: Site<D>, name: &str) -> Result<(), String> {
+/// Why a command failed: how it was called (exit status 2) or while it ran (1).
+enum Failure {
+    Usage(String),
+    Runtime(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Usage(m) | Failure::Runtime(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::Runtime(message)
+    }
+}
+
+fn usage(message: impl Into<String>) -> Failure {
+    Failure::Usage(message.into())
+}
+
+fn serve<D: ServedDomain>(args: ServeArgs, site: Site<D>, name: &str) -> Result<(), Failure> {
     let opts = ServeOptions {
         addr: args.addr,
         data: args.data,
@@ -414,39 +461,41 @@ fn serve<D: ServedDomain>(args: ServeArgs, site: Site<D>, name: &str) -> Result<
         config: args.limits.config(),
         lifecycle: args.service.lifecycle(),
         listener: args.service.listener(),
-        token_policy: args.tokens.policy()?,
+        token_policy: args.tokens.policy().map_err(usage)?,
     };
-    init_logs();
-    runtime()?.block_on(async {
-        let running = start(&opts, site).await.map_err(|e| format!("cannot start: {e}"))?;
-        println!("{name} listening on http://{}", running.addr);
-        println!("get a token:  {name} token <user> --data {}", opts.data.display());
-        println!("then:         curl -H \"Authorization: Bearer $TOKEN\" http://{}/v1/snapshot", running.addr);
-        running.task.await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())
-    })
+    crate::logs::init(args.log_format);
+    runtime()?
+        .block_on(async {
+            let running = start(&opts, site).await.map_err(|e| format!("cannot start: {e}"))?;
+            println!("{name} listening on http://{}", running.addr);
+            println!("get a token:  {name} token <user> --data {}", opts.data.display());
+            println!("then:         curl -H \"Authorization: Bearer $TOKEN\" http://{}/v1/snapshot", running.addr);
+            running.task.await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())
+        })
+        .map_err(Failure::Runtime)
 }
 
 const BAD_USER: &str = "a user id is 1 to 64 characters of [A-Za-z0-9_.@-]";
 
-fn token(args: TokenArgs) -> Result<(), String> {
+fn token(args: TokenArgs) -> Result<(), Failure> {
     if let Some(revoke) = &args.revoke {
         return revoke_tokens(revoke, &args.data);
     }
-    let user = UserId::parse(args.user.as_deref().unwrap_or_default()).ok_or(BAD_USER)?;
-    let policy = args.policy.policy()?;
-    let too_long = || format!("--ttl-hours {} is too large", args.ttl_hours);
+    let user = UserId::parse(args.user.as_deref().unwrap_or_default()).ok_or_else(|| usage(BAD_USER))?;
+    let policy = args.policy.policy().map_err(usage)?;
+    let too_long = || usage(format!("--ttl-hours {} is too large", args.ttl_hours));
     let ttl_ms = args.ttl_hours.checked_mul(3_600_000).ok_or_else(too_long)?;
     if let Some(max) = policy.max_lifetime_s.filter(|max| ttl_ms / 1000 > *max) {
-        return Err(format!(
+        return Err(usage(format!(
             "--ttl-hours {} is longer than the service accepts: at most {} hours (--token-max-lifetime-hours, \
              MICROCOS_TOKEN_MAX_LIFETIME_HOURS)",
             args.ttl_hours,
             max / 3600
-        ));
+        )));
     }
     let secret = crate::secret::load(&args.data).map_err(|e| format!("cannot read the secret: {e}"))?;
     if let Some(problem) = secret_problem(&secret) {
-        return Err(format!("the token secret is unusable: {problem}"));
+        return Err(format!("the token secret is unusable: {problem}").into());
     }
     let now = SystemClock.now();
     let expires = Timestamp(now.0.checked_add(ttl_ms).ok_or_else(too_long)?);
@@ -457,8 +506,8 @@ fn token(args: TokenArgs) -> Result<(), String> {
 /// `microcos token --revoke USER`: records the revocation in the data
 /// folder, then waits until it is in effect (the next whole second), so
 /// that a token minted after this returns is accepted.
-fn revoke_tokens(user: &str, data: &std::path::Path) -> Result<(), String> {
-    let user = UserId::parse(user).ok_or(BAD_USER)?;
+fn revoke_tokens(user: &str, data: &std::path::Path) -> Result<(), Failure> {
+    let user = UserId::parse(user).ok_or_else(|| usage(BAD_USER))?;
     let at = crate::revocations::revoke(data, &user, SystemClock.now())
         .map_err(|e| format!("cannot record the revocation in {}: {e}", data.display()))?;
     std::thread::sleep(Duration::from_millis(at.0.saturating_sub(SystemClock.now().0)));
@@ -533,13 +582,13 @@ mod tests {
         let data = dir.to_str().unwrap();
         let huge = (u64::MAX / 1000).to_string();
         let err = token(token_args(&["alice", "--data", data, "--ttl-hours", &huge])).unwrap_err();
-        assert!(err.contains("is too large"), "{err}");
+        assert!(matches!(&err, Failure::Usage(m) if m.contains("is too large")), "{err}");
         let err = token(token_args(&["alice", "--data", data, "--ttl-hours", "721"])).unwrap_err();
-        assert!(err.contains("at most 720 hours"), "{err}");
+        assert!(matches!(&err, Failure::Usage(m) if m.contains("at most 720 hours")), "{err}");
         // Without a bound, an overflowing expiry is still refused, never wrapped.
         let max = (u64::MAX / 3_600_000).to_string();
         let unbounded = ["alice", "--data", data, "--ttl-hours", &max, "--token-max-lifetime-hours", "0"];
-        assert!(token(token_args(&unbounded)).unwrap_err().contains("is too large"));
+        assert!(token(token_args(&unbounded)).unwrap_err().to_string().contains("is too large"));
         let _ = std::fs::remove_dir_all(dir);
     }
 }

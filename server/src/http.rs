@@ -40,6 +40,8 @@ pub struct App<D: ServedDomain> {
     pub access: Arc<std::sync::Mutex<AccessLog>>,
     /// The web app at `/`, if the service has one.
     pub web: Option<Arc<crate::web::WebFiles>>,
+    /// False while the service drains after a stop signal: `/readyz` answers 503.
+    pub ready: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// The router: one fallback handler in front of the shared edge.
@@ -134,6 +136,10 @@ async fn handle<D: ServedDomain>(State(app): State<App<D>>, request: Request) ->
             if path == "/healthz" && broken > 0 {
                 // Still up for everyone else; an operator has work to do.
                 r.body = format!(r#"{{"status":"degraded","storage_corrupt_users":{broken}}}"#);
+            }
+            if path == "/readyz" && r.status == 200 && !app.ready.load(std::sync::atomic::Ordering::Relaxed) {
+                r.status = 503;
+                r.body = String::from(r#"{"status":"draining"}"#);
             }
             r
         }

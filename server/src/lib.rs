@@ -24,6 +24,7 @@
 //! - [`secret`]: the token secret (`MICROCOS_SECRET` or a 0600 file in the data folder).
 //! - [`revocations`]: per user, the time before which its tokens are refused.
 //! - [`load`]: the load generator.
+//! - [`logs`]: text or flat JSON lines on stderr, with the ids of the spans they are under.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -35,6 +36,7 @@ pub mod group;
 pub mod http;
 pub mod llm;
 pub mod load;
+pub mod logs;
 pub mod push;
 pub mod revocations;
 pub mod secret;

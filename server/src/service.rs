@@ -123,6 +123,10 @@ pub struct ListenerLimits {
     /// Connections from one address that have not yet sent a complete
     /// request (0: no cap); past it, 429 and closed.
     pub max_unread_per_address: usize,
+    /// After a stop signal, how long `/readyz` answers 503 while requests
+    /// are still taken (for a load balancer to stop sending any), before
+    /// the listener closes.
+    pub drain_delay: Duration,
 }
 
 impl Default for ListenerLimits {
@@ -133,6 +137,7 @@ impl Default for ListenerLimits {
             body_timeout: Duration::from_secs(10),
             max_connections_per_address: 64,
             max_unread_per_address: 16,
+            drain_delay: Duration::ZERO,
         }
     }
 }
@@ -250,8 +255,10 @@ pub async fn start<D: ServedDomain>(opts: &ServeOptions, site: Site<D>) -> std::
         body_timeout: listener_limits.body_timeout,
         access: Arc::default(),
         web: site.web,
+        ready: Arc::new(std::sync::atomic::AtomicBool::new(true)),
     };
-    let task = tokio::spawn(accept(listener, router(app), listener_limits));
+    let ready = app.ready.clone();
+    let task = tokio::spawn(accept(listener, router(app), listener_limits, ready));
     Ok(Running { addr, users, secret, task })
 }
 
@@ -382,9 +389,15 @@ fn refusal(why: &str) -> Vec<u8> {
 
 /// The accept loop: at most `max_connections` connections at once, and the
 /// per-address caps (see the module's documentation), each with a header
-/// timeout; WebSocket upgrades allowed. On SIGINT or SIGTERM it stops
-/// accepting and lets the requests in flight finish (5 s at most).
-async fn accept(listener: tokio::net::TcpListener, app: axum::Router, limits: ListenerLimits) -> std::io::Result<()> {
+/// timeout; WebSocket upgrades allowed. On SIGINT or SIGTERM `/readyz` turns
+/// 503; after the drain delay it stops accepting, closes idle keep-alive
+/// connections at once and lets the requests in flight finish (5 s at most).
+async fn accept(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    limits: ListenerLimits,
+    ready: Arc<std::sync::atomic::AtomicBool>,
+) -> std::io::Result<()> {
     use hyper::service::Service as _;
     use hyper_util::rt::{TokioIo, TokioTimer};
     let slots = Slots::new(limits);
@@ -392,11 +405,19 @@ async fn accept(listener: tokio::net::TcpListener, app: axum::Router, limits: Li
     let permits = Arc::new(tokio::sync::Semaphore::new(max as usize));
     // On a stop signal: accept no more, and give the requests in flight up
     // to 5 seconds to finish (every permit back).
+    // Every connection is told to finish: one waiting for its next request
+    // closes at once, one answering closes after its answer.
+    let (finish, finishing) = tokio::sync::watch::channel(false);
     let drained = |permits: Arc<tokio::sync::Semaphore>| async move {
+        let _ = finish.send(true);
         let _ = tokio::time::timeout(Duration::from_secs(5), permits.acquire_many_owned(max)).await;
         Ok(())
     };
-    let stop = shutdown();
+    let stop = async {
+        shutdown().await;
+        ready.store(false, std::sync::atomic::Ordering::Relaxed);
+        tokio::time::sleep(limits.drain_delay).await;
+    };
     tokio::pin!(stop);
     loop {
         let permit = tokio::select! {
@@ -431,13 +452,22 @@ async fn accept(listener: tokio::net::TcpListener, app: axum::Router, limits: Li
             slot.request_read();
             inner.call(request)
         });
+        let mut finishing = finishing.clone();
         tokio::spawn(async move {
             let connection = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(limits.header_timeout)
                 .serve_connection(TokioIo::new(stream), service)
                 .with_upgrades();
-            if let Err(e) = connection.await {
+            tokio::pin!(connection);
+            let ended = tokio::select! {
+                ended = connection.as_mut() => ended,
+                () = async { drop(finishing.wait_for(|finish| *finish).await) } => {
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(e) = ended {
                 tracing::debug!(error = %e, "connection ended");
             }
             drop(permit);
@@ -463,11 +493,9 @@ async fn shutdown() {
     tracing::info!("shutting down");
 }
 
-/// Logs to stderr at the level `MICROCOS_LOG` names (`info` by default).
+/// Logs to stderr as text at the level `MICROCOS_LOG` names (`info` by default): [`crate::logs`].
 pub fn init_logs() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("MICROCOS_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    crate::logs::init(crate::logs::LogFormat::Text);
 }
 
 #[cfg(test)]
