@@ -27,7 +27,7 @@ impl Service {
     async fn start(args: &[&str], env: &[(&str, &str)]) -> Service {
         let data = std::env::temp_dir().join(format!("microcos-operator-{}", uuid::Uuid::new_v4().simple()));
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_microcos"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--token-delay-ms", "5", "--durability", "normal", "--data"])
+            .args(["serve", "--addr", "127.0.0.1:0", "--durability", "normal", "--data"])
             .arg(&data)
             .args(args)
             .env("MICROCOS_SECRET", SECRET)
@@ -208,4 +208,54 @@ async fn readyz_turns_503_on_sigterm_and_an_idle_keep_alive_connection_does_not_
     let (_, took) = stopping.await.unwrap();
     // The drain delay (1 s), then at once: the idle connection is closed, not waited for (5 s).
     assert!(took < Duration::from_millis(3_500), "shutdown took {took:?}");
+}
+
+#[tokio::test]
+async fn operations_lists_what_is_in_flight_across_users_oldest_first_and_writes_nothing() {
+    let mut service = Service::start(&["--token-delay-ms", "300"], &[]).await;
+    let http = reqwest::Client::new();
+    let mut users = Vec::new();
+    for name in ["first", "second"] {
+        let user = UserId::parse(&format!("{name}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8])).unwrap();
+        let r = http
+            .post(format!("{}/v1/events", service.base))
+            .bearer_auth(service.token(&user))
+            .header("content-type", "application/json")
+            .body(json!({"type":"user.message","payload":{"text":"Tell me a long story"}}).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 202);
+        users.push(user);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Stopped mid-reply (nothing graceful): both operations stay in flight on disk.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    service.child.kill().await.unwrap();
+    let survey = |json: bool| {
+        let data = service.data.clone();
+        async move {
+            let mut args = vec!["operations".to_string(), "--data".into(), data.display().to_string()];
+            if json {
+                args.push("--json".into());
+            }
+            let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_microcos")).args(&args).output().await.unwrap();
+            assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8(out.stdout).unwrap()
+        }
+    };
+    let table = survey(false).await;
+    assert!(table.contains("2 in flight across 2 users"), "{table}");
+    let rows: Vec<&str> = table.lines().skip(1).take(2).collect();
+    assert!(rows[0].contains(users[0].as_str()) && rows[1].contains(users[1].as_str()), "oldest first:\n{table}");
+    assert!(rows.iter().all(|r| r.contains("chat") && r.contains("streaming")), "{table}");
+    let lines: Vec<Value> = survey(true).await.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        (&lines[0]["user"], &lines[0]["kind"], &lines[0]["status"]),
+        (&json!(users[0].as_str()), &json!("chat"), &json!("streaming"))
+    );
+    // Read only: the interrupted operations are not failed by reading them.
+    assert!(survey(false).await.contains("streaming"), "still in flight");
+    let _ = std::fs::remove_dir_all(&service.data);
 }

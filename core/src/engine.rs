@@ -302,6 +302,52 @@ pub fn decode<E: Catalogue>(row: &Row) -> Result<Envelope<E>, EngineError> {
     Ok(env)
 }
 
+/// Loads `machine` from `store`: the latest usable snapshot, then the log tail.
+fn load<D: Domain, S: Store>(machine: &mut Machine<D>, store: &S) -> Result<Restored, EngineError> {
+    let mut restored = Restored::default();
+    let state = match store.load_snapshot()? {
+        Some(rec) => match snapshot::decode::<D>(&rec) {
+            Ok(state) => {
+                restored.snapshot_seq = Some(state.seq);
+                state
+            }
+            Err(_) => {
+                restored.snapshot_discarded = true;
+                State::default()
+            }
+        },
+        None => State::default(),
+    };
+    machine.reset(state);
+    loop {
+        let rows = store.read_after(machine.state().seq, PAGE)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            let env = decode(row)?;
+            machine.apply(&env);
+            restored.replayed += 1;
+        }
+    }
+    Ok(restored)
+}
+
+/// A user's state as `store` holds it (the latest usable snapshot, then the
+/// log tail), and nothing else: unlike [`Engine::open`] it records nothing
+/// (no interrupted operation is failed, no job fired), so an operator's
+/// tool may read a user the service is serving.
+pub fn read_state<D: Domain, S: Store>(
+    user: UserId,
+    config: Config,
+    domain: D,
+    store: &S,
+) -> Result<State<D>, EngineError> {
+    let mut machine = Machine::new(user, config, domain);
+    load(&mut machine, store)?;
+    Ok(machine.into_state())
+}
+
 impl<D: Domain, S: Store> Engine<D, S> {
     /// Restores a user's engine from its store (latest usable snapshot plus the
     /// log tail), records operations interrupted by the previous stop, and
@@ -342,32 +388,7 @@ impl<D: Domain, S: Store> Engine<D, S> {
         self.streaming.clear();
         self.outputs.clear();
         self.now = self.now.max(now);
-        let mut restored = Restored::default();
-        let state = match self.store.load_snapshot()? {
-            Some(rec) => match snapshot::decode::<D>(&rec) {
-                Ok(state) => {
-                    restored.snapshot_seq = Some(state.seq);
-                    state
-                }
-                Err(_) => {
-                    restored.snapshot_discarded = true;
-                    State::default()
-                }
-            },
-            None => State::default(),
-        };
-        self.machine.reset(state);
-        loop {
-            let rows = self.store.read_after(self.machine.state().seq, PAGE)?;
-            if rows.is_empty() {
-                break;
-            }
-            for row in &rows {
-                let env = decode(row)?;
-                self.machine.apply(&env);
-                restored.replayed += 1;
-            }
-        }
+        let restored = load(&mut self.machine, &self.store)?;
         self.poisoned = false;
         let recovered = self.machine.recover(now);
         self.commit_system(recovered)?;

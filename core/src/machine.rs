@@ -236,6 +236,10 @@ impl<D: Domain> Machine<D> {
     pub fn state(&self) -> &State<D> {
         &self.state
     }
+    /// The durable state, by value.
+    pub(crate) fn into_state(self) -> State<D> {
+        self.state
+    }
     /// Starts over from `state` (a restore), forgetting live tokens.
     pub(crate) fn reset(&mut self, state: State<D>) {
         self.state = state;

@@ -48,6 +48,20 @@ enum Command {
     /// Measure a server: events/s and latency for 1 and 50 users, then time
     /// to first token. Starts its own server unless --url is given.
     Load(LoadArgs),
+    /// List the model operations in flight across every user of a data
+    /// folder, oldest first (reads the databases, writes nothing: safe
+    /// beside a running service).
+    Operations(OperationsArgs),
+}
+
+#[derive(Debug, Args)]
+struct OperationsArgs {
+    /// The service's data folder.
+    #[arg(long, env = "MICROCOS_DATA", default_value = "microcos-data")]
+    data: PathBuf,
+    /// One JSON object per operation instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 /// The environment `serve` reads besides its flags' variables (`--help`).
@@ -395,6 +409,7 @@ pub fn run<D: ServedDomain>(site: Site<D>, name: &'static str, about: &'static s
     let result = match cli.command {
         Command::Serve(args) => serve(*args, site, name),
         Command::Token(args) => token(args),
+        Command::Operations(args) => operations(&args, &site),
         Command::Load(args) => match args.secret_file.as_deref().map(read_secret_file).transpose() {
             Err(e) => Err(Failure::Runtime(e)),
             Ok(from_file) => crate::load::main(
@@ -473,6 +488,26 @@ fn serve<D: ServedDomain>(args: ServeArgs, site: Site<D>, name: &str) -> Result<
             running.task.await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())
         })
         .map_err(Failure::Runtime)
+}
+
+/// `operations`: the survey of [`crate::admin`], as a table or JSON lines.
+fn operations<D: ServedDomain>(args: &OperationsArgs, site: &Site<D>) -> Result<(), Failure> {
+    if !args.data.join("users").is_dir() {
+        return Err(usage(format!("{} is not a data folder (it has no users folder)", args.data.display())));
+    }
+    let survey = crate::admin::operations_in_flight(&args.data, &site.domain, &Config::default());
+    if args.json {
+        for o in &survey.operations {
+            println!("{}", serde_json::to_string(o).map_err(|e| e.to_string())?);
+        }
+    } else {
+        print!("{}", crate::admin::table(&survey, SystemClock.now()));
+    }
+    if survey.unreadable.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Runtime(format!("{} users could not be read", survey.unreadable.len())))
+    }
 }
 
 const BAD_USER: &str = "a user id is 1 to 64 characters of [A-Za-z0-9_.@-]";

@@ -24,12 +24,14 @@
 //! - [`secret`]: the token secret (`MICROCOS_SECRET` or a 0600 file in the data folder).
 //! - [`revocations`]: per user, the time before which its tokens are refused.
 //! - [`load`]: the load generator.
+//! - [`admin`]: `microcos operations`, the operations in flight across users.
 //! - [`logs`]: text or flat JSON lines on stderr, with the ids of the spans they are under.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 pub mod actor;
+pub mod admin;
 pub mod cli;
 pub mod clock;
 pub mod group;
