@@ -249,6 +249,12 @@ pub trait Transport {
     fn spawn(&self, task: Task);
     /// Logs a report.
     fn report(&self, report: Report<'_>);
+    /// Sees every report, also one whose line the user's log budget leaves
+    /// out (and so never reaches [`Transport::report`]): for counters, which
+    /// must not lose a fact to the budget. By default, nothing.
+    fn observe(&self, report: &Report<'_>) {
+        let _ = report;
+    }
     /// The host's next alarm changed: call [`Host::tick`] at `at` (never for `None`).
     fn rearm(&self, at: Option<Timestamp>);
 }
@@ -350,7 +356,7 @@ where
     pub fn open(parts: HostParts<D, S, L, C, P, T>) -> Result<(Rc<Self>, Restored), EngineError> {
         let HostParts { user, config, domain, store, llm, clock, push, transport, watchdog_ms } = parts;
         let (engine, restored) = Engine::open(user.clone(), config, domain, store, clock.now())?;
-        transport.report(Report::Restored { user: &user, seq: engine.state().seq, restored: &restored });
+        tell(&transport, Report::Restored { user: &user, seq: engine.state().seq, restored: &restored });
         let host = Rc::new(Host {
             engine: RefCell::new(engine),
             llm,
@@ -400,11 +406,12 @@ where
     /// ([`LOG_LINES_PER_S`]); lines over it are counted and reported as
     /// [`Report::Suppressed`] before the next one that fits.
     fn report(&self, report: Report<'_>) {
+        self.transport.observe(&report);
         let now = self.clock.now();
         let Some(suppressed) = self.reporting.borrow_mut().budget.admit(now) else { return };
         if suppressed > 0 {
             let engine = self.engine.borrow();
-            self.transport.report(Report::Suppressed { user: engine.machine().user(), lines: suppressed });
+            tell(&self.transport, Report::Suppressed { user: engine.machine().user(), lines: suppressed });
         }
         self.transport.report(report);
     }
@@ -638,10 +645,10 @@ where
         match engine.restore(now) {
             Ok(restored) => {
                 let user = engine.machine().user().clone();
-                self.transport.report(Report::Restored { user: &user, seq: engine.state().seq, restored: &restored });
+                tell(&self.transport, Report::Restored { user: &user, seq: engine.state().seq, restored: &restored });
             }
             // Still failing: the next input tries again.
-            Err(e) => self.transport.report(Report::RecordFailed { operation_id: None, error: &e }),
+            Err(e) => tell(&self.transport, Report::RecordFailed { operation_id: None, error: &e }),
         }
     }
 
@@ -736,6 +743,12 @@ where
         // The watchdog may no longer be needed.
         self.rearm(self.next_alarm());
     }
+}
+
+/// Hands a report outside the log budget to the transport: seen, then logged.
+fn tell(transport: &impl Transport, report: Report<'_>) {
+    transport.observe(&report);
+    transport.report(report);
 }
 
 /// Counts a running model stream for as long as it lives; the last one

@@ -35,6 +35,7 @@ use tracing::Instrument;
 use crate::clock::SystemClock;
 use crate::group::{Gate, GroupCommit};
 use crate::llm::Model;
+use crate::metrics::{Metrics, Stop};
 use crate::push::{LocalPush, Subscriber};
 use crate::store::{Durability, SqliteStore};
 use crate::wakes::Wakes;
@@ -72,6 +73,8 @@ pub struct Services<D> {
     pub wakes: Wakes,
     /// Shared flushes for every user's commits (with `Durability::Full`).
     pub group: Option<Arc<GroupCommit>>,
+    /// The service's metrics (`GET /metrics` on `--metrics-addr`).
+    pub metrics: Arc<Metrics>,
 }
 
 /// A request to a user's actor.
@@ -296,6 +299,7 @@ impl<D: ServedDomain> Users<D> {
                     let idle = Arc::new(AtomicBool::new(false));
                     let tx = spawn(user.clone(), id, idle.clone(), self.clone());
                     registry.actors.insert(user.clone(), Handle { id, tx: tx.clone(), used: now, idle });
+                    self.services.metrics.actors(registry.actors.len());
                     return Ok(tx);
                 }
                 let victim = registry
@@ -325,6 +329,7 @@ impl<D: ServedDomain> Users<D> {
         let mut registry = self.registry();
         if registry.actors.get(user).is_some_and(|h| h.id == id) {
             registry.actors.remove(user);
+            self.services.metrics.actors(registry.actors.len());
         }
     }
 
@@ -519,6 +524,11 @@ impl<D: ServedDomain> Transport for ActorTransport<D> {
         }
     }
 
+    fn observe(&self, report: &Report<'_>) {
+        // Every report, also those the log budget leaves out.
+        self.users.services.metrics.report(report);
+    }
+
     fn rearm(&self, at: Option<Timestamp>) {
         self.alarm.set(at);
         self.rearmed.notify_one();
@@ -541,7 +551,9 @@ fn open<D: ServedDomain>(
         .map_err(|e| EngineError::Store(microcos_core::StoreError::Backend(e.to_string())))?;
     let gate = transport.gate.clone();
     let path = crate::store::user_database(&dir, user)?;
-    let store = SqliteStore::open_gated(&path, services.durability, gate.clone())?.fail_batches_at(services.fault);
+    let store = SqliteStore::open_gated(&path, services.durability, gate.clone())?
+        .fail_batches_at(services.fault)
+        .counted(services.metrics.clone());
     let parts = HostParts {
         user: user.clone(),
         config: services.config.clone(),
@@ -549,7 +561,7 @@ fn open<D: ServedDomain>(
         store,
         llm: services.model.clone(),
         clock: SystemClock,
-        push: LocalPush::new(services.config.subscriber_bytes, gate),
+        push: LocalPush::new(services.config.subscriber_bytes, gate, services.metrics.clone()),
         transport,
         watchdog_ms: WATCHDOG_MS,
     };
@@ -600,6 +612,7 @@ async fn run<D: ServedDomain>(actor: Actor<D>, gate: Rc<Gate>, mut rx: mpsc::Rec
                 None => return,
                 Some(Command::Stop { done }) => {
                     if idle && stop(&actor, &mut rx) {
+                        services.metrics.actor_stopped(Stop::Evicted);
                         let _ = done.send(());
                         break;
                     }
@@ -614,6 +627,7 @@ async fn run<D: ServedDomain>(actor: Actor<D>, gate: Rc<Gate>, mut rx: mpsc::Rec
             () = tokio::time::sleep_until(last_command + idle_for), if idle => {
                 if stop(&actor, &mut rx) {
                     host.flush_reports();
+                    services.metrics.actor_stopped(Stop::Idle);
                     tracing::debug!("idle: stopped");
                     break;
                 }
@@ -636,6 +650,7 @@ fn stop<D: ServedDomain>(actor: &Actor<D>, rx: &mut mpsc::Receiver<Command<D>>) 
     }
     if registry.actors.get(&actor.user).is_some_and(|h| h.id == actor.id) {
         registry.actors.remove(&actor.user);
+        actor.users.services.metrics.actors(registry.actors.len());
     }
     rx.close();
     true

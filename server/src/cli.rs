@@ -116,6 +116,9 @@ struct ServeArgs {
     /// How log lines are written: text (colours only on a terminal) or json (one flat object per line).
     #[arg(long, env = "MICROCOS_LOG_FORMAT", value_enum, default_value = "text")]
     log_format: LogFormat,
+    /// Serve GET /metrics (Prometheus text) on this address, apart from the API (off when unset).
+    #[arg(long, env = "MICROCOS_METRICS_ADDR", value_name = "ADDR")]
+    metrics_addr: Option<SocketAddr>,
 }
 
 /// What a token must satisfy (the same flags for `serve`, which checks, and
@@ -477,12 +480,16 @@ fn serve<D: ServedDomain>(args: ServeArgs, site: Site<D>, name: &str) -> Result<
         lifecycle: args.service.lifecycle(),
         listener: args.service.listener(),
         token_policy: args.tokens.policy().map_err(usage)?,
+        metrics_addr: args.metrics_addr,
     };
     crate::logs::init(args.log_format);
     runtime()?
         .block_on(async {
             let running = start(&opts, site).await.map_err(|e| format!("cannot start: {e}"))?;
             println!("{name} listening on http://{}", running.addr);
+            if let Some(at) = running.metrics_addr {
+                println!("metrics on http://{at}/metrics");
+            }
             println!("get a token:  {name} token <user> --data {}", opts.data.display());
             println!("then:         curl -H \"Authorization: Bearer $TOKEN\" http://{}/v1/snapshot", running.addr);
             running.task.await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())

@@ -34,8 +34,11 @@ use std::fs::File;
 use std::path::Path;
 use std::rc::Rc;
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::Instant;
 
 use tokio::sync::{watch, Notify};
+
+use crate::metrics::Metrics;
 
 /// Flushes shared by every store on one file system, by a thread of its own.
 pub struct GroupCommit {
@@ -49,6 +52,8 @@ struct Inner {
     state: Mutex<State>,
     /// Signals the flusher: commits are waiting, or it must stop.
     work: Condvar,
+    /// Each flush, its time and the commits it covered, is counted here.
+    metrics: Arc<Metrics>,
 }
 
 #[derive(Default)]
@@ -82,12 +87,14 @@ impl Inner {
                 state.written
             };
             // Every commit numbered up to `upto` was written before this call.
+            let started = Instant::now();
             if let Err(e) = rustix::fs::syncfs(&self.anchor) {
                 tracing::error!(error = %e, "flushing the data folder failed: stopping, since what is on disk is unknown; restart to recover from the databases");
                 std::process::abort();
             }
             {
                 let mut state = self.lock();
+                self.metrics.flushed(started.elapsed(), upto - state.durable);
                 state.durable = upto;
                 state.flushes += 1;
             }
@@ -98,9 +105,10 @@ impl Inner {
 
 impl GroupCommit {
     /// Group commit for the stores under `dir`; starts the flusher thread,
-    /// which stops when this is dropped.
-    pub fn new(dir: &Path) -> std::io::Result<GroupCommit> {
-        let inner = Arc::new(Inner { anchor: File::open(dir)?, state: Mutex::default(), work: Condvar::new() });
+    /// which stops when this is dropped. Its flushes are counted in `metrics`.
+    pub fn new(dir: &Path, metrics: Arc<Metrics>) -> std::io::Result<GroupCommit> {
+        let inner =
+            Arc::new(Inner { anchor: File::open(dir)?, state: Mutex::default(), work: Condvar::new(), metrics });
         let (tx, durable) = watch::channel(0);
         let flusher = inner.clone();
         std::thread::Builder::new().name("flusher".into()).spawn(move || flusher.flush_forever(&tx))?;
@@ -238,7 +246,8 @@ mod tests {
 
     #[test]
     fn commits_from_many_threads_share_flushes_and_each_becomes_durable() {
-        let group = Arc::new(GroupCommit::new(&std::env::temp_dir()).unwrap());
+        let metrics = Arc::new(Metrics::new());
+        let group = Arc::new(GroupCommit::new(&std::env::temp_dir(), metrics.clone()).unwrap());
         let threads: Vec<_> = (0..16)
             .map(|_| {
                 let group = group.clone();
@@ -259,6 +268,9 @@ mod tests {
         assert_eq!(state.written, 160);
         assert_eq!(state.durable, 160, "every commit was made durable");
         assert!((1..=160).contains(&state.flushes), "{} flushes", state.flushes);
+        assert_eq!(metrics.sample("microcos_group_commit_commits_total"), Some(160.0), "each commit counted once");
+        let flushes = metrics.sample("microcos_group_commit_flush_duration_seconds_count");
+        assert_eq!(flushes, Some(state.flushes as f64), "each flush counted");
     }
 
     #[test]
@@ -266,7 +278,7 @@ mod tests {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let local = tokio::task::LocalSet::new();
         local.block_on(&rt, async {
-            let group = Arc::new(GroupCommit::new(&std::env::temp_dir()).unwrap());
+            let group = Arc::new(GroupCommit::new(&std::env::temp_dir(), Arc::default()).unwrap());
             let gate = Gate::new(Some(group.clone()));
             let log = Rc::new(RefCell::new(Vec::new()));
             let effect = |n: u32| {

@@ -4,7 +4,7 @@
 //! checked against the revocations ([`crate::revocations`]).
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::clock::SystemClock;
 use axum::body::Body;
@@ -22,6 +22,7 @@ use microcos_host::log::{AccessLog, ANONYMOUS};
 use microcos_host::{RequestIds, Subscribed};
 
 use crate::actor::{unavailable, Command, ServedDomain, Users};
+use crate::metrics;
 use crate::push::subscription;
 use crate::revocations::{Revocations, STREAM_RECHECK};
 
@@ -71,7 +72,21 @@ fn to_http(r: edge::Response, request_id: RequestId) -> Response {
     builder.body(Body::from(r.body)).unwrap_or_else(|_| StatusCode::SERVICE_UNAVAILABLE.into_response())
 }
 
+/// Serves a request and counts it ([`crate::metrics`]): by method, route
+/// (the API's paths, the web app's files as one, any other path as
+/// `other`) and status, with the time from its arrival to its answer.
 async fn handle<D: ServedDomain>(State(app): State<App<D>>, request: Request) -> Response {
+    let started = Instant::now();
+    let metrics = app.users.services().metrics.clone();
+    let method = metrics::method(request.method().as_str());
+    let path = request.uri().path();
+    let route = metrics::route(path, app.web.as_ref().is_some_and(|web| web.holds(path)));
+    let response = serve(app, request).await;
+    metrics.request(method, route, response.status().as_u16(), started.elapsed());
+    response
+}
+
+async fn serve<D: ServedDomain>(app: App<D>, request: Request) -> Response {
     let request_id = RequestId(Uuid::new_v4());
     let (mut parts, body) = request.into_parts();
     let method = parts.method.as_str().to_owned();

@@ -26,6 +26,7 @@
 //! - [`load`]: the load generator.
 //! - [`admin`]: `microcos operations`, the operations in flight across users.
 //! - [`logs`]: text or flat JSON lines on stderr, with the ids of the spans they are under.
+//! - [`metrics`]: `GET /metrics` (Prometheus text) on a listener of its own; what each metric counts.
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -39,6 +40,7 @@ pub mod http;
 pub mod llm;
 pub mod load;
 pub mod logs;
+pub mod metrics;
 pub mod push;
 pub mod revocations;
 pub mod secret;

@@ -41,6 +41,7 @@ use crate::actor::{Lifecycle, ServedDomain, Services, Users};
 use crate::http::{router, App};
 use crate::llm::{Backend, Model};
 use crate::load::Workload;
+use crate::metrics::Metrics;
 use crate::store::Durability;
 use crate::web::WebFiles;
 
@@ -105,6 +106,10 @@ pub struct ServeOptions {
     /// What a token must satisfy besides its signature ([`Policy`]:
     /// lifetime, `iat` leeway, `aud`, `iss`).
     pub token_policy: Policy,
+    /// Where `GET /metrics` is served ([`crate::metrics`]): a listener of
+    /// its own, apart from the API's; `None`: not served (the metrics are
+    /// still counted, in [`Services::metrics`]).
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// What the listener allows one connection.
@@ -154,6 +159,7 @@ impl Default for ServeOptions {
             lifecycle: Lifecycle::default(),
             listener: ListenerLimits::default(),
             token_policy: Policy::default(),
+            metrics_addr: None,
         }
     }
 }
@@ -162,6 +168,8 @@ impl Default for ServeOptions {
 pub struct Running<D: ServedDomain> {
     /// The bound address.
     pub addr: SocketAddr,
+    /// The bound address of `GET /metrics`, if served.
+    pub metrics_addr: Option<SocketAddr>,
     /// The user actors.
     pub users: Arc<Users<D>>,
     /// The token secret (the current one: it signs).
@@ -222,6 +230,7 @@ pub async fn start<D: ServedDomain>(opts: &ServeOptions, site: Site<D>) -> std::
     let stand_in = || Backend::StandIn { model: site.stand_in, token_delay: opts.token_delay };
     let backend = opts.backend.clone().unwrap_or_else(stand_in);
     tracing::info!(model = %backend.describe(), "model");
+    let metrics = Arc::new(Metrics::new());
     let services = Services {
         data_dir: opts.data.clone(),
         config: opts.config.clone(),
@@ -239,15 +248,20 @@ pub async fn start<D: ServedDomain>(opts: &ServeOptions, site: Site<D>) -> std::
         // MICROCOS_GROUP_COMMIT=off: an fsync per commit instead (to compare).
         group: match opts.durability {
             Durability::Full if std::env::var("MICROCOS_GROUP_COMMIT").as_deref() != Ok("off") => {
-                Some(Arc::new(crate::group::GroupCommit::new(&opts.data)?))
+                Some(Arc::new(crate::group::GroupCommit::new(&opts.data, metrics.clone())?))
             }
             _ => None,
         },
+        metrics: metrics.clone(),
     };
     let users = Users::new(Arc::new(services))?;
     tokio::spawn(users.clone().schedule(index_is_new));
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
     let addr = listener.local_addr()?;
+    let metrics_addr = match opts.metrics_addr {
+        Some(at) => Some(serve_metrics(at, metrics).await?),
+        None => None,
+    };
     let app = App {
         users: users.clone(),
         keys,
@@ -259,7 +273,30 @@ pub async fn start<D: ServedDomain>(opts: &ServeOptions, site: Site<D>) -> std::
     };
     let ready = app.ready.clone();
     let task = tokio::spawn(accept(listener, router(app), listener_limits, ready));
-    Ok(Running { addr, users, secret, task })
+    Ok(Running { addr, metrics_addr, users, secret, task })
+}
+
+/// Binds `at` and serves `GET /metrics` there (anything else: 404), in the
+/// Prometheus text format, or OpenMetrics text when the scraper's `Accept`
+/// names it. Returns the bound address. A listener of its own keeps the
+/// metrics off the public API (see [`crate::metrics`]); it runs until the
+/// process ends, so a scrape still answers while the API drains.
+async fn serve_metrics(at: SocketAddr, metrics: Arc<Metrics>) -> std::io::Result<SocketAddr> {
+    use axum::http::{header, HeaderMap};
+    let listener = tokio::net::TcpListener::bind(at).await?;
+    let bound = listener.local_addr()?;
+    let scrape = move |headers: HeaderMap| async move {
+        let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let (content_type, body) = metrics.render(accept.contains("application/openmetrics-text"));
+        ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "no-store")], body)
+    };
+    let app = axum::Router::new().route("/metrics", axum::routing::get(scrape));
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the metrics listener failed");
+        }
+    });
+    Ok(bound)
 }
 
 /// Connections open and without a complete request, from one address.

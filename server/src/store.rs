@@ -25,7 +25,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use microcos_core::ports::{Appended, Row, SnapshotRecord, Store, StoreError};
 use microcos_core::{EventId, OperationId, RequestId, Seq, Timestamp, UserId};
@@ -34,6 +34,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use std::rc::Rc;
 
 use crate::group::Gate;
+use crate::metrics::Metrics;
 
 /// How hard SQLite works to make an acknowledged append survive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,6 +179,8 @@ pub struct SqliteStore {
     gate: Option<Rc<Gate>>,
     /// Test only: fail the row at this index of the first batch longer than it.
     fault: Option<usize>,
+    /// Where the rows written are counted (`microcos_events_appended_total`).
+    metrics: Option<Arc<Metrics>>,
 }
 
 /// Whether the test fault fired already (once per process).
@@ -239,7 +242,7 @@ impl SqliteStore {
             tx.execute(stmt, []).map_err(backend)?;
         }
         tx.commit().map_err(backend)?;
-        Ok(SqliteStore { conn, gate, fault: None })
+        Ok(SqliteStore { conn, gate, fault: None, metrics: None })
     }
 
     fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
@@ -253,6 +256,12 @@ impl SqliteStore {
     /// row `index`, after the rows before it were written.
     pub fn fail_batches_at(mut self, index: Option<usize>) -> SqliteStore {
         self.fault = index;
+        self
+    }
+
+    /// Counts the rows it writes into `metrics`.
+    pub fn counted(mut self, metrics: Arc<Metrics>) -> SqliteStore {
+        self.metrics = Some(metrics);
         self
     }
 }
@@ -300,6 +309,9 @@ impl Store for SqliteStore {
         // until its flush.
         if let Some(gate) = &self.gate {
             gate.written();
+        }
+        if let Some(metrics) = &self.metrics {
+            metrics.appended(rows.len());
         }
         // The host's `accepted` report names each client event (within the
         // user's log budget); each row is for debugging.

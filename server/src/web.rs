@@ -43,14 +43,24 @@ impl WebFiles {
         self.files.iter().map(|f| f.name)
     }
 
+    /// The file served at `path` (`/` is `index.html`).
+    fn file(&self, path: &str) -> Option<&File> {
+        let name = if path == "/" { "index.html" } else { path.strip_prefix('/')? };
+        self.files.iter().find(|f| f.name == name)
+    }
+
+    /// Whether `path` is one of the app's files.
+    pub fn holds(&self, path: &str) -> bool {
+        self.file(path).is_some()
+    }
+
     /// The answer to a `GET` (or `HEAD`) of `path`, if it is one of the
     /// app's files: the file, or 304 when `if_none_match` names its ETag.
     pub fn serve(&self, method: &str, path: &str, if_none_match: Option<&str>) -> Option<Response> {
         if method != "GET" && method != "HEAD" {
             return None;
         }
-        let name = if path == "/" { "index.html" } else { path.strip_prefix('/')? };
-        let file = self.files.iter().find(|f| f.name == name)?;
+        let file = self.file(path)?;
         let (status, body) = if web::not_modified(if_none_match, &file.etag) {
             (StatusCode::NOT_MODIFIED, Body::empty())
         } else if method == "HEAD" {
@@ -90,6 +100,7 @@ mod tests {
             "text/javascript; charset=utf-8"
         );
         assert!(app.serve("POST", "/", None).is_none());
+        assert!(app.holds("/") && app.holds("/app.js") && !app.holds("/a/b.js") && !app.holds("/v1/snapshot"));
         for other in ["/v1/snapshot", "/a/b.js", "/index.htm", "app.js", "/../index.html"] {
             assert!(app.serve("GET", other, None).is_none(), "{other}");
         }
