@@ -5,78 +5,14 @@
 //! are posted first, so the operation metrics are shown exact while some of
 //! their log lines are left out.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use microcos_core::{Timestamp, UserId};
-use microcos_host::auth::sign_token;
+use common::service::Service;
+use microcos_core::UserId;
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
-
-const SECRET: &str = "metrics-secret-0123456789-abcdefghijklmn";
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
-}
-
-/// The binary, serving on a free port, its metrics on another.
-struct Service {
-    child: tokio::process::Child,
-    base: String,
-    /// `http://ADDR/metrics`.
-    metrics: String,
-    data: std::path::PathBuf,
-}
-
-impl Service {
-    async fn start(args: &[&str]) -> Service {
-        let data = std::env::temp_dir().join(format!("microcos-metrics-{}", uuid::Uuid::new_v4().simple()));
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_microcos"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--durability", "normal"])
-            .arg("--data")
-            .arg(&data)
-            .args(args)
-            .env("MICROCOS_SECRET", SECRET)
-            .env("MICROCOS_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start microcos");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let mut next =
-            async || tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.unwrap().unwrap().unwrap();
-        let first = next().await;
-        let base = first.strip_prefix("microcos listening on ").expect("the first line names the URL").to_string();
-        let second = next().await;
-        let metrics = second.strip_prefix("metrics on ").expect("the second line names the metrics' URL").to_string();
-        assert!(metrics.starts_with("http://127.0.0.1:") && metrics.ends_with("/metrics"), "{metrics}");
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Service { child, base, metrics, data }
-    }
-
-    fn token(&self, user: &UserId) -> String {
-        sign_token(SECRET.as_bytes(), user, Timestamp(now_ms()), Timestamp(now_ms() + 3_600_000))
-    }
-
-    /// Stops it with SIGTERM; what it wrote to stderr.
-    async fn stop(mut self) -> String {
-        let pid = self.child.id().expect("running").to_string();
-        let mut stderr = self.child.stderr.take().unwrap();
-        let read = tokio::spawn(async move {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text).await;
-            text
-        });
-        let killed = tokio::process::Command::new("kill").args(["-TERM", &pid]).status().await.unwrap();
-        assert!(killed.success());
-        let status = tokio::time::timeout(Duration::from_secs(20), self.child.wait()).await.expect("exits").unwrap();
-        assert_eq!(status.code(), Some(0), "a clean shutdown exits 0");
-        let _ = std::fs::remove_dir_all(&self.data);
-        read.await.unwrap()
-    }
-}
 
 /// One scrape: every sample, by its series (`name{labels}` as written).
 struct Scrape(BTreeMap<String, f64>);
@@ -113,7 +49,7 @@ impl Scrape {
 }
 
 async fn scrape(http: &reqwest::Client, service: &Service) -> Scrape {
-    let response = http.get(&service.metrics).send().await.unwrap();
+    let response = http.get(service.metrics.as_deref().unwrap()).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "text/plain; version=0.0.4; charset=utf-8");
     Scrape::parse(&response.text().await.unwrap())
@@ -139,7 +75,11 @@ fn chat(series: &str) -> String {
 #[tokio::test]
 async fn metrics_count_requests_events_operations_streams_and_actors_exactly() {
     // No rate limit: the burst below outruns the user's log budget, not its request rate.
-    let service = Service::start(&["--rate-per-s", "0", "--token-delay-ms", "1"]).await;
+    let service = Service::start(
+        &["--metrics-addr", "127.0.0.1:0", "--rate-per-s", "0", "--token-delay-ms", "1"],
+        &[("MICROCOS_LOG", "info")],
+    )
+    .await;
     let http = reqwest::Client::new();
     let user = UserId::parse(&format!("metrics-{}", &uuid::Uuid::new_v4().simple().to_string()[..8])).unwrap();
     let token = service.token(&user);
@@ -149,10 +89,14 @@ async fn metrics_count_requests_events_operations_streams_and_actors_exactly() {
     assert_eq!(before.get("microcos_actors_live"), 0.0);
     assert_eq!(before.sum("microcos_http_requests_total", &[]), 0.0, "scrapes are not API requests");
     // The metrics listener serves /metrics only.
-    let elsewhere = http.get(service.metrics.replace("/metrics", "/v1/snapshot")).send().await.unwrap();
+    let elsewhere =
+        http.get(service.metrics.as_deref().unwrap().replace("/metrics", "/v1/snapshot")).send().await.unwrap();
     assert_eq!(elsewhere.status(), 404);
     // OpenMetrics for a scraper that asks for it.
-    let open = http.get(&service.metrics).header("accept", "application/openmetrics-text; version=1.0.0").send();
+    let open = http
+        .get(service.metrics.as_deref().unwrap())
+        .header("accept", "application/openmetrics-text; version=1.0.0")
+        .send();
     let open = open.await.unwrap();
     assert!(open.headers()["content-type"].to_str().unwrap().starts_with("application/openmetrics-text"));
     assert!(open.text().await.unwrap().ends_with("# EOF\n"));
@@ -294,14 +238,18 @@ async fn metrics_count_requests_events_operations_streams_and_actors_exactly() {
     let m = scrape(&http, &service).await;
     assert_eq!(m.get("microcos_subscribers_dropped_total"), 0.0, "it left; it was not dropped for falling behind");
 
-    let stderr = service.stop().await;
+    let (stderr, _) = service.stop().await;
     assert!(stderr.contains("log lines suppressed"), "the log budget was spent: {stderr}");
 }
 
 #[tokio::test]
 async fn actors_are_counted_live_evicted_and_stopped_when_idle() {
     // One live user at a time: a second one takes the first one's place.
-    let service = Service::start(&["--max-actors", "1", "--idle-secs", "1"]).await;
+    let service = Service::start(
+        &["--metrics-addr", "127.0.0.1:0", "--max-actors", "1", "--idle-secs", "1"],
+        &[("MICROCOS_LOG", "info")],
+    )
+    .await;
     let http = reqwest::Client::new();
     let snapshot = |user: &str| {
         let token = service.token(&UserId::parse(user).unwrap());

@@ -3,70 +3,13 @@
 //! environment, listed in `--help`; distinct exit codes; `/readyz`; a
 //! shutdown that does not wait on idle keep-alive connections.
 
-use std::process::Stdio;
+mod common;
+
 use std::time::{Duration, Instant};
 
-use microcos_core::{Timestamp, UserId};
-use microcos_host::auth::sign_token;
+use common::service::{Service, SECRET};
+use microcos_core::UserId;
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
-
-const SECRET: &str = "operator-secret-0123456789-abcdefghijkl";
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
-}
-
-struct Service {
-    child: tokio::process::Child,
-    base: String,
-    data: std::path::PathBuf,
-}
-
-impl Service {
-    async fn start(args: &[&str], env: &[(&str, &str)]) -> Service {
-        let data = std::env::temp_dir().join(format!("microcos-operator-{}", uuid::Uuid::new_v4().simple()));
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_microcos"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--durability", "normal", "--data"])
-            .arg(&data)
-            .args(args)
-            .env("MICROCOS_SECRET", SECRET)
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start microcos");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.unwrap().unwrap().unwrap();
-        let base = line.strip_prefix("microcos listening on ").expect("the first line names the URL").to_string();
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Service { child, base, data }
-    }
-
-    fn token(&self, user: &UserId) -> String {
-        sign_token(SECRET.as_bytes(), user, Timestamp(now_ms()), Timestamp(now_ms() + 3_600_000))
-    }
-
-    /// Stops it with SIGTERM; what it wrote to stderr, and how long it took to exit.
-    async fn stop(mut self) -> (String, Duration) {
-        let pid = self.child.id().expect("running").to_string();
-        let mut stderr = self.child.stderr.take().unwrap();
-        let read = tokio::spawn(async move {
-            let mut text = String::new();
-            let _ = stderr.read_to_string(&mut text).await;
-            text
-        });
-        let asked = Instant::now();
-        let killed = tokio::process::Command::new("kill").args(["-TERM", &pid]).status().await.unwrap();
-        assert!(killed.success());
-        let status = tokio::time::timeout(Duration::from_secs(20), self.child.wait()).await.expect("exits").unwrap();
-        let took = asked.elapsed();
-        assert_eq!(status.code(), Some(0), "a clean shutdown exits 0");
-        let _ = std::fs::remove_dir_all(&self.data);
-        (read.await.unwrap(), took)
-    }
-}
 
 #[tokio::test]
 async fn json_log_lines_name_their_user_request_and_operation_and_a_failed_call_warns_with_its_reason() {

@@ -1,6 +1,8 @@
 //! Helpers shared by the workspace tests.
 #![allow(dead_code)]
 
+pub mod service;
+
 use microcos_assistant::{stand_in, Assistant, Envelope, Frame, State};
 use microcos_core::{Config, Cursor};
 use microcos_memory::{MemoryStore, Sim, StandIn};
