@@ -4,8 +4,11 @@
 //!
 //! It runs the local service in-process against an OpenAI-compatible server
 //! through a recording proxy (which notes when each model request arrives and
-//! when its first content token comes back), then sends the request the
-//! service made, byte for byte, straight to the model server, `--turns` times.
+//! when its first content token comes back), and after each turn sends the
+//! request the service made, byte for byte, straight to the model server
+//! (paired, so both see the same load), `--turns` times.
+//! Before each request of either path an unrelated one clears the model
+//! server's prompt cache, so neither starts with the other's prompt cached.
 //!
 //! ```text
 //! scripts/real-model serve 8080 &       # SmolLM2-135M on llama.cpp's Python server
@@ -61,7 +64,10 @@ fn ms(from: Instant, to: Instant) -> f64 {
 /// Whether an SSE chunk of an OpenAI-compatible stream holds a token of text.
 fn has_content(chunk: &[u8]) -> bool {
     let text = String::from_utf8_lossy(chunk);
-    text.match_indices("\"content\":\"").any(|(i, m)| text[i + m.len()..].chars().next().is_some_and(|c| c != '"'))
+    text.match_indices("\"content\":").any(|(i, m)| {
+        let value = text[i + m.len()..].trim_start();
+        value.starts_with('"') && !value[1..].starts_with('"')
+    })
 }
 
 /// One model request the proxy forwarded.
@@ -111,6 +117,16 @@ async fn forward(State(p): State<Proxy>, body: Bytes) -> axum::response::Respons
         .unwrap()
 }
 
+/// Evicts the model server's prompt cache (llama.cpp reuses the longest
+/// prefix it holds): a short unrelated request, so that neither path starts
+/// with the other's prompt in the cache.
+async fn flush(http: &reqwest::Client, upstream: &str, model: &str, turn: usize) {
+    let body = json!({"model": model, "stream": false, "max_tokens": 1,
+        "messages": [{"role": "user", "content": format!("{turn} Unrelated words to clear the cache.")}]});
+    let r = http.post(format!("{upstream}/chat/completions")).header("content-type", "application/json");
+    let _ = r.body(body.to_string()).send().await.unwrap().bytes().await;
+}
+
 /// The bare model: POST `body`, time to the first content token.
 async fn bare(http: &reqwest::Client, upstream: &str, body: &Bytes) -> f64 {
     let started = Instant::now();
@@ -153,7 +169,7 @@ async fn main() {
         durability,
         backend: Some(Backend::OpenAi {
             base_url: proxy_url,
-            model,
+            model: model.clone(),
             api_key: None,
             structured: StructuredOutput::default(),
             temperature: Some(0.0),
@@ -171,9 +187,10 @@ async fn main() {
     request.headers_mut().insert("sec-websocket-protocol", format!("microcos, bearer.{token}").parse().unwrap());
     let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
 
-    let (mut through, mut answered, mut to_model, mut model_first, mut to_frame) =
-        (vec![], vec![], vec![], vec![], vec![]);
+    let (mut through, mut answered, mut to_model, mut model_first, mut to_frame, mut direct) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
     for turn in 0..=turns {
+        flush(&http, &upstream, &model, turn).await;
         let requests_before = proxy.seen.lock().unwrap().len();
         let body =
             json!({"type":"user.message","payload":{"text":format!("Say hello to Ann in five words ({turn}).")}});
@@ -200,23 +217,24 @@ async fn main() {
                 && v["event"]["type"] == "assistant.message"
                 && v["event"]["operation_id"] == accepted["operation_id"];
         }
-        let seen = proxy.seen.lock().unwrap();
-        let call = &seen[requests_before];
-        let (first_frame, first_token) = (first_frame.unwrap(), call.first_token.unwrap());
+        let (body, arrived, first_token) = {
+            let seen = proxy.seen.lock().unwrap();
+            let call = &seen[requests_before];
+            (call.body.clone(), call.arrived, call.first_token.unwrap())
+        };
+        let first_frame = first_frame.unwrap();
+        // The same request, byte for byte, straight to the model, right after (paired: the same load).
+        flush(&http, &upstream, &model, turn).await;
+        let direct_ms = bare(&http, &upstream, &body).await;
         if turn == 0 {
             continue; // warm-up: the model loads its caches
         }
+        direct.push(direct_ms);
         through.push(ms(sent, first_frame));
         answered.push(ms(sent, accepted_at));
-        to_model.push(ms(sent, call.arrived));
-        model_first.push(ms(call.arrived, first_token));
+        to_model.push(ms(sent, arrived));
+        model_first.push(ms(arrived, first_token));
         to_frame.push(ms(first_token, first_frame));
-    }
-    // The same requests, byte for byte, straight to the model.
-    let bodies: Vec<Bytes> = proxy.seen.lock().unwrap().iter().skip(1).map(|s| s.body.clone()).collect();
-    let mut direct = Vec::new();
-    for body in &bodies {
-        direct.push(bare(&http, &upstream, body).await);
     }
     let (through, direct) = (median(through), median(direct));
     println!("turns: {turns}");
