@@ -254,7 +254,7 @@ struct ModelArgs {
     openai_api_key: Option<String>,
     /// How that server takes the JSON Schema of a structured answer (task extraction, the daily
     /// plan): json-schema (OpenAI, vLLM, llama.cpp's llama-server), json-object-schema
-    /// (llama-cpp-python's server), ollama-format (Ollama), json-object (no schema: any JSON).
+    /// (llama-cpp-python's server), json-object (no schema: any JSON). Ollama's /v1 takes json-schema.
     #[arg(long, env = "MICROCOS_OPENAI_STRUCTURED", value_enum, default_value = "json-schema")]
     openai_structured: StructuredOutput,
     /// Sampling temperature sent to that server (its default when unset); 0 for repeatable answers.

@@ -63,18 +63,21 @@ pub enum Backend {
 
 /// How an OpenAI-compatible server takes the JSON Schema a structured
 /// operation's answer must follow (`--openai-structured`). There is no single
-/// form: a server ignores the forms it does not know and answers free text.
+/// form: a server ignores the forms it does not know and answers free text
+/// (llama-cpp-python's answers `json_schema` with a 500).
+///
+/// Ollama's own field, a top-level `format`, belongs to its native
+/// `/api/chat`; its OpenAI-compatible `/v1/chat/completions`, which this
+/// backend speaks, maps `json_schema` to it, so Ollama takes [`JsonSchema`](StructuredOutput::JsonSchema).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum StructuredOutput {
     /// `response_format: {"type":"json_schema","json_schema":{"name","strict":true,"schema"}}`:
-    /// OpenAI, vLLM, llama.cpp's C++ `llama-server`. The schema is made
-    /// strict (every property required, optional ones nullable, no others).
+    /// OpenAI, vLLM, llama.cpp's C++ `llama-server`, Ollama's `/v1`. The schema
+    /// is made strict (every property required, optional ones nullable, no others).
     #[default]
     JsonSchema,
     /// `response_format: {"type":"json_object","schema":…}`: llama-cpp-python's server.
     JsonObjectSchema,
-    /// A top-level `format: <schema>`: Ollama.
-    OllamaFormat,
     /// `response_format: {"type":"json_object"}` with no schema: any JSON, for a
     /// server that takes none of the above.
     JsonObject,
@@ -96,7 +99,6 @@ impl StructuredOutput {
             StructuredOutput::JsonObjectSchema => {
                 body["response_format"] = serde_json::json!({"type": "json_object", "schema": schema});
             }
-            StructuredOutput::OllamaFormat => body["format"] = schema.clone(),
             StructuredOutput::JsonObject => body["response_format"] = serde_json::json!({"type": "json_object"}),
         }
     }

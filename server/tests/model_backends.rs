@@ -287,16 +287,19 @@ async fn json_operations_ask_for_structured_output() {
 async fn each_structured_output_form_sends_the_schema_where_its_server_takes_it() {
     let (base, seen) = fake_provider().await;
     let plan = output_schema(OperationKind::DailyPlan).unwrap();
-    for form in [StructuredOutput::JsonObjectSchema, StructuredOutput::OllamaFormat, StructuredOutput::JsonObject] {
+    for form in [StructuredOutput::JsonObjectSchema, StructuredOutput::JsonObject] {
         assert_eq!(collect(&openai_with(&base, "ok", form), OperationKind::DailyPlan).await.1, Ok(()));
     }
     // A free-text operation asks for no format, in any form.
-    assert_eq!(collect(&openai_with(&base, "ok", StructuredOutput::OllamaFormat), OperationKind::Chat).await.1, Ok(()));
+    for form in [StructuredOutput::JsonSchema, StructuredOutput::JsonObjectSchema] {
+        assert_eq!(collect(&openai_with(&base, "ok", form), OperationKind::Chat).await.1, Ok(()));
+    }
     let bodies = seen.0.lock().unwrap().clone();
     assert_eq!(bodies[0]["response_format"], json!({"type": "json_object", "schema": plan}), "llama-cpp-python");
-    assert_eq!((&bodies[1]["format"], bodies[1].get("response_format")), (&plan, None), "Ollama");
-    assert_eq!((&bodies[2]["response_format"], bodies[2].get("format")), (&json!({"type": "json_object"}), None));
-    assert_eq!((bodies[3].get("format"), bodies[3].get("response_format")), (None, None), "chat");
+    assert_eq!(bodies[1]["response_format"], json!({"type": "json_object"}));
+    for chat in &bodies[2..] {
+        assert_eq!((chat.get("format"), chat.get("response_format")), (None, None), "chat");
+    }
 }
 
 #[tokio::test]
