@@ -99,6 +99,11 @@ async fn every_flag_reads_the_environment_and_help_lists_the_rest() {
     ] {
         assert!(help.contains(var), "{var} is not in --help");
     }
+    // `microcos token` finds the data folder the service was given the same way.
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_microcos")).args(["token", "--help"]).output().await;
+    let token_help = String::from_utf8(out.unwrap().stdout).unwrap();
+    assert!(token_help.contains("[env: MICROCOS_DATA=]"), "{token_help}");
+    assert!(token_help.contains("[env: MICROCOS_TOKEN_TTL_HOURS="), "{token_help}");
 }
 
 #[tokio::test]

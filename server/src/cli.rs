@@ -310,10 +310,10 @@ struct TokenArgs {
     #[arg(long, value_name = "USER")]
     revoke: Option<String>,
     /// Data folder holding the secret (ignored when MICROCOS_SECRET is set) and the revocations.
-    #[arg(long, default_value = "microcos-data")]
+    #[arg(long, env = "MICROCOS_DATA", default_value = "microcos-data")]
     data: PathBuf,
     /// Hours until the token expires (at most the service's --token-max-lifetime-hours).
-    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "MICROCOS_TOKEN_TTL_HOURS", default_value_t = 24, value_parser = clap::value_parser!(u64).range(1..))]
     ttl_hours: u64,
     #[command(flatten)]
     policy: TokenPolicyArgs,
