@@ -643,3 +643,54 @@ fn approval_says_what_it_does_and_is_never_offered_for_what_cannot_or_should_not
     assert_eq!(last, "rejected:task_not_found", "never offered for approval when it can only fail");
     assert_eq!(actions_of(&sim).iter().filter(|(_, s)| s == "AwaitingApproval").count(), 0);
 }
+
+#[test]
+fn regenerate_replaces_the_last_reply_and_clear_starts_the_conversation_afresh() {
+    use microcos_assistant::state::Role;
+    let mut sim = given();
+    let texts = |sim: &Sim<Assistant>| {
+        state(sim).domain.chat.messages.iter().map(|m| (m.role, m.text.clone())).collect::<Vec<_>>()
+    };
+    // Nothing to answer again yet, and nothing to clear is fine.
+    let none = sim.send(r#"{"type":"chat.regenerate","payload":{}}"#);
+    assert_eq!(rejected(none), microcos_assistant::NOTHING_TO_REGENERATE);
+
+    sim.llm.queue(Script::tokens(["First ", "try."]));
+    sim.send(r#"{"type":"user.message","payload":{"text":"Name a colour"}}"#).unwrap();
+    sim.run().unwrap();
+    assert_eq!(texts(&sim), [(Role::User, "Name a colour".into()), (Role::Assistant, "First try.".into())]);
+
+    // Regenerate: the old reply leaves, a new one answers the same message.
+    sim.llm.queue(Script::tokens(["Second ", "try."]));
+    let again = sim.send(r#"{"type":"chat.regenerate","payload":{},"client_action_id":"r1"}"#).unwrap();
+    let op = again.operation_id.expect("regenerate opens a chat operation");
+    assert_eq!(texts(&sim), [(Role::User, "Name a colour".into())], "the replaced reply is gone at once");
+    // While it is written, neither regenerate nor clear is taken.
+    let busy = sim.send(r#"{"type":"chat.regenerate","payload":{}}"#);
+    assert_eq!(rejected(busy), microcos_assistant::CHAT_BUSY);
+    let busy = sim.send(r#"{"type":"chat.cleared","payload":{}}"#);
+    assert_eq!(rejected(busy), microcos_assistant::CHAT_BUSY);
+    sim.run().unwrap();
+    assert_eq!(state(&sim).operations[&op].status, OperationStatus::Completed);
+    assert_eq!(texts(&sim), [(Role::User, "Name a colour".into()), (Role::Assistant, "Second try.".into())]);
+    // The model was asked the user's question again, not shown the replaced reply.
+    let prompt = sim.llm.calls().last().unwrap().messages.iter().map(|m| m.content.clone()).collect::<Vec<_>>();
+    assert!(prompt.iter().any(|c| c.contains("Name a colour")), "{prompt:?}");
+    assert!(!prompt.iter().any(|c| c.contains("First try.")), "{prompt:?}");
+
+    // Clear: the conversation is empty and stays so across a replay.
+    sim.send(r#"{"type":"chat.cleared","payload":{}}"#).unwrap();
+    assert!(texts(&sim).is_empty());
+    assert!(state(&sim).domain.chat.summary.is_none());
+    let none = sim.send(r#"{"type":"chat.regenerate","payload":{}}"#);
+    assert_eq!(rejected(none), microcos_assistant::NOTHING_TO_REGENERATE);
+    sim.restart().unwrap();
+    assert!(texts(&sim).is_empty(), "replay keeps the conversation cleared");
+    // A new message starts the new conversation, and its prompt holds nothing from before.
+    sim.llm.queue(Script::tokens(["Hello."]));
+    sim.send(r#"{"type":"user.message","payload":{"text":"Hi again"}}"#).unwrap();
+    sim.run().unwrap();
+    let prompt = sim.llm.calls().last().unwrap().messages.iter().map(|m| m.content.clone()).collect::<Vec<_>>();
+    assert!(!prompt.iter().any(|c| c.contains("Name a colour") || c.contains("Second try.")), "{prompt:?}");
+    assert_eq!(texts(&sim), [(Role::User, "Hi again".into()), (Role::Assistant, "Hello.".into())]);
+}

@@ -86,6 +86,8 @@ fn every_type() -> Vec<Event> {
             text: "Planning a trip.".into(),
             through_seq: Seq(40),
         }),
+        dom(AssistantEvent::ChatRegenerate)(ChatRegenerate {}),
+        dom(AssistantEvent::ChatCleared)(ChatCleared {}),
         dom(AssistantEvent::TaskExtract)(TaskExtract { text: "Call Ann. Pay rent.".into() }),
         dom(AssistantEvent::TasksExtracted)(TasksExtracted {
             tasks: vec![ExtractedTask { task_id: task, title: "Call Ann".into(), due_date: None }],

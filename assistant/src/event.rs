@@ -205,6 +205,12 @@ SummaryGenerated {
     /// Last message covered.
     through_seq: Seq,
 });
+microcos_core::payload!(/// `chat.regenerate`: answer the user's last message again. The reply
+/// after it (if any) leaves the conversation and a new one is written.
+ChatRegenerate {});
+microcos_core::payload!(/// `chat.cleared`: the conversation starts afresh: its messages and its
+/// summary leave the assistant's memory (the log keeps them).
+ChatCleared {});
 microcos_core::payload!(/// `task.extract`: find tasks in a text.
 TaskExtract { /// The text to read.
 text: String });
@@ -306,6 +312,10 @@ microcos_core::catalogue! {
         SummaryGenerated(SummaryGenerated) = "summary.generated", System;
         /// `task.extract`.
         TaskExtract(TaskExtract) = "task.extract", Client;
+        /// `chat.regenerate`.
+        ChatRegenerate(ChatRegenerate) = "chat.regenerate", Client;
+        /// `chat.cleared`.
+        ChatCleared(ChatCleared) = "chat.cleared", Client;
         /// `tasks.extracted`.
         TasksExtracted(TasksExtracted) = "tasks.extracted", System;
         /// `reminder.set`.
@@ -338,7 +348,7 @@ impl AssistantEventType {
     /// What operation an event of this type opens, if any.
     pub const fn starts_operation(self) -> Option<OperationKind> {
         match self {
-            AssistantEventType::UserMessage => Some(OperationKind::Chat),
+            AssistantEventType::UserMessage | AssistantEventType::ChatRegenerate => Some(OperationKind::Chat),
             AssistantEventType::TaskExtract => Some(OperationKind::ExtractTasks),
             AssistantEventType::PlanRequested | AssistantEventType::WorkflowDailyPlan => Some(OperationKind::DailyPlan),
             AssistantEventType::SummaryRequested | AssistantEventType::WorkflowGenerateSummary => {

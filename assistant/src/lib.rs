@@ -129,6 +129,13 @@ pub const ACTION_STALE: ErrorCode = DomainCode::code("action_stale", 409);
 /// instead: [`zone`]).
 pub const REMINDER_IN_PAST: ErrorCode = DomainCode::code("reminder_in_past", 422);
 
+/// `409 nothing_to_regenerate`: `chat.regenerate` needs a message of the
+/// user's in the conversation to answer again.
+pub const NOTHING_TO_REGENERATE: ErrorCode = DomainCode::code("nothing_to_regenerate", 409);
+/// `409 chat_busy`: a reply (or a summary of the conversation) is being
+/// written; stop it (`llm.cancel`) or wait before regenerating or clearing.
+pub const CHAT_BUSY: ErrorCode = DomainCode::code("chat_busy", 409);
+
 /// Every error code of API v1 (the kernel's and the assistant's), in the
 /// order the API documents them.
 pub const API_ERROR_CODES: &[ErrorCode] = &[
@@ -150,6 +157,8 @@ pub const API_ERROR_CODES: &[ErrorCode] = &[
     TOO_MANY_REMINDERS,
     ACTION_NOT_AWAITING,
     ACTION_STALE,
+    NOTHING_TO_REGENERATE,
+    CHAT_BUSY,
     ErrorCode::BodyTooLarge,
     ErrorCode::UnsupportedMediaType,
     ErrorCode::UnknownField,
@@ -305,6 +314,22 @@ impl Domain for Assistant {
                 true => Ok(()),
                 false => Err(reminder_not_found(p.reminder_id)),
             },
+            AssistantEvent::ChatRegenerate(_) | AssistantEvent::ChatCleared(_) => {
+                let busy = state.operations_in_flight().find(|o| {
+                    o.input == AssistantOperation::Chat || state.domain.chat.summary_in_flight == Some(o.operation_id)
+                });
+                if let Some(op) = busy {
+                    let what = if op.input == AssistantOperation::Chat { "a reply" } else { "a summary" };
+                    let message = format!("{what} is being written (operation {}): stop it or wait", op.operation_id);
+                    return Err(Rejection::new(CHAT_BUSY, message));
+                }
+                let asked = state.domain.chat.messages.iter().any(|m| m.role == state::Role::User);
+                if matches!(event, AssistantEvent::ChatRegenerate(_)) && !asked {
+                    let message = "the conversation holds no message of yours to answer again";
+                    return Err(Rejection::new(NOTHING_TO_REGENERATE, message));
+                }
+                Ok(())
+            }
             AssistantEvent::ActionApproved(ActionApproved { action_id })
             | AssistantEvent::ActionDeclined(ActionDeclined { action_id }) => {
                 match state.domain.actions.items.get(action_id) {
@@ -370,8 +395,13 @@ impl Domain for Assistant {
                         arguments: c.arguments.clone(),
                     })
                     .collect();
-                // The message this reply answers; one no longer in the window counts as pasted.
-                let asked = state.domain.chat.messages.iter().find(|m| m.seq == operation.request_seq);
+                // The message this reply answers (the `user.message` that asked, or
+                // the last of the user's before a `chat.regenerate`); one no longer
+                // in the window counts as pasted. The window drops the oldest first,
+                // so an evicted message never lets an older one stand in for it.
+                let asked = state.domain.chat.messages.iter().rev().find(|m| {
+                    m.seq <= operation.request_seq && m.role == state::Role::User
+                });
                 let untrusted_input = asked.is_none_or(|m| actions::pasted(&m.text));
                 Ok(AssistantEvent::AssistantMessage(AssistantMessage {
                     text: text.to_string(),

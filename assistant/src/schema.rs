@@ -36,6 +36,8 @@ pub fn client_request_schema() -> Value {
             AssistantEventType::PlanRequested => generator.subschema_for::<PlanRequested>(),
             AssistantEventType::SummaryRequested => generator.subschema_for::<SummaryRequested>(),
             AssistantEventType::TaskExtract => generator.subschema_for::<TaskExtract>(),
+            AssistantEventType::ChatRegenerate => generator.subschema_for::<ChatRegenerate>(),
+            AssistantEventType::ChatCleared => generator.subschema_for::<ChatCleared>(),
             AssistantEventType::ReminderSet => generator.subschema_for::<ReminderSet>(),
             AssistantEventType::ReminderSnoozed => generator.subschema_for::<ReminderSnoozed>(),
             AssistantEventType::ReminderCancelled => generator.subschema_for::<ReminderCancelled>(),

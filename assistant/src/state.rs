@@ -572,6 +572,20 @@ impl AssistantState {
                 self.chat.summary = Some(Summary { text: p.text, through_seq: p.through_seq });
                 self.chat.unsummarized.retain(|m| m.seq > p.through_seq);
             }
+            AssistantEvent::ChatRegenerate(_) => {
+                // The reply being replaced: every message after the last of
+                // the user's (the decision made sure there is one).
+                while self.chat.messages.back().is_some_and(|m| m.role == Role::Assistant) {
+                    self.chat.messages.pop_back();
+                }
+                cx.open_operation(AssistantOperation::Chat);
+            }
+            AssistantEvent::ChatCleared(_) => {
+                let chat = &mut self.chat;
+                chat.messages.clear();
+                chat.unsummarized.clear();
+                chat.summary = None;
+            }
             AssistantEvent::TaskExtract(p) => {
                 cx.open_operation(AssistantOperation::ExtractTasks { text: p.text });
             }

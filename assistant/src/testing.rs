@@ -92,6 +92,8 @@ pub fn arb_client_body() -> impl Strategy<Value = String> {
         }),
         1 => Just(serde_json::json!({"type":"plan.requested","payload":{}})),
         1 => Just(serde_json::json!({"type":"summary.requested","payload":{}})),
+        1 => Just(serde_json::json!({"type":"chat.regenerate","payload":{}})),
+        1 => Just(serde_json::json!({"type":"chat.cleared","payload":{}})),
         1 => arb_text(120).prop_map(|t| serde_json::json!({"type":"task.extract","payload":{"text":t}})),
         // Reminders: due around the simulation's start (some at once, some
         // later, some by local time), snoozed and cancelled.
@@ -140,6 +142,8 @@ pub fn arb_event() -> impl Strategy<Value = Event> {
     let task = || any::<u8>().prop_map(task_id_pool);
     prop_oneof![
         text().prop_map(|text| dom(AssistantEvent::UserMessage)(UserMessage { text })),
+        Just(dom(AssistantEvent::ChatRegenerate)(ChatRegenerate {})),
+        Just(dom(AssistantEvent::ChatCleared)(ChatCleared {})),
         (text(), proptest::collection::vec((any::<u8>(), 0usize..5, text()), 0..3)).prop_map(|(text, calls)| {
             let tools = ["create_task", "complete_task", "set_reminder", "plan_day", "no_such_tool"];
             let actions = calls

@@ -1706,6 +1706,8 @@ var ActionDeclined = strictObject({
   /** The action. */
   action_id: ActionId
 });
+var ChatCleared = strictObject({});
+var ChatRegenerate = strictObject({});
 var OperationId = guid2();
 var LlmCancel = strictObject({
   /** The operation to stop. */
@@ -1851,6 +1853,18 @@ var ClientEvent = discriminatedUnion("type", [
   strictObject({
     client_action_id: optional(string2().check(_regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
     event_id: optional(guid2()),
+    payload: ChatRegenerate,
+    type: literal("chat.regenerate")
+  }),
+  strictObject({
+    client_action_id: optional(string2().check(_regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+    event_id: optional(guid2()),
+    payload: ChatCleared,
+    type: literal("chat.cleared")
+  }),
+  strictObject({
+    client_action_id: optional(string2().check(_regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+    event_id: optional(guid2()),
     payload: ReminderSet,
     type: literal("reminder.set")
   }),
@@ -1894,7 +1908,7 @@ var Attempt = int().check(_gte(1));
 var TokenIndex = int().check(_gte(0));
 var OperationKind = _enum(["chat", "extract_tasks", "daily_plan", "summary"]);
 var FailureCode = _enum(["provider", "rate_limited", "stalled", "malformed_output", "interrupted", "rejected", "output_too_large", "too_many_operations"]);
-var ErrorCode = _enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "action_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "action_not_awaiting", "action_stale", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "reminder_in_past", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "too_many_operations", "unavailable", "storage_corrupt"]);
+var ErrorCode = _enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "action_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "action_not_awaiting", "action_stale", "nothing_to_regenerate", "chat_busy", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "reminder_in_past", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "too_many_operations", "unavailable", "storage_corrupt"]);
 var ApiError = strictObject({
   code: ErrorCode,
   message: string2(),
@@ -2172,6 +2186,34 @@ var SummaryRequestedEvent = strictObject({
   operation_id: optional(Uuid),
   causation_id: optional(Uuid),
   payload: SummaryRequested
+});
+var ChatRegenerateEvent = strictObject({
+  /** Envelope schema version. */
+  v: literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: literal("chat.regenerate"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: optional(ClientActionId),
+  operation_id: optional(Uuid),
+  causation_id: optional(Uuid),
+  payload: ChatRegenerate
+});
+var ChatClearedEvent = strictObject({
+  /** Envelope schema version. */
+  v: literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: literal("chat.cleared"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: optional(ClientActionId),
+  operation_id: optional(Uuid),
+  causation_id: optional(Uuid),
+  payload: ChatCleared
 });
 var WorkflowGenerateSummaryEvent = strictObject({
   /** Envelope schema version. */
@@ -2451,6 +2493,8 @@ var Event = discriminatedUnion("type", [
   WorkflowDailyPlanEvent,
   PlanGeneratedEvent,
   SummaryRequestedEvent,
+  ChatRegenerateEvent,
+  ChatClearedEvent,
   WorkflowGenerateSummaryEvent,
   SummaryGeneratedEvent,
   TaskExtractEvent,
@@ -3067,6 +3111,10 @@ export {
   CLOSE_RESUME,
   CLOSE_TOKEN_EXPIRED,
   CLOSE_TOO_MANY_SUBSCRIBERS,
+  ChatCleared,
+  ChatClearedEvent,
+  ChatRegenerate,
+  ChatRegenerateEvent,
   ClientActionId,
   ClientEvent,
   Connection,

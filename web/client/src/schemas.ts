@@ -35,6 +35,16 @@ export const ActionDeclined = z.strictObject({
 });
 export type ActionDeclined = z.infer<typeof ActionDeclined>;
 
+/** `chat.cleared`: the conversation starts afresh: its messages and its
+summary leave the assistant's memory (the log keeps them). (client-events.schema.json) */
+export const ChatCleared = z.strictObject({});
+export type ChatCleared = z.infer<typeof ChatCleared>;
+
+/** `chat.regenerate`: answer the user's last message again. The reply
+after it (if any) leaves the conversation and a new one is written. (client-events.schema.json) */
+export const ChatRegenerate = z.strictObject({});
+export type ChatRegenerate = z.infer<typeof ChatRegenerate>;
+
 /** (client-events.schema.json) */
 export const OperationId = z.guid();
 export type OperationId = z.infer<typeof OperationId>;
@@ -245,6 +255,18 @@ export const ClientEvent = z.discriminatedUnion("type", [
   z.strictObject({
   client_action_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
   event_id: z.optional(z.guid()),
+  payload: ChatRegenerate,
+  type: z.literal("chat.regenerate"),
+}),
+  z.strictObject({
+  client_action_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+  event_id: z.optional(z.guid()),
+  payload: ChatCleared,
+  type: z.literal("chat.cleared"),
+}),
+  z.strictObject({
+  client_action_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+  event_id: z.optional(z.guid()),
   payload: ReminderSet,
   type: z.literal("reminder.set"),
 }),
@@ -318,7 +340,7 @@ export const FailureCode = z.enum(["provider", "rate_limited", "stalled", "malfo
 export type FailureCode = z.infer<typeof FailureCode>;
 
 /** A stable error code (tests/snapshots/wire__error_codes.snap). (frames.schema.json) */
-export const ErrorCode = z.enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "action_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "action_not_awaiting", "action_stale", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "reminder_in_past", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "too_many_operations", "unavailable", "storage_corrupt"]);
+export const ErrorCode = z.enum(["malformed_json", "too_deep", "bad_request", "unauthorized", "not_found", "method_not_allowed", "request_timeout", "task_not_found", "reminder_not_found", "action_not_found", "operation_not_found", "operation_finished", "client_action_conflict", "event_id_conflict", "too_many_tasks", "too_many_reminders", "action_not_awaiting", "action_stale", "nothing_to_regenerate", "chat_busy", "body_too_large", "unsupported_media_type", "unknown_field", "missing_field", "invalid_type", "invalid_value", "too_long", "empty", "out_of_range", "reminder_in_past", "unknown_event_type", "event_type_not_allowed", "upgrade_required", "rate_limited", "too_many_operations", "unavailable", "storage_corrupt"]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 /** The `error` member of an error answer. (frames.schema.json) */
@@ -701,6 +723,40 @@ export const SummaryRequestedEvent = z.strictObject({
 });
 export type SummaryRequestedEvent = z.infer<typeof SummaryRequestedEvent>;
 
+/** A stored `chat.regenerate` event. (frames.schema.json) */
+export const ChatRegenerateEvent = z.strictObject({
+  /** Envelope schema version. */
+  v: z.literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: z.literal("chat.regenerate"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: z.optional(ClientActionId),
+  operation_id: z.optional(Uuid),
+  causation_id: z.optional(Uuid),
+  payload: ChatRegenerate,
+});
+export type ChatRegenerateEvent = z.infer<typeof ChatRegenerateEvent>;
+
+/** A stored `chat.cleared` event. (frames.schema.json) */
+export const ChatClearedEvent = z.strictObject({
+  /** Envelope schema version. */
+  v: z.literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: z.literal("chat.cleared"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: z.optional(ClientActionId),
+  operation_id: z.optional(Uuid),
+  causation_id: z.optional(Uuid),
+  payload: ChatCleared,
+});
+export type ChatClearedEvent = z.infer<typeof ChatClearedEvent>;
+
 /** A stored `workflow.generate_summary` event. (frames.schema.json) */
 export const WorkflowGenerateSummaryEvent = z.strictObject({
   /** Envelope schema version. */
@@ -1037,6 +1093,8 @@ export const Event = z.discriminatedUnion("type", [
   WorkflowDailyPlanEvent,
   PlanGeneratedEvent,
   SummaryRequestedEvent,
+  ChatRegenerateEvent,
+  ChatClearedEvent,
   WorkflowGenerateSummaryEvent,
   SummaryGeneratedEvent,
   TaskExtractEvent,
