@@ -1202,6 +1202,99 @@ async fn api_answers_are_never_cached_and_the_app_keeps_its_etag() {
     }
 }
 
+/// The web app's files, on both transports: the index revalidates and names
+/// content-hashed files, which are cached for good; each comes in a coding
+/// the request accepts (the local service sends its precompressed brotli or
+/// gzip, with `vary`; the Worker identity, Cloudflare compressing at its
+/// edge); a `HEAD` and a 304 still work.
+#[tokio::test]
+async fn the_app_s_hashed_files_are_cached_for_good_in_a_coding_the_browser_takes() {
+    let t = Target::start().await;
+    let local = t.data.is_some();
+    let http = reqwest::Client::new();
+    let fetch = |method: reqwest::Method, path: &str, headers: &[(&str, &str)]| {
+        let mut req = http.request(method, format!("{}{path}", t.base));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        async move {
+            let r = req.send().await.expect("request");
+            let headers = r.headers().clone();
+            (r.status().as_u16(), headers, r.bytes().await.unwrap().to_vec())
+        }
+    };
+    let value = |h: &reqwest::header::HeaderMap, name: &str| h.get(name).map(|v| v.to_str().unwrap().to_string());
+    let embedded = |name: &str| microcos::WEB_FILES.iter().find(|(n, _)| *n == name).map(|(_, b)| b.to_vec());
+
+    let (status, headers, index) = fetch(reqwest::Method::GET, "/", &[("accept-encoding", "identity")]).await;
+    assert_eq!(status, 200);
+    assert_eq!(value(&headers, "cache-control").as_deref(), Some("no-cache"));
+    assert_eq!(index, embedded("index.html").unwrap());
+    let etag = value(&headers, "etag").unwrap();
+    let (status, headers, body) =
+        fetch(reqwest::Method::GET, "/", &[("accept-encoding", "identity"), ("if-none-match", &etag)]).await;
+    assert_eq!((status, body.len()), (304, 0));
+    assert_eq!(value(&headers, "cache-control").as_deref(), Some("no-cache"));
+
+    let index = String::from_utf8(index).unwrap();
+    let mut names: Vec<String> = index
+        .split(['"', '\'', ' ', '>', '='])
+        .filter(|w| microcos_host::web::content_hashed(w))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(names.len(), 2, "index.html names the script and the style sheet: {names:?}");
+    let wasm = microcos::WEB_FILES.iter().map(|(n, _)| *n).find(|n| n.ends_with(".wasm")).unwrap();
+    names.push(wasm.to_string());
+    for name in &names {
+        let path = format!("/{name}");
+        let identity = embedded(name).unwrap();
+        for (accept, coding) in [
+            ("gzip, deflate, br, zstd", "br"),
+            ("br;q=0, gzip", "gzip"),
+            ("br;q=0, gzip;q=0", "identity"),
+            ("", "identity"),
+        ] {
+            let asked: &[(&str, &str)] = if accept.is_empty() { &[] } else { &[("accept-encoding", accept)] };
+            let (status, headers, body) = fetch(reqwest::Method::GET, &path, asked).await;
+            assert_eq!(status, 200, "{name} {accept}");
+            assert_eq!(
+                value(&headers, "cache-control").as_deref(),
+                Some("public, max-age=31536000, immutable"),
+                "{name} {accept}"
+            );
+            let sent = value(&headers, "content-encoding").unwrap_or("identity".into());
+            if local {
+                assert_eq!(sent, coding, "{name} {accept}");
+                assert_eq!(value(&headers, "vary").as_deref(), Some("accept-encoding"), "{name}");
+                let suffix = microcos_host::web::Encoding::COMPRESSED
+                    .into_iter()
+                    .find(|e| e.token() == coding)
+                    .map_or("", |e| e.suffix());
+                assert_eq!(body, embedded(&format!("{name}{suffix}")).unwrap(), "{name} {accept}");
+            } else {
+                assert!(sent == "identity" || accept.contains(&sent), "{name} {accept}: {sent}");
+                if sent == "identity" {
+                    assert_eq!(body, identity, "{name} {accept}");
+                }
+            }
+            let etag = value(&headers, "etag").unwrap();
+            let mut conditional = asked.to_vec();
+            conditional.push(("if-none-match", &etag));
+            let (status, headers, body) = fetch(reqwest::Method::GET, &path, &conditional).await;
+            assert_eq!((status, body.len()), (304, 0), "{name} {accept}");
+            assert_eq!(value(&headers, "etag").as_deref(), Some(etag.as_str()), "{name} {accept}");
+        }
+        let (status, headers, body) = fetch(reqwest::Method::HEAD, &path, &[("accept-encoding", "identity")]).await;
+        assert_eq!((status, body.len()), (200, 0), "HEAD {name}");
+        assert!(value(&headers, "content-type").is_some(), "HEAD {name}");
+        if local {
+            assert_eq!(value(&headers, "content-length"), Some(identity.len().to_string()), "HEAD {name}");
+        }
+    }
+    let (status, _, _) = fetch(reqwest::Method::GET, "/app.0123abcd.js", &[]).await;
+    assert_eq!(status, 404, "a hashed name the app does not hold");
+}
+
 #[tokio::test]
 async fn a_seq_past_the_largest_a_store_holds_is_refused_naming_after() {
     let t = Target::start().await;

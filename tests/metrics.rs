@@ -208,7 +208,8 @@ async fn metrics_count_requests_events_operations_streams_and_actors_exactly() {
     assert_eq!(m.get("microcos_actors_live"), 1.0, "one user served");
 
     // Other routes: each path maps to a known route or `other`, the web app's files to `web`.
-    for (path, status) in [("/healthz", 200), ("/readyz", 200), ("/", 200), ("/app.js", 200), ("/no/such/path", 404)] {
+    let script = microcos::WEB_FILES.iter().map(|(name, _)| format!("/{name}")).find(|n| n.ends_with(".js")).unwrap();
+    for (path, status) in [("/healthz", 200), ("/readyz", 200), ("/", 200), (&*script, 200), ("/no/such/path", 404)] {
         let r = http.get(format!("{}{path}", service.base)).send().await.unwrap();
         assert_eq!(r.status(), status, "{path}");
     }

@@ -694,3 +694,68 @@ fn regenerate_replaces_the_last_reply_and_clear_starts_the_conversation_afresh()
     assert!(!prompt.iter().any(|c| c.contains("Name a colour") || c.contains("Second try.")), "{prompt:?}");
     assert_eq!(texts(&sim), [(Role::User, "Hi again".into()), (Role::Assistant, "Hello.".into())]);
 }
+
+#[test]
+fn tasks_show_by_due_date_then_creation_done_below_and_a_done_task_reopens() {
+    let mut sim = given();
+    let ids: Vec<String> = (1..=5).map(|i| format!("7a5c0000-0000-4000-8000-00000000000{i}")).collect();
+    // Created in this order; ids sort otherwise (5 first would be id order reversed).
+    for (id, title, due) in [
+        (&ids[4], "undated, first made", None),
+        (&ids[2], "due Dec 3", Some("2026-12-03")),
+        (&ids[0], "due Dec 1", Some("2026-12-01")),
+        (&ids[3], "undated, made later", None),
+        (&ids[1], "due Dec 1 too, made later", Some("2026-12-01")),
+    ] {
+        let due = due.map_or(String::new(), |d| format!(r#","due_date":"{d}""#));
+        sim.send(&format!(r#"{{"type":"task.created","payload":{{"task_id":"{id}","title":"{title}"{due}}}}}"#)).unwrap();
+    }
+    let shown = |sim: &Sim<Assistant>| {
+        let state = state(sim);
+        let view = microcos_assistant::view::view(&state, Vec::new(), microcos_core::Timestamp(1_764_547_200_000));
+        serde_json::to_value(view).unwrap()["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| format!("{} [{}]", t["title"].as_str().unwrap(), t["status"].as_str().unwrap()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        shown(&sim),
+        [
+            "due Dec 1 [open]",
+            "due Dec 1 too, made later [open]",
+            "due Dec 3 [open]",
+            "undated, first made [open]",
+            "undated, made later [open]"
+        ]
+    );
+    let complete = |sim: &mut Sim<Assistant>, id: &str| {
+        sim.send(&format!(r#"{{"type":"task.completed","payload":{{"task_id":"{id}"}}}}"#)).unwrap();
+    };
+    complete(&mut sim, &ids[0]);
+    complete(&mut sim, &ids[3]);
+    assert_eq!(
+        shown(&sim),
+        [
+            "due Dec 1 too, made later [open]",
+            "due Dec 3 [open]",
+            "undated, first made [open]",
+            "undated, made later [done]",
+            "due Dec 1 [done]"
+        ],
+        "done below the open ones, the last completed first"
+    );
+    // Undo of a completion: the task is open again, in its place.
+    sim.send(&format!(r#"{{"type":"task.reopened","payload":{{"task_id":"{}"}}}}"#, ids[0])).unwrap();
+    assert_eq!(shown(&sim)[0], "due Dec 1 [open]");
+    assert_eq!(shown(&sim)[4], "undated, made later [done]");
+    // Reopening an open task changes nothing; an unknown one is refused.
+    sim.send(&format!(r#"{{"type":"task.reopened","payload":{{"task_id":"{}"}}}}"#, ids[0])).unwrap();
+    let unknown = sim.send(r#"{"type":"task.reopened","payload":{"task_id":"7a5c0000-0000-4000-8000-0000000000ff"}}"#);
+    assert_eq!(rejected(unknown), microcos_assistant::TASK_NOT_FOUND);
+    // Replay gives the same.
+    let before = shown(&sim);
+    sim.restart().unwrap();
+    assert_eq!(shown(&sim), before);
+}

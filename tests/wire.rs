@@ -74,6 +74,7 @@ fn every_type() -> Vec<Event> {
         }),
         dom(AssistantEvent::TaskCompleted)(TaskCompleted { task_id: task }),
         dom(AssistantEvent::TaskDeleted)(TaskDeleted { task_id: task }),
+        dom(AssistantEvent::TaskReopened)(TaskReopened { task_id: task }),
         dom(AssistantEvent::PlanRequested)(PlanRequested { date: Some(date) }),
         dom(AssistantEvent::WorkflowDailyPlan)(WorkflowDailyPlan { date }),
         dom(AssistantEvent::PlanGenerated)(PlanGenerated {

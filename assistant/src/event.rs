@@ -174,6 +174,9 @@ TaskUpdated {
 microcos_core::payload!(/// `task.completed`.
 TaskCompleted { /// The task.
 task_id: TaskId });
+microcos_core::payload!(/// `task.reopened`: a done task is open again (an undo of `task.completed`).
+TaskReopened { /// The task.
+task_id: TaskId });
 microcos_core::payload!(/// `task.deleted`.
 TaskDeleted { /// The task.
 task_id: TaskId });
@@ -298,6 +301,8 @@ microcos_core::catalogue! {
         TaskCompleted(TaskCompleted) = "task.completed", Client;
         /// `task.deleted`.
         TaskDeleted(TaskDeleted) = "task.deleted", Client;
+        /// `task.reopened`.
+        TaskReopened(TaskReopened) = "task.reopened", Client;
         /// `plan.requested`.
         PlanRequested(PlanRequested) = "plan.requested", Client;
         /// `workflow.daily_plan`.

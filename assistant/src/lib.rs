@@ -287,6 +287,16 @@ impl Domain for Assistant {
             AssistantEvent::TaskUpdated(p) => need_task(&p.task_id),
             AssistantEvent::TaskCompleted(p) => need_task(&p.task_id),
             AssistantEvent::TaskDeleted(p) => need_task(&p.task_id),
+            AssistantEvent::TaskReopened(p) => {
+                need_task(&p.task_id)?;
+                if tasks.open_count() >= self.bounds.max_open_tasks {
+                    return Err(Rejection::new(
+                        TOO_MANY_TASKS,
+                        format!("at most {} open tasks", self.bounds.max_open_tasks),
+                    ));
+                }
+                Ok(())
+            }
             AssistantEvent::ReminderSet(p) => {
                 let reminders = &state.domain.reminders;
                 if reminders.scheduled_count() >= self.bounds.max_reminders {

@@ -33,6 +33,7 @@ pub fn client_request_schema() -> Value {
             AssistantEventType::TaskUpdated => generator.subschema_for::<TaskUpdated>(),
             AssistantEventType::TaskCompleted => generator.subschema_for::<TaskCompleted>(),
             AssistantEventType::TaskDeleted => generator.subschema_for::<TaskDeleted>(),
+            AssistantEventType::TaskReopened => generator.subschema_for::<TaskReopened>(),
             AssistantEventType::PlanRequested => generator.subschema_for::<PlanRequested>(),
             AssistantEventType::SummaryRequested => generator.subschema_for::<SummaryRequested>(),
             AssistantEventType::TaskExtract => generator.subschema_for::<TaskExtract>(),

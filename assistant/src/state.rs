@@ -536,6 +536,16 @@ impl AssistantState {
                     }
                 }
             }
+            AssistantEvent::TaskReopened(p) => {
+                let open = self.tasks.open_count();
+                if let Some(t) = self.tasks.items.get_mut(&p.task_id) {
+                    if t.status == TaskStatus::Done && open < bounds.max_open_tasks {
+                        t.status = TaskStatus::Open;
+                        t.updated_seq = m.seq;
+                        self.tasks.done_order.retain(|_, id| *id != p.task_id);
+                    }
+                }
+            }
             AssistantEvent::TaskDeleted(p) => {
                 if let Some(t) = self.tasks.items.remove(&p.task_id) {
                     if t.status == TaskStatus::Done {

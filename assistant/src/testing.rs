@@ -83,6 +83,7 @@ pub fn arb_client_body() -> impl Strategy<Value = String> {
         }),
         2 => (any::<u8>(), arb_text(40)).prop_map(|(i, t)| serde_json::json!({"type":"task.updated","payload":{"task_id":task_id_pool(i).to_string(),"title":t}})),
         2 => any::<u8>().prop_map(|i| serde_json::json!({"type":"task.completed","payload":{"task_id":task_id_pool(i).to_string()}})),
+        1 => any::<u8>().prop_map(|i| serde_json::json!({"type":"task.reopened","payload":{"task_id":task_id_pool(i).to_string()}})),
         1 => any::<u8>().prop_map(|i| serde_json::json!({"type":"task.deleted","payload":{"task_id":task_id_pool(i).to_string()}})),
         1 => ((-720i32..=840), proptest::option::of(arb_time())).prop_map(|(tz, t)| {
             serde_json::json!({"type":"settings.updated","payload":{"tz_offset_minutes":tz,"daily_plan_time":t.map(|t| t.to_string())}})
@@ -201,6 +202,7 @@ pub fn arb_event() -> impl Strategy<Value = Event> {
                 due_date
             })),
         task().prop_map(|task_id| dom(AssistantEvent::TaskCompleted)(TaskCompleted { task_id })),
+        task().prop_map(|task_id| dom(AssistantEvent::TaskReopened)(TaskReopened { task_id })),
         task().prop_map(|task_id| dom(AssistantEvent::TaskDeleted)(TaskDeleted { task_id })),
         proptest::option::of(arb_date()).prop_map(|date| dom(AssistantEvent::PlanRequested)(PlanRequested { date })),
         arb_date().prop_map(|date| dom(AssistantEvent::WorkflowDailyPlan)(WorkflowDailyPlan { date })),

@@ -80,7 +80,9 @@ pub fn client_fields(ty: AssistantEventType) -> &'static [FieldSpec] {
         AssistantEventType::SettingsUpdated => SETTINGS,
         AssistantEventType::TaskCreated => TASK_CREATED,
         AssistantEventType::TaskUpdated => TASK_UPDATED,
-        AssistantEventType::TaskCompleted | AssistantEventType::TaskDeleted => TASK_ID,
+        AssistantEventType::TaskCompleted | AssistantEventType::TaskDeleted | AssistantEventType::TaskReopened => {
+            TASK_ID
+        }
         AssistantEventType::PlanRequested => PLAN_REQUESTED,
         AssistantEventType::ReminderSet => REMINDER_SET,
         AssistantEventType::ReminderSnoozed => REMINDER_SNOOZED,

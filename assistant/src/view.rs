@@ -21,7 +21,8 @@ use crate::Assistant;
 pub struct StateView<'a> {
     /// Recent messages, oldest first.
     pub messages: Vec<MessageView<'a>>,
-    /// Open tasks and recently completed ones, by id.
+    /// Open tasks by due date (undated last), then creation; below them the
+    /// recently completed ones, the last completed first.
     pub tasks: Vec<TaskView<'a>>,
     /// Today's plan in the user's time zone, else the latest one.
     pub plan: Option<PlanView<'a>>,
@@ -99,6 +100,9 @@ pub struct ActionView<'a> {
     pub description: String,
     /// `proposed`, `awaiting_approval`, `applied`, `rejected` or `declined`.
     pub status: &'static str,
+    /// The seq of the reply (`assistant.message`) that proposed it: a client
+    /// shows the action under that message.
+    pub proposed_seq: Seq,
     /// Why it was rejected.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ActionError<'a>>,
@@ -155,18 +159,25 @@ pub fn view<'a>(state: &'a State<Assistant>, operations: Vec<OperationView>, now
             .iter()
             .map(|m| MessageView { seq: m.seq, role: m.role, text: &m.text, stopped: m.stopped })
             .collect(),
-        tasks: s
-            .tasks
-            .items
-            .values()
-            .map(|t| TaskView {
-                task_id: t.task_id,
-                title: &t.title,
-                status: t.status,
-                notes: t.notes.as_deref(),
-                due_date: t.due_date,
-            })
-            .collect(),
+        tasks: {
+            let mut tasks: Vec<&crate::state::Task> = s.tasks.items.values().collect();
+            tasks.sort_by_key(|t| match t.status {
+                // Open first: by due date (undated last), then creation.
+                TaskStatus::Open => (0, t.due_date.is_none(), t.due_date, t.created_seq, Seq(0)),
+                // Then done: the last completed first.
+                TaskStatus::Done => (1, false, None, Seq(0), Seq(u64::MAX - t.updated_seq.0)),
+            });
+            tasks
+                .into_iter()
+                .map(|t| TaskView {
+                    task_id: t.task_id,
+                    title: &t.title,
+                    status: t.status,
+                    notes: t.notes.as_deref(),
+                    due_date: t.due_date,
+                })
+                .collect()
+        },
         plan: plan.map(|p| PlanView { date: p.date, items: &p.items }),
         settings: SettingsView {
             time_zone: settings.time_zone.as_ref().map(|z| z.name()),
@@ -213,6 +224,7 @@ pub fn view<'a>(state: &'a State<Assistant>, operations: Vec<OperationView>, now
                         arguments: &a.arguments,
                         description,
                         status,
+                        proposed_seq: a.proposed_seq,
                         error,
                     }
                 })

@@ -176,6 +176,13 @@ export const TaskExtract = z.strictObject({
 });
 export type TaskExtract = z.infer<typeof TaskExtract>;
 
+/** `task.reopened`: a done task is open again (an undo of `task.completed`). (client-events.schema.json) */
+export const TaskReopened = z.strictObject({
+  /** The task. */
+  task_id: TaskId,
+});
+export type TaskReopened = z.infer<typeof TaskReopened>;
+
 /** `task.updated`: changes the given fields, leaves the others. (client-events.schema.json) */
 export const TaskUpdated = z.strictObject({
   /** New due date. */
@@ -233,6 +240,12 @@ export const ClientEvent = z.discriminatedUnion("type", [
   event_id: z.optional(z.guid()),
   payload: TaskDeleted,
   type: z.literal("task.deleted"),
+}),
+  z.strictObject({
+  client_action_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+  event_id: z.optional(z.guid()),
+  payload: TaskReopened,
+  type: z.literal("task.reopened"),
 }),
   z.strictObject({
   client_action_id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
@@ -654,6 +667,23 @@ export const TaskDeletedEvent = z.strictObject({
   payload: TaskDeleted,
 });
 export type TaskDeletedEvent = z.infer<typeof TaskDeletedEvent>;
+
+/** A stored `task.reopened` event. (frames.schema.json) */
+export const TaskReopenedEvent = z.strictObject({
+  /** Envelope schema version. */
+  v: z.literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: z.literal("task.reopened"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: z.optional(ClientActionId),
+  operation_id: z.optional(Uuid),
+  causation_id: z.optional(Uuid),
+  payload: TaskReopened,
+});
+export type TaskReopenedEvent = z.infer<typeof TaskReopenedEvent>;
 
 /** A stored `plan.requested` event. (frames.schema.json) */
 export const PlanRequestedEvent = z.strictObject({
@@ -1089,6 +1119,7 @@ export const Event = z.discriminatedUnion("type", [
   TaskUpdatedEvent,
   TaskCompletedEvent,
   TaskDeletedEvent,
+  TaskReopenedEvent,
   PlanRequestedEvent,
   WorkflowDailyPlanEvent,
   PlanGeneratedEvent,
@@ -1237,6 +1268,8 @@ export const ActionView = z.strictObject({
   /** What it does, in the user's words, resolved from the state: Complete “Book flights” (optional: services from before it was added do not send it). */
   description: z.optional(z.string()),
   status: z.enum(["proposed", "awaiting_approval", "applied", "rejected", "declined"]),
+  /** The seq of the reply (assistant.message) that proposed it, to show the action under that message (optional: services from before it was added do not send it). */
+  proposed_seq: z.optional(z.int().check(z.gte(1))),
   error: z.optional(z.strictObject({
   code: z.string(),
   message: z.string(),

@@ -137,11 +137,19 @@ await done(failing.operation_id);
 const ex = await sendWs("task.extract", { text: "Call Ann. Pay the gas bill; water the plants" });
 await done(ex.operation_id);
 await sendWs("task.completed", { task_id: task });
+await sendWs("task.reopened", { task_id: task }); // undone
+await sendWs("task.completed", { task_id: task });
 const plan = await sendWs("plan.requested", {});
 await done(plan.operation_id);
 const sum = await sendWs("summary.requested", {});
 await until((f) => f.frame === "event" && f.event.operation_id === sum.operation_id && f.event.type !== "summary.requested").catch(() => {});
 await done(sum.operation_id).catch(() => {});
+// Regenerate the last reply (refused while one is written), then clear.
+const regen = await sendWs("chat.regenerate", {});
+await sendWs("chat.cleared", {}); // 409 chat_busy
+await done(regen.operation_id);
+await sendWs("chat.cleared", {});
+await sendWs("chat.regenerate", {}); // 409 nothing_to_regenerate
 const long = await sendWs("user.message", { text: "a long one " + "word ".repeat(30) });
 await until((f) => f.frame === "token" && f.operation_id === long.operation_id && f.index >= 3);
 await sendWs("llm.cancel", { operation_id: long.operation_id });
