@@ -708,7 +708,8 @@ fn tasks_show_by_due_date_then_creation_done_below_and_a_done_task_reopens() {
         (&ids[1], "due Dec 1 too, made later", Some("2026-12-01")),
     ] {
         let due = due.map_or(String::new(), |d| format!(r#","due_date":"{d}""#));
-        sim.send(&format!(r#"{{"type":"task.created","payload":{{"task_id":"{id}","title":"{title}"{due}}}}}"#)).unwrap();
+        sim.send(&format!(r#"{{"type":"task.created","payload":{{"task_id":"{id}","title":"{title}"{due}}}}}"#))
+            .unwrap();
     }
     let shown = |sim: &Sim<Assistant>| {
         let state = state(sim);

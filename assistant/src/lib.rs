@@ -409,9 +409,13 @@ impl Domain for Assistant {
                 // the last of the user's before a `chat.regenerate`); one no longer
                 // in the window counts as pasted. The window drops the oldest first,
                 // so an evicted message never lets an older one stand in for it.
-                let asked = state.domain.chat.messages.iter().rev().find(|m| {
-                    m.seq <= operation.request_seq && m.role == state::Role::User
-                });
+                let asked = state
+                    .domain
+                    .chat
+                    .messages
+                    .iter()
+                    .rev()
+                    .find(|m| m.seq <= operation.request_seq && m.role == state::Role::User);
                 let untrusted_input = asked.is_none_or(|m| actions::pasted(&m.text));
                 Ok(AssistantEvent::AssistantMessage(AssistantMessage {
                     text: text.to_string(),
