@@ -1434,3 +1434,46 @@ async fn secrets_are_refused_on_the_command_line_and_when_trivially_guessable() 
     assert!(err.contains("--ttl-hours") && err.contains("too large"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn a_reply_regenerates_the_conversation_clears_and_a_done_task_reopens() {
+    let t = Target::start().await;
+    let u = t.user("regen");
+    let mut ws = u.stream(&Cursor::default()).await;
+    // The stand-in answers "show markdown" with Markdown (and HTML a client must not run).
+    let r = u.post(json!({"type":"user.message","payload":{"text":"show markdown please"}})).await;
+    assert_eq!(r.status, 202, "{:?}", r.body);
+    let mut seen = Seen::default();
+    ws.read_until(&mut seen, has_reply).await;
+    let expected =
+        format!("{} {}", microcos_assistant::stand_in::STAND_IN_NAME, microcos_assistant::stand_in::MARKDOWN_SAMPLE);
+    assert_eq!(reply_text(&seen), expected, "both stand-ins give the same Markdown");
+
+    let again = u.post(json!({"type":"chat.regenerate","payload":{}})).await;
+    assert_eq!(again.status, 202, "{:?}", again.body);
+    let op = again.body["operation_id"].as_str().unwrap().to_string();
+    let busy = u.post(json!({"type":"chat.cleared","payload":{}})).await;
+    assert_eq!((busy.status, busy.body["error"]["code"].as_str()), (409, Some("chat_busy")));
+    let replaced = u.snapshot().await;
+    assert_eq!(replaced["state"]["messages"].as_array().unwrap().len(), 1, "the old reply left: {replaced}");
+    u.wait_for("the regenerated reply", |s| s["state"]["messages"].as_array().unwrap().len() == 2).await;
+    let events = u.events().await;
+    let by_op = events.iter().filter(|e| e["type"] == "assistant.message" && e["operation_id"] == op.as_str());
+    assert_eq!(by_op.count(), 1, "the regenerated reply is the new operation's");
+    let s = u.snapshot().await;
+    let messages = s["state"]["messages"].as_array().unwrap();
+    assert_eq!(messages[0]["text"], "show markdown please");
+    assert_eq!(messages[1]["text"].as_str(), Some(expected.as_str()), "one reply, the new one");
+
+    assert_eq!(u.post(json!({"type":"chat.cleared","payload":{}})).await.status, 202);
+    assert!(u.snapshot().await["state"]["messages"].as_array().unwrap().is_empty());
+    let none = u.post(json!({"type":"chat.regenerate","payload":{}})).await;
+    assert_eq!((none.status, none.body["error"]["code"].as_str()), (409, Some("nothing_to_regenerate")));
+
+    let id = "7a5c0000-0000-4000-8000-0000000000ab";
+    assert_eq!(u.post(json!({"type":"task.created","payload":{"task_id":id,"title":"Undo me"}})).await.status, 202);
+    assert_eq!(u.post(json!({"type":"task.completed","payload":{"task_id":id}})).await.status, 202);
+    assert_eq!(u.post(json!({"type":"task.reopened","payload":{"task_id":id}})).await.status, 202);
+    assert_eq!(u.snapshot().await["state"]["tasks"][0]["status"], "open");
+    ws.close().await;
+}

@@ -25,6 +25,13 @@ function tasks(messages) {
   return out;
 }
 
+// The same as assistant/src/stand_in.rs's MARKDOWN_SAMPLE (tests/blackbox.rs
+// checks both transports give it).
+const MARKDOWN_SAMPLE =
+  "Here is **bold**, *emphasis* and `code`:\n\n- one\n- two\n\n[a link](https://example.com/docs)\n\n" +
+  '```rust\nfn main() {\n    println!("hi");\n}\n```\n\n' +
+  '<img src=x onerror="document.body.dataset.pwned=1"><script>document.body.dataset.pwned=1</script>';
+
 function reply(inputs) {
   const messages = inputs.messages || [];
   const user = lastUser(messages);
@@ -57,6 +64,10 @@ function reply(inputs) {
   const now = ((messages[0] && messages[0].content) || "").split("\n").find((l) => l.startsWith("It is "));
   if (now && ["what time", "what day", "what date"].some((q) => user.toLowerCase().includes(q))) {
     return { json: false, text: `${NAME} ${now}` };
+  }
+  // Asked to show Markdown: MARKDOWN_SAMPLE of assistant/src/stand_in.rs.
+  if (user.toLowerCase().includes("show markdown")) {
+    return { json: false, text: `${NAME} ${MARKDOWN_SAMPLE}` };
   }
   const count = /\[\[tokens:(\d+)\]\]/.exec(user);
   if (count) return { json: false, count: Number(count[1]), text: "" };

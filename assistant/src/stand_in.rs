@@ -44,6 +44,14 @@ fn prompt_tasks(req: &LlmRequest) -> Vec<(String, String)> {
         .collect()
 }
 
+/// What the stand-in answers to "show markdown": emphasis, a list, a link,
+/// fenced code, and HTML a client must show as text or drop, never run.
+pub const MARKDOWN_SAMPLE: &str = "Here is **bold**, *emphasis* and `code`:\n\n\
+- one\n- two\n\n\
+[a link](https://example.com/docs)\n\n\
+```rust\nfn main() {\n    println!(\"hi\");\n}\n```\n\n\
+<img src=x onerror=\"document.body.dataset.pwned=1\"><script>document.body.dataset.pwned=1</script>";
+
 /// The assistant's offline stand-in model: a deterministic reply to each of
 /// its operations from the prompt alone, with valid JSON for task
 /// extraction and plans. Hosts plug it into their stand-in model.
@@ -56,6 +64,11 @@ pub fn reply(req: &LlmRequest) -> String {
             let now = system.lines().find(|l| l.starts_with("It is "));
             if let (true, Some(now)) = (["what time", "what day", "what date"].iter().any(|q| asked.contains(q)), now) {
                 return format!("{STAND_IN_NAME} {now}");
+            }
+            // Asked to show Markdown: a reply in the Markdown a real model writes,
+            // with raw HTML in it that a client must not run.
+            if asked.contains("show markdown") {
+                return format!("{STAND_IN_NAME} {MARKDOWN_SAMPLE}");
             }
             let tasks = prompt_tasks(req).len();
             format!(
