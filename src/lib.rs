@@ -19,13 +19,11 @@ pub const ABOUT: &str = "microcos: an event-sourced personal-assistant backend (
                          same HTTP and WebSocket API locally and on Cloudflare";
 
 /// The web app (`web/dist`, built by `scripts/web-build` and committed),
-/// embedded so that `microcos serve` serves it with nothing else installed.
-pub const WEB_FILES: &[(&str, &[u8])] = &[
-    ("index.html", include_bytes!("../web/dist/index.html")),
-    ("app.js", include_bytes!("../web/dist/app.js")),
-    ("app.css", include_bytes!("../web/dist/app.css")),
-    ("microcos_web_bg.wasm", include_bytes!("../web/dist/microcos_web_bg.wasm")),
-];
+/// embedded so that `microcos serve` serves it with nothing else installed:
+/// every file of the folder (listed by `build.rs`, not by hand), the
+/// content-hashed JavaScript, CSS and wasm with their precompressed `.br`
+/// and `.gz`, which [`WebFiles`] sends to a browser that accepts them.
+pub const WEB_FILES: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/web_files.rs"));
 
 /// What `microcos load` sends: a task created, then completed; and a chat
 /// message, whose reply streams, for the time to first token.
@@ -56,15 +54,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_file_the_host_names_is_embedded_and_the_index_loads_the_app() {
-        let names: Vec<&str> = WEB_FILES.iter().map(|(name, _)| *name).collect();
-        for (name, _) in microcos_host::web::FILES {
-            assert!(names.contains(name), "{name} is embedded");
-        }
+    fn the_index_names_hashed_files_that_are_embedded_and_the_app_names_its_wasm() {
+        let file = |name: &str| WEB_FILES.iter().find(|(n, _)| *n == name).map(|(_, bytes)| *bytes);
         for (name, bytes) in WEB_FILES {
             assert!(!bytes.is_empty(), "{name} is empty: run scripts/web-build");
         }
-        let index = std::str::from_utf8(WEB_FILES[0].1).unwrap();
-        assert!(index.contains("app.js") && index.contains("app.css"), "index.html loads the app");
+        let index = std::str::from_utf8(file("index.html").expect("index.html is embedded")).unwrap();
+        let named = |ext: &str| -> Vec<&str> {
+            index
+                .split(['"', '\'', ' ', '>', '='])
+                .filter(|w| w.ends_with(ext) && microcos_host::web::content_hashed(w))
+                .collect()
+        };
+        let (js, css) = (named(".js"), named(".css"));
+        assert_eq!((js.len(), css.len()), (1, 1), "index.html loads one script and one style sheet: {js:?} {css:?}");
+        let app = std::str::from_utf8(file(js[0]).expect("the script is embedded")).unwrap();
+        assert!(file(css[0]).is_some(), "{} is embedded", css[0]);
+        let wasm: Vec<&str> = WEB_FILES
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| n.ends_with(".wasm") && microcos_host::web::content_hashed(n))
+            .collect();
+        assert_eq!(wasm.len(), 1, "one replica: {wasm:?}");
+        assert!(app.contains(wasm[0]), "the app loads {}", wasm[0]);
+        for name in ["index.html", js[0], css[0], wasm[0]] {
+            for suffix in [".br", ".gz"] {
+                assert!(file(&format!("{name}{suffix}")).is_some(), "{name}{suffix} is embedded");
+            }
+        }
+        let web = WebFiles::new(WEB_FILES);
+        assert_eq!(
+            web.names().count(),
+            4,
+            "the four files, their encodings aside: {:?}",
+            web.names().collect::<Vec<_>>()
+        );
     }
 }

@@ -2,21 +2,36 @@
 // Builds the web app into web/dist/ (committed; the local service and the
 // Worker serve these files at /):
 //
-//   index.html, app.css   copied from web/app (CSS minified)
-//   app.js                web/app/main.ts bundled and minified by esbuild
-//                         (the client, zod/mini and the replica's JS glue)
-//   microcos_web_bg.wasm  copied from web/app/pkg (wasm-bindgen output)
+//   index.html                 web/app/index.html, naming the hashed files below
+//   app.<hash>.js              web/app/main.ts bundled and minified by esbuild
+//                              (the client, zod/mini and the replica's JS glue),
+//                              loading the wasm by its hashed name
+//   app.<hash>.css             web/app/app.css, minified
+//   microcos_web_bg.<hash>.wasm  web/app/pkg's (wasm-bindgen output)
+//   <each of those>.br, .gz    precompressed (brotli at quality 11, gzip at
+//                              level 9), written where smaller than the file:
+//                              the local service sends them to a browser that
+//                              accepts them
+//   .assetsignore              keeps the .br and .gz out of the Worker's
+//                              static assets (Cloudflare compresses itself)
 //
-//   node web/build.mjs            write web/dist
+// <hash> is the first 8 hex digits of the file's SHA-256: a name stands for
+// one content, so the services let browsers cache those files for good
+// (microcos_host::web::content_hashed) and only index.html revalidates.
+// Nothing lists these names by hand: the binary embeds whatever web/dist
+// holds (build.rs), and the Worker serves the index and hashed names.
+//
+//   node web/build.mjs            write web/dist (and remove what it no longer holds)
 //   node web/build.mjs --check    exit 1 if web/dist differs from a fresh build
 //   node web/build.mjs --pkg DIR  take the replica from DIR instead of web/app/pkg
 //
 // The output depends only on the inputs: same sources, same bytes.
 
-import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { createHash } from "node:crypto";
+import { gzipSync, brotliCompressSync, constants as zlib } from "node:zlib";
 import * as esbuild from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -62,12 +77,55 @@ if (check && !(existsSync(clientFile) && readFileSync(clientFile).equals(clientB
   writeFileSync(clientFile, clientBytes);
 }
 
-const files = new Map([
-  ["index.html", readFileSync(join(here, "app", "index.html"))],
-  ["app.js", Buffer.from(js.outputFiles[0].contents)],
-  ["app.css", Buffer.from(css.outputFiles[0].contents)],
-  ["microcos_web_bg.wasm", readFileSync(wasm)],
+// Content-hashed names. The wasm's first, since the JavaScript names it:
+// main.ts (and the wasm-bindgen glue's default) load it as
+// new URL("microcos_web_bg.wasm", import.meta.url), rewritten here.
+const hashed = (stem, ext, bytes) => `${stem}.${createHash("sha256").update(bytes).digest("hex").slice(0, 8)}.${ext}`;
+const wasmBytes = readFileSync(wasm);
+const wasmName = hashed("microcos_web_bg", "wasm", wasmBytes);
+const jsSource = Buffer.from(js.outputFiles[0].contents).toString("utf8");
+if (!jsSource.includes("microcos_web_bg.wasm")) {
+  console.error("web/app/main.ts no longer names microcos_web_bg.wasm: web/build.mjs cannot point it at the hashed wasm");
+  process.exit(1);
+}
+const jsBytes = Buffer.from(jsSource.replaceAll("microcos_web_bg.wasm", wasmName), "utf8");
+const cssBytes = Buffer.from(css.outputFiles[0].contents);
+const jsName = hashed("app", "js", jsBytes);
+const cssName = hashed("app", "css", cssBytes);
+let index = readFileSync(join(here, "app", "index.html"), "utf8");
+for (const [plain, name] of [["app.js", jsName], ["app.css", cssName]]) {
+  const ref = new RegExp(`(\\b(?:src|href)=["']?)${plain.replace(".", "\\.")}(?=["'\\s>])`, "g");
+  const n = index.match(ref)?.length ?? 0;
+  if (n !== 1) {
+    console.error(`web/app/index.html names ${plain} ${n} times (src= or href=): web/build.mjs expects once`);
+    process.exit(1);
+  }
+  index = index.replace(ref, `$1${name}`);
+}
+
+const app = new Map([
+  ["index.html", Buffer.from(index, "utf8")],
+  [jsName, jsBytes],
+  [cssName, cssBytes],
+  [wasmName, wasmBytes],
 ]);
+// Precompressed copies, where smaller. The gzip header carries no name or
+// time; its OS byte is set to Unix so every platform writes the same bytes.
+const files = new Map();
+const sizes = [];
+for (const [name, bytes] of app) {
+  files.set(name, bytes);
+  const gz = gzipSync(bytes, { level: 9 });
+  gz[9] = 3;
+  const mode = name.endsWith(".wasm") ? zlib.BROTLI_MODE_GENERIC : zlib.BROTLI_MODE_TEXT;
+  const br = brotliCompressSync(bytes, {
+    params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_MODE]: mode, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+  });
+  if (gz.length < bytes.length) files.set(`${name}.gz`, gz);
+  if (br.length < bytes.length) files.set(`${name}.br`, br);
+  sizes.push([name, bytes.length, Math.min(gz.length, bytes.length), Math.min(br.length, bytes.length)]);
+}
+files.set(".assetsignore", Buffer.from("# The Worker's static assets: identity only (Cloudflare compresses at its edge).\n*.br\n*.gz\n"));
 
 if (check) {
   const stale = [];
@@ -83,14 +141,12 @@ if (check) {
   console.log("web/dist is up to date");
 } else {
   mkdirSync(outDir, { recursive: true });
+  for (const old of readdirSync(outDir)) if (!files.has(old)) rmSync(join(outDir, old), { recursive: true });
   for (const [name, bytes] of files) writeFileSync(join(outDir, name), bytes);
 }
-let raw = 0;
-let gz = 0;
-for (const [name, bytes] of files) {
-  const g = gzipSync(bytes, { level: 9 }).length;
-  raw += bytes.length;
-  gz += g;
-  if (!check) console.log(`${outDir}/${name}: ${bytes.length} bytes, ${g} gzip`);
+const total = [0, 0, 0];
+for (const [name, raw, gz, br] of sizes) {
+  [raw, gz, br].forEach((n, i) => (total[i] += n));
+  if (!check) console.log(`${outDir}/${name}: ${raw} bytes, ${gz} gzip, ${br} brotli`);
 }
-console.log(`app transfer size: ${raw} bytes, ${gz} gzip (HTML+JS+CSS+wasm)`);
+console.log(`app transfer size: ${total[0]} bytes uncompressed, ${total[1]} gzip, ${total[2]} brotli (HTML+JS+CSS+wasm: a first load)`);

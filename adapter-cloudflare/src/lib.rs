@@ -520,8 +520,8 @@ pub async fn edge(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let now = PlatformClock.now();
     let head = Head::read(&req, true);
     let (method, path) = (&head.method, &head.path);
-    if let (Some(file), "GET" | "HEAD") = (microcos_host::web::file_for(path), method.as_str()) {
-        return web_file(&req, &env, file, request_id).await;
+    if let (Some(name), "GET" | "HEAD") = (microcos_host::web::file_name(path), method.as_str()) {
+        return web_file(&req, &env, name, request_id).await;
     }
     let refused = if path == REVOKE_PATH {
         match admin_revoke(&env, &head) {
@@ -556,9 +556,12 @@ pub async fn edge(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 
 /// One of the web app's files, read from the static assets binding `ASSETS`
 /// (`[assets]` in wrangler.toml: `web/dist`), with the same ETag and headers
-/// as the local service gives it ([`microcos_host::web`]).
-async fn web_file(req: &Request, env: &Env, file: (&str, &str), request_id: RequestId) -> Result<Response> {
-    let (name, content_type) = file;
+/// as the local service gives it ([`microcos_host::web`]): a hashed name
+/// cached for good, `index.html` revalidated. Identity bytes only:
+/// Cloudflare compresses at its edge (the `.br` and `.gz` beside each file
+/// are for the local service; `web/dist/.assetsignore` keeps them out of
+/// the upload).
+async fn web_file(req: &Request, env: &Env, name: &str, request_id: RequestId) -> Result<Response> {
     let Ok(assets) = env.assets("ASSETS") else {
         let r = microcos_core::Rejection::new(
             microcos_core::ErrorCode::NotFound,
@@ -576,6 +579,7 @@ async fn web_file(req: &Request, env: &Env, file: (&str, &str), request_id: Requ
     let etag = microcos_host::web::etag(&bytes);
     let headers = Headers::new();
     headers.set("etag", &etag)?;
+    headers.set("cache-control", microcos_host::web::cache_control(name))?;
     for (k, v) in microcos_host::web::HEADERS {
         headers.set(k, v)?;
     }
@@ -586,7 +590,7 @@ async fn web_file(req: &Request, env: &Env, file: (&str, &str), request_id: Requ
         (false, false) => (200, bytes),
     };
     if status == 200 {
-        headers.set("content-type", content_type)?;
+        headers.set("content-type", microcos_host::web::content_type(name))?;
     }
     Ok(Response::from_bytes(body)?.with_status(status).with_headers(headers))
 }

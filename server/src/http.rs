@@ -92,7 +92,10 @@ async fn serve<D: ServedDomain>(app: App<D>, request: Request) -> Response {
     let method = parts.method.as_str().to_owned();
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().unwrap_or("").to_owned();
-    let web = app.web.as_ref().and_then(|web| web.serve(&method, &path, header(&parts.headers, "if-none-match")));
+    let web = app.web.as_ref().and_then(|web| {
+        let accept_encoding = header(&parts.headers, "accept-encoding");
+        web.serve(&method, &path, header(&parts.headers, "if-none-match"), accept_encoding)
+    });
     if let Some(file) = web {
         return file;
     }

@@ -40,7 +40,9 @@ export async function startProxy({ upstream, port = 0, dist = null, forceDist = 
       const file = path === "/" ? "index.html" : path.slice(1);
       const p = join(dist, file);
       if (!file.includes("..") && existsSync(p)) {
-        res.writeHead(200, { "content-type": TYPES[extname(p)] ?? "application/octet-stream", "cache-control": "no-cache" });
+        // As the services do (microcos_host::web): a content-hashed name is cached for good.
+        const cache = /^[^/]+\.[0-9a-f]{8,}\.[a-z0-9]+$/.test(file) ? "public, max-age=31536000, immutable" : "no-cache";
+        res.writeHead(200, { "content-type": TYPES[extname(p)] ?? "application/octet-stream", "cache-control": cache });
         res.end(readFileSync(p));
       } else {
         res.writeHead(404).end();

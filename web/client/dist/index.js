@@ -1781,6 +1781,10 @@ var TaskExtract = strictObject({
   /** The text to read. */
   text: string2().check(maxChars(16e3))
 });
+var TaskReopened = strictObject({
+  /** The task. */
+  task_id: TaskId
+});
 var TaskUpdated = strictObject({
   /** New due date. */
   due_date: optional(nullable(LocalDate)),
@@ -1831,6 +1835,12 @@ var ClientEvent = discriminatedUnion("type", [
     event_id: optional(guid2()),
     payload: TaskDeleted,
     type: literal("task.deleted")
+  }),
+  strictObject({
+    client_action_id: optional(string2().check(_regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
+    event_id: optional(guid2()),
+    payload: TaskReopened,
+    type: literal("task.reopened")
   }),
   strictObject({
     client_action_id: optional(string2().check(_regex(/^[A-Za-z0-9_.:-]{1,128}$/))),
@@ -2130,6 +2140,20 @@ var TaskDeletedEvent = strictObject({
   operation_id: optional(Uuid),
   causation_id: optional(Uuid),
   payload: TaskDeleted
+});
+var TaskReopenedEvent = strictObject({
+  /** Envelope schema version. */
+  v: literal(1),
+  seq: Seq,
+  event_id: Uuid,
+  type: literal("task.reopened"),
+  timestamp: Timestamp,
+  user_id: UserId,
+  request_id: Uuid,
+  client_action_id: optional(ClientActionId),
+  operation_id: optional(Uuid),
+  causation_id: optional(Uuid),
+  payload: TaskReopened
 });
 var PlanRequestedEvent = strictObject({
   /** Envelope schema version. */
@@ -2489,6 +2513,7 @@ var Event = discriminatedUnion("type", [
   TaskUpdatedEvent,
   TaskCompletedEvent,
   TaskDeletedEvent,
+  TaskReopenedEvent,
   PlanRequestedEvent,
   WorkflowDailyPlanEvent,
   PlanGeneratedEvent,
@@ -2601,6 +2626,8 @@ var ActionView = strictObject({
   /** What it does, in the user's words, resolved from the state: Complete “Book flights” (optional: services from before it was added do not send it). */
   description: optional(string2()),
   status: _enum(["proposed", "awaiting_approval", "applied", "rejected", "declined"]),
+  /** The seq of the reply (assistant.message) that proposed it, to show the action under that message (optional: services from before it was added do not send it). */
+  proposed_seq: optional(int().check(_gte(1))),
   error: optional(strictObject({
     code: string2(),
     message: string2(),
@@ -3190,6 +3217,8 @@ export {
   TaskExtract,
   TaskExtractEvent,
   TaskId,
+  TaskReopened,
+  TaskReopenedEvent,
   TaskUpdated,
   TaskUpdatedEvent,
   TaskView,
