@@ -1,19 +1,17 @@
 // The microcos web app: plain TypeScript and DOM. State comes only from the
-// wasm replica's view (confirmed events + this tab's pending ones); the
-// stream feeds the replica, sends are proposed to it first (optimistic) and
-// rolled back when the service refuses them.
+// wasm replica's view (confirmed events + this tab's pending ones), through
+// the client's store (@microcos/client/store): the stream feeds the replica,
+// sends are proposed to it first (optimistic), kept in a persisted outbox
+// until the service answers (so work done offline is sent on reconnect,
+// exactly once, in order) and rolled back when the service refuses them.
 
+import DOMPurify from "dompurify";
+import { marked } from "marked";
 import init, { Replica } from "microcos-replica";
-import { ApiError, connect, type ClientEvent, type Connection, type ConnectionState, type StateDetail } from "../client/src/index.js";
-import type { Snapshot } from "../client/src/schemas.js";
+import { ApiError, type ClientEvent, type ConnectionState, type StateDetail } from "../client/src/index.js";
+import { createStore, type Action, type ChatMessage, type State, type Store, type StoreState } from "../client/src/store.js";
 import { SHORT, browserZone, fixedOffset, formatInZone, zoneChoices } from "./time.js";
 
-type State = Snapshot["state"];
-/** An action as shown: `description` (the action in the user's words,
- * resolved from state by the service and the replica) is newer than the
- * generated schema, so it is optional here. */
-type ActionView = State["actions"][number] & { description?: string | null };
-type View = { seq: number; state: State; pending: string[] };
 type LocalError = { code: string; message: string; field?: string };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -21,14 +19,16 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const PREFIX = "microcos.";
 const TOKEN_KEY = `${PREFIX}token`;
 const cacheKey = (user: string) => `${PREFIX}cache.${user}`;
+const outboxKey = (user: string) => `${PREFIX}outbox.${user}`;
+const TITLE = "microcos";
 
 /** Figures the browser test reads (performance.now() times; -1: not yet). */
-const metrics = ((window as any).__microcos = { accepted: -1, cachePaint: -1, firstFrame: -1, start: performance.now() });
+const metrics = ((window as any).__microcos = { accepted: -1, cachePaint: -1, firstFrame: -1, start: performance.now(), notified: 0 });
 
 let replica: Replica | null = null;
-let conn: Connection | null = null;
+let store: Store | null = null;
 let user = "";
-let view: View | null = null;
+let view: StoreState["view"] = null;
 /** The service accepted this session's token (its stream opened): only then
  * is anything of the user painted, the cache included. */
 let accepted = false;
@@ -81,24 +81,33 @@ function tokenClaims(token: string): { sub: string; exp?: number } | null {
 function wipe(): void {
   session++;
   accepted = false;
-  const c = conn;
-  conn = null;
-  c?.close();
+  const s = store;
+  store = null;
+  s?.close();
   replica?.free();
   replica = null;
   view = null;
   user = "";
   if (saveTimer) clearTimeout(saveTimer);
   saveTimer = 0;
-  for (const id of ["messages", "tasks", "plan", "actions", "reminders", "errors"]) $(id).replaceChildren();
+  chatQueue.length = 0;
+  announced = -1;
+  notified.clear();
+  hideUndo();
+  for (const id of ["messages", "orphans", "tasks", "tasks-done", "plan", "reminders", "errors", "announce", "alert"]) $(id).replaceChildren();
   $("who-name").textContent = "";
   $("plan-date").textContent = "";
   $("summary-text").textContent = "No summary yet.";
   ($("summary-box") as HTMLDetailsElement).open = false;
-  $("actions-empty").hidden = false;
   $("extract-form").querySelector("button")!.textContent = "Extract tasks";
+  $("approvals").hidden = true;
+  $("outbox").hidden = true;
+  $("clear-confirm").hidden = true;
+  $("jump").hidden = true;
+  document.title = TITLE;
   delete document.body.dataset.pending;
   delete document.body.dataset.seq;
+  delete document.body.dataset.outbox;
   for (const form of Array.from(document.forms)) form.reset();
   delete $("settings-form").dataset.dirty;
   ($("tz") as HTMLInputElement).value = browserZone();
@@ -118,20 +127,21 @@ function showSignIn(message?: string): void {
   $("token").focus();
 }
 
-/** Sign out: the page and every key the app stored (token, cached state and
- * cursor, of this user and of any earlier one) are cleared. */
+/** Sign out: the page and every key the app stored (token, cached state,
+ * cursor and outbox, of this user and of any earlier one) are cleared. */
 function signOut(): void {
   showSignIn();
-  for (const store of [localStorage, sessionStorage]) {
-    for (let i = store.length - 1; i >= 0; i--) {
-      const k = store.key(i);
-      if (k?.startsWith(PREFIX)) store.removeItem(k);
+  for (const s of [localStorage, sessionStorage]) {
+    for (let i = s.length - 1; i >= 0; i--) {
+      const k = s.key(i);
+      if (k?.startsWith(PREFIX)) s.removeItem(k);
     }
   }
 }
 
-/** The service refused the token: it is forgotten (the user's cache is kept
- * for their next sign-in, unpainted) and nothing of the user stays shown. */
+/** The service refused the token: it is forgotten (the user's cache and
+ * outbox are kept for their next sign-in, unpainted) and nothing of the
+ * user stays shown. */
 function refused(reason: string): void {
   localStorage.removeItem(TOKEN_KEY);
   showSignIn(reason);
@@ -151,8 +161,8 @@ $("checking-cancel").addEventListener("click", signOut);
 // ---------------------------------------------------------------- connection
 
 function setConn(state: ConnectionState, detail: StateDetail): void {
-  const el = $("conn");
-  el.dataset.state = state;
+  const e = $("conn");
+  e.dataset.state = state;
   let text: string = state;
   if (state === "reconnecting" && detail.retryInMs !== undefined) text += ` (in ${(detail.retryInMs / 1000).toFixed(1)} s)`;
   if (detail.reason && state !== "connected") text += ` — ${detail.reason}`;
@@ -180,7 +190,8 @@ function saveCacheSoon(): void {
  * and a cached state is only as private as the token that unlocks it. The
  * replica is restored from the cache meanwhile (it gives the stream its
  * cursor), and painted at once when the stream opens, which the service
- * allows only for a valid token. */
+ * allows only for a valid token. Events left in the outbox by an earlier
+ * visit are proposed again and sent once the stream opens. */
 async function start(token: string): Promise<void> {
   wipe();
   const mine = session;
@@ -206,22 +217,22 @@ async function start(token: string): Promise<void> {
   }
   const fromCache = !!restored;
   replica = restored ?? new Replica(user);
-  conn = connect({
+  store = createStore({
     baseUrl: "",
     token,
-    cursor: () => replica!.cursorQuery(),
-    onFrame: (_frame, raw) => {
-      if (mine !== session || !replica) return;
-      if (metrics.firstFrame < 0) metrics.firstFrame = performance.now();
-      const r = JSON.parse(replica.frame(raw)) as { gap: boolean; confirmed: string[] };
-      if (r.gap) {
-        conn?.resume();
-        return;
-      }
-      if (_frame.frame !== "token") saveCacheSoon();
-      paintSoon();
+    replica,
+    storage: localStorage,
+    outboxKey: outboxKey(user),
+    onRefused: (r, body) => {
+      if (mine === session) showError(r, body.type);
     },
-    onState: (state, detail) => {
+    onFrame: (frame) => {
+      if (mine !== session) return;
+      if (metrics.firstFrame < 0) metrics.firstFrame = performance.now();
+      if (frame.frame !== "token") saveCacheSoon();
+      if (frame.frame === "event" && frame.event.type === "reminder.fired") remindNow(frame.event.payload as { reminder_id: string; due: number });
+    },
+    onConnection: (state, detail) => {
       if (mine !== session) return;
       setConn(state, detail);
       if (detail.code === 4001 || detail.code === 401) return refused(detail.reason ?? "the service refused the token: sign in again");
@@ -230,6 +241,9 @@ async function start(token: string): Promise<void> {
     onError: (e) => {
       if (mine === session) showError(e, "stream");
     },
+  });
+  store.subscribe(() => {
+    if (mine === session) paintSoon();
   });
 }
 
@@ -256,7 +270,7 @@ function accept(token: string, fromCache: boolean): void {
  * or elsewhere, is left alone. Should the service not know the browser's
  * zone, its current offset is sent instead (a fixed zone ±HH:MM). */
 async function adoptBrowserZone(mine: number): Promise<void> {
-  const c = conn;
+  const c = store?.connection;
   // A zone, once set, is never unset: one the replica knows needs no check.
   if (!c || (view && view.state.settings.time_zone !== null)) return;
   let settings: State["settings"];
@@ -285,30 +299,23 @@ function offsetZone(east: number): string {
 
 // ---------------------------------------------------------------- sending
 
-/** Proposes `body` to the replica (painted at once), then sends it. A
- * refusal is shown, or given to `refused` when there is one. */
-async function act(type: ClientEvent["type"], payload: object, refused?: (e: unknown) => void): Promise<boolean> {
-  const r = replica;
-  const c = conn;
+/** Shows `type`/`payload` at once and queues it for the service (the store's
+ * outbox). Resolves true once the service stored it, false when it was
+ * refused (shown, or given to `refusedBy`). Offline, it waits in the outbox. */
+async function act(type: ClientEvent["type"], payload: object, refusedBy?: (e: unknown) => void): Promise<boolean> {
+  const s = store;
   const mine = session;
-  if (!r || !c || !accepted) return false;
-  const body = { type, payload, client_action_id: crypto.randomUUID(), event_id: crypto.randomUUID() } as ClientEvent;
-  const proposed = JSON.parse(r.propose(JSON.stringify(body), Date.now())) as { ok?: true; error?: LocalError };
-  if (proposed.error) {
-    (refused ?? ((e) => showError(e, type)))(proposed.error);
+  if (!s || !accepted) return false;
+  const shownRefusal = refusedBy ?? ((e: unknown) => showError(e, type));
+  const r = s.send(type, payload);
+  if (!r.ok) {
+    shownRefusal(r.refusal);
     return false;
   }
   paint();
-  try {
-    await c.send(body);
-    return true;
-  } catch (e) {
-    if (mine !== session) return false; // signed out meanwhile: that replica is gone
-    r.reject(body.client_action_id!);
-    paint();
-    (refused ?? ((e) => showError(e, type)))(e);
-    return false;
-  }
+  const ack = await r.done;
+  if (mine !== session) return false;
+  return ack !== null;
 }
 
 /** Moves focus to the first of `els` still in the page and usable, so that
@@ -364,19 +371,11 @@ function reconcile<T>(list: HTMLElement, items: T[], key: (t: T) => string, make
 
 const ACTION_STATUS: Record<string, string> = { proposed: "deciding…", applied: "done", rejected: "not done", declined: "declined" };
 
-/** Approves or declines the action of row `li`; focus goes to the next
- * action that waits, else stays on this row (its buttons go). */
-function decide(li: HTMLElement, type: "action.approved" | "action.declined", action_id: string): void {
-  act(type, { action_id });
-  const next = Array.from($("actions").querySelectorAll<HTMLButtonElement>("li button.approve, li button.decline")).find((b) => !b.hidden && b.closest("li") !== li);
-  focusFirst(next, li);
-}
-
 /** What an action does, in the user's words: the service's `description`
  * when it is there, else a sentence made here from the tool and its
  * arguments (task ids resolved to titles). `doomed`: why an action that
  * waits can only fail (then Approve is not offered). */
-function describeAction(a: ActionView, s: State): { text: string; doomed?: string } {
+function describeAction(a: Action, s: State): { text: string; doomed?: string } {
   let args: Record<string, unknown> = {};
   try {
     const v = JSON.parse(a.arguments);
@@ -418,19 +417,131 @@ function describeAction(a: ActionView, s: State): { text: string; doomed?: strin
   return { text, doomed };
 }
 
-type Msg = { key: string; role: string; text: string; streaming?: string; status?: string; stopped?: boolean };
+/** Markdown to sanitised DOM: marked parses, DOMPurify keeps only inert
+ * markup (no script, no handler, no style, no image: the content security
+ * policy would refuse outside images and inline styles anyway), links open
+ * elsewhere, and each fenced block gets a Copy button. No unsanitised HTML
+ * ever reaches the page. */
+function renderMarkdown(target: HTMLElement, text: string): void {
+  const html = marked.parse(text, { async: false, gfm: true, breaks: true }) as string;
+  const frag = DOMPurify.sanitize(html, {
+    RETURN_DOM_FRAGMENT: true,
+    FORBID_TAGS: ["img", "style", "form", "input", "button", "textarea", "select", "iframe", "svg", "math"],
+    FORBID_ATTR: ["style", "class", "id"],
+  });
+  for (const a of Array.from(frag.querySelectorAll("a"))) {
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+  }
+  for (const pre of Array.from(frag.querySelectorAll("pre"))) {
+    const copy = el("button", { type: "button", className: "plain copy", textContent: "Copy" });
+    copy.setAttribute("aria-label", "Copy this code");
+    copy.onclick = () => copyText(pre.querySelector("code")?.textContent ?? pre.textContent ?? "", copy);
+    pre.prepend(copy);
+  }
+  target.replaceChildren(frag);
+}
+
+function copyText(text: string, button: HTMLButtonElement): void {
+  navigator.clipboard.writeText(text).then(
+    () => {
+      const was = button.textContent;
+      button.textContent = "Copied";
+      setTimeout(() => (button.textContent = was), 1500);
+    },
+    (e) => showError({ code: "client_error", message: `copying failed: ${e?.message ?? e}` }),
+  );
+}
+
+/** Messages sent while a reply is written wait here, and go one at a time
+ * in the order typed: each reply follows its own question. */
+const chatQueue: string[] = [];
+/** The seq of the last assistant message announced to screen readers (-1: none yet this session). */
+let announced = -1;
+
+function replying(s: State): boolean {
+  return s.operations.some((o) => o.kind === "chat") || (store?.getState().outbox ?? []).some((o) => o.body.type === "user.message" || o.body.type === "chat.regenerate");
+}
+
+function sendQueued(): void {
+  const v = view;
+  if (!v || !chatQueue.length || replying(v.state)) return;
+  const text = chatQueue.shift()!;
+  act("user.message", { text });
+}
+
+/** The action cards of a reply: its proposed actions, in the user's words. */
+function paintCards(list: HTMLElement, actions: Action[], s: State): void {
+  reconcile(
+    list,
+    actions,
+    (a) => a.action_id,
+    (a) => {
+      const li = el("li", { tabIndex: -1 }, el("span", { className: "what" }), el("span", { className: "meta" }));
+      const approve = el("button", { type: "button", className: "approve", textContent: "Approve" });
+      approve.onclick = () => decide(li, "action.approved", a.action_id);
+      const decline = el("button", { type: "button", className: "plain decline", textContent: "Decline" });
+      decline.onclick = () => decide(li, "action.declined", a.action_id);
+      li.append(approve, decline);
+      return li;
+    },
+    (li, a) => {
+      const { text, doomed } = describeAction(a, s);
+      const waiting = a.status === "awaiting_approval";
+      li.classList.toggle("awaiting", waiting);
+      li.dataset.status = a.status;
+      li.querySelector(".what")!.textContent = waiting && !doomed ? `${text.replace(/[.?!]$/, "")}?` : text;
+      li.querySelector(".meta")!.textContent = a.error
+        ? `not done: ${a.error.message} (${a.error.code})`
+        : waiting
+          ? doomed ?? "waits for your approval"
+          : ACTION_STATUS[a.status] ?? a.status;
+      const approve = li.querySelector<HTMLButtonElement>("button.approve")!;
+      const decline = li.querySelector<HTMLButtonElement>("button.decline")!;
+      approve.hidden = !waiting || !!doomed;
+      decline.hidden = !waiting;
+      approve.setAttribute("aria-label", `Approve: ${text}`);
+      decline.setAttribute("aria-label", `Decline: ${text}`);
+    },
+  );
+}
+
+/** Approves or declines the action of card `li`; focus goes to the next
+ * action that waits, else stays on this card (its buttons go). */
+function decide(li: HTMLElement, type: "action.approved" | "action.declined", action_id: string): void {
+  act(type, { action_id });
+  const next = Array.from(document.querySelectorAll<HTMLButtonElement>(".cards li button.approve, .cards li button.decline")).find((b) => !b.hidden && b.closest("li") !== li);
+  focusFirst(next, li);
+}
 
 function paint(): void {
-  if (!replica || !accepted) return;
-  view = JSON.parse(replica.viewJson(Date.now())) as View;
+  const st = store?.getState();
+  if (!st || !accepted || !st.view) return;
+  view = st.view;
   const s = view.state;
-  const pending = view.pending.length;
-  document.body.dataset.pending = String(pending);
+  document.body.dataset.pending = String(view.pending.length);
   document.body.dataset.seq = String(view.seq);
+  document.body.dataset.outbox = String(st.outbox.length);
+  const offline = st.connection.state !== "connected";
+  $("outbox").hidden = st.outbox.length === 0 || !offline;
+  $("outbox").textContent = `${st.outbox.length} change${st.outbox.length === 1 ? "" : "s"} waiting to be sent`;
 
-  // Messages, then replies in progress.
-  const msgs: Msg[] = s.messages.map((m) => ({ key: `m${m.seq}`, role: m.role, text: m.text, stopped: m.stopped }));
-  for (const op of s.operations) if (op.kind === "chat") msgs.push({ key: `op${op.operation_id}`, role: "assistant", text: op.text, streaming: op.operation_id, status: op.status });
+  // Actions go under the reply that proposed them; those of replies no
+  // longer shown (cleared, or older than the window) go above the chat.
+  const bySeq = new Map<number, Action[]>();
+  const shownSeqs = new Set(s.messages.map((m) => m.seq));
+  const orphans: Action[] = [];
+  for (const a of st.actions) {
+    const seq = (a as { proposed_seq?: number }).proposed_seq;
+    if (seq !== undefined && shownSeqs.has(seq)) bySeq.set(seq, [...(bySeq.get(seq) ?? []), a]);
+    else orphans.push(a);
+  }
+  paintCards($("orphans"), orphans.filter((a) => a.status === "awaiting_approval"), s);
+
+  // Messages, replies in progress, then what waits to be sent.
+  const msgs: (ChatMessage & { queued?: boolean })[] = [...st.messages, ...chatQueue.map((text, i) => ({ key: `q${i}:${text}`, role: "user" as const, text, queued: true }))];
+  const lastAssistant = [...st.messages].reverse().find((m) => m.role === "assistant" && !m.operationId);
+  const canRegenerate = !!lastAssistant && st.messages[st.messages.length - 1] === lastAssistant && !replying(s);
   const box = $("messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   reconcile(
@@ -438,84 +549,82 @@ function paint(): void {
     msgs,
     (m) => m.key,
     (m) => {
-      const li = el("li", { className: m.role }, el("span", { className: "text" }));
-      if (m.streaming) {
+      const li = el("li", { className: m.role }, el("div", { className: "text" }));
+      if (m.operationId) {
+        li.append(el("span", { className: "caret", ariaHidden: "true" }));
         const stop = el("button", { type: "button", className: "plain stop", textContent: "Stop" });
         stop.setAttribute("aria-label", "Stop this reply");
         stop.onclick = () => {
-          act("llm.cancel", { operation_id: m.streaming });
+          act("llm.cancel", { operation_id: m.operationId });
           focusFirst($("chat-input")); // the reply's row is replaced when it ends
         };
         li.append(el("span", { className: "meta" }), stop);
+      } else if (m.role === "assistant") {
+        const copy = el("button", { type: "button", className: "plain copy-reply", textContent: "Copy" });
+        copy.setAttribute("aria-label", "Copy this reply");
+        copy.onclick = () => copyText(li.dataset.raw ?? "", copy);
+        const regen = el("button", { type: "button", className: "plain regenerate", textContent: "Regenerate" });
+        regen.setAttribute("aria-label", "Write this reply again");
+        regen.onclick = () => {
+          act("chat.regenerate", {});
+          focusFirst($("chat-input"));
+        };
+        li.append(el("ul", { className: "cards" }), el("div", { className: "tools" }, copy, regen));
+      } else {
+        li.append(el("span", { className: "meta sending" }));
       }
       return li;
     },
     (li, m) => {
-      li.classList.toggle("streaming", !!m.streaming);
-      li.dataset.operation = m.streaming ?? "";
-      const t = li.querySelector(".text")!;
-      if (t.textContent !== m.text) t.textContent = m.text;
+      li.classList.toggle("streaming", !!m.operationId);
+      li.classList.toggle("pending", !!m.pending || !!(m as { queued?: boolean }).queued);
+      li.dataset.operation = m.operationId ?? "";
+      if (m.operationId) li.setAttribute("aria-busy", "true");
+      const t = li.querySelector<HTMLElement>(".text")!;
+      if (li.dataset.raw !== m.text) {
+        li.dataset.raw = m.text;
+        if (m.role === "assistant") renderMarkdown(t, m.text);
+        else t.textContent = m.text;
+      }
       const meta = li.querySelector(".meta");
-      if (meta) meta.textContent = m.status === "streaming" ? "replying…" : m.status === "pending" ? "waiting for the model…" : m.status === "retry_scheduled" ? "retrying…" : (m.status ?? "");
-      if (m.stopped && !li.querySelector(".stopped")) li.append(el("span", { className: "meta stopped", textContent: "stopped" }));
+      if (meta && m.operationId) meta.textContent = m.status === "streaming" ? "replying…" : m.status === "pending" ? "waiting for the model…" : m.status === "retry_scheduled" ? "retrying…" : (m.status ?? "");
+      else if (meta) meta.textContent = (m as { queued?: boolean }).queued ? "queued: sent when the reply before it is done" : m.pending ? (offline ? "waiting to be sent" : "sending…") : "";
+      if (m.stopped && !li.querySelector(".stopped")) li.querySelector(".text")!.after(el("span", { className: "meta stopped", textContent: "stopped" }));
+      const regen = li.querySelector<HTMLButtonElement>("button.regenerate");
+      if (regen) regen.hidden = !(canRegenerate && m === lastAssistant);
+      const cards = li.querySelector<HTMLElement>("ul.cards");
+      const seq = Number(m.key.slice(1));
+      if (cards) paintCards(cards, m.key.startsWith("m") ? bySeq.get(seq) ?? [] : [], s);
     },
   );
   if (atBottom) box.scrollTop = box.scrollHeight;
+  $("jump").hidden = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  $("clear-chat").hidden = st.messages.length === 0;
 
-  // Tasks.
-  reconcile(
-    $("tasks"),
-    s.tasks,
-    (t) => t.task_id,
-    (t) => {
-      const li = el("li");
-      const done = el("input", { type: "checkbox", className: "done" });
-      done.setAttribute("aria-label", "Done");
-      done.onchange = () => {
-        if (!done.checked) return;
-        act("task.completed", { task_id: t.task_id });
-        focusFirst(done, li.querySelector("input.title")); // a done task's box is disabled
-      };
-      const title = el("input", { className: "title", maxLength: 200 });
-      title.setAttribute("aria-label", "Task title");
-      const save = () => {
-        const cur = view?.state.tasks.find((x) => x.task_id === t.task_id);
-        const v = title.value.trim();
-        if (cur && v && v !== cur.title) act("task.updated", { task_id: t.task_id, title: v });
-        else if (cur) title.value = cur.title;
-      };
-      title.onkeydown = (e) => {
-        if (e.key === "Enter") save();
-        if (e.key === "Escape") {
-          const cur = view?.state.tasks.find((x) => x.task_id === t.task_id);
-          if (cur) title.value = cur.title;
-        }
-      };
-      title.onblur = save;
-      const del = el("button", { type: "button", className: "plain delete", textContent: "Delete" });
-      del.onclick = () => {
-        // The row goes at once: focus the next task's title, else the previous one's, else the new-task field.
-        const next = li.nextElementSibling?.querySelector("input.title");
-        const prev = li.previousElementSibling?.querySelector("input.title");
-        act("task.deleted", { task_id: t.task_id });
-        focusFirst(next, prev, $("task-title"));
-      };
-      li.append(done, title, el("span", { className: "due" }), del);
-      return li;
-    },
-    (li, t) => {
-      li.classList.toggle("done", t.status === "done");
-      const done = li.querySelector<HTMLInputElement>("input.done")!;
-      done.checked = t.status === "done";
-      done.disabled = t.status === "done";
-      const title = li.querySelector<HTMLInputElement>("input.title")!;
-      if (document.activeElement !== title && title.value !== t.title) title.value = t.title;
-      title.setAttribute("aria-label", `Task: ${t.title}`);
-      li.querySelector<HTMLButtonElement>("button.delete")!.setAttribute("aria-label", `Delete task ${t.title}`);
-      done.setAttribute("aria-label", `Done: ${t.title}`);
-      li.querySelector(".due")!.textContent = t.due_date ? `due ${t.due_date}` : "";
-    },
-  );
+  // A finished reply is announced once (the list itself is not a live
+  // region: it would read every token).
+  const lastDone = [...s.messages].reverse().find((m) => m.role === "assistant");
+  if (lastDone && lastDone.seq > announced) {
+    if (announced >= 0) $("announce").textContent = `The assistant replied: ${lastDone.text.slice(0, 500)}`;
+    announced = lastDone.seq;
+  } else if (!lastDone && announced < 0) announced = 0;
+  sendQueued();
+
+  // Waiting approvals and due reminders: in the header and the title.
+  const fired = s.reminders.filter((r) => r.status === "fired").length;
+  $("approvals").hidden = st.awaiting === 0;
+  $("approvals").textContent = `${st.awaiting} waiting for your approval`;
+  const count = st.awaiting + fired;
+  document.title = count ? `(${count}) ${TITLE}` : TITLE;
+
+  // Tasks: open ones in the service's order, done ones below.
+  const pendingTasks = new Set(st.outbox.map((o) => (o.body.payload as { task_id?: string }).task_id).filter(Boolean));
+  const open = st.tasks.filter((t) => t.status !== "done");
+  const done = st.tasks.filter((t) => t.status === "done");
+  paintTasks($("tasks"), open, s, pendingTasks);
+  paintTasks($("tasks-done"), done, s, pendingTasks);
+  $("tasks-empty").hidden = open.length > 0;
+  $("done-h").hidden = done.length === 0;
 
   // Plan.
   $("plan-date").textContent = s.plan ? `Plan for ${s.plan.date}` : "No plan yet.";
@@ -533,71 +642,7 @@ function paint(): void {
   const extracting = s.operations.some((o) => o.kind === "extract_tasks");
   $("extract-form").querySelector("button")!.textContent = extracting ? "Extracting…" : "Extract tasks";
 
-  // The assistant's actions, in the user's words: approve or decline those
-  // that wait; the others say what became of them. The raw arguments are
-  // only in a collapsed <details>.
-  $("actions-empty").hidden = s.actions.length > 0;
-  reconcile(
-    $("actions"),
-    s.actions as ActionView[],
-    (a) => a.action_id,
-    (a) => {
-      const raw = el("details", {}, el("summary", { textContent: "Details" }), el("code", { className: "raw" }));
-      const li = el("li", { tabIndex: -1 }, el("span", { className: "what" }), el("span", { className: "meta" }));
-      const approve = el("button", { type: "button", className: "approve", textContent: "Approve" });
-      approve.onclick = () => decide(li, "action.approved", a.action_id);
-      const decline = el("button", { type: "button", className: "plain decline", textContent: "Decline" });
-      decline.onclick = () => decide(li, "action.declined", a.action_id);
-      li.append(approve, decline, raw);
-      return li;
-    },
-    (li, a) => {
-      const { text, doomed } = describeAction(a, s);
-      const waiting = a.status === "awaiting_approval";
-      li.classList.toggle("awaiting", waiting);
-      const what = li.querySelector(".what")!;
-      what.textContent = waiting && !doomed ? `${text.replace(/[.?!]$/, "")}?` : text;
-      li.querySelector(".meta")!.textContent = a.error
-        ? `not done: ${a.error.message} (${a.error.code})`
-        : waiting
-          ? doomed ?? "waits for your approval"
-          : ACTION_STATUS[a.status] ?? a.status;
-      li.querySelector(".raw")!.textContent = `${a.tool} ${a.arguments}`;
-      const approve = li.querySelector<HTMLButtonElement>("button.approve")!;
-      const decline = li.querySelector<HTMLButtonElement>("button.decline")!;
-      approve.hidden = !waiting || !!doomed;
-      decline.hidden = !waiting;
-      approve.setAttribute("aria-label", `Approve: ${text}`);
-      decline.setAttribute("aria-label", `Decline: ${text}`);
-    },
-  );
-
-  // Reminders: scheduled ones can be snoozed or cancelled.
-  reconcile(
-    $("reminders"),
-    s.reminders,
-    (r) => r.reminder_id,
-    (r) => {
-      const li = el("li", { tabIndex: -1 }, el("span", { className: "what" }));
-      const snooze = el("button", { type: "button", className: "plain snooze", textContent: "Snooze 10 min" });
-      snooze.onclick = () => act("reminder.snoozed", { reminder_id: r.reminder_id, minutes: 10 });
-      const cancel = el("button", { type: "button", className: "plain delete", textContent: "Cancel" });
-      cancel.onclick = () => {
-        const next = li.nextElementSibling;
-        const prev = li.previousElementSibling;
-        act("reminder.cancelled", { reminder_id: r.reminder_id });
-        focusFirst(li, next, prev, $("reminder-text"));
-      };
-      li.append(snooze, cancel);
-      return li;
-    },
-    (li, r) => {
-      const at = formatInZone(r.due, s.settings.time_zone, SHORT, [], s.settings.utc_offset_minutes);
-      li.classList.toggle("fired", r.status === "fired");
-      li.querySelector(".what")!.textContent = `${r.status === "fired" ? "🔔 " : ""}${at} ${r.text}`;
-      for (const b of li.querySelectorAll<HTMLButtonElement>("button")) b.setAttribute("aria-label", `${b.textContent}: ${r.text}`);
-    },
-  );
+  paintReminders(s);
 
   // Settings: not while the user edits them.
   const form = $("settings-form");
@@ -621,6 +666,184 @@ function paint(): void {
   $("summary-text").textContent = s.summary ?? (summarizing ? "Summarizing…" : "No summary yet.");
 }
 
+type Task = State["tasks"][number];
+
+function paintTasks(list: HTMLElement, tasks: Task[], s: State, pending: Set<unknown>): void {
+  reconcile(
+    list,
+    tasks,
+    (t) => t.task_id,
+    (t) => {
+      const li = el("li");
+      const box = el("input", { type: "checkbox", className: "done" });
+      box.onchange = () => {
+        const cur = view?.state.tasks.find((x) => x.task_id === t.task_id);
+        if (!cur) return;
+        if (box.checked && cur.status !== "done") {
+          act("task.completed", { task_id: t.task_id });
+          offerUndo(`Completed “${cur.title}”.`, () => act("task.reopened", { task_id: t.task_id }), box);
+        } else if (!box.checked && cur.status === "done") {
+          act("task.reopened", { task_id: t.task_id });
+          focusFirst(box);
+        }
+      };
+      const title = el("input", { className: "title", maxLength: 200 });
+      const save = () => {
+        const cur = view?.state.tasks.find((x) => x.task_id === t.task_id);
+        const v = title.value.trim();
+        if (cur && v && v !== cur.title) act("task.updated", { task_id: t.task_id, title: v });
+        else if (cur) title.value = cur.title;
+      };
+      title.onkeydown = (e) => {
+        if (e.key === "Enter") save();
+        if (e.key === "Escape") {
+          const cur = view?.state.tasks.find((x) => x.task_id === t.task_id);
+          if (cur) title.value = cur.title;
+        }
+      };
+      title.onblur = save;
+      const del = el("button", { type: "button", className: "plain delete", textContent: "Delete" });
+      del.onclick = () => {
+        const cur = view?.state.tasks.find((x) => x.task_id === t.task_id);
+        if (!cur) return;
+        const next = li.nextElementSibling?.querySelector("input.title");
+        const prev = li.previousElementSibling?.querySelector("input.title");
+        act("task.deleted", { task_id: t.task_id });
+        const again: Record<string, unknown> = { task_id: cur.task_id, title: cur.title };
+        if (cur.notes) again.notes = cur.notes;
+        if (cur.due_date) again.due_date = cur.due_date;
+        offerUndo(`Deleted “${cur.title}”.`, () => act("task.created", again), next ?? prev ?? $("task-title"));
+      };
+      li.append(box, title, el("span", { className: "due" }), del);
+      return li;
+    },
+    (li, t) => {
+      li.classList.toggle("done", t.status === "done");
+      li.classList.toggle("pending", pending.has(t.task_id));
+      const box = li.querySelector<HTMLInputElement>("input.done")!;
+      box.checked = t.status === "done";
+      const title = li.querySelector<HTMLInputElement>("input.title")!;
+      if (document.activeElement !== title && title.value !== t.title) title.value = t.title;
+      title.setAttribute("aria-label", `Task: ${t.title}`);
+      li.querySelector<HTMLButtonElement>("button.delete")!.setAttribute("aria-label", `Delete task ${t.title}`);
+      box.setAttribute("aria-label", t.status === "done" ? `Done (uncheck to reopen): ${t.title}` : `Done: ${t.title}`);
+      const due = li.querySelector<HTMLElement>(".due")!;
+      const overdue = t.status !== "done" && !!t.due_date && t.due_date < s.settings.today;
+      due.textContent = t.due_date ? `${overdue ? "overdue, " : ""}due ${t.due_date}` : "";
+      due.classList.toggle("overdue", overdue);
+    },
+  );
+}
+
+// ---------------------------------------------------------------- undo
+
+let undoTimer = 0;
+let undoAction: (() => void) | null = null;
+/** Shows "`text` Undo" for 10 s, with focus on Undo (the control that had it
+ * may be gone); `after` is where focus goes once the offer ends unused. */
+function offerUndo(text: string, undo: () => void, after: Element | null): void {
+  hideUndo();
+  undoAction = undo;
+  $("undo-text").textContent = text;
+  $("undo").hidden = false;
+  const button = $("undo-button");
+  button.setAttribute("aria-label", `Undo: ${text}`);
+  button.focus();
+  undoTimer = window.setTimeout(() => {
+    const had = document.activeElement === button;
+    hideUndo();
+    if (had) focusFirst(after, $("task-title"));
+  }, 10_000);
+}
+
+function hideUndo(): void {
+  if (undoTimer) clearTimeout(undoTimer);
+  undoTimer = 0;
+  undoAction = null;
+  $("undo").hidden = true;
+}
+
+$("undo-button").addEventListener("click", () => {
+  const undo = undoAction;
+  hideUndo();
+  undo?.();
+  focusFirst($("task-title"));
+});
+
+// ---------------------------------------------------------------- reminders
+
+const SNOOZE: [string, number][] = [
+  ["10 minutes", 10],
+  ["30 minutes", 30],
+  ["1 hour", 60],
+  ["3 hours", 180],
+  ["1 day", 1440],
+];
+
+function paintReminders(s: State): void {
+  const now = Date.now();
+  reconcile(
+    $("reminders"),
+    [...s.reminders].sort((a, b) => (a.status === b.status ? a.due - b.due : a.status === "fired" ? -1 : 1)),
+    (r) => r.reminder_id,
+    (r) => {
+      const li = el("li", { tabIndex: -1 }, el("span", { className: "what" }));
+      const choice = el("select", { className: "snooze-for" }, ...SNOOZE.map(([label, minutes]) => el("option", { value: String(minutes), textContent: label })));
+      const snooze = el("button", { type: "button", className: "plain snooze", textContent: "Snooze" });
+      snooze.onclick = () => {
+        act("reminder.snoozed", { reminder_id: r.reminder_id, minutes: Number(choice.value) });
+        focusFirst(snooze);
+      };
+      const cancel = el("button", { type: "button", className: "plain delete", textContent: "Cancel" });
+      cancel.onclick = () => {
+        const next = li.nextElementSibling;
+        const prev = li.previousElementSibling;
+        act("reminder.cancelled", { reminder_id: r.reminder_id });
+        focusFirst(next?.querySelector("button"), prev?.querySelector("button"), $("reminder-text"));
+      };
+      li.append(choice, snooze, cancel);
+      return li;
+    },
+    (li, r) => {
+      const at = formatInZone(r.due, s.settings.time_zone, SHORT, [], s.settings.utc_offset_minutes);
+      const fired = r.status === "fired";
+      li.classList.toggle("fired", fired);
+      li.querySelector(".what")!.textContent = fired ? `🔔 Overdue since ${at}: ${r.text}` : `${at} ${r.text}${r.due < now ? " (due now)" : ""}`;
+      li.querySelector(".delete")!.textContent = fired ? "Dismiss" : "Cancel";
+      li.querySelector<HTMLSelectElement>("select")!.setAttribute("aria-label", `Snooze for how long: ${r.text}`);
+      for (const b of li.querySelectorAll<HTMLButtonElement>("button")) b.setAttribute("aria-label", `${b.textContent}: ${r.text}`);
+    },
+  );
+  $("notify-hint").hidden = !("Notification" in window) || Notification.permission !== "default" || s.reminders.length === 0;
+}
+
+/** Reminders already notified this session (a reconnect replays the event). */
+const notified = new Set<string>();
+
+/** A reminder came due: a notification (when allowed), an announcement,
+ * and the title's count (painted). Only for one due within the last 10
+ * minutes: a backlog after a long absence shows in the list, quietly. */
+function remindNow(p: { reminder_id: string; due: number }): void {
+  if (notified.has(p.reminder_id) || Date.now() - p.due > 10 * 60_000) return;
+  notified.add(p.reminder_id);
+  const text = view?.state.reminders.find((r) => r.reminder_id === p.reminder_id)?.text ?? store?.getState().view?.state.reminders.find((r) => r.reminder_id === p.reminder_id)?.text ?? "a reminder";
+  $("alert").textContent = `Reminder: ${text}`;
+  if ("Notification" in window && Notification.permission === "granted") {
+    try {
+      new Notification("microcos reminder", { body: text, tag: p.reminder_id });
+      metrics.notified++;
+    } catch (e) {
+      showError(e, "notification");
+    }
+  }
+}
+
+/** Asks for permission to notify, once, when the user sets a reminder. */
+function askToNotify(): void {
+  if ("Notification" in window && Notification.permission === "default") void Notification.requestPermission().then(() => paintSoon());
+}
+$("notify-ask").addEventListener("click", askToNotify);
+
 const reminderDate = () => $("reminder-date") as HTMLInputElement;
 
 /** The zone as the reminder form names it. */
@@ -635,17 +858,55 @@ $("chat-form").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const input = $("chat-input") as HTMLTextAreaElement;
   const text = input.value.trim();
-  if (!text) return;
+  if (!text || !view) return;
   input.value = "";
-  act("user.message", { text }).then((ok) => {
-    if (!ok && !input.value) input.value = text;
-  });
+  if (replying(view.state) || chatQueue.length) {
+    chatQueue.push(text);
+    paint();
+  } else {
+    act("user.message", { text }).then((ok) => {
+      if (!ok && !input.value && store?.getState().connection.state === "connected") input.value = text;
+    });
+  }
+  // Your message is in view, whatever was scrolled.
+  const box = $("messages");
+  box.scrollTop = box.scrollHeight;
 });
 $("chat-input").addEventListener("keydown", (ev) => {
   if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
     ev.preventDefault();
     ($("chat-form") as HTMLFormElement).requestSubmit();
   }
+});
+$("messages").addEventListener("scroll", () => {
+  const box = $("messages");
+  $("jump").hidden = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+});
+$("jump").addEventListener("click", () => {
+  const box = $("messages");
+  box.scrollTop = box.scrollHeight;
+  $("jump").hidden = true;
+  box.focus();
+});
+
+$("clear-chat").addEventListener("click", () => {
+  $("clear-confirm").hidden = false;
+  $("clear-no").focus();
+});
+$("clear-no").addEventListener("click", () => {
+  $("clear-confirm").hidden = true;
+  $("clear-chat").focus();
+});
+$("clear-yes").addEventListener("click", () => {
+  $("clear-confirm").hidden = true;
+  act("chat.cleared", {});
+  $("chat-input").focus();
+});
+
+$("approvals").addEventListener("click", () => {
+  const first = document.querySelector<HTMLElement>(".cards li.awaiting");
+  first?.scrollIntoView({ block: "center" });
+  focusFirst(first?.querySelector("button.approve:not([hidden])"), first?.querySelector("button.decline"), first);
 });
 
 $("task-form").addEventListener("submit", (ev) => {
@@ -688,12 +949,17 @@ $("reminder-form").addEventListener("submit", (ev) => {
   const time = $("reminder-time") as HTMLInputElement;
   const date = reminderDate();
   if (!text.value.trim() || !time.value) return;
+  askToNotify();
   // With no date, the service takes today (tomorrow once the time has passed).
   const payload = { reminder_id: crypto.randomUUID(), text: text.value.trim(), time: time.value, ...(date.value ? { date: date.value } : {}) };
+  text.value = "";
   act("reminder.set", payload).then((ok) => {
-    if (ok) text.value = "";
+    if (!ok && !text.value && store?.getState().connection.state === "connected") text.value = payload.text;
   });
 });
+
+// Times shown relative to now (overdue, due now) move on by themselves.
+setInterval(() => store?.refresh(), 30_000);
 
 // ---------------------------------------------------------------- boot
 

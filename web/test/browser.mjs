@@ -142,7 +142,7 @@ await page.evaluateOnNewDocument(() => {
   new MutationObserver((records) => {
     for (const r of records)
       for (const n of r.addedNodes)
-        if (n.nodeType === 1 && n.matches("li") && n.parentElement?.matches("#messages, #tasks, #plan, #actions, #reminders")) window.__painted++;
+        if (n.nodeType === 1 && n.matches("li") && n.parentElement?.matches("#messages, #tasks, #tasks-done, #plan, .cards, #orphans, #reminders")) window.__painted++;
   }).observe(document, { subtree: true, childList: true });
 });
 /** What of `needles` the page holds anywhere: its markup, its text, its form fields' values. */
@@ -250,12 +250,12 @@ try {
     w.__texts = [];
     w.__firstToken = -1;
     new MutationObserver(() => {
-      const t = document.querySelector("#messages li.streaming .text")?.textContent ?? "";
+      const t = document.querySelector("#messages > li.streaming")?.dataset.raw ?? "";
       if (t && w.__texts[w.__texts.length - 1] !== t) {
         if (w.__firstToken < 0) w.__firstToken = performance.now();
         w.__texts.push(t);
       }
-    }).observe(document.getElementById("messages"), { subtree: true, childList: true, characterData: true });
+    }).observe(document.getElementById("messages"), { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["data-raw"] });
   });
   const question = "Plan my week please: " + "alpha beta gamma delta ".repeat(6);
   await page.focus("#chat-input");
@@ -266,7 +266,7 @@ try {
   const chat = await page.evaluate(() => ({ texts: window.__texts, first: window.__firstToken }));
   const snap1 = await snapshot();
   const stored = snap1.state.messages.filter((m) => m.role === "assistant").pop()?.text;
-  const shown = await page.evaluate(() => [...document.querySelectorAll("#messages li.assistant:not(.streaming) .text")].pop()?.textContent);
+  const shown = await page.evaluate(() => [...document.querySelectorAll("#messages > li.assistant:not(.streaming)")].pop()?.dataset.raw);
   check(chat.texts.length >= 5, `the reply appeared token by token (${chat.texts.length} growing states)`);
   check(chat.texts.every((t, i) => i === 0 || t.startsWith(chat.texts[i - 1])), "each streamed state extends the previous one");
   check(!!stored && shown === stored, "the reply shown equals the stored reply (GET /v1/snapshot)");
@@ -280,7 +280,7 @@ try {
   await page.keyboard.type(title);
   const t0 = await page.evaluate(() => performance.now());
   await page.keyboard.press("Enter");
-  await waitFor((t) => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === t), title);
+  await waitFor((t) => [...document.querySelectorAll(":is(#tasks,#tasks-done) input.title")].some((i) => i.value === t), title);
   const t1 = await page.evaluate(() => performance.now());
   const pendingShown = await page.evaluate(() => document.body.dataset.pending);
   check(pendingShown !== "0", `the task showed while its event was pending (pending=${pendingShown}, ${(t1 - t0).toFixed(1)} ms after Enter)`);
@@ -288,7 +288,7 @@ try {
   await waitFor(() => document.body.dataset.pending === "0", undefined, 10000);
   const t2 = await page.evaluate(() => performance.now());
   proxy.holdUp(0);
-  const stillThere = await page.evaluate((t) => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === t), title);
+  const stillThere = await page.evaluate((t) => [...document.querySelectorAll(":is(#tasks,#tasks-done) input.title")].some((i) => i.value === t), title);
   check(t2 - t0 > 700 && stillThere, `confirmed ${(t2 - t0).toFixed(0)} ms after Enter, still shown`);
   check((await snapshot()).state.tasks.some((t) => t.title === title), "the task is stored");
   figure("send to optimistic update (ms)", (t1 - t0).toFixed(1));
@@ -299,18 +299,18 @@ try {
   const task = (await snapshot()).state.tasks.find((t) => t.title === title);
   proxy.pauseDown();
   check((await post("task.deleted", { task_id: task.task_id })).status === 202, "another client deleted the task");
-  await page.click(`#tasks li[data-key="${task.task_id}"] input.done`);
-  await waitFor((id) => document.querySelector(`#tasks li[data-key="${id}"]`)?.classList.contains("done"), task.task_id);
+  await page.click(`:is(#tasks,#tasks-done) li[data-key="${task.task_id}"] input.done`);
+  await waitFor((id) => document.querySelector(`:is(#tasks,#tasks-done) li[data-key="${id}"]`)?.classList.contains("done"), task.task_id);
   check(true, "the completion showed at once (optimistic)");
   await shot("reject-optimistic");
   await new Promise((r) => setTimeout(r, 300));
   proxy.resumeDown();
   await waitFor(() => !!document.querySelector('#errors [data-code="task_not_found"]'));
   await waitFor(() => document.body.dataset.pending === "0");
-  const gone = await page.evaluate((id) => !document.querySelector(`#tasks li[data-key="${id}"]`), task.task_id);
+  const gone = await page.evaluate((id) => !document.querySelector(`:is(#tasks,#tasks-done) li[data-key="${id}"]`), task.task_id);
   check(gone, "rolled back: the error task_not_found is shown and the view is the service's (the task is gone)");
   const serverTasks = (await snapshot()).state.tasks.map((t) => t.task_id).sort().join();
-  const shownTasks = (await page.$$eval("#tasks li", (l) => l.map((e) => e.dataset.key))).sort().join();
+  const shownTasks = (await page.$$eval("#tasks li, #tasks-done li", (l) => l.map((e) => e.dataset.key))).sort().join();
   check(serverTasks === shownTasks, "the tasks shown are exactly the stored ones");
   await shot("reject-rolled-back");
 
@@ -336,7 +336,7 @@ try {
   const states = await page.evaluate(() => window.__states);
   check(states.includes("reconnecting") && states[states.length - 1] === "connected" && texts2.length > dropAt, `the connection dropped mid-reply (after ${dropAt} states) and came back (${states.join(" -> ")})`);
   const stored2 = (await snapshot()).state.messages.filter((m) => m.role === "assistant").pop()?.text;
-  const shownAll = await page.$$eval("#messages li .text", (l) => l.map((e) => e.textContent));
+  const shownAll = await page.$$eval("#messages > li", (l) => l.map((e) => e.dataset.raw));
   if (process.env.DEBUG) console.log(JSON.stringify({ texts2, shownAll, stored2 }, null, 1));
   check(texts2.every((t, i) => i === 0 || t.startsWith(texts2[i - 1])), `streamed text only grew across the reconnect (${texts2.length} states)`);
   check(shownAll.filter((t) => t === stored2).length === 1 && !shownAll.some((t) => t !== stored2 && t.includes(stored2)), "the reply is shown exactly once, equal to the stored reply");
@@ -350,7 +350,7 @@ try {
   await waitFor(() => (document.querySelector("#messages li.streaming .text")?.textContent ?? "").length > 40, undefined, 20000);
   await page.click("#messages li.streaming button.stop");
   await waitFor(() => !!document.querySelector("#messages li .stopped"), undefined, 10000);
-  const stoppedShown = await page.evaluate(() => document.querySelector("#messages li .stopped")?.closest("li")?.querySelector(".text")?.textContent);
+  const stoppedShown = await page.evaluate(() => document.querySelector("#messages li .stopped")?.closest("li")?.dataset.raw);
   const stoppedStored = (await snapshot()).state.messages.filter((m) => m.stopped);
   check(stoppedStored.length === 1 && stoppedStored[0].text === stoppedShown && stoppedShown.length > 40,
     `a stopped reply keeps the ${stoppedShown?.length} characters shown, marked stopped, and the service stored exactly that text`);
@@ -360,34 +360,33 @@ try {
   // proposes completing a task, which waits for the user's approval.
   await page.type("#task-title", "Water the plants");
   await page.keyboard.press("Enter");
-  await waitFor(() => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === "Water the plants"));
+  await waitFor(() => [...document.querySelectorAll(":is(#tasks,#tasks-done) input.title")].some((i) => i.value === "Water the plants"));
   await page.focus("#chat-input");
   await page.keyboard.type("remind me at 23:59 to water the plants; complete task Water the plants");
   await page.keyboard.press("Enter");
   // The completion waits from the moment the reply is stored; the reminder
   // follows in the next batch (each action is decided in its own).
-  await waitFor(() => [...document.querySelectorAll("#actions li button.approve")].some((b) => !b.hidden), undefined, 20000);
+  await waitFor(() => [...document.querySelectorAll(".cards li button.approve")].some((b) => !b.hidden), undefined, 20000);
   const reminderShown = await waitFor(
     () => [...document.querySelectorAll("#reminders li .what")].some((e) => e.textContent.includes("water the plants")),
     undefined,
     10000,
   ).then(() => true, () => false);
-  const stillOpen = await page.evaluate(() => [...document.querySelectorAll("#tasks li")].some((li) => li.querySelector("input.title").value === "Water the plants" && !li.querySelector("input.done").checked));
+  const stillOpen = await page.evaluate(() => [...document.querySelectorAll("#tasks li, #tasks-done li")].some((li) => li.querySelector("input.title").value === "Water the plants" && !li.querySelector("input.done").checked));
   check(reminderShown && stillOpen, "a tool call set a reminder at once; the completion it proposed waits for approval");
   const plantsId = (await snapshot()).state.tasks.find((t) => t.title === "Water the plants")?.task_id;
   const shownAction = await page.evaluate(() => {
-    const li = [...document.querySelectorAll("#actions li")].find((l) => !l.querySelector("button.approve").hidden);
-    const raw = li.querySelector("details");
-    return { what: li.querySelector(".what").textContent, text: li.innerText, label: li.querySelector("button.approve").getAttribute("aria-label"), open: raw?.open, raw: raw?.textContent ?? "" };
+    const li = [...document.querySelectorAll(".cards li")].find((l) => !l.querySelector("button.approve").hidden);
+    return { what: li.querySelector(".what").textContent, text: li.innerText, html: li.innerHTML, label: li.querySelector("button.approve").getAttribute("aria-label"), reply: li.closest("#messages > li.assistant")?.dataset.key ?? null };
   });
   check(
     // The service's `description` or the app's own sentence: "Complete “Water the plants”?".
-    /^Complete\b.*“Water the plants”.*\?$/.test(shownAction.what) && !shownAction.text.includes(plantsId) && shownAction.open === false && shownAction.raw.includes(plantsId) &&
+    /^Complete\b.*“Water the plants”.*\?$/.test(shownAction.what) && !shownAction.html.includes(plantsId) && !shownAction.html.includes("complete_task") && !!shownAction.reply &&
       /^Approve: Complete\b.*“Water the plants”/.test(shownAction.label),
-    `the action that waits reads in the user's words (${JSON.stringify(shownAction.what)}), no task id shown; the raw arguments only in a collapsed <details>`,
+    `the action that waits reads in the user's words (${JSON.stringify(shownAction.what)}), shown as a card under the reply that proposed it (${shownAction.reply}), no task id or tool JSON in it`,
   );
   const offered = await page.evaluate(async () => {
-    return [...document.querySelectorAll("#actions li")].map((li) => ({ id: li.dataset.key, approve: li.querySelector("button.approve").checkVisibility(), decline: li.querySelector("button.decline").checkVisibility() }));
+    return [...document.querySelectorAll(".cards li")].map((li) => ({ id: li.dataset.key, approve: li.querySelector("button.approve").checkVisibility(), decline: li.querySelector("button.decline").checkVisibility() }));
   });
   const actionsNow = (await snapshot()).state.actions;
   check(
@@ -395,12 +394,12 @@ try {
     `Approve and Decline are offered only for the actions that await approval (${actionsNow.map((a) => `${a.tool}:${a.status}`).join(", ")})`,
   );
   await shot("action-awaiting");
-  await page.focus("#actions li button.approve:not([hidden])");
+  await page.focus(".cards li button.approve:not([hidden])");
   await page.keyboard.press("Enter");
-  await waitFor(() => !document.querySelector("#actions li button.approve:not([hidden])"));
-  const focusAfterApprove = await page.evaluate(() => ({ body: document.activeElement === document.body, inActions: !!document.activeElement?.closest("#actions") }));
+  await waitFor(() => !document.querySelector(".cards li button.approve:not([hidden])"));
+  const focusAfterApprove = await page.evaluate(() => ({ body: document.activeElement === document.body, inActions: !!document.activeElement?.closest(".cards") }));
   check(!focusAfterApprove.body && focusAfterApprove.inActions, "after Approve (keyboard), focus stays on the action, not on <body>");
-  await waitFor(() => [...document.querySelectorAll("#tasks li")].some((li) => li.querySelector("input.title").value === "Water the plants" && li.querySelector("input.done").checked));
+  await waitFor(() => [...document.querySelectorAll("#tasks li, #tasks-done li")].some((li) => li.querySelector("input.title").value === "Water the plants" && li.querySelector("input.done").checked));
   const afterApproval = (await snapshot()).state;
   const watered = afterApproval.tasks.find((t) => t.title === "Water the plants");
   check(watered?.status === "done" && afterApproval.actions.some((a) => a.tool === "complete_task" && a.status === "applied"), "approved, the completion ran: the task is done, as stored");
@@ -410,26 +409,26 @@ try {
   for (const t of ["Focus one", "Focus two"]) {
     await page.type("#task-title", t);
     await page.keyboard.press("Enter");
-    await waitFor((t) => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === t), t);
+    await waitFor((t) => [...document.querySelectorAll(":is(#tasks,#tasks-done) input.title")].some((i) => i.value === t), t);
   }
   await waitFor(() => document.body.dataset.pending === "0");
-  const rowOf = (t) => page.evaluate((t) => [...document.querySelectorAll("#tasks li")].find((li) => li.querySelector("input.title").value === t)?.dataset.key, t);
+  const rowOf = (t) => page.evaluate((t) => [...document.querySelectorAll("#tasks li, #tasks-done li")].find((li) => li.querySelector("input.title").value === t)?.dataset.key, t);
   const focusOne = await rowOf("Focus one");
-  await page.focus(`#tasks li[data-key="${focusOne}"] input.done`);
+  await page.focus(`:is(#tasks,#tasks-done) li[data-key="${focusOne}"] input.done`);
   await page.keyboard.press("Space");
-  await waitFor((id) => document.querySelector(`#tasks li[data-key="${id}"]`)?.classList.contains("done"), focusOne);
-  const afterDone = await page.evaluate((id) => ({ body: document.activeElement === document.body, row: document.activeElement?.closest("li")?.dataset.key === id }), focusOne);
-  check(!afterDone.body && afterDone.row, "after completing a task with the keyboard, focus stays on its row");
-  await page.focus(`#tasks li[data-key="${focusOne}"] button.delete`);
+  await waitFor((id) => document.querySelector(`:is(#tasks,#tasks-done) li[data-key="${id}"]`)?.classList.contains("done"), focusOne);
+  const afterDone = await page.evaluate(() => ({ body: document.activeElement === document.body, undo: document.activeElement?.id === "undo-button", text: document.getElementById("undo").innerText }));
+  check(!afterDone.body && afterDone.undo && afterDone.text.includes("Completed “Focus one”"), `after completing a task with the keyboard, focus goes to its Undo (${JSON.stringify(afterDone)})`);
+  await page.focus(`:is(#tasks,#tasks-done) li[data-key="${focusOne}"] button.delete`);
   await page.keyboard.press("Enter");
-  await waitFor((id) => !document.querySelector(`#tasks li[data-key="${id}"]`), focusOne);
-  const afterDelete = await page.evaluate(() => ({ body: document.activeElement === document.body, what: document.activeElement?.matches("#tasks input.title, #task-title") }));
-  check(!afterDelete.body && afterDelete.what, "after deleting a task with the keyboard, focus goes to a neighbouring task's title, not to <body>");
+  await waitFor((id) => !document.querySelector(`:is(#tasks,#tasks-done) li[data-key="${id}"]`), focusOne);
+  const afterDelete = await page.evaluate(() => ({ body: document.activeElement === document.body, undo: document.activeElement?.id === "undo-button", text: document.getElementById("undo").innerText }));
+  check(!afterDelete.body && afterDelete.undo && afterDelete.text.includes("Deleted “Focus one”"), `after deleting a task with the keyboard, focus goes to its Undo, not to <body> (${JSON.stringify(afterDelete)})`);
   await waitFor(() => document.body.dataset.pending === "0");
 
   // 6. A reload paints nothing before the service accepts the token (API and
   // stream delayed 1.5 s), then the cache at once, then catches up.
-  const before = await page.$$eval("#messages li", (l) => l.length);
+  const before = await page.$$eval("#messages > li", (l) => l.length);
   await sleep(400); // the cache is saved shortly after each batch
   const extra = "Added elsewhere " + randomUUID().slice(0, 4);
   await post("task.created", { title: extra });
@@ -443,7 +442,7 @@ try {
     `before the service accepted the token nothing of the user is painted, only “checking” (${JSON.stringify({ ...during, duringLeaks })})`,
   );
   await shot("reload-checking");
-  const early = await (await waitFor(() => window.__microcos?.cachePaint >= 0 && { m: { ...window.__microcos }, msgs: document.querySelectorAll("#messages li").length }, undefined, 10000)).jsonValue();
+  const early = await (await waitFor(() => window.__microcos?.cachePaint >= 0 && { m: { ...window.__microcos }, msgs: document.querySelectorAll("#messages > li").length }, undefined, 10000)).jsonValue();
   check(
     (early.m.firstFrame < 0 || early.m.cachePaint <= early.m.firstFrame) && early.msgs >= before - 1,
     `painted ${early.msgs} messages from the cache ${(early.m.cachePaint - early.m.accepted).toFixed(1)} ms after the service accepted the token, before the stream's first frame`,
@@ -452,11 +451,11 @@ try {
   figure("token accepted to paint from cache (ms)", (early.m.cachePaint - early.m.accepted).toFixed(1));
   await shot("reload-from-cache");
   proxy.delayApi(0);
-  await waitFor((t) => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === t), extra, 15000);
+  await waitFor((t) => [...document.querySelectorAll(":is(#tasks,#tasks-done) input.title")].some((i) => i.value === t), extra, 15000);
   const seqNow = (await snapshot()).seq;
   await waitFor((s) => Number(document.body.dataset.seq) >= s, seqNow);
   check(true, "caught up after the reload (the task added elsewhere shows)");
-  const stoppedAfter = await page.evaluate(() => [...document.querySelectorAll("#messages li")].filter((li) => li.querySelector(".stopped")).map((li) => li.querySelector(".text").textContent));
+  const stoppedAfter = await page.evaluate(() => [...document.querySelectorAll("#messages > li")].filter((li) => li.querySelector(".stopped")).map((li) => li.dataset.raw));
   check(stoppedAfter.length === 1 && stoppedAfter[0] === stoppedShown, `the stopped reply is still shown, marked stopped, after the reload (${JSON.stringify(stoppedAfter)})`);
   await shot("caught-up");
 
@@ -489,7 +488,7 @@ try {
   await page.keyboard.type(token);
   await page.keyboard.press("Tab");
   await page.keyboard.press("Enter");
-  await waitFor((t) => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === t) && document.querySelector("#conn")?.dataset.state === "connected", extra);
+  await waitFor((t) => [...document.querySelectorAll(":is(#tasks,#tasks-done) input.title")].some((i) => i.value === t) && document.querySelector("#conn")?.dataset.state === "connected", extra);
   const again = await page.evaluate(() => ({ ...window.__microcos }));
   check(again.cachePaint >= again.accepted && again.accepted >= 0, "signed in again: the cached state painted once the service accepted the token");
   await sleep(400);
@@ -498,7 +497,7 @@ try {
   await sleep(600); // past any cache save that was due
   const outLeaks = await leaks(["Water the plants", extra, stoppedShown.slice(0, 40), token, user, "-03:00"]);
   const outStored = await inStorage([token, user]);
-  const out = { app: await visible("#app"), signin: await visible("#signin"), tokenField: await page.$eval("#token", (e) => e.value), lists: await page.$$eval("#messages li, #tasks li, #actions li, #reminders li, #plan li", (l) => l.length) };
+  const out = { app: await visible("#app"), signin: await visible("#signin"), tokenField: await page.$eval("#token", (e) => e.value), lists: await page.$$eval("#messages li, #tasks li, #tasks-done li, .cards li, #reminders li, #plan li", (l) => l.length) };
   let sockets = proxy.openSockets();
   for (let i = 0; i < 30 && sockets; i++) (await sleep(100), (sockets = proxy.openSockets()));
   check(outLeaks.length === 0 && out.lists === 0, `after sign-out no message, task, token, user id or chosen time zone is in the page${outLeaks.length ? ` (found: ${outLeaks.join(", ")})` : ""}`);
@@ -511,7 +510,7 @@ try {
   await page.keyboard.type(token);
   await page.keyboard.press("Tab");
   await page.keyboard.press("Enter");
-  await waitFor((t) => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === t), extra);
+  await waitFor((t) => [...document.querySelectorAll(":is(#tasks,#tasks-done) input.title")].some((i) => i.value === t), extra);
   check(true, "signed in again after a sign-out: the state came from the stream");
   await sleep(1000); // past the app's check of the user's zone
   const zoneAfter = (await snapshot()).state.settings.time_zone;
@@ -521,7 +520,7 @@ try {
 
   // The app's size.
   let gz = 0;
-  for (const f of ["index.html", "app.js", "app.css", "microcos_web_bg.wasm"]) if (existsSync(join(dist, f))) gz += gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
+  for (const f of readdirSync(dist).filter((f) => !f.startsWith(".") && !/\.(br|gz)$/.test(f))) gz += gzipSync(readFileSync(join(dist, f)), { level: 9 }).length;
   figure("app transfer size gzip (HTML+JS+CSS+wasm, bytes)", gz);
   exitCode = failures.length ? 1 : 0;
 } catch (e) {
