@@ -1342,6 +1342,50 @@ async fn a_binary_frame_is_answered_with_an_error_frame_and_the_stream_stays_ope
     ws.close().await;
 }
 
+/// The heartbeat, on both transports: the text frame `ping` is answered
+/// `pong` at once (the Worker's object through the runtime's auto-response),
+/// in order with the other answers; it stores nothing, is never refused nor
+/// counted against the stream, which stays open.
+#[tokio::test]
+async fn a_ping_on_the_stream_is_answered_pong_and_nothing_else() {
+    let t = Target::start().await;
+    let u = t.user("heartbeat");
+    let mut ws = u.stream(&Cursor::default()).await;
+    async fn next_text(ws: &mut Ws) -> String {
+        match tokio::time::timeout(Duration::from_secs(10), ws.ws.next()).await.expect("an answer").unwrap().unwrap() {
+            Message::Text(text) => text.to_string(),
+            other => panic!("only text frames on the stream: {other:?}"),
+        }
+    }
+    // More pings than the refusals that close a stream: none is one.
+    for _ in 0..30 {
+        ws.ws.send(Message::Text("ping".into())).await.unwrap();
+        assert_eq!(next_text(&mut ws).await, "pong");
+    }
+    ws.ws
+        .send(Message::Text(json!({"type":"task.created","payload":{"title":"after the pings"}}).to_string().into()))
+        .await
+        .unwrap();
+    ws.ws.send(Message::Text("ping".into())).await.unwrap();
+    let mut answers = Vec::new();
+    while answers.last().map(String::as_str) != Some("pong") {
+        answers.push(next_text(&mut ws).await);
+    }
+    let frames: Vec<Value> = answers[..answers.len() - 1].iter().map(|a| serde_json::from_str(a).unwrap()).collect();
+    assert_eq!(
+        frames.iter().map(|f| f["frame"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["event", "ack"],
+        "the event's frame and its ack, then the pong: {answers:?}"
+    );
+    let tasks = u.snapshot().await["state"]["tasks"].clone();
+    assert_eq!(tasks.as_array().unwrap().len(), 1, "only the event was stored: {tasks}");
+    // A ping is exact: anything else is an event, refused as one.
+    ws.ws.send(Message::Text("ping ".into())).await.unwrap();
+    let refused: Value = serde_json::from_str(&next_text(&mut ws).await).unwrap();
+    assert_eq!((refused["frame"].as_str(), refused["status"].as_u64()), (Some("error"), Some(400)), "{refused}");
+    ws.close().await;
+}
+
 #[tokio::test]
 async fn a_stream_that_keeps_sending_while_rate_limited_is_closed_with_its_code() {
     let t = Target::start().await;

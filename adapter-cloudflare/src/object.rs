@@ -135,6 +135,12 @@ fn expiry(ws: &WebSocket) -> Option<u64> {
 impl<D: Domain> Object<D> {
     /// The object of `domain`, as the runtime constructs it.
     pub fn new(state: State, env: Env, domain: D) -> Self {
+        // The stream's heartbeat, answered by the runtime without waking the
+        // object (nor keeping it from hibernating); `websocket_message`
+        // answers it too, should the runtime not.
+        if let Ok(pair) = worker::worker_sys::WebSocketRequestResponsePair::new(edge::PING, edge::PONG) {
+            state.set_websocket_auto_response(&pair);
+        }
         Object {
             state: Rc::new(state),
             env,
@@ -348,6 +354,9 @@ impl<D: Domain> Object<D> {
         if expiry(&ws).is_none_or(|at| at <= now.0) {
             // The token expired before the alarm closed the stream.
             return ws.close(Some(close::TOKEN_EXPIRED), Some("token expired: reconnect with a fresh token"));
+        }
+        if matches!(&message, WebSocketIncomingMessage::String(text) if text == edge::PING) {
+            return ws.send_with_str(edge::PONG); // the heartbeat, had the auto-response not answered it
         }
         let mut refusals = self.refusals(&ws);
         if refusals.0 >= edge::STREAM_REFUSALS_BEFORE_CLOSE {

@@ -31,7 +31,8 @@
 //! subscribers. A client may send its events on the stream
 //! ([`route_message`]), as text frames; each is answered with an `ack` or
 //! `error` frame ([`answer_frame`]); a binary frame is answered with
-//! [`binary_frame_answer`].
+//! [`binary_frame_answer`]. The text frame [`PING`] is the heartbeat: it is
+//! answered with [`PONG`] at once, stores nothing and counts for nothing.
 //!
 //! Errors: `{"error":{"code","message","field"?,"retry_after_ms"?}}`. Every API answer carries
 //! [`API_HEADERS`] (`cache-control: no-store`: an answer is one user's data).
@@ -84,6 +85,17 @@ pub struct HttpRequest<'a> {
 /// The subprotocol a stream's server answers with when the client offered
 /// it (`Sec-WebSocket-Protocol: microcos, bearer.<token>`).
 pub const STREAM_PROTOCOL: &str = "microcos";
+
+/// The heartbeat a client sends on `/v1/stream`, as a text frame: the
+/// server answers [`PONG`] (the same on every transport; the Worker's
+/// Durable Object answers it without waking, through the runtime's
+/// WebSocket auto-response). A client that gets no answer to it, nor any
+/// other message, within its timeout treats the link as dead and
+/// reconnects from its cursor. It is not JSON, so it can never be an event.
+pub const PING: &str = "ping";
+
+/// The answer to [`PING`], as a text frame (not JSON, so never a frame).
+pub const PONG: &str = "pong";
 
 /// The close codes of `/v1/stream`, the same on every transport.
 pub mod close {

@@ -269,6 +269,12 @@ async fn stream<D: ServedDomain>(app: App<D>, user: UserId, cursor: Cursor, toke
             },
             message = incoming.next() => match message {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break (None, ""),
+                Some(Ok(Message::Text(text))) if text.as_str() == edge::PING => {
+                    // The heartbeat: answered at once, between the frames, and nothing else.
+                    if sink.send(Message::Text(edge::PONG.into())).await.is_err() {
+                        break (None, "");
+                    }
+                }
                 Some(Ok(Message::Text(text))) => {
                     let response = submit_message(&app, &user, issued, text.as_bytes()).await;
                     let close_after = refusals.count(&response);

@@ -2781,6 +2781,8 @@ var CLOSE_RESUME = 4e3;
 var CLOSE_TOKEN_EXPIRED = 4001;
 var CLOSE_TOO_MANY_SUBSCRIBERS = 4029;
 var CLOSE_RATE_LIMITED = 4008;
+var PING = "ping";
+var PONG = "pong";
 var ApiError2 = class _ApiError extends Error {
   constructor(status, code, message, field, retryAfterMs) {
     super(message);
@@ -2852,6 +2854,8 @@ var Connection = class {
   waiting = [];
   attempts = 0;
   timer = null;
+  beat = null;
+  deadline = null;
   stopped = false;
   openedAt = 0;
   etag = null;
@@ -2977,16 +2981,21 @@ var Connection = class {
     this.ws = ws;
     let opened = false;
     ws.onopen = () => {
+      if (this.ws !== ws) return;
       opened = true;
       this.openedAt = Date.now();
+      this.startHeartbeat(ws);
       this.setState("connected", {});
     };
     ws.onmessage = (m) => {
       if (this.ws !== ws) return;
+      this.heard();
+      if (m.data === PONG) return;
       if (typeof m.data === "string") this.receive(m.data);
     };
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
+      this.stopHeartbeat();
       this.ws = null;
       this.failWaiting();
       if (this.stopped) return;
@@ -3055,7 +3064,44 @@ var Connection = class {
       this.schedule(0, { reason: "back online" });
     }
   };
+  /** Pings `ws` every interval; a ping with nothing heard back within the
+   * timeout drops it and reconnects. */
+  startHeartbeat(ws) {
+    this.stopHeartbeat();
+    const hb = this.opts.heartbeat;
+    if (hb === false) return;
+    const every = hb?.intervalMs ?? 15e3;
+    const wait = hb?.timeoutMs ?? 1e4;
+    this.beat = setInterval(() => {
+      if (this.ws !== ws || ws.readyState !== this.WS.OPEN) return;
+      try {
+        ws.send(PING);
+      } catch {
+      }
+      this.deadline ??= setTimeout(() => this.dead(ws, wait), wait);
+    }, every);
+  }
+  /** Something arrived: the link is alive. */
+  heard() {
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = null;
+  }
+  stopHeartbeat() {
+    if (this.beat) clearInterval(this.beat);
+    this.beat = null;
+    this.heard();
+  }
+  /** No answer to a ping: the socket may never say it closed (a dead link
+   * delivers no close), so it is dropped here and the stream resumes. */
+  dead(ws, waitedMs) {
+    this.deadline = null;
+    if (this.ws !== ws || this.stopped) return;
+    if (Date.now() - this.openedAt > 5e3) this.attempts = 0;
+    this.dropSocket(CLOSE_RESUME, "no answer to the heartbeat");
+    this.retry({ reason: `no answer to the heartbeat in ${waitedMs} ms` });
+  }
   dropSocket(code, reason) {
+    this.stopHeartbeat();
     const ws = this.ws;
     this.ws = null;
     this.failWaiting();
@@ -3135,6 +3181,7 @@ export {
   AssistantMessage,
   AssistantMessageEvent,
   Attempt,
+  CLOSE_RATE_LIMITED,
   CLOSE_RESUME,
   CLOSE_TOKEN_EXPIRED,
   CLOSE_TOO_MANY_SUBSCRIBERS,
@@ -3177,6 +3224,8 @@ export {
   OperationKind,
   OperationStatus,
   OperationView,
+  PING,
+  PONG,
   PlanGenerated,
   PlanGeneratedEvent,
   PlanItem,

@@ -24,6 +24,11 @@ export const CLOSE_TOO_MANY_SUBSCRIBERS = 4029;
 /** The client kept sending events while they were refused with 429. */
 export const CLOSE_RATE_LIMITED = 4008;
 
+/** The heartbeat (README, API v1): the client sends the text frame `ping`
+ * on the open stream, both services answer `pong` at once. Neither is JSON. */
+export const PING = "ping";
+export const PONG = "pong";
+
 /** An error answer, or a local failure given the same shape. `status` 0:
  * no answer (network). */
 export class ApiError extends Error {
@@ -69,6 +74,12 @@ export interface ConnectOptions {
   onError?: (error: ApiError) => void;
   /** Backoff: first delay and cap, in ms (defaults 250 and 15000). */
   backoff?: { initialMs?: number; maxMs?: number };
+  /** The heartbeat: a `ping` every `intervalMs` on the open stream (default
+   * 15000); when nothing at all (its `pong` or any frame) arrives within
+   * `timeoutMs` of one (default 10000), the link is taken for dead: the
+   * socket is dropped and the client reconnects (`reconnecting`), resuming
+   * from its cursor. `false`: no heartbeat. */
+  heartbeat?: { intervalMs?: number; timeoutMs?: number } | false;
   /** For Node or tests: the WebSocket and fetch to use. */
   WebSocket?: typeof WebSocket;
   fetch?: typeof fetch;
@@ -133,6 +144,8 @@ export class Connection {
   private waiting: Waiter[] = [];
   private attempts = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private beat: ReturnType<typeof setInterval> | null = null;
+  private deadline: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   private openedAt = 0;
   private etag: string | null = null;
@@ -281,16 +294,21 @@ export class Connection {
     this.ws = ws;
     let opened = false;
     ws.onopen = () => {
+      if (this.ws !== ws) return;
       opened = true;
       this.openedAt = Date.now();
+      this.startHeartbeat(ws);
       this.setState("connected", {});
     };
     ws.onmessage = (m: MessageEvent) => {
       if (this.ws !== ws) return;
+      this.heard();
+      if (m.data === PONG) return;
       if (typeof m.data === "string") this.receive(m.data);
     };
     ws.onclose = (ev: CloseEvent) => {
       if (this.ws !== ws) return;
+      this.stopHeartbeat();
       this.ws = null;
       this.failWaiting();
       if (this.stopped) return;
@@ -368,7 +386,47 @@ export class Connection {
     }
   };
 
+  /** Pings `ws` every interval; a ping with nothing heard back within the
+   * timeout drops it and reconnects. */
+  private startHeartbeat(ws: WebSocket): void {
+    this.stopHeartbeat();
+    const hb = this.opts.heartbeat;
+    if (hb === false) return;
+    const every = hb?.intervalMs ?? 15_000;
+    const wait = hb?.timeoutMs ?? 10_000;
+    this.beat = setInterval(() => {
+      if (this.ws !== ws || ws.readyState !== this.WS.OPEN) return;
+      try {
+        ws.send(PING);
+      } catch {}
+      this.deadline ??= setTimeout(() => this.dead(ws, wait), wait);
+    }, every);
+  }
+
+  /** Something arrived: the link is alive. */
+  private heard(): void {
+    if (this.deadline) clearTimeout(this.deadline);
+    this.deadline = null;
+  }
+
+  private stopHeartbeat(): void {
+    if (this.beat) clearInterval(this.beat);
+    this.beat = null;
+    this.heard();
+  }
+
+  /** No answer to a ping: the socket may never say it closed (a dead link
+   * delivers no close), so it is dropped here and the stream resumes. */
+  private dead(ws: WebSocket, waitedMs: number): void {
+    this.deadline = null;
+    if (this.ws !== ws || this.stopped) return;
+    if (Date.now() - this.openedAt > 5_000) this.attempts = 0;
+    this.dropSocket(CLOSE_RESUME, "no answer to the heartbeat");
+    this.retry({ reason: `no answer to the heartbeat in ${waitedMs} ms` });
+  }
+
   private dropSocket(code: number, reason: string): void {
+    this.stopHeartbeat();
     const ws = this.ws;
     this.ws = null;
     this.failWaiting();

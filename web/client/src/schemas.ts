@@ -1219,7 +1219,7 @@ export const StreamFrame = z.discriminatedUnion("frame", [
 ]);
 export type StreamFrame = z.infer<typeof StreamFrame>;
 
-/** Every text message GET /v1/stream sends: `event`, `token` and `progress` frames (the stream; see Cursor in core/src/frame.rs) and `ack` / `error` answers to client events sent on the socket, in the order they were sent. Hand-written from core/src/frame.rs, core/src/event.rs, core/src/operation.rs and assistant/src/event.rs; checked against the recorded frames by web/client/test. (frames.schema.json) */
+/** Every text message GET /v1/stream sends: `event`, `token` and `progress` frames (the stream; see Cursor in core/src/frame.rs) and `ack` / `error` answers to client events sent on the socket, in the order they were sent. Besides these JSON frames, the one other text message is `pong`, the answer to the heartbeat `ping` a client sends (both plain text, not JSON; README, API v1). Hand-written from core/src/frame.rs, core/src/event.rs, core/src/operation.rs and assistant/src/event.rs; checked against the recorded frames by web/client/test. (frames.schema.json) */
 export const Frame = z.discriminatedUnion("frame", [
   EventFrame,
   TokenFrame,

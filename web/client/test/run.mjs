@@ -216,6 +216,88 @@ client.validateClientEvent({ type: "task.created", payload: { title: "😀".repe
   }
 }
 
+// 12. The heartbeat: a connection whose pongs stop is dropped (the dead
+// link says nothing: the fake socket never fires its close) and reconnects,
+// `reconnecting` then `connected`, resuming from its cursor; any message
+// keeps a link alive; `heartbeat: false` sends no ping.
+{
+  const sockets = [];
+  class FakeSocket {
+    static CONNECTING = 0;
+    static OPEN = 1;
+    static CLOSING = 2;
+    static CLOSED = 3;
+    constructor(url, protocols) {
+      Object.assign(this, { url, protocols, readyState: 0, sent: [], answers: true, closedWith: null });
+      sockets.push(this);
+      setTimeout(() => ((this.readyState = 1), this.onopen?.({})), 2);
+    }
+    send(data) {
+      this.sent.push(data);
+      if (data === client.PING && this.answers) setTimeout(() => this.readyState === 1 && this.onmessage?.({ data: client.PONG }), 1);
+    }
+    close(code) {
+      this.readyState = 2;
+      this.closedWith = code;
+    }
+    deliver(frame) {
+      this.onmessage?.({ data: JSON.stringify(frame) });
+    }
+  }
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const until = async (what, cond, ms = 2000) => {
+    const end = Date.now() + ms;
+    while (!cond() && Date.now() < end) await sleep(2);
+    checks++;
+    if (!cond()) fail(`heartbeat: ${what}`);
+  };
+  const frame = readFileSync(join(here, "fixtures", "recorded.jsonl"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l))
+    .find((r) => r.kind === "frame" && r.body.frame === "event").body;
+  const states = [];
+  const frames = [];
+  const conn = client.connect({
+    baseUrl: "http://service.test",
+    token: "t",
+    WebSocket: FakeSocket,
+    fetch: async () => { throw new Error("no HTTP in this test"); },
+    heartbeat: { intervalMs: 20, timeoutMs: 150 },
+    backoff: { initialMs: 5, maxMs: 10 },
+    onFrame: (f) => frames.push(f),
+    onState: (state, detail) => states.push([state, detail.reason ?? ""]),
+    onError: (e) => fail(`heartbeat: ${e.message}`),
+  });
+  await until("the first socket connects", () => conn.state === "connected");
+  const first = sockets[0];
+  first.deliver(frame);
+  await sleep(300);
+  const pings = first.sent.filter((m) => m === client.PING).length;
+  await until(`answered pings keep the link (${pings} pings, ${sockets.length} socket)`, () => pings >= 5 && sockets.length === 1 && conn.state === "connected");
+  first.answers = false;
+  // Frames without pongs, for over three timeouts: still alive (any message is an answer).
+  for (let i = 0; i < 25; i++) (first.deliver(frame), await sleep(20));
+  await until("frames keep a link whose pongs stopped", () => sockets.length === 1 && conn.state === "connected");
+  const mark = states.length;
+  await until("a link that answers nothing is dropped", () => first.closedWith !== null, 1000);
+  await until("reconnecting after the heartbeat's timeout", () => states.slice(mark).some(([s, r]) => s === "reconnecting" && r.includes("heartbeat")));
+  await until("connected again on a new socket", () => sockets.length === 2 && conn.state === "connected" && states.at(-1)[0] === "connected");
+  checks++;
+  if (first.closedWith !== client.CLOSE_RESUME) fail(`heartbeat: the dead socket closed with ${first.closedWith}`);
+  checks++;
+  if (!sockets[1].url.includes(`after=${frame.seq}`)) fail(`heartbeat: the new socket resumes from the cursor: ${sockets[1].url}`);
+  checks++;
+  if (frames.length !== 1) fail(`heartbeat: the frame reached onFrame ${frames.length} times, not once`);
+  conn.close();
+  await sleep(60);
+  checks++;
+  if (sockets.length !== 2 || sockets[1].closedWith !== 1000) fail(`heartbeat: close() stops it (${sockets.length} sockets, closed ${sockets[1].closedWith})`);
+
+  const quiet = client.connect({ baseUrl: "http://service.test", token: "t", WebSocket: FakeSocket, heartbeat: false, onFrame: () => {} });
+  await sleep(60);
+  checks++;
+  if (sockets.at(-1).sent.length || quiet.state !== "connected") fail(`heartbeat: false sends no ping (${sockets.at(-1).sent})`);
+  quiet.close();
+}
+
 // 11. The generated file is current.
 checks++;
 try {
