@@ -564,7 +564,7 @@ function paint(): void {
         copy.setAttribute("aria-label", "Copy this reply");
         copy.onclick = () => copyText(li.dataset.raw ?? "", copy);
         const regen = el("button", { type: "button", className: "plain regenerate", textContent: "Regenerate" });
-        regen.setAttribute("aria-label", "Write this reply again");
+        regen.setAttribute("aria-label", "Regenerate this reply");
         regen.onclick = () => {
           act("chat.regenerate", {});
           focusFirst($("chat-input"));

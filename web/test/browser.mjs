@@ -31,7 +31,7 @@
 
 import { execFileSync, spawn } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -90,7 +90,24 @@ if (!upstream) {
 }
 if (!secret) throw new Error("MICROCOS_SECRET is needed with MICROCOS_URL");
 
-const proxy = await startProxy({ upstream, dist, forceDist: !!process.env.MICROCOS_WEB_DIST });
+// The React hook's page (section 13): bundled here, served at /__test/.
+const extra = mkdtempSync(join(tmpdir(), "microcos-react-page-"));
+{
+  const esbuild = await import("esbuild");
+  await esbuild.build({
+    entryPoints: [join(here, "react-page.mjs")],
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    outfile: join(extra, "react.js"),
+    alias: { "microcos-replica": join(here, "..", "app", "pkg", "microcos_web.js") },
+    define: { "process.env.NODE_ENV": '"production"' },
+    logLevel: "warning",
+  });
+  copyFileSync(join(here, "..", "app", "pkg", "microcos_web_bg.wasm"), join(extra, "microcos_web_bg.wasm"));
+  writeFileSync(join(extra, "react.html"), '<!doctype html><meta charset="utf-8"><title>react hook</title><div id="root"></div><script type="module" src="react.js"></script>');
+}
+const proxy = await startProxy({ upstream, dist, forceDist: !!process.env.MICROCOS_WEB_DIST, extra });
 const base = proxy.url;
 const user = "browser-" + randomUUID().slice(0, 8);
 const token = signToken(secret, user);
@@ -121,6 +138,7 @@ const browser = await puppeteer.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 const consoleErrors = [];
+await browser.defaultBrowserContext().overridePermissions(base, ["notifications", "clipboard-read", "clipboard-write", "clipboard-sanitized-write"]);
 const page = await browser.newPage();
 await page.setViewport({ width: 1280, height: 900 });
 await page.emulateTimezone(BROWSER_ZONE);
@@ -138,6 +156,17 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Counts rows the app adds to its lists in each document, from before its
 // script runs: "painted nothing" means none was ever added, not only none left.
 await page.evaluateOnNewDocument(() => {
+  // Notifications the app shows, kept for the checks (the real one too).
+  window.__notifications = [];
+  const Real = window.Notification;
+  if (Real) {
+    window.Notification = class extends Real {
+      constructor(title, opts) {
+        super(title, opts);
+        window.__notifications.push({ title, body: opts?.body });
+      }
+    };
+  }
   window.__painted = 0;
   new MutationObserver((records) => {
     for (const r of records)
@@ -426,6 +455,121 @@ try {
   check(!afterDelete.body && afterDelete.undo && afterDelete.text.includes("Deleted “Focus one”"), `after deleting a task with the keyboard, focus goes to its Undo, not to <body> (${JSON.stringify(afterDelete)})`);
   await waitFor(() => document.body.dataset.pending === "0");
 
+  // 5e. A reply in Markdown renders as such, safely: emphasis, a list, a
+  // link that opens elsewhere, fenced code with a Copy button; the HTML in
+  // it runs nothing (the stand-ins' MARKDOWN_SAMPLE).
+  const repliesBefore = (await snapshot()).state.messages.filter((m) => m.role === "assistant").length;
+  await page.focus("#chat-input");
+  await page.keyboard.type("show markdown please");
+  await page.keyboard.press("Enter");
+  const caretSeen = await waitFor(() => !!document.querySelector("#messages > li.streaming .caret") && document.querySelector("#messages > li.streaming")?.getAttribute("aria-busy") === "true", undefined, 15000).then(() => true, () => false);
+  await waitFor((n) => document.querySelectorAll("#messages > li.assistant:not(.streaming)").length > n, repliesBefore, 30000);
+  const md = await page.evaluate(() => {
+    const li = [...document.querySelectorAll("#messages > li.assistant:not(.streaming)")].pop();
+    const t = li.querySelector(".text");
+    const a = t.querySelector("a");
+    return {
+      strong: t.querySelector("strong")?.textContent, em: t.querySelector("em")?.textContent, items: t.querySelectorAll("ul li").length,
+      link: a && { href: a.href, target: a.target, rel: a.rel }, code: t.querySelector("pre code")?.textContent, copy: !!t.querySelector("pre button.copy"),
+      dangerous: t.querySelectorAll("img, script, [onerror], [style]").length, pwned: document.body.dataset.pwned ?? null, literal: t.textContent.includes("**"),
+    };
+  });
+  check(caretSeen, "a caret shows while the reply streams, and the streaming reply is aria-busy");
+  check(md.strong === "bold" && md.em === "emphasis" && md.items === 2 && !md.literal, `Markdown renders: bold, emphasis, a two-item list, no literal ** (${JSON.stringify(md)})`);
+  check(md.link?.href === "https://example.com/docs" && md.link.target === "_blank" && /noopener/.test(md.link.rel) && md.code?.includes('println!("hi");') && md.copy, "a link opens elsewhere with noopener; fenced code has a Copy button");
+  check(md.dangerous === 0 && md.pwned === null, "the reply's <img onerror> and <script> are dropped and ran nothing");
+  await page.click("#messages > li.assistant:last-of-type pre button.copy");
+  const copied = await page.evaluate(() => navigator.clipboard.readText()).catch((e) => `error: ${e}`);
+  check(copied.includes('println!("hi");') && !copied.includes("Copy"), `Copy puts the code on the clipboard (${JSON.stringify(copied.slice(0, 60))})`);
+  await shot("markdown", true);
+
+  // 5f. Regenerate the last reply: it leaves and a new one is written; the
+  // service holds one reply to the question.
+  const lastReplyKey = await page.$eval("#messages > li.assistant:not(.streaming):last-of-type", (e) => e.dataset.key);
+  const regenVisible = await page.$eval(`#messages > li[data-key="${lastReplyKey}"] button.regenerate`, (b) => b.checkVisibility());
+  await page.click(`#messages > li[data-key="${lastReplyKey}"] button.regenerate`);
+  await waitFor((k) => !document.querySelector(`#messages > li[data-key="${k}"]`) && !document.querySelector("#messages > li.streaming"), lastReplyKey, 30000);
+  const regen = await snapshot();
+  const lastTwo = regen.state.messages.slice(-2).map((m) => `${m.role}:${m.text.slice(0, 20)}`);
+  check(regenVisible && lastTwo[0] === "user:show markdown please" && lastTwo[1].startsWith("assistant:") && (await storedOfType("chat.regenerate")).length === 1,
+    `Regenerate replaced the last reply: one new reply to the question (${lastTwo.join(" | ")})`);
+
+  // 5g. Two messages sent at once: the second waits for the first reply, so
+  // each reply follows its own question, in the order typed. The finished
+  // replies are announced once each, never token by token.
+  await page.evaluate(() => {
+    window.__announced = [];
+    new MutationObserver(() => window.__announced.push(document.getElementById("announce").textContent)).observe(document.getElementById("announce"), { childList: true, characterData: true, subtree: true });
+  });
+  for (const q of ["First question [[x]]", "Second question [[y]]"]) {
+    await page.focus("#chat-input");
+    await page.keyboard.type(q);
+    await page.keyboard.press("Enter");
+  }
+  const queuedShown = await page.evaluate(() => [...document.querySelectorAll("#messages > li.pending .meta")].some((m) => m.textContent.startsWith("queued")));
+  await waitFor(() => !document.querySelector("#messages > li.streaming, #messages > li.pending"), undefined, 40000);
+  const order = (await snapshot()).state.messages.slice(-4).map((m) => `${m.role}:${m.role === "user" ? m.text : /First question|Second question/.exec(m.text)?.[0]}`);
+  check(queuedShown && order.join(",") === "user:First question [[x]],assistant:First question,user:Second question [[y]],assistant:Second question",
+    `a message sent while a reply streams is queued, and replies follow their questions (${order.join(", ")})`);
+  const announced = await page.evaluate(() => window.__announced.filter(Boolean));
+  const live = await page.evaluate(() => ({ list: document.getElementById("messages").getAttribute("aria-live"), focusable: document.getElementById("messages").tabIndex }));
+  check(announced.length === 2 && announced.every((a) => a.startsWith("The assistant replied:")) && live.list === null && live.focusable === 0,
+    `each finished reply is announced once (${announced.length} announcements for 2 replies); the message list is focusable and not a live region`);
+
+  // 5h. Scrolled up, a new reply offers "Jump to latest", which goes there.
+  await page.$eval("#messages", (e) => (e.scrollTop = 0));
+  await post("user.message", { text: "Elsewhere: " + "more words ".repeat(20) });
+  await waitFor(() => !document.getElementById("jump").hidden, undefined, 20000);
+  await page.click("#jump");
+  const atEnd = await page.$eval("#messages", (e) => e.scrollHeight - e.scrollTop - e.clientHeight < 40);
+  check(atEnd, "scrolled up, Jump to latest shows and goes to the newest message");
+  await waitFor(() => !document.querySelector("#messages > li.streaming"), undefined, 30000);
+
+  // 5i. Tasks: open ones by due date then creation, done ones below; Undo
+  // brings back a completed or deleted task.
+  const tag = randomUUID().slice(0, 4);
+  for (const [t, due] of [[`Later ${tag}`, "2027-02-01"], [`Undated ${tag}`, ""], [`Sooner ${tag}`, "2027-01-10"]]) {
+    await page.type("#task-title", t);
+    if (due) await page.$eval("#task-due", (e, v) => (e.value = v), due);
+    await page.keyboard.press("Enter");
+    await waitFor((t) => [...document.querySelectorAll("#tasks input.title")].some((i) => i.value === t), t);
+  }
+  const ordered = await page.$$eval("#tasks input.title", (l, tag) => l.map((i) => i.value).filter((v) => v.endsWith(tag)), tag);
+  check(ordered.join(",") === `Sooner ${tag},Later ${tag},Undated ${tag}`, `open tasks show by due date, undated last (${ordered.join(", ")})`);
+  const laterKey = await rowOf(`Later ${tag}`);
+  await page.click(`#tasks li[data-key="${laterKey}"] input.done`);
+  await waitFor((k) => !!document.querySelector(`#tasks-done li[data-key="${k}"]`), laterKey);
+  await shot("task-undo-offered");
+  await page.click("#undo-button");
+  await waitFor((k) => !!document.querySelector(`#tasks li[data-key="${k}"]`) && document.body.dataset.outbox === "0", laterKey);
+  check((await snapshot()).state.tasks.find((t) => t.task_id === laterKey)?.status === "open" && (await storedOfType("task.reopened")).length === 1, "Undo after a completion reopens the task (task.reopened), back among the open ones");
+  await page.click(`#tasks li[data-key="${laterKey}"] button.delete`);
+  await waitFor((k) => !document.querySelector(`#tasks li[data-key="${k}"]`), laterKey);
+  await page.click("#undo-button");
+  await waitFor((k) => !!document.querySelector(`#tasks li[data-key="${k}"]`) && document.body.dataset.outbox === "0", laterKey);
+  const revived = (await snapshot()).state.tasks.find((t) => t.task_id === laterKey);
+  check(revived?.title === `Later ${tag}` && revived.due_date === "2027-02-01" && revived.status === "open", "Undo after a delete brings the task back, same id, title and due date");
+
+  // 5j. Reminders remind: a notification when one fires, the title's count,
+  // overdue shown, snooze choices.
+  const ringText = "Stand up " + tag;
+  const waitingNow = (await snapshot()).state.actions.filter((a) => a.status === "awaiting_approval").length;
+  const notifiedBefore = await page.evaluate(() => window.__microcos.notified);
+  await post("reminder.set", { text: ringText, at: Date.now() + 1500 });
+  await waitFor((n) => window.__microcos.notified > n, notifiedBefore, 15000);
+  await waitFor((t) => [...document.querySelectorAll("#reminders li.fired .what")].some((e) => e.textContent.includes(t)), ringText);
+  const rung = await page.evaluate((t) => ({ title: document.title, alert: document.getElementById("alert").textContent, notes: window.__notifications.slice(-1)[0], what: [...document.querySelectorAll("#reminders li.fired")].find((li) => li.textContent.includes(t))?.querySelector(".what").textContent, choices: [...document.querySelector("#reminders li select").options].map((o) => o.textContent) }), ringText);
+  check(rung.notes?.body === ringText && rung.alert.includes(ringText), `a reminder that fires notifies (${JSON.stringify(rung.notes)}) and is announced`);
+  check(rung.title === `(${waitingNow + 1}) microcos` && /^🔔 Overdue since/.test(rung.what) && rung.choices.length === 5, `the title counts it (${rung.title}), it shows overdue (${rung.what}), snooze offers ${rung.choices.join(", ")}`);
+  const ringId = (await snapshot()).state.reminders.find((r) => r.text === ringText).reminder_id;
+  await page.select(`#reminders li[data-key="${ringId}"] select`, "60");
+  const snoozedAt = Date.now();
+  await page.click(`#reminders li[data-key="${ringId}"] button.snooze`);
+  await waitFor((id) => !document.querySelector(`#reminders li[data-key="${id}"]`)?.classList.contains("fired") && document.body.dataset.outbox === "0", ringId);
+  const snoozed = (await snapshot()).state.reminders.find((r) => r.reminder_id === ringId);
+  check(snoozed.status === "scheduled" && Math.abs(snoozed.due - (snoozedAt + 3_600_000)) < 30_000 && (await page.title()) === (waitingNow ? `(${waitingNow}) microcos` : "microcos"), `snoozed for 1 hour: due again in an hour, the title's count drops (${await page.title()})`);
+  await shot("reminders", true);
+
   // 6. A reload paints nothing before the service accepts the token (API and
   // stream delayed 1.5 s), then the cache at once, then catches up.
   const before = await page.$$eval("#messages > li", (l) => l.length);
@@ -461,6 +605,65 @@ try {
 
   // 7. No console errors.
   check(consoleErrors.length === 0, `no console errors${consoleErrors.length ? ": " + consoleErrors.join(" | ") : ""}`);
+
+  // 7b. Offline: the service unreachable, the user adds a task, sends a
+  // message, stops a reply and completes a task another client deletes
+  // meanwhile, reloads, and comes back: each event is stored once, in
+  // order; the refused one rolls back with its code.
+  const doomed = `Doomed ${tag}`;
+  await page.type("#task-title", doomed);
+  await page.keyboard.press("Enter");
+  await waitFor(() => document.body.dataset.outbox === "0");
+  const doomedId = await rowOf(doomed);
+  await page.focus("#chat-input");
+  await page.keyboard.type("Stop me offline: " + "slow words ".repeat(30));
+  await page.keyboard.press("Enter");
+  await waitFor(() => (document.querySelector("#messages > li.streaming")?.dataset.raw ?? "").length > 30, undefined, 20000);
+  const eventsBefore = (await api("/v1/events?after=0&limit=1000")).body.events.length;
+  proxy.unreachable(true);
+  await waitFor(() => document.querySelector("#conn")?.dataset.state !== "connected", undefined, 10000);
+  await page.click("#messages > li.streaming button.stop");
+  const offlineTask = `Offline task ${tag}`;
+  await page.type("#task-title", offlineTask);
+  await page.keyboard.press("Enter");
+  await page.focus("#chat-input");
+  await page.keyboard.type(`Offline message ${tag}`);
+  await page.keyboard.press("Enter");
+  await page.click(`#tasks li[data-key="${doomedId}"] input.done`);
+  check((await post("task.deleted", { task_id: doomedId })).status === 202, "another client deleted a task meanwhile");
+  const offlineView = await page.evaluate((t) => ({ outbox: document.body.dataset.outbox, banner: document.getElementById("outbox").checkVisibility() && document.getElementById("outbox").textContent, task: [...document.querySelectorAll("#tasks li")].find((li) => li.querySelector("input.title").value === t)?.classList.contains("pending"), msg: [...document.querySelectorAll("#messages > li.user.pending .meta")].map((m) => m.textContent) }), offlineTask);
+  check(offlineView.outbox === "4" && /4 changes waiting/.test(offlineView.banner) && offlineView.task && offlineView.msg.includes("waiting to be sent"), `offline, the four changes show as pending (${JSON.stringify(offlineView)})`);
+  await shot("offline-pending", true);
+  await page.reload({ waitUntil: "domcontentloaded" });
+  await sleep(800);
+  const kept = await page.evaluate((k) => JSON.parse(localStorage.getItem(k) ?? "[]").map((i) => i.body.type), `microcos.outbox.${user}`);
+  check(kept.join(",") === "llm.cancel,task.created,user.message,task.completed", `reloaded while the service is unreachable: the outbox is kept (${kept.join(", ")})`);
+  const storedOffline = (await api("/v1/events?after=0&limit=1000")).body.events.slice(eventsBefore).filter((e) => ["llm.cancel", "task.created", "user.message", "task.completed"].includes(e.type)).length;
+  proxy.unreachable(false);
+  await waitFor(() => document.querySelector("#conn")?.dataset.state === "connected" && document.body.dataset.outbox === "0", undefined, 30000);
+  await waitFor(() => !!document.querySelector('#errors [data-code="task_not_found"]'), undefined, 10000);
+  await waitFor(() => !document.querySelector("#messages > li.streaming"), undefined, 30000);
+  const after = (await api("/v1/events?after=0&limit=1000")).body.events;
+  const fresh = after.slice(eventsBefore);
+  const sent = fresh.filter((e) => ["llm.cancel", "task.created", "user.message", "task.completed", "task.deleted"].includes(e.type)).map((e) => e.type);
+  const count = (pred) => after.filter(pred).length;
+  // The Stop pressed offline reaches the service after the reply may have
+  // ended (the stand-in writes it in about a second): then it is refused
+  // with operation_finished and rolled back; else the reply is stopped.
+  const cancelled = sent.includes("llm.cancel");
+  const cancelRefused = !cancelled && (await page.evaluate(() => !!document.querySelector('#errors [data-code="operation_finished"]')));
+  check(storedOffline === 0 && sent.filter((t) => t !== "llm.cancel").join(",") === "task.deleted,task.created,user.message" && (cancelled ? sent[1] === "llm.cancel" : cancelRefused),
+    `came back: sent once each, in order, the completion refused (${sent.join(", ")}; the Stop ${cancelled ? "stopped the reply" : "came after the reply ended: operation_finished shown"})`);
+  check(count((e) => e.type === "task.created" && e.payload.title === offlineTask) === 1 && count((e) => e.type === "user.message" && e.payload.text === `Offline message ${tag}`) === 1,
+    "the offline task and message are stored exactly once");
+  const final = await snapshot();
+  const stoppedNow = final.state.messages.filter((m) => m.stopped).length;
+  check(!final.state.tasks.some((t) => t.task_id === doomedId) && stoppedNow === (cancelled ? 2 : 1) && (await page.evaluate(() => document.body.dataset.pending)) === "0",
+    `the refused completion rolled back (task_not_found shown); ${cancelled ? "the reply stopped offline is stored as stopped" : "no reply was stopped twice"}`);
+  await shot("back-online", true);
+
+  // The failed requests and handshakes while unreachable are logged by the browser.
+  consoleErrors.splice(0).filter((e) => !/ERR_|WebSocket|Failed to load resource|net::/.test(e)).forEach((e) => check(false, `console error while offline: ${e}`));
 
   // 8. A forged token (a wrong signature) for this user, with the user's
   // state cached: nothing of that state is painted, the sign-in form shows
@@ -517,6 +720,87 @@ try {
   const settingsAfter = (await storedOfType("settings.updated")).length;
   check(zoneAfter === "-03:00" && settingsAfter === userSettings, `the zone the user chose is kept across reloads and sign-ins, never sent again (${zoneAfter}, ${settingsAfter} settings.updated stored)`);
   check(consoleErrors.length === 0, `no console errors since the forged token${consoleErrors.length ? ": " + consoleErrors.join(" | ") : ""}`);
+
+  // 11. Clear the conversation, confirmed first; it stays clear across a reload.
+  await page.click("#clear-chat");
+  const confirmShown = await page.evaluate(() => document.getElementById("clear-confirm").checkVisibility() && document.activeElement?.id === "clear-no");
+  await page.click("#clear-yes");
+  await waitFor(() => document.querySelectorAll("#messages > li").length === 0, undefined, 10000);
+  await waitFor(() => document.body.dataset.outbox === "0");
+  await page.reload({ waitUntil: "domcontentloaded" });
+  await waitFor(() => document.querySelector("#conn")?.dataset.state === "connected", undefined, 15000);
+  await sleep(300);
+  const cleared = { shown: await page.$$eval("#messages > li", (l) => l.length), stored: (await snapshot()).state.messages.length, events: (await storedOfType("chat.cleared")).length };
+  check(confirmShown && cleared.shown === 0 && cleared.stored === 0 && cleared.events === 1, `Clear conversation asks first (focus on Keep), then clears it, stored as chat.cleared, and a reload keeps it clear (${JSON.stringify(cleared)})`);
+
+  // 12. Accessibility (axe-core: no serious or critical violation) and a
+  // phone: 390×844, a sticky composer, 44 px targets, 3:1 control borders.
+  const axeSource = readFileSync(join(here, "..", "node_modules", "axe-core", "axe.min.js"), "utf8");
+  const axeCheck = async (name) => {
+    await page.evaluate(axeSource); // DevTools evaluation: the page's CSP does not apply
+    const r = await page.evaluate(async () => {
+      const res = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } });
+      return res.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, target: v.nodes[0]?.target?.join(" ") }));
+    });
+    const bad = r.filter((v) => v.impact === "serious" || v.impact === "critical");
+    figure(`axe violations, ${name} (serious+critical / all)`, `${bad.length} / ${r.length}`);
+    check(bad.length === 0, `axe-core, ${name}: no serious or critical violation${bad.length ? `: ${JSON.stringify(bad)}` : ""}${r.length ? ` (minor: ${r.map((v) => v.id).join(", ")})` : ""}`);
+  };
+  // Something in every list, an action waiting and a reminder fired, so their markup is checked too.
+  await page.focus("#chat-input");
+  await page.keyboard.type("show markdown; add a task to check axe; complete task check axe");
+  await page.keyboard.press("Enter");
+  await waitFor(() => !document.querySelector("#messages > li.streaming") && document.querySelectorAll("#messages > li").length >= 2, undefined, 30000);
+  await axeCheck("desktop 1280×900");
+  await page.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true });
+  await sleep(300);
+  await axeCheck("phone 390×844");
+  const phone = await page.evaluate(() => {
+    const small = [];
+    for (const e of document.querySelectorAll("#app button, #app input, #app select, #app textarea, header button")) {
+      if (!e.checkVisibility()) continue;
+      const r = e.getBoundingClientRect();
+      if (r.height < 44 || r.width < 44) small.push(`${e.tagName.toLowerCase()}${e.className ? "." + e.className.split(" ")[0] : ""} ${Math.round(r.width)}×${Math.round(r.height)}`);
+    }
+    const composer = document.getElementById("chat-form");
+    const lum = (c) => {
+      const [r, g, b] = c.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map((v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+    const input = document.getElementById("task-title");
+    const bg = getComputedStyle(document.body).backgroundColor;
+    return {
+      small, total: document.querySelectorAll("#app button, #app input, #app select, #app textarea, header button").length,
+      sticky: getComputedStyle(composer).position, border: ratio(getComputedStyle(input).borderTopColor, bg === "rgba(0, 0, 0, 0)" ? "rgb(255, 255, 255)" : bg),
+    };
+  });
+  check(phone.small.length === 0, `on a phone every visible control is at least 44×44 px${phone.small.length ? ` (${phone.small.length} smaller: ${phone.small.slice(0, 8).join(", ")})` : ""}`);
+  check(phone.sticky === "sticky" && phone.border >= 3, `the composer is sticky (${phone.sticky}); input borders are ${phone.border.toFixed(2)}:1 against the page (3:1 needed)`);
+  figure("controls under 44 px on a phone", phone.small.length);
+  await page.$eval("#messages", (e) => e.scrollIntoView());
+  await shot("phone-chat");
+  await shot("phone-full", true);
+  await page.setViewport({ width: 2560, height: 1200 });
+  await shot("wide");
+  await page.setViewport({ width: 1280, height: 900 });
+
+  // 13. The client's React hook, rendered for real: a page of its own
+  // (web/test/react-page.mjs, bundled here) on the same origin, with the
+  // store over the replica; it shows the user's tasks and adds one.
+  const reactPage = await browser.newPage();
+  reactPage.on("pageerror", (e) => consoleErrors.push(`react page: ${e}`));
+  await reactPage.goto(`${base}/__test/react.html#${token}`, { waitUntil: "load" });
+  await reactPage.waitForFunction(() => document.getElementById("conn")?.textContent === "connected" && document.querySelectorAll("#tasks li").length > 0, { timeout: 15000 });
+  const reactTasks = await reactPage.$$eval("#tasks li", (l) => l.map((e) => e.textContent));
+  const storedTitles = (await snapshot()).state.tasks.map((t) => t.title);
+  await reactPage.click("#add");
+  await reactPage.waitForFunction(() => [...document.querySelectorAll("#tasks li")].some((e) => e.textContent === "Added with React") && document.getElementById("outbox").textContent === "0", { timeout: 10000 });
+  const reactStored = (await snapshot()).state.tasks.some((t) => t.title === "Added with React");
+  check(reactTasks.length === storedTitles.length && reactTasks.every((t) => storedTitles.includes(t)) && reactStored, `useMicrocos renders the store in React: ${reactTasks.length} tasks as stored, and one added through the store is stored`);
+  await reactPage.screenshot({ path: join(shots, "react-hook.png") });
+  await reactPage.close();
+  check(consoleErrors.length === 0, `no console errors at the end${consoleErrors.length ? ": " + consoleErrors.join(" | ") : ""}`);
 
   // The app's size.
   let gz = 0;

@@ -19,12 +19,17 @@ import { fileURLToPath } from "node:url";
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".wasm": "application/wasm" };
 
-export async function startProxy({ upstream, port = 0, dist = null, forceDist = false }) {
+export async function startProxy({ upstream, port = 0, dist = null, forceDist = false, extra = null }) {
   const up = new URL(upstream);
   const sockets = new Set();
   let holdUpMs = 0;
   let apiDelayMs = 0;
   let downPaused = false;
+  // The service unreachable (API and stream fail as on a dead network; the
+  // page's own files still load), or a dead link (sockets stay open, nothing
+  // goes through either way).
+  let unreachable = false;
+  let blackhole = false;
   const downQueue = [];
   let serveDist = forceDist;
   if (!forceDist && dist) {
@@ -36,6 +41,14 @@ export async function startProxy({ upstream, port = 0, dist = null, forceDist = 
 
   const server = http.createServer(async (req, res) => {
     const path = new URL(req.url, "http://x").pathname;
+    if (extra && path.startsWith("/__test/")) {
+      const file = path.slice("/__test/".length);
+      const p = join(extra, file);
+      if (!file.includes("..") && existsSync(p)) res.writeHead(200, { "content-type": TYPES[extname(p)] ?? "application/octet-stream", "cache-control": "no-store" }).end(readFileSync(p));
+      else res.writeHead(404).end();
+      return;
+    }
+    if (unreachable && (path.startsWith("/v1/") || path === "/healthz")) return req.socket.destroy();
     if (serveDist && !path.startsWith("/v1/") && path !== "/healthz") {
       const file = path === "/" ? "index.html" : path.slice(1);
       const p = join(dist, file);
@@ -59,6 +72,7 @@ export async function startProxy({ upstream, port = 0, dist = null, forceDist = 
   });
 
   server.on("upgrade", async (req, client, head) => {
+    if (unreachable) return client.destroy();
     if (apiDelayMs) await sleep(apiDelayMs);
     const target = net.connect(Number(up.port), up.hostname);
     const pair = { client, target };
@@ -77,10 +91,12 @@ export async function startProxy({ upstream, port = 0, dist = null, forceDist = 
       if (head.length) target.write(head);
     });
     client.on("data", (d) => {
+      if (blackhole) return;
       if (holdUpMs) setTimeout(() => target.writable && target.write(d), holdUpMs);
       else target.write(d);
     });
     target.on("data", (d) => {
+      if (blackhole) return;
       if (downPaused) downQueue.push([client, d]);
       else client.write(d);
     });
@@ -92,6 +108,14 @@ export async function startProxy({ upstream, port = 0, dist = null, forceDist = 
     url,
     servesDist: serveDist,
     holdUp: (ms) => (holdUpMs = ms),
+    /** The service unreachable: API requests and stream upgrades fail (the
+     * open sockets are dropped); the page's files still load. */
+    unreachable: (on) => {
+      unreachable = on;
+      if (on) for (const { client, target } of sockets) (client.destroy(), target.destroy());
+    },
+    /** A dead link: open sockets stay open but carry nothing, either way. */
+    blackhole: (on) => (blackhole = on),
     delayApi: (ms) => (apiDelayMs = ms),
     pauseDown: () => (downPaused = true),
     resumeDown: () => {
