@@ -242,8 +242,9 @@ async function start(token: string): Promise<void> {
       if (mine === session) showError(e, "stream");
     },
   });
+  // The store already batches frames per animation frame: paint at once.
   store.subscribe(() => {
-    if (mine === session) paintSoon();
+    if (mine === session) paint();
   });
 }
 
@@ -312,7 +313,6 @@ async function act(type: ClientEvent["type"], payload: object, refusedBy?: (e: u
     shownRefusal(r.refusal);
     return false;
   }
-  paint();
   const ack = await r.done;
   if (mine !== session) return false;
   return ack !== null;
@@ -442,6 +442,21 @@ function renderMarkdown(target: HTMLElement, text: string): void {
   target.replaceChildren(frag);
 }
 
+/** Renders the Markdown of `items` (message rows shown as text so far) a
+ * few at a time, newest first, between frames. */
+function renderLater(items: HTMLElement[]): void {
+  const mine = session;
+  const step = () => {
+    if (mine !== session) return;
+    for (const li of items.splice(-4).reverse()) {
+      const t = li.querySelector<HTMLElement>(".text");
+      if (li.isConnected && t && li.dataset.raw !== undefined && t.textContent === li.dataset.raw) renderMarkdown(t, li.dataset.raw);
+    }
+    if (items.length) setTimeout(step, 0);
+  };
+  setTimeout(step, 0);
+}
+
 function copyText(text: string, button: HTMLButtonElement): void {
   navigator.clipboard.writeText(text).then(
     () => {
@@ -544,6 +559,8 @@ function paint(): void {
   const canRegenerate = !!lastAssistant && st.messages[st.messages.length - 1] === lastAssistant && !replying(s);
   const box = $("messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  const firstPaint = !box.firstElementChild;
+  const later: HTMLElement[] = [];
   reconcile(
     box,
     msgs,
@@ -583,8 +600,14 @@ function paint(): void {
       const t = li.querySelector<HTMLElement>(".text")!;
       if (li.dataset.raw !== m.text) {
         li.dataset.raw = m.text;
-        if (m.role === "assistant") renderMarkdown(t, m.text);
-        else t.textContent = m.text;
+        // Rendering Markdown costs: a first paint renders the newest replies
+        // at once and the older ones just after (shown as text meanwhile).
+        if (m.role !== "assistant") t.textContent = m.text;
+        else if (!firstPaint || msgs.length - msgs.indexOf(m) <= 6) renderMarkdown(t, m.text);
+        else {
+          t.textContent = m.text;
+          later.push(li);
+        }
       }
       const meta = li.querySelector(".meta");
       if (meta && m.operationId) meta.textContent = m.status === "streaming" ? "replying…" : m.status === "pending" ? "waiting for the model…" : m.status === "retry_scheduled" ? "retrying…" : (m.status ?? "");
@@ -597,6 +620,7 @@ function paint(): void {
       if (cards) paintCards(cards, m.key.startsWith("m") ? bySeq.get(seq) ?? [] : [], s);
     },
   );
+  if (later.length) renderLater(later);
   if (atBottom) box.scrollTop = box.scrollHeight;
   $("jump").hidden = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   $("clear-chat").hidden = st.messages.length === 0;
