@@ -15,6 +15,9 @@
 //   .assetsignore              keeps the .br and .gz out of the Worker's
 //                              static assets (Cloudflare compresses itself)
 //
+// and web/client/dist: @microcos/client as its package ships it (ES modules
+// and .d.ts by TypeScript's emit, zod and react left to the installer).
+//
 // <hash> is the first 8 hex digits of the file's SHA-256: a name stands for
 // one content, so the services let browsers cache those files for good
 // (microcos_host::web::content_hashed) and only index.html revalidates.
@@ -28,11 +31,12 @@
 // The output depends only on the inputs: same sources, same bytes.
 
 import { readFileSync, writeFileSync, mkdirSync, existsSync, readdirSync, rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import { gzipSync, brotliCompressSync, constants as zlib } from "node:zlib";
 import * as esbuild from "esbuild";
+import ts from "typescript";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -58,23 +62,51 @@ const js = await esbuild.build({
 });
 const css = await esbuild.build({ ...common, entryPoints: [join(here, "app", "app.css")] });
 
-// The client alone, as one ES module with zod inside (web/client/dist,
-// committed): importable from Node or a browser with nothing installed.
-const client = await esbuild.build({
-  ...common,
-  minify: false,
-  entryPoints: [join(here, "client", "src", "index.ts")],
-  format: "esm",
-  platform: "neutral",
-});
-const clientFile = join(here, "client", "dist", "index.js");
-const clientBytes = Buffer.from(client.outputFiles[0].contents);
-if (check && !(existsSync(clientFile) && readFileSync(clientFile).equals(clientBytes))) {
-  console.error("web/client/dist/index.js is stale: run `node web/build.mjs` and commit it");
+// The client as a package (@microcos/client, web/client/dist, committed):
+// TypeScript's own emit, one ES module and one .d.ts per source file, the
+// imports left as they are, so zod (a peer dependency) and react (an
+// optional one, for ./react only) are the installer's, never inside. The
+// entry points are the package's exports: index.ts, and store.ts and
+// react.ts when they exist.
+const clientSrc = join(here, "client", "src");
+const clientDist = join(here, "client", "dist");
+const entries = ["index.ts", "store.ts", "react.ts"].filter((f) => existsSync(join(clientSrc, f)));
+const program = ts.createProgram(
+  entries.map((f) => join(clientSrc, f)),
+  {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ES2022,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ["lib.es2022.d.ts", "lib.dom.d.ts", "lib.dom.iterable.d.ts"],
+    types: [],
+    strict: true,
+    skipLibCheck: true,
+    isolatedModules: true,
+    declaration: true,
+    rootDir: clientSrc,
+    outDir: clientDist,
+    newLine: ts.NewLineKind.LineFeed,
+  },
+);
+const diagnostics = ts.getPreEmitDiagnostics(program);
+const clientFiles = new Map();
+const emitted = program.emit(undefined, (file, text) => clientFiles.set(relative(clientDist, file), Buffer.from(text, "utf8")));
+if (diagnostics.length || emitted.emitSkipped) {
+  const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => here, getNewLine: () => "\n" };
+  console.error(ts.formatDiagnostics([...diagnostics, ...emitted.diagnostics], host));
   process.exit(1);
-} else if (!check && pkgArg < 0) {
-  mkdirSync(dirname(clientFile), { recursive: true });
-  writeFileSync(clientFile, clientBytes);
+}
+if (check) {
+  const stale = [...clientFiles].filter(([n, b]) => !(existsSync(join(clientDist, n)) && readFileSync(join(clientDist, n)).equals(b))).map(([n]) => n);
+  const extra = existsSync(clientDist) ? readdirSync(clientDist).filter((n) => !clientFiles.has(n)) : [];
+  if (stale.length || extra.length) {
+    console.error(`web/client/dist is stale (${[...stale, ...extra.map((e) => e + " (extra)")].join(", ")}): run \`node web/build.mjs\` and commit it`);
+    process.exit(1);
+  }
+} else if (pkgArg < 0) {
+  mkdirSync(clientDist, { recursive: true });
+  for (const old of readdirSync(clientDist)) if (!clientFiles.has(old)) rmSync(join(clientDist, old), { recursive: true });
+  for (const [name, bytes] of clientFiles) writeFileSync(join(clientDist, name), bytes);
 }
 
 // Content-hashed names. The wasm's first, since the JavaScript names it:
