@@ -721,6 +721,20 @@ try {
   check(zoneAfter === "-03:00" && settingsAfter === userSettings, `the zone the user chose is kept across reloads and sign-ins, never sent again (${zoneAfter}, ${settingsAfter} settings.updated stored)`);
   check(consoleErrors.length === 0, `no console errors since the forged token${consoleErrors.length ? ": " + consoleErrors.join(" | ") : ""}`);
 
+  // 10b. A dead link (the socket stays open, nothing gets through): the
+  // heartbeat (a ping every 15 s, 10 s to answer) finds it, so the header
+  // leaves "connected", and the app reconnects once the link is back.
+  await waitFor(() => document.querySelector("#conn")?.dataset.state === "connected");
+  const deadAt = Date.now();
+  proxy.blackhole(true);
+  const noticed = await waitFor(() => document.querySelector("#conn")?.dataset.state !== "connected", undefined, 40000).then(() => true, () => false);
+  const noticedMs = Date.now() - deadAt;
+  proxy.blackhole(false);
+  await waitFor(() => document.querySelector("#conn")?.dataset.state === "connected", undefined, 30000);
+  check(noticed && noticedMs <= 30000, `a dead link stops showing "connected" after ${(noticedMs / 1000).toFixed(1)} s (the heartbeat: a ping every 15 s, 10 s to answer), and the stream comes back`);
+  figure("dead link noticed after (s)", (noticedMs / 1000).toFixed(1));
+  consoleErrors.splice(0).filter((e) => !/WebSocket|ERR_|net::/.test(e)).forEach((e) => check(false, `console error on the dead link: ${e}`));
+
   // 11. Clear the conversation, confirmed first; it stays clear across a reload.
   await page.click("#clear-chat");
   const confirmShown = await page.evaluate(() => document.getElementById("clear-confirm").checkVisibility() && document.activeElement?.id === "clear-no");
