@@ -283,8 +283,19 @@ impl<T: EventKind> Serialize for EventType<T> {
 
 /// Declares a payload struct the way the catalogues here do: every field
 /// public, `Clone + Debug + PartialEq + Eq`, serde with
-/// `deny_unknown_fields` (stored events stay exact), and a JSON Schema
-/// derive when the calling crate has a `schema` feature on.
+/// `deny_unknown_fields` (stored events stay exact), and a
+/// `schemars::JsonSchema` derive when the kernel's `schema` feature is on.
+///
+/// The kernel's feature decides, not a cfg of the calling crate: the macro
+/// expands to no `cfg` at all, so a crate without a `schema` feature builds
+/// without an `unexpected_cfgs` warning, and it names serde and schemars
+/// through the kernel, so the calling crate needs neither as a dependency
+/// (a domain that publishes its schema turns the kernel's feature on from
+/// its own, as `microcos-assistant`'s `schema = ["microcos-core/schema"]`).
+/// With the feature on, every field's type must implement `JsonSchema`:
+/// the kernel's types do, and a type of the domain's own that a payload
+/// holds is best declared with `payload!` too (it need not be an event's
+/// payload), so that it has a schema exactly when the payloads do.
 ///
 /// ```
 /// microcos_core::payload!(/// `ticket.closed`.
@@ -296,14 +307,39 @@ impl<T: EventKind> Serialize for EventType<T> {
 #[macro_export]
 macro_rules! payload {
     ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(
-            Clone, Debug, PartialEq, Eq,
-            $crate::__private::serde::Serialize, $crate::__private::serde::Deserialize,
-        )]
-        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-        #[serde(crate = "::microcos_core::__private::serde", deny_unknown_fields)]
-        pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
+        $crate::__schema_derive! {
+            $(#[$m])*
+            #[derive(
+                Clone, Debug, PartialEq, Eq,
+                $crate::__private::serde::Serialize, $crate::__private::serde::Deserialize,
+            )]
+            #[serde(crate = "::microcos_core::__private::serde", deny_unknown_fields)]
+            pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
+        }
+    };
+}
+
+/// The item, deriving `JsonSchema` (through the kernel's schemars): the
+/// kernel has its `schema` feature on. The `cfg` is read here, when the
+/// kernel is built, and never in the crate the macro expands in.
+#[cfg(feature = "schema")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __schema_derive {
+    ($item:item) => {
+        #[derive($crate::__private::schemars::JsonSchema)]
+        #[schemars(crate = "::microcos_core::__private::schemars")]
+        $item
+    };
+}
+
+/// The item as it is: the kernel has no `schema` feature.
+#[cfg(not(feature = "schema"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __schema_derive {
+    ($item:item) => {
+        $item
     };
 }
 

@@ -282,6 +282,8 @@ mod toy;
 
 #[doc(hidden)]
 pub mod __private {
+    #[cfg(feature = "schema")]
+    pub use schemars;
     pub use serde;
 }
 
