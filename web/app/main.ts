@@ -426,6 +426,12 @@ function describeAction(a: Action, s: State): { text: string; doomed?: string } 
  * elsewhere, and each fenced block gets a Copy button. No unsanitised HTML
  * ever reaches the page. */
 function renderMarkdown(target: HTMLElement, text: string): void {
+  // Text with nothing Markdown would change is shown as it is (most tokens
+  // of a reply start so): no parse, no sanitiser, the same result.
+  if (!/[*_`#\n<>|~\\&]|\]\(|https?:|www\.|^\s*([-+]|\d+[.)])\s/.test(text)) {
+    target.textContent = text;
+    return;
+  }
   const html = marked.parse(text, { async: false, gfm: true, breaks: true }) as string;
   const frag = DOMPurify.sanitize(html, {
     RETURN_DOM_FRAGMENT: true,
