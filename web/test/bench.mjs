@@ -18,46 +18,22 @@
 //
 // then `<name>_ratio: this / baseline`.
 
-import { spawn } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { randomUUID } from "node:crypto";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import puppeteer from "puppeteer-core";
 import { startProxy } from "./proxy.mjs";
+import { signToken, startService } from "./service.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..");
 const [baseline, current = join(here, "..", "dist")] = process.argv.slice(2).map((p) => resolve(p));
 if (!baseline) {
   console.error("usage: node web/test/bench.mjs <baseline dist> [<dist>]");
   process.exit(2);
 }
 const runs = Number(process.env.MICROCOS_BENCH_RUNS ?? 10);
-const release = join(root, "target", "release", "microcos");
-const bin = process.env.MICROCOS_BIN || (existsSync(release) ? release : join(root, "target", "debug", "microcos"));
-const secret = "bench-secret-" + randomUUID();
-const data = mkdtempSync(join(tmpdir(), "microcos-bench-"));
-const port = 20000 + Math.floor(Math.random() * 20000);
-const upstream = `http://127.0.0.1:${port}`;
-const server = spawn(bin, ["serve", "--addr", `127.0.0.1:${port}`, "--data", data, "--token-delay-ms", "30"], {
-  env: { ...process.env, MICROCOS_SECRET: secret, MICROCOS_LOG: "warn" },
-  stdio: ["ignore", "ignore", "inherit"],
-});
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${upstream}/healthz`)).ok) break;
-  } catch {}
-  if (i > 100) throw new Error(`the service did not start at ${upstream}`);
-  await new Promise((r) => setTimeout(r, 100));
-}
-const token = (sub) => {
-  const b64 = (v) => Buffer.from(JSON.stringify(v)).toString("base64url");
-  const now = Math.floor(Date.now() / 1000);
-  const signing = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ sub, iat: now, exp: now + 3600 })}`;
-  return `${signing}.${createHmac("sha256", secret).update(signing).digest("base64url")}`;
-};
+const { upstream, secret, stop } = await startService({ tokenDelayMs: 30 });
+const token = (sub) => signToken(secret, sub);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -119,7 +95,5 @@ try {
   }
 } finally {
   await browser.close();
-  server.kill("SIGTERM");
-  await new Promise((r) => server.on("exit", r));
-  rmSync(data, { recursive: true, force: true });
+  await stop();
 }

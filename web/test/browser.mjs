@@ -29,8 +29,8 @@
 // Screenshots: MICROCOS_SCREENSHOTS (default web/test/out/). Figures are
 // printed as `name: value` lines.
 
-import { execFileSync, spawn } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -38,9 +38,9 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import puppeteer from "puppeteer-core";
 import { startProxy } from "./proxy.mjs";
+import { signToken, startService } from "./service.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..");
 const shots = process.env.MICROCOS_SCREENSHOTS || join(here, "out");
 mkdirSync(shots, { recursive: true });
 const dist = process.env.MICROCOS_WEB_DIST || join(here, "..", "dist");
@@ -57,37 +57,10 @@ if (!existsSync(CHROMIUM)) {
   }
 }
 
-function signToken(secret, sub, ttlSeconds = 3600) {
-  const b64 = (v) => Buffer.from(JSON.stringify(v)).toString("base64url");
-  const now = Math.floor(Date.now() / 1000);
-  const signing = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ sub, iat: now, exp: now + ttlSeconds })}`;
-  return `${signing}.${createHmac("sha256", secret).update(signing).digest("base64url")}`;
-}
-
-let server = null;
-let dataDir = null;
+let service = null;
 let upstream = process.env.MICROCOS_URL;
 let secret = process.env.MICROCOS_SECRET;
-if (!upstream) {
-  secret = "browser-test-secret-" + randomUUID();
-  dataDir = mkdtempSync(join(tmpdir(), "microcos-browser-"));
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  upstream = `http://127.0.0.1:${port}`;
-  // MICROCOS_BIN, else the release build, else the debug build.
-  const release = join(root, "target", "release", "microcos");
-  const bin = process.env.MICROCOS_BIN || (existsSync(release) ? release : join(root, "target", "debug", "microcos"));
-  server = spawn(bin, ["serve", "--addr", `127.0.0.1:${port}`, "--data", dataDir, "--token-delay-ms", "30"], {
-    env: { ...process.env, MICROCOS_SECRET: secret, MICROCOS_LOG: "warn" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${upstream}/healthz`)).ok) break;
-    } catch {}
-    if (i > 100) throw new Error(`the service did not start at ${upstream}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+if (!upstream) ({ upstream, secret } = service = await startService({ tokenDelayMs: 30 }));
 if (!secret) throw new Error("MICROCOS_SECRET is needed with MICROCOS_URL");
 
 // The React hook's page (section 13): bundled here, served at /__test/.
@@ -829,11 +802,8 @@ try {
   console.log(`screenshots: ${shots} (${readdirSync(shots).filter((f) => f.endsWith(".png")).length})`);
   await browser.close().catch(() => {});
   await proxy.close();
-  if (server) {
-    server.kill("SIGTERM");
-    await new Promise((r) => server.on("exit", r));
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  await service?.stop();
+  rmSync(extra, { recursive: true, force: true });
 }
 if (failures.length) console.error(`${failures.length} failed: ${failures.join("; ")}`);
 process.exit(exitCode);
