@@ -5,7 +5,9 @@
 //! Order of checks for a client body ([`parse_client_request`]):
 //! size → nesting depth → JSON syntax → top-level fields → event type and
 //! whether clients may send it → payload shape (unknown/missing fields, JSON
-//! types, formats) → content bounds ([`crate::Domain::validate`]).
+//! types, formats) → payload decoding (an integer that does not fit its
+//! field's type is `out_of_range` on that field) → content bounds
+//! ([`crate::Domain::validate`]).
 
 use alloc::format;
 use alloc::string::String;
@@ -18,6 +20,8 @@ use crate::event::{Event, EventType, Origin};
 use crate::ids::{ClientActionId, EventId};
 use crate::operation::LlmEventType;
 use crate::time::{LocalDate, LocalTime};
+
+mod decode;
 
 /// Bounds on every request body. `Limits::default()` is what the services
 /// use; content bounds (text lengths) are the domain's.
@@ -277,8 +281,9 @@ pub fn parse_client_request<D: Domain>(
         Some(other) => return Err(invalid_type("payload", "an object", &other)),
     };
     check_shape(fields, &payload)?;
-    let event = Event::deserialize_payload(ty, Value::Object(payload))
-        .map_err(|e| Rejection::field(ErrorCode::InvalidValue, "payload", format!("{e}")))?;
+    // An integer the shape check let through may not fit its field's type:
+    // that error names the field too (`out_of_range`).
+    let event = decode::payload(ty, &Value::Object(payload))?;
     let event = match event {
         Event::Domain(e) => {
             domain.validate(&e)?;
