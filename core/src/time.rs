@@ -1,6 +1,24 @@
 //! Civil dates and times of day, computed from epoch milliseconds and a UTC
 //! offset. No time-zone database and no clock: the user's offset comes from
 //! their settings and "now" comes from the caller.
+//!
+//! Day arithmetic works on [`LocalDate`] directly, so a domain writes no
+//! calendar code of its own (month lengths, leap years):
+//!
+//! ```
+//! use microcos_core::time::LocalDate;
+//!
+//! let d = LocalDate::parse("2028-02-27").unwrap();
+//! assert_eq!(d.plus_days(2), LocalDate::parse("2028-02-29")); // 2028 is a leap year
+//! assert_eq!(d.plus_days(3), LocalDate::parse("2028-03-01"));
+//! assert_eq!(d.minus_days(58), LocalDate::parse("2027-12-31"));
+//! // A streak: how many days from one date to another.
+//! let start = LocalDate::parse("2027-12-25").unwrap();
+//! assert_eq!(start.days_until(d), 64);
+//! // The next Monday on or after a date (weekdays are ISO 8601's: Monday is 1).
+//! let monday = d.plus_days(i64::from((8 - d.weekday()) % 7));
+//! assert_eq!(monday, LocalDate::parse("2028-02-28"));
+//! ```
 
 use alloc::string::String;
 use core::fmt;
@@ -33,7 +51,7 @@ pub struct LocalTime {
 }
 
 // Howard Hinnant's days_from_civil / civil_from_days.
-pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub(crate) const fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -64,7 +82,15 @@ fn days_in_month(year: u16, month: u8) -> u8 {
     }
 }
 
+/// [`LocalDate::days`] of [`LocalDate::MAX`].
+const LAST_DAY: i64 = days_from_civil(9999, 12, 31);
+
 impl LocalDate {
+    /// The first date there is, 1970-01-01 (day 0).
+    pub const MIN: LocalDate = LocalDate { year: 1970, month: 1, day: 1 };
+    /// The last date there is, 9999-12-31.
+    pub const MAX: LocalDate = LocalDate { year: 9999, month: 12, day: 31 };
+
     /// Builds a date, checking ranges (years 1970..=9999).
     pub fn new(year: u16, month: u8, day: u8) -> Option<Self> {
         let ok =
@@ -94,15 +120,45 @@ impl LocalDate {
     /// The date, or the first or last date there is (1970-01-01, 9999-12-31).
     pub(crate) fn clamped(y: i64, m: i64, d: i64) -> Self {
         match y {
-            ..1970 => LocalDate { year: 1970, month: 1, day: 1 },
-            10_000.. => LocalDate { year: 9999, month: 12, day: 31 },
+            ..1970 => LocalDate::MIN,
+            10_000.. => LocalDate::MAX,
             _ => LocalDate { year: y as u16, month: m as u8, day: d as u8 },
         }
     }
 
-    /// Days since 1970-01-01.
+    /// Days since 1970-01-01: 0 for [`LocalDate::MIN`], one more each day.
+    /// The inverse of [`LocalDate::from_days`].
     pub fn days(self) -> i64 {
         days_from_civil(i64::from(self.year), i64::from(self.month), i64::from(self.day))
+    }
+
+    /// The date `days` days after 1970-01-01, or `None` outside
+    /// [`LocalDate::MIN`]..=[`LocalDate::MAX`] (`days` in 0..=2932896).
+    pub fn from_days(days: i64) -> Option<Self> {
+        (0..=LAST_DAY).contains(&days).then(|| {
+            let (y, m, d) = civil_from_days(days);
+            LocalDate { year: y as u16, month: m as u8, day: d as u8 }
+        })
+    }
+
+    /// The date `n` days later (earlier for a negative `n`), across months,
+    /// years and leap days; `None` past the ends of the range (no clamping:
+    /// a date that cannot be reached is not silently another one).
+    pub fn plus_days(self, n: i64) -> Option<Self> {
+        self.days().checked_add(n).and_then(LocalDate::from_days)
+    }
+
+    /// The date `n` days earlier (later for a negative `n`); `None` past the
+    /// ends of the range.
+    pub fn minus_days(self, n: i64) -> Option<Self> {
+        self.days().checked_sub(n).and_then(LocalDate::from_days)
+    }
+
+    /// How many days from this date to `other`: positive when `other` is
+    /// later, negative when earlier, 0 on the same date. So
+    /// `a.plus_days(a.days_until(b)) == Some(b)`.
+    pub fn days_until(self, other: LocalDate) -> i64 {
+        other.days() - self.days()
     }
 
     /// The instant at which local time `time` on this date begins, for a user
@@ -118,10 +174,14 @@ impl LocalDate {
         ((self.days() + 3).rem_euclid(7) + 1) as u8
     }
 
-    /// The following day.
+    /// The following day ([`LocalDate::MAX`] stays itself).
     pub fn succ(self) -> Self {
-        let (y, m, d) = civil_from_days(self.days() + 1);
-        LocalDate::clamped(y, m, d)
+        self.plus_days(1).unwrap_or(self)
+    }
+
+    /// The day before ([`LocalDate::MIN`] stays itself).
+    pub fn pred(self) -> Self {
+        self.minus_days(1).unwrap_or(self)
     }
 }
 
@@ -211,6 +271,83 @@ mod tests {
         // 1970-01-01 was a Thursday, 2026-12-03 is one too, 2027-03-28 a Sunday.
         for (date, weekday) in [("1970-01-01", 4), ("2026-12-03", 4), ("2027-03-28", 7), ("2027-03-29", 1)] {
             assert_eq!(LocalDate::parse(date).unwrap().weekday(), weekday, "{date}");
+        }
+    }
+
+    fn date(s: &str) -> LocalDate {
+        LocalDate::parse(s).unwrap()
+    }
+
+    #[test]
+    fn day_arithmetic_crosses_months_years_and_leap_days() {
+        let cases: &[(&str, i64, &str)] = &[
+            ("2024-02-28", 1, "2024-02-29"), // divisible by 4: a leap year
+            ("2024-02-28", 2, "2024-03-01"),
+            ("2023-02-28", 1, "2023-03-01"),
+            ("2100-02-28", 1, "2100-03-01"), // divisible by 100: not one
+            ("2000-02-28", 1, "2000-02-29"), // divisible by 400: one again
+            ("2025-12-31", 1, "2026-01-01"),
+            ("2026-01-31", 1, "2026-02-01"),
+            ("2026-04-30", 1, "2026-05-01"),
+            ("2026-03-01", -1, "2026-02-28"),
+            ("2024-03-01", -1, "2024-02-29"),
+            ("2026-01-01", -1, "2025-12-31"),
+            ("2024-01-01", 366, "2025-01-01"),
+            ("2025-01-01", 365, "2026-01-01"),
+            ("2000-01-01", 146_097, "2400-01-01"), // the 400-year cycle
+            ("1970-01-01", 20_454, "2026-01-01"),
+            ("2026-06-15", 0, "2026-06-15"),
+        ];
+        for &(from, n, to) in cases {
+            assert_eq!(date(from).plus_days(n), Some(date(to)), "{from} + {n}");
+            assert_eq!(date(to).minus_days(n), Some(date(from)), "{to} - {n}");
+            assert_eq!(date(from).plus_days(-n), date(from).minus_days(n), "{from} - {n}");
+            assert_eq!(date(from).days_until(date(to)), n, "{from} to {to}");
+            assert_eq!(date(to).days_until(date(from)), -n, "{to} to {from}");
+        }
+        assert_eq!(date("2024-03-01").pred(), date("2024-02-29"));
+        assert_eq!(date("2026-01-01").pred(), date("2025-12-31"));
+    }
+
+    #[test]
+    fn every_date_is_its_day_number_and_one_more_than_the_day_before() {
+        // Each day of 1970..=2100 (two century years, 32 leap days) and of the last decades.
+        for (first, last) in [(LocalDate::MIN, date("2100-12-31")), (date("9970-01-01"), LocalDate::MAX)] {
+            let mut d = first;
+            let mut n = first.days();
+            loop {
+                assert_eq!(LocalDate::from_days(n), Some(d));
+                assert_eq!(LocalDate::new(d.year, d.month, d.day), Some(d), "{d} is a real date");
+                if let Some(week_later) = d.plus_days(7) {
+                    assert_eq!(week_later.weekday(), d.weekday(), "{d}");
+                }
+                if d == last {
+                    break;
+                }
+                let next = d.succ();
+                assert!(next > d && next.pred() == d && d.days_until(next) == 1 && next.days() == n + 1, "{d}");
+                (d, n) = (next, n + 1);
+            }
+        }
+    }
+
+    #[test]
+    fn day_arithmetic_stops_at_the_ends_of_the_range() {
+        assert_eq!(LocalDate::from_days(0), Some(LocalDate::MIN));
+        assert_eq!(LocalDate::from_days(-1), None);
+        assert_eq!(LocalDate::from_days(2_932_896), Some(LocalDate::MAX));
+        assert_eq!(LocalDate::from_days(2_932_897), None);
+        assert_eq!(LocalDate::MAX.days(), 2_932_896);
+        assert_eq!(LocalDate::MAX.plus_days(1), None);
+        assert_eq!(LocalDate::MIN.minus_days(1), None);
+        assert_eq!(LocalDate::MIN.plus_days(-1), None);
+        assert_eq!(LocalDate::MIN.pred(), LocalDate::MIN);
+        assert_eq!(LocalDate::MIN.plus_days(2_932_896), Some(LocalDate::MAX));
+        assert_eq!(LocalDate::MAX.minus_days(2_932_896), Some(LocalDate::MIN));
+        assert_eq!(LocalDate::MIN.days_until(LocalDate::MAX), 2_932_896);
+        for n in [i64::MAX, i64::MIN, i64::MAX - 1, i64::MIN + 1] {
+            assert_eq!(date("2026-06-15").plus_days(n), None, "{n}");
+            assert_eq!(date("2026-06-15").minus_days(n), None, "{n}");
         }
     }
 
