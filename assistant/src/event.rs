@@ -49,12 +49,12 @@ impl ActionId {
     }
 }
 
+microcos_core::__schema_derive! {
 /// One tool call of the assistant's reply: what it proposes to do. It takes
 /// effect (`action.applied` and the equivalent event) only once the same
 /// rules as for the equivalent client event pass; otherwise it is recorded
 /// as `action.rejected`, with the reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProposedAction {
     /// Its id ([`ActionId::of_call`]).
@@ -64,14 +64,15 @@ pub struct ProposedAction {
     /// The call's arguments, the text of a JSON object as the model wrote it.
     pub arguments: String,
 }
+}
 
 pub(crate) fn is_false(b: &bool) -> bool {
     !*b
 }
 
+microcos_core::__schema_derive! {
 /// One item of a daily plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PlanItem {
     /// Local start time, if the plan gives one.
@@ -83,10 +84,11 @@ pub struct PlanItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<TaskId>,
 }
+}
 
+microcos_core::__schema_derive! {
 /// One task found by task extraction.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExtractedTask {
     /// Deterministic id ([`TaskId::extracted`]).
@@ -96,6 +98,7 @@ pub struct ExtractedTask {
     /// Due date, if one was found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<LocalDate>,
+}
 }
 
 microcos_core::payload!(/// `user.message`: the user says something to the assistant.

@@ -13,9 +13,7 @@ use serde_json::{json, Value};
 use crate::event::*;
 use crate::validate::AssistantLimits;
 
-microcos_core::string_schema!(TaskId, "TaskId", {"type": "string", "format": "uuid"});
-microcos_core::string_schema!(ReminderId, "ReminderId", {"type": "string", "format": "uuid"});
-microcos_core::string_schema!(ActionId, "ActionId", {"type": "string", "format": "uuid"});
+// TaskId, ReminderId and ActionId: `uuid_id!` gives each its schema.
 
 /// The JSON Schema (draft 2020-12) of a client request body
 /// `{"type", "payload", "client_action_id"?, "event_id"?}`, one branch per

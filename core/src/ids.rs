@@ -20,6 +20,9 @@ pub const NAMESPACE: Uuid = Uuid::from_u128(0x6d69_6372_6f63_4f53_8000_0000_0000
 
 /// Declares a UUID-backed id newtype (`Copy`, ordered, serialised as a
 /// hyphenated string) like the kernel's own ids. Domains use it for theirs.
+/// With the kernel's `schema` feature it implements `JsonSchema` too (a
+/// string of format `uuid`, named after the type), whatever the features
+/// of the crate it is declared in: a payload that holds it has a schema.
 ///
 /// ```
 /// microcos_core::uuid_id!(
@@ -60,7 +63,36 @@ macro_rules! uuid_id {
                 ::core::fmt::Display::fmt(&self.0.hyphenated(), f)
             }
         }
+        $crate::__uuid_schema!($name);
     };
+}
+
+/// With the kernel's `schema` feature, an id of [`uuid_id!`] is a JSON
+/// Schema string of format `uuid` named after its type (decided when the
+/// kernel is built, as [`payload!`](crate::payload) does, so a payload that
+/// holds the id derives its schema whatever the calling crate's features).
+#[cfg(feature = "schema")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __uuid_schema {
+    ($name:ident) => {
+        impl $crate::__private::schemars::JsonSchema for $name {
+            fn schema_name() -> $crate::__private::Cow<'static, str> {
+                $crate::__private::Cow::Borrowed(::core::stringify!($name))
+            }
+            fn json_schema(_: &mut $crate::__private::schemars::SchemaGenerator) -> $crate::__private::schemars::Schema {
+                $crate::__private::schemars::json_schema!({"type": "string", "format": "uuid"})
+            }
+        }
+    };
+}
+
+/// Without the kernel's `schema` feature: nothing.
+#[cfg(not(feature = "schema"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __uuid_schema {
+    ($name:ident) => {};
 }
 
 /// A deterministic UUID (v5 under [`NAMESPACE`]) of `name`: for ids that

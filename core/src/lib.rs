@@ -283,6 +283,8 @@ mod toy;
 #[doc(hidden)]
 pub mod __private {
     #[cfg(feature = "schema")]
+    pub use alloc::borrow::Cow;
+    #[cfg(feature = "schema")]
     pub use schemars;
     pub use serde;
 }

@@ -9,7 +9,7 @@ use std::vec::Vec;
 use schemars::{Schema, SchemaGenerator};
 use serde_json::{json, Value};
 
-use crate::ids::{EventId, OperationId, Seq, Timestamp};
+use crate::ids::{Seq, Timestamp};
 use crate::operation::{LlmCancel, Tokens};
 use crate::time::{LocalDate, LocalTime};
 use crate::validate::Limits;
@@ -31,8 +31,7 @@ macro_rules! string_schema {
 
 string_schema!(LocalDate, "LocalDate", {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"});
 string_schema!(LocalTime, "LocalTime", {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"});
-string_schema!(OperationId, "OperationId", {"type": "string", "format": "uuid"});
-string_schema!(EventId, "EventId", {"type": "string", "format": "uuid"});
+// OperationId and EventId: `uuid_id!` gives every id its schema.
 string_schema!(Seq, "Seq", {"type": "integer", "minimum": 0});
 string_schema!(Tokens, "Tokens", {"type": "array", "items": {"type": "string"}});
 string_schema!(Timestamp, "Timestamp", {"type": "integer", "minimum": 0, "description": "milliseconds since the Unix epoch"});

@@ -17,9 +17,9 @@ use microcos_core::validate::Limits;
 use schemars::{Schema, SchemaGenerator};
 use serde_json::Value;
 
-use crate::domain::{self, TicketId, TriageEventType};
+use crate::domain::{self, TriageEventType};
 
-microcos_core::string_schema!(TicketId, "TicketId", {"type": "string", "format": "uuid"});
+// TicketId: `uuid_id!` gives it its schema (with the kernel's `schema` feature).
 
 /// The payloads of the client-sendable types, as their JSON Schema states
 /// them (named as the domain's types are).
