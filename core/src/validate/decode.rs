@@ -29,8 +29,7 @@ use crate::event::{Catalogue, Event, EventType};
 pub(super) fn payload<E: Catalogue>(ty: EventType<E::Type>, payload: &Value) -> Result<Event<E>, Rejection> {
     Event::deserialize_payload(ty, payload).map_err(|e| {
         let message = format!("{e}");
-        out_of_range(&message, payload)
-            .unwrap_or_else(|| Rejection::field(ErrorCode::InvalidValue, "payload", message))
+        out_of_range(&message, payload).unwrap_or_else(|| Rejection::field(ErrorCode::InvalidValue, "payload", message))
     })
 }
 
@@ -43,9 +42,8 @@ fn out_of_range(message: &str, payload: &Value) -> Option<Rejection> {
     let (min, max) = range(ty)?;
     let number: Number = number.parse().ok()?;
     let mut path = String::from("payload");
-    find(payload, &number, &mut path).then(|| {
-        Rejection::field(ErrorCode::OutOfRange, path, format!("must be an integer within {min}..={max}"))
-    })
+    find(payload, &number, &mut path)
+        .then(|| Rejection::field(ErrorCode::OutOfRange, path, format!("must be an integer within {min}..={max}")))
 }
 
 /// The range of the integer type serde names.
