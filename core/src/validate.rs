@@ -283,7 +283,7 @@ pub fn parse_client_request<D: Domain>(
     check_shape(fields, &payload)?;
     // An integer the shape check let through may not fit its field's type:
     // that error names the field too (`out_of_range`).
-    let event = decode::payload(ty, &Value::Object(payload))?;
+    let event = decode::payload(ty, Value::Object(payload))?;
     let event = match event {
         Event::Domain(e) => {
             domain.validate(&e)?;

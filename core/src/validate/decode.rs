@@ -20,16 +20,20 @@
 use alloc::format;
 use alloc::string::String;
 
-use serde_json::{Number, Value};
+use serde_json::Value;
 
 use crate::error::{ErrorCode, Rejection};
 use crate::event::{Catalogue, Event, EventType};
 
-/// Decodes the payload of an event of type `ty`.
-pub(super) fn payload<E: Catalogue>(ty: EventType<E::Type>, payload: &Value) -> Result<Event<E>, Rejection> {
+/// Decodes the payload of an event of type `ty`. It decodes from an owned
+/// value, as every other path does (a borrowed one would instantiate each
+/// payload's `Deserialize` a second time: about 59 KB of wasm), so it keeps
+/// a copy to find the field in should it fail.
+pub(super) fn payload<E: Catalogue>(ty: EventType<E::Type>, payload: Value) -> Result<Event<E>, Rejection> {
+    let copy = payload.clone();
     Event::deserialize_payload(ty, payload).map_err(|e| {
         let message = format!("{e}");
-        out_of_range(&message, payload).unwrap_or_else(|| Rejection::field(ErrorCode::InvalidValue, "payload", message))
+        out_of_range(&message, &copy).unwrap_or_else(|| Rejection::field(ErrorCode::InvalidValue, "payload", message))
     })
 }
 
@@ -40,7 +44,9 @@ fn out_of_range(message: &str, payload: &Value) -> Option<Rejection> {
     let (number, rest) = rest.split_once('`')?;
     let ty = rest.strip_prefix(", expected ")?;
     let (min, max) = range(ty)?;
-    let number: Number = number.parse().ok()?;
+    // Parsed by hand: serde_json's Number::from_str would bring a second
+    // copy of its parser (one over &str) into the wasm builds.
+    let number: i128 = number.parse().ok()?;
     let mut path = String::from("payload");
     find(payload, &number, &mut path)
         .then(|| Rejection::field(ErrorCode::OutOfRange, path, format!("must be an integer within {min}..={max}")))
@@ -65,9 +71,9 @@ fn range(ty: &str) -> Option<(i128, i128)> {
 
 /// Whether `number` stands in `value`; `path` is then where (the first
 /// place, in key order: the order serde reads a parsed object in).
-fn find(value: &Value, number: &Number, path: &mut String) -> bool {
+fn find(value: &Value, number: &i128, path: &mut String) -> bool {
     match value {
-        Value::Number(n) => n == number,
+        Value::Number(n) => n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from)) == Some(*number),
         Value::Object(map) => map.iter().any(|(key, v)| {
             let len = path.len();
             path.push('.');
@@ -131,7 +137,7 @@ mod tests {
 
     fn decode(json: &str) -> Result<Event<Toy>, Rejection> {
         let ty = EventType::Domain(ToyType::parse("toy.snoozed").unwrap());
-        payload::<Toy>(ty, &serde_json::from_str(json).unwrap())
+        payload::<Toy>(ty, serde_json::from_str(json).unwrap())
     }
 
     fn refused(json: &str) -> (ErrorCode, String, String) {
