@@ -184,7 +184,7 @@ pub enum Input<E> {
         /// The attempt.
         attempt: u32,
         /// The tool calls of the reply ([`crate::TokenStream::tool_calls`]).
-        tool_calls: Vec<crate::llm::ToolCall>,
+        tool_calls: Vec<crate::ToolCall>,
         /// Now.
         now: Timestamp,
     },
@@ -846,7 +846,7 @@ mod tests {
     }
 
     /// Ends the stream of `op` (attempt `attempt`) with `calls`.
-    fn end_with(e: &mut Engine<Toy, VecStore>, op: OperationId, attempt: u32, calls: Vec<crate::llm::ToolCall>) {
+    fn end_with(e: &mut Engine<Toy, VecStore>, op: OperationId, attempt: u32, calls: Vec<crate::ToolCall>) {
         e.handle_input(Input::StreamEnd { operation_id: op, attempt, tool_calls: calls, now: Timestamp(13) }).unwrap();
         drain(e);
     }
@@ -854,7 +854,7 @@ mod tests {
     #[test]
     fn tool_calls_a_domain_does_not_declare_or_too_many_fail_the_attempt() {
         let call =
-            |n: usize| crate::llm::ToolCall { id: alloc::format!("c{n}"), name: "x".into(), arguments: "{}".into() };
+            |n: usize| crate::ToolCall { id: alloc::format!("c{n}"), name: "x".into(), arguments: "{}".into() };
         let mut e = engine();
         let op = generate(&mut e, 1, &["a"], false);
         // The toy domain declares no tools: a reply that calls one is unusable (retried).

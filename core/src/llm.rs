@@ -45,20 +45,6 @@ pub struct Tool {
     pub parameters: serde_json::Value,
 }
 
-/// A call of a [`Tool`] the model made in its reply. Stored in
-/// `llm.completed`, so replay never asks the model again; the domain turns
-/// it into events ([`crate::Domain::complete_with_tools`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct ToolCall {
-    /// The provider's id of the call (may be empty).
-    pub id: String,
-    /// The tool's name.
-    pub name: String,
-    /// Its arguments: the text of a JSON object, as the model wrote it.
-    pub arguments: String,
-}
-
 /// What the domain asks the model for one attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prompt {

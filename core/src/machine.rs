@@ -23,7 +23,8 @@ use crate::error::{ErrorCode, Rejection};
 use crate::event::{Envelope, Event, SCHEMA_VERSION};
 use crate::frame::{Cursor, Frame};
 use crate::ids::{ClientActionId, EventId, OperationId, RequestId, Seq, Timestamp, UserId};
-use crate::llm::{LlmRequest, ToolCall};
+use crate::llm::LlmRequest;
+use crate::operation::ToolCall;
 use crate::operation::{
     LlmCancel, LlmCheckpoint, LlmCompleted, LlmEvent, LlmEventType, LlmFailed, LlmRetryScheduled, LlmStarted,
     OperationInput, OperationKind, OperationStatus, Tokens,

@@ -22,6 +22,20 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::ids::{EventId, OperationId, RequestId, Seq, Timestamp};
 
+/// A call of a [`Tool`](crate::Tool) the model made in its reply. Stored in
+/// `llm.completed`, so replay never asks the model again; the domain turns
+/// it into events ([`crate::Domain::complete_with_tools`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ToolCall {
+    /// The provider's id of the call (may be empty).
+    pub id: String,
+    /// The tool's name.
+    pub name: String,
+    /// Its arguments: the text of a JSON object, as the model wrote it.
+    pub arguments: String,
+}
+
 /// What an operation produces, as the domain names it (`"reply"`, `"triage"`).
 /// Recorded in `llm.started` and shown to clients.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -221,7 +235,7 @@ LlmCompleted {
     tokens: Tokens,
     /// The tools the model called in its reply, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    tool_calls: Vec<crate::llm::ToolCall>,
+    tool_calls: Vec<ToolCall>,
 });
 crate::payload!(/// `llm.failed`: the attempt failed.
 LlmFailed {

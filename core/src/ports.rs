@@ -160,7 +160,7 @@ pub trait TokenStream {
     /// The tool calls of the reply, once [`TokenStream::next_token`] returned
     /// `None` (providers stream a call's arguments in pieces: the adapter
     /// assembles them). Default: none.
-    fn tool_calls(&mut self) -> Vec<crate::llm::ToolCall> {
+    fn tool_calls(&mut self) -> Vec<crate::ToolCall> {
         Vec::new()
     }
 }

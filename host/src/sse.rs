@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 
 use serde::Deserialize;
 
-use microcos_core::llm::ToolCall;
+use microcos_core::ToolCall;
 use microcos_core::ports::{LlmError, LlmErrorKind};
 
 /// The longest line, and the most `data` of one event, an [`SseDecoder`]

@@ -334,7 +334,7 @@ mod tests {
             ..base.clone()
         }
         .to_json();
-        let completed = |tokens: crate::operation::Tokens, tool_calls: Vec<crate::llm::ToolCall>| {
+        let completed = |tokens: crate::operation::Tokens, tool_calls: Vec<crate::ToolCall>| {
             Envelope {
                 event: Event::Llm(LlmEvent::Completed(crate::operation::LlmCompleted {
                     attempt: 0,
@@ -346,7 +346,7 @@ mod tests {
             }
             .to_json()
         };
-        let call = crate::llm::ToolCall { id: "c1".into(), name: "f".into(), arguments: "{}".into() };
+        let call = crate::ToolCall { id: "c1".into(), name: "f".into(), arguments: "{}".into() };
         let completed_lines = [
             completed(tokens.clone(), Vec::new()),
             completed(crate::operation::Tokens::new(), Vec::new()),
