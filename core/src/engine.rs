@@ -853,8 +853,7 @@ mod tests {
 
     #[test]
     fn tool_calls_a_domain_does_not_declare_or_too_many_fail_the_attempt() {
-        let call =
-            |n: usize| crate::ToolCall { id: alloc::format!("c{n}"), name: "x".into(), arguments: "{}".into() };
+        let call = |n: usize| crate::ToolCall { id: alloc::format!("c{n}"), name: "x".into(), arguments: "{}".into() };
         let mut e = engine();
         let op = generate(&mut e, 1, &["a"], false);
         // The toy domain declares no tools: a reply that calls one is unusable (retried).
