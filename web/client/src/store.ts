@@ -288,9 +288,14 @@ export class Store {
           const err = e instanceof ApiError ? e : new ApiError(0, "unavailable", String(e));
           if (err.status === 0 || err.status >= 500 || err.status === 429 || err.status === 401) {
             // Not answered: it stays first in line for the next connection.
-            if (err.status === 429) await new Promise((r) => setTimeout(r, err.retryAfterMs ?? 1000));
-            else break;
-            continue;
+            if (err.status === 429) {
+              await new Promise((r) => setTimeout(r, err.retryAfterMs ?? 1000));
+              continue;
+            }
+            // A 5xx over a stream that stays open: try again shortly (a
+            // dropped stream tries again when it reconnects).
+            if (err.status >= 500) setTimeout(() => void this.flush(), 2000);
+            break;
           }
           this.opts.replica.reject(item.body.client_action_id!);
           this.opts.onRefused?.({ code: err.code, message: err.message, field: err.field }, item.body);

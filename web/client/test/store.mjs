@@ -186,7 +186,17 @@ const ack = await Promise.race([lost.done, sleep(2000).then(() => "timeout")]);
 check(ack && ack !== "timeout" && ack.duplicate === true, `sent again on the next connection, answered as the duplicate it is (${JSON.stringify(ack)})`);
 check(service.stored.filter((b) => b.payload.title === "four").length === 1, "stored once");
 
-// 6. Bounded.
+// 6. A 5xx over a stream that stays open: the event stays first and goes
+// again shortly, without waiting for a reconnect.
+let unavailable = 1;
+service.refuse = (b) => (b.payload.title === "five" && unavailable-- > 0 ? { status: 503, code: "unavailable" } : null);
+const socketsBefore = sockets.length;
+const five = store.send("task.created", { title: "five" });
+const fiveAck = await Promise.race([five.done, sleep(4000).then(() => "timeout")]);
+check(fiveAck && fiveAck !== "timeout" && service.stored.filter((b) => b.payload.title === "five").length === 1 && sockets.length === socketsBefore, `a 503 is tried again on the same stream and stored once (${JSON.stringify(fiveAck)})`);
+service.refuse = () => null;
+
+// 7. Bounded.
 service.up = false;
 sockets.at(-1).drop();
 await sleep(20);
