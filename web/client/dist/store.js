@@ -100,8 +100,9 @@ export class Store {
             return { ok: false, refusal };
         const done = new Promise((resolve) => this.settle.set(body.client_action_id, resolve));
         this.outbox.push({ body, madeAt: this.now() });
-        this.saveOutbox();
+        // Shown first, then kept (in the same task: no reload comes between).
         this.refresh();
+        this.saveOutbox();
         void this.flush();
         return { ok: true, done };
     }

@@ -202,8 +202,9 @@ export class Store {
     if (refusal) return { ok: false, refusal };
     const done = new Promise<Ack | null>((resolve) => this.settle.set(body.client_action_id!, resolve));
     this.outbox.push({ body, madeAt: this.now() });
-    this.saveOutbox();
+    // Shown first, then kept (in the same task: no reload comes between).
     this.refresh();
+    this.saveOutbox();
     void this.flush();
     return { ok: true, done };
   }
