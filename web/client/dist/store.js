@@ -51,11 +51,14 @@ export class Store {
         this.now = opts.now ?? Date.now;
         this.state = { connection: { state: "reconnecting", detail: {} }, view: null, messages: [], tasks: [], actions: [], awaiting: 0, outbox: [] };
         // What waited before a reload is shown again (proposed anew: one the
-        // service already stored is recognised by its client_action_id).
+        // service already stored is recognised by its client_action_id). One
+        // the rules now refuse is dropped and reported, as a refusal.
         for (const item of this.loadOutbox()) {
-            const r = this.propose(item.body);
-            if (!r)
+            const refusal = this.propose(item.body);
+            if (!refusal)
                 this.outbox.push(item);
+            else
+                opts.onRefused?.(refusal, item.body);
         }
         this.saveOutbox();
         this.conn = connect({

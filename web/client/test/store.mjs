@@ -196,10 +196,21 @@ const fiveAck = await Promise.race([five.done, sleep(4000).then(() => "timeout")
 check(fiveAck && fiveAck !== "timeout" && service.stored.filter((b) => b.payload.title === "five").length === 1 && sockets.length === socketsBefore, `a 503 is tried again on the same stream and stored once (${JSON.stringify(fiveAck)})`);
 service.refuse = () => null;
 
-// 7. Bounded.
-service.up = false;
-sockets.at(-1).drop();
-await sleep(20);
+// 7. An event the rules refuse by now is dropped at a reload, and reported.
+{
+  service.up = false;
+  sockets.at(-1).drop();
+  await sleep(20);
+  store.close();
+  storage.set("outbox.alice", JSON.stringify([{ body: { type: "task.created", payload: { title: "late" }, client_action_id: "ca-late", event_id: "00000000-0000-4000-8000-0000000000aa" }, madeAt: 0 }]));
+  const strict = fakeReplica();
+  strict.refuseLocally = "task.created";
+  const before = refusals.length;
+  store = make(strict);
+  check(refusals.length === before + 1 && refusals[before].join() === "too_long,task.created" && store.getState().outbox.length === 0 && !storage.has("outbox.alice"), "a reloaded event the rules now refuse is dropped and reported");
+}
+
+// 8. Bounded.
 store.close();
 storage.clear();
 store = make(fakeReplica(), { maxOutbox: 2 });
