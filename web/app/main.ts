@@ -859,7 +859,7 @@ const notified = new Set<string>();
 function remindNow(p: { reminder_id: string; due: number }): void {
   if (notified.has(p.reminder_id) || Date.now() - p.due > 10 * 60_000) return;
   notified.add(p.reminder_id);
-  const text = view?.state.reminders.find((r) => r.reminder_id === p.reminder_id)?.text ?? store?.getState().view?.state.reminders.find((r) => r.reminder_id === p.reminder_id)?.text ?? "a reminder";
+  const text = store?.getState().view?.state.reminders.find((r) => r.reminder_id === p.reminder_id)?.text ?? "a reminder";
   $("alert").textContent = `Reminder: ${text}`;
   if ("Notification" in window && Notification.permission === "granted") {
     try {

@@ -19,6 +19,7 @@
 
 use alloc::format;
 use alloc::string::String;
+use core::fmt::{self, Write};
 
 use serde_json::Value;
 
@@ -72,27 +73,20 @@ fn range(ty: &str) -> Option<(i128, i128)> {
 /// Whether `number` stands in `value`; `path` is then where (the first
 /// place, in key order: the order serde reads a parsed object in).
 fn find(value: &Value, number: &i128, path: &mut String) -> bool {
+    // Goes into `v` at `step`; `path` keeps the step only if it is found there.
+    let within = |step: &dyn fmt::Display, v: &Value, path: &mut String| {
+        let len = path.len();
+        let _ = write!(path, "{step}");
+        let found = find(v, number, path);
+        if !found {
+            path.truncate(len);
+        }
+        found
+    };
     match value {
         Value::Number(n) => n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from)) == Some(*number),
-        Value::Object(map) => map.iter().any(|(key, v)| {
-            let len = path.len();
-            path.push('.');
-            path.push_str(key);
-            let found = find(v, number, path);
-            if !found {
-                path.truncate(len);
-            }
-            found
-        }),
-        Value::Array(items) => items.iter().enumerate().any(|(i, v)| {
-            let len = path.len();
-            path.push_str(&format!("[{i}]"));
-            let found = find(v, number, path);
-            if !found {
-                path.truncate(len);
-            }
-            found
-        }),
+        Value::Object(map) => map.iter().any(|(key, v)| within(&format_args!(".{key}"), v, path)),
+        Value::Array(items) => items.iter().enumerate().any(|(i, v)| within(&format_args!("[{i}]"), v, path)),
         _ => false,
     }
 }
