@@ -129,7 +129,9 @@ class Ai {
     }
     const encoder = new TextEncoder();
     const toks = tokens(r);
-    const key = JSON.stringify(inputs.messages || []);
+    // The conversation, not the system prompt: that names the attempt's
+    // time, so a retry in the next minute would look like another prompt.
+    const key = JSON.stringify((inputs.messages || []).filter((m) => m.role !== "system"));
     const fail = user.includes("[[fail]]") && !failedOnce.has(key);
     if (fail) failedOnce.add(key);
     const stall = user.includes("[[stall]]");

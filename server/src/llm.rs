@@ -183,7 +183,10 @@ impl Model {
         if !last_user.is_some_and(|m| m.content.contains("[[fail]]")) {
             return false;
         }
-        let key = serde_json::to_string(&request.messages).unwrap_or_default();
+        // The conversation, not the system prompt: that names the attempt's
+        // time, so a retry in the next minute would look like another prompt.
+        let conversation: Vec<_> = request.messages.iter().filter(|m| m.role != PromptRole::System).collect();
+        let key = serde_json::to_string(&conversation).unwrap_or_default();
         self.failed_once.lock().unwrap_or_else(|p| p.into_inner()).insert(key)
     }
 }
