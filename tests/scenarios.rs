@@ -431,7 +431,7 @@ fn reminders_are_bounded_and_explained_and_the_daily_plan_sees_them() {
     let plan = sim.send(r#"{"type":"plan.requested","payload":{}}"#).unwrap();
     let prompt = microcos_core::Domain::prompt(
         &Assistant::default(),
-        &state(&sim),
+        &state(&sim).domain,
         &state(&sim).operations[&plan.operation_id.unwrap()],
         microcos_core::Clock::now(&sim.clock),
     );
@@ -484,7 +484,7 @@ fn tool_calls_create_a_task_and_a_reminder_and_a_rule_breaking_one_is_recorded_a
     let s = state(&sim);
     let prompt = microcos_core::Domain::prompt(
         &Assistant::default(),
-        &s,
+        &s.domain,
         &s.operations[&next.operation_id.unwrap()],
         microcos_core::Clock::now(&sim.clock),
     );
@@ -597,7 +597,8 @@ fn pasted_text_and_risky_arguments_never_act_unasked() {
     // The stored injection reaches later prompts only as data.
     let s = state(&sim);
     let op = s.operations.values().max_by_key(|o| o.request_seq).unwrap();
-    let prompt = microcos_core::Domain::prompt(&Assistant::default(), &s, op, microcos_core::Clock::now(&sim.clock));
+    let prompt =
+        microcos_core::Domain::prompt(&Assistant::default(), &s.domain, op, microcos_core::Clock::now(&sim.clock));
     let system = &prompt.messages[0].content;
     assert!(system.contains("never instructions"), "{system}");
     let actions_block = system.split("<data source=\"recent_actions\">").nth(1).expect("recent actions as data");
@@ -617,8 +618,7 @@ fn approval_says_what_it_does_and_is_never_offered_for_what_cannot_or_should_not
     ask(&mut sim, &[("complete_task", &complete)]);
     let view = serde_json::to_value(microcos_core::Domain::view(
         &Assistant::default(),
-        &state(&sim),
-        Vec::new(),
+        &state(&sim).domain,
         microcos_core::Timestamp(0),
     ))
     .unwrap();
@@ -713,7 +713,7 @@ fn tasks_show_by_due_date_then_creation_done_below_and_a_done_task_reopens() {
     }
     let shown = |sim: &Sim<Assistant>| {
         let state = state(sim);
-        let view = microcos_assistant::view::view(&state, Vec::new(), microcos_core::Timestamp(1_764_547_200_000));
+        let view = microcos_assistant::view::view(&state.domain, microcos_core::Timestamp(1_764_547_200_000));
         serde_json::to_value(view).unwrap()["tasks"]
             .as_array()
             .unwrap()

@@ -195,13 +195,13 @@ fn an_older_offset_is_a_fixed_offset_zone_and_the_view_names_the_zone() {
     let s = state(&sim);
     assert_eq!(s.domain.planner.settings.time_zone.as_ref().map(Zone::name), Some("-02:30"));
     let now = sim.clock.now(); // 2026-11-28T08:00Z: 05:30 local
-    let view = serde_json::to_value(microcos_assistant::view::view(&s, vec![], now)).unwrap();
+    let view = serde_json::to_value(microcos_assistant::view::view(&s.domain, now)).unwrap();
     assert_eq!(
         view["settings"],
         serde_json::json!({"time_zone":"-02:30","utc_offset_minutes":-150,"today":"2026-11-28","daily_plan_time":null,"confirm_actions":true})
     );
     settings(&mut sim, "Australia/Sydney", None);
-    let view = serde_json::to_value(microcos_assistant::view::view(&state(&sim), vec![], now)).unwrap();
+    let view = serde_json::to_value(microcos_assistant::view::view(&state(&sim).domain, now)).unwrap();
     assert_eq!(view["settings"]["time_zone"], "Australia/Sydney");
     assert_eq!(view["settings"]["utc_offset_minutes"], 660, "AEDT in November");
     assert_eq!(view["settings"]["today"], "2026-11-28", "19:00 local");

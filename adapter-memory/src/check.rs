@@ -49,10 +49,9 @@
 //! What the checks catch besides the kernel's own bugs, in your domain:
 //! state that does not survive a snapshot (states are compared by value,
 //! the domain's `PartialEq`, as well as by bytes: a `#[serde(skip)]` field
-//! fails), an event that opens an operation without
-//! [`Domain::starts_operation`] saying so or the reverse (debug builds
-//! panic as the event is applied, see [`microcos_core::OpeningMismatch`];
-//! a panic in a run is a [`CheckFailed`] too), events that do not read
+//! fails), an event recorded without the operation [`Domain::opens`] says
+//! it opens (an answer that read the state; a panic in a run is a
+//! [`CheckFailed`] too), events that do not read
 //! back, operations left stuck, and (with the default
 //! [`microcos_core::testing::TimeSteps`], which jump to your domain's next
 //! wake) jobs of any period that misbehave when they fire.

@@ -29,12 +29,13 @@ use alloc::vec::Vec;
 use microcos_core::domain::{EventMeta, Job};
 use microcos_core::error::{ErrorCode, Rejection};
 use microcos_core::validate::{parse_client_request, Limits};
-use microcos_core::{Domain, Event, EventId, RequestId, Seq, Tool};
+use microcos_core::{Domain, Event, EventId, RequestId, Seq, Timestamp, Tool};
 use serde_json::Value;
 
 use crate::event::{ActionApplied, ActionRejected, AssistantEvent, ReminderId, TaskId};
 use crate::state::{Action, ActionStatus};
-use crate::{Assistant, State};
+use crate::Assistant;
+use crate::AssistantState as State;
 
 /// The tools a chat reply may call: name, the client event it stands for,
 /// and the id field the action's id fills (so that what it creates has a
@@ -67,9 +68,14 @@ pub fn tools() -> Vec<Tool> {
 /// The events that decide `action`: `action.applied` and the equivalent
 /// event, or `action.rejected` with the reason. Job keys are the action's
 /// id, so each is recorded once.
-pub(crate) fn decide(assistant: &Assistant, state: &State, action: &Action) -> Vec<Job<AssistantEvent>> {
+pub(crate) fn decide(
+    assistant: &Assistant,
+    state: &State,
+    action: &Action,
+    now: Timestamp,
+) -> Vec<Job<AssistantEvent>> {
     let key = action.action_id.to_string();
-    match equivalent(assistant, state, action) {
+    match equivalent(assistant, state, action, now) {
         Ok(event) => alloc::vec![
             Job {
                 name: "action",
@@ -91,8 +97,13 @@ pub(crate) fn decide(assistant: &Assistant, state: &State, action: &Action) -> V
 }
 
 /// The client event `action` stands for, checked by that event's validation
-/// and rules.
-fn equivalent(assistant: &Assistant, state: &State, action: &Action) -> Result<AssistantEvent, Rejection> {
+/// and rules at `now`.
+fn equivalent(
+    assistant: &Assistant,
+    state: &State,
+    action: &Action,
+    now: Timestamp,
+) -> Result<AssistantEvent, Rejection> {
     let Some((_, event_type, id_field)) = TOOLS.iter().find(|(name, _, _)| *name == action.tool) else {
         let message = format!("no tool named {:?}", action.tool);
         return Err(Rejection::field(ErrorCode::UnknownEventType, "tool", message));
@@ -117,7 +128,7 @@ fn equivalent(assistant: &Assistant, state: &State, action: &Action) -> Result<A
     };
     let meta = EventMeta {
         seq: Seq::ZERO,
-        timestamp: state.last_timestamp,
+        timestamp: now,
         event_id: EventId(action.action_id.0),
         request_id: RequestId(action.action_id.0),
         operation_id: None,
@@ -187,12 +198,12 @@ fn phone_number(text: &str) -> bool {
 
 /// The rejection of the first action waiting for approval that can no
 /// longer be approved ([`stale`]), if any: Approve is never offered for it.
-pub(crate) fn reject_stale(assistant: &Assistant, state: &State) -> Option<Job<AssistantEvent>> {
+pub(crate) fn reject_stale(assistant: &Assistant, state: &State, now: Timestamp) -> Option<Job<AssistantEvent>> {
     let mut awaiting: Vec<&Action> =
-        state.domain.actions.items.values().filter(|a| a.status == ActionStatus::AwaitingApproval).collect();
+        state.actions.items.values().filter(|a| a.status == ActionStatus::AwaitingApproval).collect();
     awaiting.sort_by_key(|a| a.order());
     awaiting.into_iter().find_map(|action| {
-        let r = stale(assistant, state, action)?;
+        let r = stale(assistant, state, action, now)?;
         let rejected = ActionRejected {
             action_id: action.action_id,
             code: r.code.as_str().to_string(),
@@ -207,13 +218,12 @@ pub(crate) fn reject_stale(assistant: &Assistant, state: &State) -> Option<Job<A
 /// Why an action waiting for approval can no longer be approved: its
 /// equivalent client event would be refused now, or (for `complete_task`)
 /// its task changed since the action was proposed. `None`: it may be.
-pub(crate) fn stale(assistant: &Assistant, state: &State, action: &Action) -> Option<Rejection> {
-    if let Err(r) = equivalent(assistant, state, action) {
+pub(crate) fn stale(assistant: &Assistant, state: &State, action: &Action, now: Timestamp) -> Option<Rejection> {
+    if let Err(r) = equivalent(assistant, state, action, now) {
         return Some(r);
     }
     let task = argument(&action.arguments, "task_id").and_then(|id| id.parse().ok().map(TaskId));
-    let changed =
-        task.and_then(|id| state.domain.tasks.items.get(&id)).is_some_and(|t| t.updated_seq > action.proposed_seq);
+    let changed = task.and_then(|id| state.tasks.items.get(&id)).is_some_and(|t| t.updated_seq > action.proposed_seq);
     changed.then(|| {
         Rejection::field(crate::ACTION_STALE, "payload.action_id", "the task changed since the action was proposed")
     })

@@ -84,12 +84,11 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use microcos_core::domain::{Apply, EventMeta, Job, TypeOf};
+use microcos_core::domain::{EventMeta, Job, Reply, Scheduled, TypeOf};
 use microcos_core::error::{DomainCode, ErrorCode, Rejection};
 use microcos_core::llm::Prompt;
 use microcos_core::time::LocalDate;
 use microcos_core::validate::FieldSpec;
-use microcos_core::view::OperationView;
 use microcos_core::{Domain, Operation, Timestamp};
 
 pub use event::{
@@ -224,14 +223,6 @@ impl Assistant {
         let message = format!("at most {} scheduled reminders", self.bounds.max_reminders);
         Rejection::field(TOO_MANY_REMINDERS, "payload", message)
     }
-
-    /// The local date whose daily plan is due at `now`, if one is: the plan
-    /// time has come on today's local date and no plan of today (or later)
-    /// was made.
-    fn daily_plan_due(&self, state: &State, now: Timestamp) -> Option<LocalDate> {
-        let (at, date) = daily_plan_next(&state.domain.planner, now)?;
-        (now >= at).then_some(date)
-    }
 }
 
 impl Domain for Assistant {
@@ -245,20 +236,18 @@ impl Domain for Assistant {
         validate::client_fields(ty)
     }
 
-    fn validate(&self, event: &AssistantEvent) -> Result<(), Rejection> {
-        validate::check_event(event, &self.limits)
-    }
-
-    /// Records the rule of the zone a `settings.updated` names ([`zone`]).
+    /// Checks a client event's content bounds ([`AssistantLimits`]), and
+    /// records the rule of the zone a `settings.updated` names ([`zone`]).
     fn prepare(&self, event: AssistantEvent) -> Result<AssistantEvent, Rejection> {
+        validate::check_event(&event, &self.limits)?;
         match event {
             AssistantEvent::SettingsUpdated(p) => zone::prepare(p).map(AssistantEvent::SettingsUpdated),
             other => Ok(other),
         }
     }
 
-    fn decide(&self, state: &State, event: &AssistantEvent, meta: &EventMeta) -> Result<(), Rejection> {
-        let tasks = &state.domain.tasks;
+    fn decide(&self, state: &AssistantState, event: &AssistantEvent, meta: &EventMeta) -> Result<(), Rejection> {
+        let tasks = &state.tasks;
         let need_task = |id: &TaskId| {
             if tasks.items.contains_key(id) {
                 Ok(())
@@ -298,7 +287,7 @@ impl Domain for Assistant {
                 Ok(())
             }
             AssistantEvent::ReminderSet(p) => {
-                let reminders = &state.domain.reminders;
+                let reminders = &state.reminders;
                 if reminders.scheduled_count() >= self.bounds.max_reminders {
                     return Err(self.too_many_reminders());
                 }
@@ -308,32 +297,30 @@ impl Domain for Assistant {
                     return Err(Rejection::field(ErrorCode::EventIdConflict, "payload.reminder_id", message));
                 }
                 p.task_id.as_ref().map_or(Ok(()), need_task)?;
-                zone::check_reminder(p, &state.domain.planner.settings, meta.timestamp)
+                zone::check_reminder(p, &state.planner.settings, meta.timestamp)
             }
-            AssistantEvent::ReminderSnoozed(p) => match state.domain.reminders.items.get(&p.reminder_id) {
+            AssistantEvent::ReminderSnoozed(p) => match state.reminders.items.get(&p.reminder_id) {
                 None => Err(reminder_not_found(p.reminder_id)),
                 Some(r)
                     if r.status == ReminderStatus::Fired
-                        && state.domain.reminders.scheduled_count() >= self.bounds.max_reminders =>
+                        && state.reminders.scheduled_count() >= self.bounds.max_reminders =>
                 {
                     Err(self.too_many_reminders())
                 }
                 Some(_) => Ok(()),
             },
-            AssistantEvent::ReminderCancelled(p) => match state.domain.reminders.items.contains_key(&p.reminder_id) {
+            AssistantEvent::ReminderCancelled(p) => match state.reminders.items.contains_key(&p.reminder_id) {
                 true => Ok(()),
                 false => Err(reminder_not_found(p.reminder_id)),
             },
             AssistantEvent::ChatRegenerate(_) | AssistantEvent::ChatCleared(_) => {
-                let busy = state.operations_in_flight().find(|o| {
-                    o.input == AssistantOperation::Chat || state.domain.chat.summary_in_flight == Some(o.operation_id)
-                });
-                if let Some(op) = busy {
-                    let what = if op.input == AssistantOperation::Chat { "a reply" } else { "a summary" };
-                    let message = format!("{what} is being written (operation {}): stop it or wait", op.operation_id);
+                let chat = &state.chat;
+                let reply = chat.replies_in_flight.first().map(|id| ("a reply", *id));
+                if let Some((what, id)) = reply.or(chat.summary_in_flight.map(|id| ("a summary", id))) {
+                    let message = format!("{what} is being written (operation {id}): stop it or wait");
                     return Err(Rejection::new(CHAT_BUSY, message));
                 }
-                let asked = state.domain.chat.messages.iter().any(|m| m.role == state::Role::User);
+                let asked = chat.messages.iter().any(|m| m.role == state::Role::User);
                 if matches!(event, AssistantEvent::ChatRegenerate(_)) && !asked {
                     let message = "the conversation holds no message of yours to answer again";
                     return Err(Rejection::new(NOTHING_TO_REGENERATE, message));
@@ -342,7 +329,7 @@ impl Domain for Assistant {
             }
             AssistantEvent::ActionApproved(ActionApproved { action_id })
             | AssistantEvent::ActionDeclined(ActionDeclined { action_id }) => {
-                match state.domain.actions.items.get(action_id) {
+                match state.actions.items.get(action_id) {
                     None => {
                         Err(Rejection::field(ACTION_NOT_FOUND, "payload.action_id", format!("no action {action_id}")))
                     }
@@ -352,7 +339,7 @@ impl Domain for Assistant {
                         format!("action {action_id} does not wait for approval"),
                     )),
                     Some(a) if matches!(event, AssistantEvent::ActionApproved(_)) => {
-                        actions::stale(self, state, a).map_or(Ok(()), Err)
+                        actions::stale(self, state, a, meta.timestamp).map_or(Ok(()), Err)
                     }
                     Some(_) => Ok(()),
                 }
@@ -361,41 +348,34 @@ impl Domain for Assistant {
         }
     }
 
-    fn starts_operation(&self, event: &AssistantEvent) -> bool {
-        microcos_core::Catalogue::event_type(event).starts_operation().is_some()
+    fn opens(&self, state: &AssistantState, event: &AssistantEvent, meta: &EventMeta) -> Option<AssistantOperation> {
+        state.opens(event, meta)
     }
 
-    fn apply(&self, state: &mut AssistantState, event: AssistantEvent, cx: &mut Apply<'_, AssistantOperation>) {
-        state.apply(event, &self.bounds, cx);
+    fn apply(&self, state: &mut AssistantState, event: AssistantEvent, meta: &EventMeta) {
+        state.apply(event, &self.bounds, meta);
     }
 
     fn operation_finished(&self, state: &mut AssistantState, operation: &Operation<AssistantOperation>, m: &EventMeta) {
         state.operation_finished(operation, m, &self.bounds);
     }
 
-    fn prompt(&self, state: &State, operation: &Operation<AssistantOperation>, now: Timestamp) -> Prompt {
-        prompt::build_prompt(&state.domain, operation, &self.prompt, now)
+    /// The prompt; a chat reply's offers the assistant's tools ([`actions::tools`]).
+    fn prompt(&self, state: &AssistantState, operation: &Operation<AssistantOperation>, now: Timestamp) -> Prompt {
+        prompt::build_prompt(state, operation, &self.prompt, now)
     }
 
-    /// A chat reply may call the assistant's tools ([`actions::tools`]).
-    fn tools(&self, _state: &State, operation: &Operation<AssistantOperation>) -> Vec<microcos_core::Tool> {
-        match operation.input {
-            AssistantOperation::Chat => actions::tools(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// A chat reply's tool calls become its proposed actions.
-    fn complete_with_tools(
+    /// A reply becomes its event; a chat reply's tool calls become its
+    /// proposed actions (only a chat reply's prompt offers tools).
+    fn complete(
         &self,
-        state: &State,
+        state: &AssistantState,
         operation: &Operation<AssistantOperation>,
-        text: &str,
-        tool_calls: &[microcos_core::ToolCall],
+        reply: &Reply<'_>,
     ) -> Result<AssistantEvent, String> {
-        match (&operation.input, tool_calls) {
-            (_, []) => self.complete(state, operation, text),
-            (AssistantOperation::Chat, calls) => {
+        let text = reply.text;
+        match (&operation.input, reply.tool_calls) {
+            (AssistantOperation::Chat, calls) if !calls.is_empty() => {
                 let actions = calls
                     .iter()
                     .enumerate()
@@ -410,7 +390,6 @@ impl Domain for Assistant {
                 // in the window counts as pasted. The window drops the oldest first,
                 // so an evicted message never lets an older one stand in for it.
                 let asked = state
-                    .domain
                     .chat
                     .messages
                     .iter()
@@ -423,34 +402,27 @@ impl Domain for Assistant {
                     untrusted_input,
                 }))
             }
-            _ => Err("the model called tools in an operation that declares none".to_string()),
-        }
-    }
-
-    fn complete(
-        &self,
-        state: &State,
-        operation: &Operation<AssistantOperation>,
-        text: &str,
-    ) -> Result<AssistantEvent, String> {
-        match &operation.input {
-            AssistantOperation::Chat if text.trim().is_empty() => Err("the model returned an empty reply".to_string()),
-            AssistantOperation::Chat => Ok(AssistantEvent::AssistantMessage(AssistantMessage {
+            (AssistantOperation::Chat, _) if text.trim().is_empty() => {
+                Err("the model returned an empty reply".to_string())
+            }
+            (AssistantOperation::Chat, _) => Ok(AssistantEvent::AssistantMessage(AssistantMessage {
                 text: text.to_string(),
                 actions: Vec::new(),
                 untrusted_input: false,
             })),
-            AssistantOperation::ExtractTasks { .. } => prompt::parse_extracted_tasks(text, operation.operation_id)
+            (AssistantOperation::ExtractTasks { .. }, _) => prompt::parse_extracted_tasks(text, operation.operation_id)
                 .map(|tasks| AssistantEvent::TasksExtracted(TasksExtracted { tasks })),
-            AssistantOperation::DailyPlan { date } => prompt::parse_plan(text, &state.domain)
+            (AssistantOperation::DailyPlan { date }, _) => prompt::parse_plan(text, state)
                 .map(|items| AssistantEvent::PlanGenerated(PlanGenerated { date: *date, items })),
-            AssistantOperation::Summary { .. } if text.trim().is_empty() => {
+            (AssistantOperation::Summary { .. }, _) if text.trim().is_empty() => {
                 Err("the model returned an empty summary".to_string())
             }
-            AssistantOperation::Summary { through_seq } => Ok(AssistantEvent::SummaryGenerated(SummaryGenerated {
-                text: text.trim().to_string(),
-                through_seq: *through_seq,
-            })),
+            (AssistantOperation::Summary { through_seq }, _) => {
+                Ok(AssistantEvent::SummaryGenerated(SummaryGenerated {
+                    text: text.trim().to_string(),
+                    through_seq: *through_seq,
+                }))
+            }
         }
     }
 
@@ -459,14 +431,14 @@ impl Domain for Assistant {
     /// ones before it left); then an action waiting for approval that can no
     /// longer be approved, rejected; then the summary job, once enough
     /// messages left the window and none is in flight.
-    fn follow_ups(&self, state: &State) -> Vec<Job<AssistantEvent>> {
-        if let Some(action) = state.domain.actions.next_proposed() {
-            return actions::decide(self, state, action);
+    fn follow_ups(&self, state: &AssistantState, now: Timestamp) -> Vec<Job<AssistantEvent>> {
+        if let Some(action) = state.actions.next_proposed() {
+            return actions::decide(self, state, action, now);
         }
-        if let Some(job) = actions::reject_stale(self, state) {
+        if let Some(job) = actions::reject_stale(self, state, now) {
             return alloc::vec![job];
         }
-        let chat = &state.domain.chat;
+        let chat = &state.chat;
         if chat.summary_in_flight.is_some() || chat.unsummarized.len() < self.summary_trigger {
             return Vec::new();
         }
@@ -475,32 +447,28 @@ impl Domain for Assistant {
         alloc::vec![Job { name: "generate_summary", key: format!("{}", through_seq.0), event }]
     }
 
-    /// The daily plan, at the user's chosen local time, and each reminder
-    /// come due. A reminder's job key names this occurrence: its id, its due
-    /// time and the seq of the event that set it. An alarm that fires twice
-    /// records it once, a snoozed one fires again, and so does one set again
-    /// with a used id and the same due time (after a cancel, or after the
-    /// fired reminders kept pushed it out).
-    fn due(&self, state: &State, now: Timestamp) -> Vec<Job<AssistantEvent>> {
+    /// The next daily plan, at the user's chosen local time (today's if
+    /// none of today was made, else tomorrow's), and each scheduled
+    /// reminder at its due time. A reminder's job key names this
+    /// occurrence: its id, its due time and the seq of the event that set
+    /// it. An alarm that fires twice records it once, a snoozed one fires
+    /// again, and so does one set again with a used id and the same due
+    /// time (after a cancel, or after the fired reminders kept pushed it out).
+    fn jobs(&self, state: &AssistantState, now: Timestamp) -> Vec<Scheduled<AssistantEvent>> {
         let mut jobs = Vec::new();
-        if let Some(date) = self.daily_plan_due(state, now) {
+        if let Some((at, date)) = daily_plan_next(&state.planner, now) {
             let event = AssistantEvent::WorkflowDailyPlan(WorkflowDailyPlan { date });
-            jobs.push(Job { name: "daily_plan", key: format!("{date}"), event });
+            jobs.push(Scheduled { at, job: Job { name: "daily_plan", key: format!("{date}"), event } });
         }
-        for r in state.domain.reminders.scheduled().filter(|r| r.due <= now) {
+        for r in state.reminders.scheduled() {
             let event = AssistantEvent::ReminderFired(ReminderFired { reminder_id: r.reminder_id, due: r.due });
-            jobs.push(Job { name: "reminder", key: format!("{}/{}/{}", r.reminder_id, r.due.0, r.set_seq.0), event });
+            let key = format!("{}/{}/{}", r.reminder_id, r.due.0, r.set_seq.0);
+            jobs.push(Scheduled { at: r.due, job: Job { name: "reminder", key, event } });
         }
         jobs
     }
 
-    fn next_wake(&self, state: &State, now: Timestamp) -> Option<Timestamp> {
-        let plan = daily_plan_next(&state.domain.planner, now).map(|(at, _)| at);
-        let reminder = state.domain.reminders.scheduled().map(|r| r.due).min();
-        plan.into_iter().chain(reminder).min()
-    }
-
-    fn view<'a>(&'a self, state: &'a State, operations: Vec<OperationView>, now: Timestamp) -> view::StateView<'a> {
-        view::view(state, operations, now)
+    fn view<'a>(&'a self, state: &'a AssistantState, now: Timestamp) -> view::StateView<'a> {
+        view::view(state, now)
     }
 }

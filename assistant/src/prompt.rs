@@ -221,7 +221,9 @@ pub fn build_prompt(
     }
     let schema = output_schema(op.input.kind());
     debug_assert_eq!(json, schema.is_some(), "structured operations have a schema");
-    Prompt { messages, schema, max_tokens: budget.max_reply_tokens }
+    // A chat reply may call the assistant's tools ([`crate::actions::tools`]).
+    let tools = if op.input == AssistantOperation::Chat { crate::actions::tools() } else { Vec::new() };
+    Prompt { messages, schema, max_tokens: budget.max_reply_tokens, tools }
 }
 
 /// The JSON Schema a model's answer must follow for `kind`, for providers

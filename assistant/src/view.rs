@@ -1,20 +1,18 @@
 //! What clients see: the JSON view of a user's state served by
 //! `GET /v1/snapshot` (messages, tasks, the current plan, settings, the
-//! summary, reminders, and operations in flight with their partial text).
+//! summary, reminders; the kernel adds the operations in flight with their partial text).
 
 use alloc::vec::Vec;
 
 use microcos_core::ids::{Seq, Timestamp};
 use microcos_core::time::{LocalDate, LocalTime};
-use microcos_core::view::OperationView;
-use microcos_core::State;
 use serde::Serialize;
 
 use alloc::string::String;
 
 use crate::event::{ActionId, PlanItem, ReminderId, TaskId};
 use crate::state::{ActionStatus, ReminderStatus, Role, TaskStatus};
-use crate::Assistant;
+use crate::AssistantState;
 
 /// The client view of the state.
 #[derive(Serialize)]
@@ -35,8 +33,6 @@ pub struct StateView<'a> {
     /// The assistant's actions: those waiting for approval and the recently
     /// decided ones, in the order they were proposed.
     pub actions: Vec<ActionView<'a>>,
-    /// Operations not finished yet, with the text generated so far.
-    pub operations: Vec<OperationView>,
 }
 
 /// A message.
@@ -147,8 +143,7 @@ pub struct SettingsView<'a> {
 
 /// The client view of an assistant state at `now` (the plan shown is today's,
 /// in the user's time zone, or the latest one).
-pub fn view<'a>(state: &'a State<Assistant>, operations: Vec<OperationView>, now: Timestamp) -> StateView<'a> {
-    let s = &state.domain;
+pub fn view<'a>(s: &'a AssistantState, now: Timestamp) -> StateView<'a> {
     let settings = &s.planner.settings;
     let today = settings.today(now);
     let plan = s.planner.plans.get(&today).or_else(|| s.planner.plans.values().next_back());
@@ -230,6 +225,5 @@ pub fn view<'a>(state: &'a State<Assistant>, operations: Vec<OperationView>, now
                 })
                 .collect()
         },
-        operations,
     }
 }

@@ -249,13 +249,14 @@ pub enum Output<E> {
 
 /// A tick that recorded nothing while the next wake stayed in the past: a
 /// job the domain calls due whose event is already stored (its key does not
-/// name this occurrence), or a `next_wake` with nothing due. The engine
+/// name this occurrence), or a job listed at a past time whose event does
+/// not take it off the list. The engine
 /// then backs off instead of asking to be woken at once again: the kernel's
 /// guard against an actor (or a Durable Object's alarm) that spins.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stall {
     /// The names of the jobs that were due and recorded nothing (empty:
-    /// the domain's `next_wake` was in the past with no job due).
+    /// a retry's time was in the past with nothing to start).
     pub jobs: Vec<&'static str>,
     /// Ticks in a row that stalled (1 for a new stall: log it then).
     pub count: u32,

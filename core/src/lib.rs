@@ -27,14 +27,13 @@
 //! `derive`) to your dependencies; this runs as it is:
 //!
 //! ```
-//! use microcos_core::domain::{Apply, EventMeta, TypeOf};
+//! use microcos_core::domain::{EventMeta, Reply, TypeOf};
 //! use microcos_core::engine::{Answer, Input, Output};
 //! use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
 //! use microcos_core::ports::{Appended, Row, SnapshotRecord};
 //! use microcos_core::validate::{check_text, parse_client_request, FieldKind, FieldSpec, Limits};
-//! use microcos_core::view::OperationView;
 //! use microcos_core::{uuid::Uuid, Config, Domain, Engine, EventId, Operation, OperationInput, Rejection};
-//! use microcos_core::{RequestId, RequestMeta, Seq, State, Store, StoreError, Timestamp, UserId};
+//! use microcos_core::{RequestId, RequestMeta, Seq, Store, StoreError, Timestamp, UserId};
 //! use serde::{Deserialize, Serialize};
 //!
 //! // 1. The events: payloads, then the catalogue (wire names, and who may send each).
@@ -79,8 +78,8 @@
 //!     }
 //! }
 //!
-//! // 3. The domain: payload shapes and bounds, rules, the reducer (which
-//! //    opens the operation), the prompt, and how the output becomes an event.
+//! // 3. The domain: payload shapes and bounds, rules, which events open an
+//! //    operation, the reducer, the prompt, and how the reply becomes an event.
 //! #[derive(Clone, Debug, Default)]
 //! pub struct Notebook;
 //!
@@ -98,36 +97,33 @@
 //!             NoteEventType::Answered => &[],
 //!         }
 //!     }
-//!     fn validate(&self, event: &NoteEvent) -> Result<(), Rejection> {
-//!         match event {
-//!             NoteEvent::Added(p) => check_text("payload.text", &p.text, 500, false),
-//!             NoteEvent::Answered(_) => Ok(()),
+//!     fn prepare(&self, event: NoteEvent) -> Result<NoteEvent, Rejection> {
+//!         if let NoteEvent::Added(p) = &event {
+//!             check_text("payload.text", &p.text, 500, false)?;
 //!         }
+//!         Ok(event)
 //!     }
-//!     fn decide(&self, _: &State<Self>, _: &NoteEvent, _: &EventMeta) -> Result<(), Rejection> {
+//!     fn decide(&self, _: &Notes, _: &NoteEvent, _: &EventMeta) -> Result<(), Rejection> {
 //!         Ok(()) // every note is welcome
 //!     }
-//!     fn starts_operation(&self, event: &NoteEvent) -> bool {
-//!         matches!(event, NoteEvent::Added(_))
+//!     fn opens(&self, state: &Notes, event: &NoteEvent, _: &EventMeta) -> Option<AnswerNote> {
+//!         matches!(event, NoteEvent::Added(_)).then(|| AnswerNote { note: state.notes.len() })
 //!     }
-//!     fn apply(&self, state: &mut Notes, event: NoteEvent, cx: &mut Apply<'_, AnswerNote>) {
+//!     fn apply(&self, state: &mut Notes, event: NoteEvent, _: &EventMeta) {
 //!         match event {
-//!             NoteEvent::Added(p) => {
-//!                 state.notes.push(p.text);
-//!                 cx.open_operation(AnswerNote { note: state.notes.len() - 1 });
-//!             }
+//!             NoteEvent::Added(p) => state.notes.push(p.text),
 //!             NoteEvent::Answered(p) => state.answers.push(p.text),
 //!         }
 //!     }
-//!     fn prompt(&self, state: &State<Self>, op: &Operation<AnswerNote>, _: Timestamp) -> Prompt {
-//!         let content = state.domain.notes[op.input.note].clone();
-//!         Prompt { messages: vec![PromptMessage { role: PromptRole::User, content }], schema: None, max_tokens: 64 }
+//!     fn prompt(&self, state: &Notes, op: &Operation<AnswerNote>, _: Timestamp) -> Prompt {
+//!         let content = state.notes[op.input.note].clone();
+//!         Prompt::new(vec![PromptMessage { role: PromptRole::User, content }], 64)
 //!     }
-//!     fn complete(&self, _: &State<Self>, _: &Operation<AnswerNote>, output: &str) -> Result<NoteEvent, String> {
-//!         Ok(NoteEvent::Answered(NoteAnswered { text: output.to_string() }))
+//!     fn complete(&self, _: &Notes, _: &Operation<AnswerNote>, reply: &Reply) -> Result<NoteEvent, String> {
+//!         Ok(NoteEvent::Answered(NoteAnswered { text: reply.text.to_string() }))
 //!     }
-//!     fn view<'a>(&'a self, state: &'a State<Self>, _: Vec<OperationView>, _: Timestamp) -> &'a Notes {
-//!         &state.domain
+//!     fn view<'a>(&'a self, state: &'a Notes, _: Timestamp) -> &'a Notes {
+//!         state
 //!     }
 //! }
 //!
@@ -213,7 +209,7 @@
 //!
 //! # Layout
 //!
-//! - [`domain`]: the [`Domain`] trait and what it is given ([`domain::Apply`], [`domain::EventMeta`]).
+//! - [`domain`]: the [`Domain`] trait and what it is given and gives back ([`domain::EventMeta`], [`domain::Reply`], [`domain::Job`], [`domain::Scheduled`]).
 //! - [`event`]: the envelope and its wire format; the [`event::Catalogue`] trait and [`catalogue!`].
 //! - [`operation`]: model operations and their `llm.*` events.
 //! - [`ids`], [`time`]: identifiers (deterministic UUID v5 for system events),
@@ -289,7 +285,7 @@ pub mod __private {
     pub use serde;
 }
 
-pub use domain::{Domain, EventMeta, Job, OpeningMismatch};
+pub use domain::{Domain, EventMeta, Job, Reply, Scheduled};
 pub use engine::{Accepted, Answer, Backlog, Engine, EngineError, Input, Output, Restored};
 pub use error::{DomainCode, ErrorCode, Rejection};
 pub use event::{Catalogue, Envelope, Event, EventKind, EventType, Origin, SCHEMA_VERSION};

@@ -33,8 +33,8 @@ pub struct PromptMessage {
 }
 
 /// A tool the model may call (function calling): a name, what it does, and
-/// the JSON Schema of its arguments. A domain declares its tools per
-/// operation ([`crate::Domain::tools`]).
+/// the JSON Schema of its arguments. A domain offers tools per attempt,
+/// in its prompt ([`Prompt::tools`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tool {
     /// The name the model calls it by.
@@ -55,6 +55,29 @@ pub struct Prompt {
     pub schema: Option<serde_json::Value>,
     /// Upper bound on generated tokens.
     pub max_tokens: u32,
+    /// The tools the model may call (function calling); none: a plain
+    /// reply. A reply that calls tools where none were offered is refused
+    /// as `malformed_output` before [`crate::Domain::complete`] sees it.
+    pub tools: Vec<Tool>,
+}
+
+impl Prompt {
+    /// A prompt for a plain reply: no schema, no tools.
+    pub fn new(messages: Vec<PromptMessage>, max_tokens: u32) -> Prompt {
+        Prompt { messages, schema: None, max_tokens, tools: Vec::new() }
+    }
+
+    /// Asks for structured output following `schema`.
+    pub fn with_schema(mut self, schema: serde_json::Value) -> Prompt {
+        self.schema = Some(schema);
+        self
+    }
+
+    /// Offers the model `tools`.
+    pub fn with_tools(mut self, tools: Vec<Tool>) -> Prompt {
+        self.tools = tools;
+        self
+    }
 }
 
 /// A request to the model for one attempt of one operation.

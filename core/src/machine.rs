@@ -18,7 +18,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::domain::{Domain, EventMeta, Job};
+use crate::domain::{Domain, EventMeta, Job, Reply};
 use crate::error::{ErrorCode, Rejection};
 use crate::event::{Envelope, Event, SCHEMA_VERSION};
 use crate::frame::{Cursor, Frame};
@@ -261,7 +261,7 @@ impl<D: Domain> Machine<D> {
             .operations_in_flight()
             .filter(|o| o.status == OperationStatus::RetryScheduled && !queued(&o.operation_id))
             .filter_map(|o| o.retry_at);
-        retries.chain(self.domain.next_wake(&self.state, now)).min()
+        retries.chain(self.domain.jobs(&self.state.domain, now).into_iter().map(|s| s.at)).min()
     }
 
     /// Text generated so far by an operation's current attempt: the durable part
@@ -304,8 +304,9 @@ impl<D: Domain> Machine<D> {
     /// Gives an event that opens an operation the operation's id.
     fn assign_operation(&self, env: &mut Envelope<D::Event>) {
         if let Event::Domain(e) = &env.event {
-            if self.domain.starts_operation(e) {
-                env.operation_id = Some(EventMeta::of(env).opened_operation());
+            let meta = EventMeta::of(env);
+            if self.domain.opens(&self.state.domain, e, &meta).is_some() {
+                env.operation_id = Some(meta.opened_operation());
             }
         }
     }
@@ -332,14 +333,17 @@ impl<D: Domain> Machine<D> {
             },
             Event::Llm(_) => Ok(()),
             Event::Domain(e) => {
-                if self.domain.starts_operation(e) && self.state.operations_full(&self.config.bounds) {
+                let meta = EventMeta::of(env);
+                if self.state.operations_full(&self.config.bounds)
+                    && self.domain.opens(&self.state.domain, e, &meta).is_some()
+                {
                     let max = self.config.bounds.max_operations;
                     return Err(Rejection::new(
                         ErrorCode::TooManyOperations,
                         format!("at most {max} model operations may be pending or streaming at once; retry once one finished"),
                     ));
                 }
-                self.domain.decide(&self.state, e, &EventMeta::of(env))
+                self.domain.decide(&self.state.domain, e, &meta)
             }
         }
     }
@@ -367,7 +371,7 @@ impl<D: Domain> Machine<D> {
     /// Events the state now calls for (the domain's follow-ups), caused by `cause`.
     pub(crate) fn follow_ups(&self, cause: &Envelope<D::Event>) -> Vec<Envelope<D::Event>> {
         self.domain
-            .follow_ups(&self.state)
+            .follow_ups(&self.state.domain, self.state.last_timestamp)
             .into_iter()
             .map(|job| {
                 self.system(
@@ -434,7 +438,7 @@ impl<D: Domain> Machine<D> {
     /// The request for the current attempt of a streaming operation.
     pub(crate) fn request_for(&self, op: OperationId, now: Timestamp) -> Option<LlmRequest> {
         let o = self.state.operations.get(&op).filter(|o| o.status == OperationStatus::Streaming)?;
-        let prompt = self.domain.prompt(&self.state, o, now);
+        let prompt = self.domain.prompt(&self.state.domain, o, now);
         Some(LlmRequest {
             operation_id: op,
             attempt: o.attempt,
@@ -443,7 +447,7 @@ impl<D: Domain> Machine<D> {
             json: prompt.schema.is_some(),
             schema: prompt.schema,
             max_tokens: prompt.max_tokens,
-            tools: self.domain.tools(&self.state, o),
+            tools: prompt.tools,
         })
     }
 
@@ -582,6 +586,7 @@ impl<D: Domain> Machine<D> {
         };
         let mut text = o.text.clone();
         text.push_str(tokens.as_text());
+        let undeclared = || !tool_calls.is_empty() && self.domain.prompt(&self.state.domain, o, now).tools.is_empty();
         let too_many = tool_calls.len() > self.config.max_tool_calls
             || tool_calls
                 .iter()
@@ -591,8 +596,10 @@ impl<D: Domain> Machine<D> {
                 "more than {} tool calls, or one over {} bytes",
                 self.config.max_tool_calls, self.config.max_tool_call_bytes
             ))
+        } else if undeclared() {
+            Err(String::from("the model called tools this operation does not declare (its prompt offered none)"))
         } else {
-            self.domain.complete_with_tools(&self.state, o, &text, &tool_calls)
+            self.domain.complete(&self.state.domain, o, &Reply { text: &text, tool_calls: &tool_calls })
         };
         match outcome {
             Ok(event) => {
@@ -663,7 +670,8 @@ impl<D: Domain> Machine<D> {
 
     /// Jobs due at `now`: the domain's, and operations waiting to (re)start.
     pub(crate) fn due(&self, now: Timestamp) -> Due<D::Event> {
-        let jobs = self.domain.due(&self.state, now);
+        let jobs: Vec<Job<D::Event>> =
+            self.domain.jobs(&self.state.domain, now).into_iter().filter(|s| s.at <= now).map(|s| s.job).collect();
         let names = jobs.iter().map(|j| j.name).collect();
         let events = jobs.into_iter().map(|job| self.job(job, now)).collect();
         let start = self.state.operations_in_flight().filter(|o| o.ready(now)).map(|o| o.operation_id).collect();

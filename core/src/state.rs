@@ -16,8 +16,8 @@ use core::fmt;
 
 use serde::{de, Deserialize, Deserializer, Serialize};
 
-use crate::domain::{Apply, Domain, EventMeta, OpeningMismatch};
-use crate::event::{Catalogue, Envelope, Event};
+use crate::domain::{Domain, EventMeta};
+use crate::event::{Envelope, Event};
 use crate::ids::{ClientActionId, EventId, OperationId, Seq, Timestamp};
 use crate::operation::{LlmEvent, Operation, OperationInput, OperationStatus};
 
@@ -264,38 +264,8 @@ impl<D: Domain> State<D> {
 
     /// [`State::apply`] for an envelope the caller no longer needs: its
     /// strings move into the state instead of being copied (replay speed).
-    ///
-    /// # Panics
-    ///
-    /// In debug builds, when the domain breaks the contract between
-    /// [`Domain::starts_operation`] and [`Domain::apply`] for this event
-    /// (see [`OpeningMismatch`]). Release builds do not check it.
     pub fn apply_owned(&mut self, env: Envelope<D::Event>, domain: &D, bounds: &Bounds) {
-        if let Err(mismatch) = self.apply_inner(env, domain, bounds, cfg!(debug_assertions)) {
-            panic!("{mismatch}");
-        }
-    }
-
-    /// [`State::apply`], checking in every build that the domain opened an
-    /// operation exactly if [`Domain::starts_operation`] said it would. The
-    /// event is applied either way; the error says what the domain got wrong.
-    pub fn apply_checked(
-        &mut self,
-        env: &Envelope<D::Event>,
-        domain: &D,
-        bounds: &Bounds,
-    ) -> Result<(), OpeningMismatch> {
-        self.apply_inner(env.clone(), domain, bounds, true)
-    }
-
-    fn apply_inner(
-        &mut self,
-        env: Envelope<D::Event>,
-        domain: &D,
-        bounds: &Bounds,
-        check: bool,
-    ) -> Result<(), OpeningMismatch> {
-        let m = EventMeta::of(&env);
+        let mut m = EventMeta::of(&env);
         self.seq = m.seq;
         if m.timestamp > self.last_timestamp {
             self.last_timestamp = m.timestamp;
@@ -303,16 +273,13 @@ impl<D: Domain> State<D> {
         if let Some(ca) = env.client_action_id {
             self.remember_action(ca, &m, bounds);
         }
-        let mut checked = Ok(());
         match env.event {
             Event::Domain(event) => {
-                let claimed = check.then(|| (event.event_type(), domain.starts_operation(&event)));
-                let mut cx = Apply::new(&m);
-                domain.apply(&mut self.domain, event, &mut cx);
-                let opened = cx.into_opened();
-                if let Some((ty, starts)) = claimed {
-                    checked = OpeningMismatch::check(m.seq, ty, starts, opened.is_some());
+                let opened = domain.opens(&self.domain, &event, &m).map(|input| (m.opened_operation(), input));
+                if let Some((id, _)) = &opened {
+                    m.operation_id = Some(*id);
                 }
+                domain.apply(&mut self.domain, event, &m);
                 if let Some((id, input)) = opened {
                     let full = self.operations_full(bounds);
                     self.open_operation(id, &m, input);
@@ -329,7 +296,6 @@ impl<D: Domain> State<D> {
             }
             Event::Llm(event) => self.apply_llm(event, &m, domain, bounds),
         }
-        checked
     }
 
     fn apply_llm(&mut self, event: LlmEvent, m: &EventMeta, domain: &D, bounds: &Bounds) {

@@ -10,8 +10,9 @@
 //!
 //! States are compared by value (the domain's `PartialEq`) as well as by
 //! bytes, so a field the state does not serialise (`#[serde(skip)]`) fails
-//! the snapshot checks; and every event must open an operation exactly if
-//! [`Domain::starts_operation`] says it does. A [`CheckFailed`] converts
+//! the snapshot checks; and an event that opens an operation must have been
+//! recorded with its id ([`Domain::opens`] answering from the event alone,
+//! not from the state). A [`CheckFailed`] converts
 //! into proptest's failure, so `?` works inside `proptest!`.
 //!
 //! A domain's own crate supplies strategies of its client bodies and events
@@ -58,7 +59,7 @@ pub enum ClientOp {
     /// Let this many milliseconds of virtual time pass, then fire due jobs.
     Advance(u64),
     /// Let virtual time pass until the next wake the engine asks for (the
-    /// earliest retry or job, [`crate::Domain::next_wake`]), then fire what
+    /// earliest retry or job, from [`crate::Domain::jobs`]), then fire what
     /// is due: a job fires whatever its period (an hour, a week, a month).
     AdvanceToWake,
     /// Cancel the most recent operation, if it is still running.
@@ -257,9 +258,11 @@ pub fn compare_states<D: Domain>(what: &str, left: &State<D>, right: &State<D>) 
 }
 
 /// Replays `log` from empty state (dropping repeated event ids, as
-/// [`crate::replay::replay`] does), checking that each event opened an operation exactly
-/// if [`Domain::starts_operation`] said so
-/// ([`crate::domain::OpeningMismatch`]).
+/// [`crate::replay::replay`] does), checking that each event that opens an
+/// operation ([`Domain::opens`] at the time it is applied) was recorded with
+/// that operation's id. An event recorded without one was not seen to open
+/// an operation when it was decided, so its operation is not started when
+/// it is stored: the domain's answer depended on the state.
 pub fn replay_checked<D: Domain>(
     log: &[Envelope<D::Event>],
     domain: &D,
@@ -268,15 +271,27 @@ pub fn replay_checked<D: Domain>(
     let mut seen = crate::dedupe::ExactSet::new();
     let mut state = State::<D>::default();
     for env in log {
-        if seen.insert(env.event_id.as_u128()) {
-            state.apply_checked(env, domain, bounds).map_err(|e| CheckFailed(e.to_string()))?;
+        if !seen.insert(env.event_id.as_u128()) {
+            continue;
         }
+        if let (Event::Domain(event), None) = (&env.event, env.operation_id) {
+            if domain.opens(&state.domain, event, &crate::domain::EventMeta::of(env)).is_some() {
+                return Err(CheckFailed(format!(
+                    "event {} ({}): Domain::opens opens an operation for it, but it was recorded without one, \
+                     so its operation was not started when it was stored: whether an event opens an operation \
+                     must follow from the event alone, not from the state",
+                    env.seq.0,
+                    env.event.event_type().as_str()
+                )));
+            }
+        }
+        state.apply(env, domain, bounds);
     }
     Ok(state)
 }
 
 /// (a) Replaying `log` from empty state gives `live`, byte for byte and by
-/// value, and every event opened an operation exactly if the domain said so.
+/// value, and every event that opens an operation was recorded with its id.
 pub fn check_replay<D: Domain>(
     live: &State<D>,
     log: &[Envelope<D::Event>],

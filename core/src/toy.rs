@@ -6,15 +6,13 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Apply, Domain, EventMeta, Job, TypeOf};
+use crate::domain::{Domain, EventMeta, Job, Reply, Scheduled, TypeOf};
 use crate::error::Rejection;
 use crate::ids::{EventId, Seq};
 use crate::llm::{Prompt, PromptMessage, PromptRole};
 use crate::operation::{Operation, OperationInput};
 use crate::ports::{Appended, Row, SnapshotRecord, Store, StoreError};
-use crate::state::State;
 use crate::validate::{check_text, FieldKind, FieldSpec};
-use crate::view::OperationView;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,7 +58,6 @@ pub(crate) struct Toy;
 #[derive(Serialize)]
 pub(crate) struct ToyView<'a> {
     notes: &'a [String],
-    operations: Vec<OperationView>,
 }
 
 impl Domain for Toy {
@@ -77,14 +74,11 @@ impl Domain for Toy {
             ToyEventType::Echoed => &[],
         }
     }
-    fn validate(&self, event: &ToyEvent) -> Result<(), Rejection> {
-        match event {
-            ToyEvent::Added(p) => check_text("payload.text", &p.text, 100, false),
-            ToyEvent::Echoed(_) => Ok(()),
-        }
-    }
     /// A note `tz:<zone>` is recorded with the zone's rule (`tz:<zone>=<rule>`).
     fn prepare(&self, event: ToyEvent) -> Result<ToyEvent, Rejection> {
+        if let ToyEvent::Added(p) = &event {
+            check_text("payload.text", &p.text, 100, false)?;
+        }
         match event {
             ToyEvent::Added(NoteAdded { text }) if text.starts_with("tz:") && !text.contains('=') => {
                 let zone = &text[3..];
@@ -100,53 +94,44 @@ impl Domain for Toy {
             other => Ok(other),
         }
     }
-    fn decide(&self, _: &State<Self>, _: &ToyEvent, _: &EventMeta) -> Result<(), Rejection> {
+    fn decide(&self, _: &ToyState, _: &ToyEvent, _: &EventMeta) -> Result<(), Rejection> {
         Ok(())
     }
-    fn starts_operation(&self, event: &ToyEvent) -> bool {
-        matches!(event, ToyEvent::Added(_))
+    fn opens(&self, _: &ToyState, event: &ToyEvent, _: &EventMeta) -> Option<Echo> {
+        matches!(event, ToyEvent::Added(_)).then_some(Echo)
     }
-    fn apply(&self, state: &mut ToyState, event: ToyEvent, cx: &mut Apply<'_, Echo>) {
+    fn apply(&self, state: &mut ToyState, event: ToyEvent, meta: &EventMeta) {
         match event {
             ToyEvent::Added(p) => {
-                state.by_seq.insert(cx.meta().seq, p.text.clone());
+                state.by_seq.insert(meta.seq, p.text.clone());
                 state.notes.push(p.text);
-                cx.open_operation(Echo);
             }
             ToyEvent::Echoed(p) => state.notes.push(p.text),
         }
     }
-    fn prompt(&self, state: &State<Self>, _: &Operation<Echo>, _: crate::Timestamp) -> Prompt {
-        let content = state.domain.notes.last().cloned().unwrap_or_default();
-        Prompt {
-            messages: alloc::vec![PromptMessage { role: PromptRole::User, content }],
-            schema: None,
-            max_tokens: 16,
-        }
+    fn prompt(&self, state: &ToyState, _: &Operation<Echo>, _: crate::Timestamp) -> Prompt {
+        let content = state.notes.last().cloned().unwrap_or_default();
+        Prompt::new(alloc::vec![PromptMessage { role: PromptRole::User, content }], 16)
     }
-    fn complete(&self, _: &State<Self>, _: &Operation<Echo>, output: &str) -> Result<ToyEvent, String> {
-        Ok(ToyEvent::Echoed(NoteEchoed { text: String::from(output) }))
+    fn complete(&self, _: &ToyState, _: &Operation<Echo>, reply: &Reply<'_>) -> Result<ToyEvent, String> {
+        Ok(ToyEvent::Echoed(NoteEchoed { text: String::from(reply.text) }))
     }
     /// A note `jobs@<at>x<k>` calls `k` jobs due from time `at` on, and
     /// never stops calling them: a domain whose job keys do not name the
     /// occurrence (each adds a note, which opens an operation).
-    fn due(&self, state: &State<Self>, now: crate::Timestamp) -> Vec<Job<ToyEvent>> {
+    fn jobs(&self, state: &ToyState, _: crate::Timestamp) -> Vec<Scheduled<ToyEvent>> {
         let mut jobs = Vec::new();
-        for note in &state.domain.notes {
-            if let Some((at, k)) = toy_jobs(note).filter(|(at, _)| *at <= now.0) {
-                for i in 0..k {
-                    let event = ToyEvent::Added(NoteAdded { text: String::from("job") });
-                    jobs.push(Job { name: "toy", key: alloc::format!("{at}/{i}"), event });
-                }
+        for (at, k) in state.notes.iter().filter_map(|n| toy_jobs(n)) {
+            for i in 0..k {
+                let event = ToyEvent::Added(NoteAdded { text: String::from("job") });
+                let job = Job { name: "toy", key: alloc::format!("{at}/{i}"), event };
+                jobs.push(Scheduled { at: crate::Timestamp(at), job });
             }
         }
         jobs
     }
-    fn next_wake(&self, state: &State<Self>, _: crate::Timestamp) -> Option<crate::Timestamp> {
-        state.domain.notes.iter().filter_map(|n| toy_jobs(n)).map(|(at, _)| crate::Timestamp(at)).min()
-    }
-    fn view<'a>(&'a self, state: &'a State<Self>, operations: Vec<OperationView>, _: crate::Timestamp) -> ToyView<'a> {
-        ToyView { notes: &state.domain.notes, operations }
+    fn view<'a>(&'a self, state: &'a ToyState, _: crate::Timestamp) -> ToyView<'a> {
+        ToyView { notes: &state.notes }
     }
 }
 

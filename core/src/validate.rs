@@ -6,8 +6,8 @@
 //! size → nesting depth → JSON syntax → top-level fields → event type and
 //! whether clients may send it → payload shape (unknown/missing fields, JSON
 //! types, formats) → payload decoding (an integer that does not fit its
-//! field's type is `out_of_range` on that field) → content bounds
-//! ([`crate::Domain::validate`]).
+//! field's type is `out_of_range` on that field) → content bounds, and what
+//! the service records for the event ([`crate::Domain::prepare`]).
 
 use alloc::format;
 use alloc::string::String;
@@ -285,10 +285,7 @@ pub fn parse_client_request<D: Domain>(
     // that error names the field too (`out_of_range`).
     let event = decode::payload(ty, Value::Object(payload))?;
     let event = match event {
-        Event::Domain(e) => {
-            domain.validate(&e)?;
-            Event::Domain(domain.prepare(e)?)
-        }
+        Event::Domain(e) => Event::Domain(domain.prepare(e)?),
         other => other,
     };
     Ok(ClientRequest { event, client_action_id, event_id })

@@ -1,6 +1,7 @@
 //! What clients see: `GET /v1/snapshot` answers `{"seq", "state"}`, where
-//! `state` is the domain's view ([`crate::Domain::view`]) and includes the
-//! operations in flight with their partial text ([`OperationView`]).
+//! `state` is the domain's view ([`crate::Domain::view`]) with the
+//! operations in flight and their partial text added by the kernel
+//! ([`OperationView`]) as its last member, `operations`.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -18,8 +19,19 @@ use crate::operation::{OperationKind, OperationStatus};
 pub struct SnapshotView<'a, D: Domain> {
     /// Seq of the last event folded in.
     pub seq: Seq,
-    /// The domain's view.
-    pub state: D::View<'a>,
+    /// The domain's view, and the operations in flight.
+    pub state: StateView<D::View<'a>>,
+}
+
+/// A domain's view with the operations in flight: the view's members, then
+/// `operations`.
+#[derive(Serialize)]
+pub struct StateView<V> {
+    /// The domain's view (a JSON object: its members come first).
+    #[serde(flatten)]
+    pub domain: V,
+    /// The operations in flight, in id order, with their partial text.
+    pub operations: Vec<OperationView>,
 }
 
 /// An operation in flight, as clients see it.
@@ -55,5 +67,6 @@ pub fn operations<D: Domain>(machine: &Machine<D>) -> Vec<OperationView> {
 /// The client view of a machine's state at `now`.
 pub fn snapshot<D: Domain>(machine: &Machine<D>, now: Timestamp) -> SnapshotView<'_, D> {
     let state = machine.state();
-    SnapshotView { seq: state.seq, state: machine.domain().view(state, operations(machine), now) }
+    let domain = machine.domain().view(&state.domain, now);
+    SnapshotView { seq: state.seq, state: StateView { domain, operations: operations(machine) } }
 }

@@ -7,12 +7,11 @@
 
 use std::collections::BTreeMap;
 
-use microcos_core::domain::{Apply, EventMeta, Job, TypeOf};
+use microcos_core::domain::{EventMeta, Job, Reply, Scheduled, TypeOf};
 use microcos_core::error::{DomainCode, ErrorCode, Rejection};
 use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
 use microcos_core::validate::{check_text, FieldKind, FieldSpec};
-use microcos_core::view::OperationView;
-use microcos_core::{Domain, LlmRequest, Operation, OperationInput, State, Timestamp};
+use microcos_core::{Domain, LlmRequest, Operation, OperationInput, Timestamp};
 use serde::{Deserialize, Serialize};
 
 microcos_core::uuid_id!(
@@ -154,8 +153,6 @@ impl Default for TicketTriage {
 pub struct DeskView<'a> {
     /// Open tickets, by id.
     pub open: Vec<(&'a TicketId, &'a Ticket)>,
-    /// Triage in flight.
-    pub operations: Vec<OperationView>,
 }
 
 const OPENED: &[FieldSpec] =
@@ -204,8 +201,8 @@ impl TicketTriage {
         }
     }
 
-    fn deadlines<'a>(&'a self, state: &'a State<Self>) -> impl Iterator<Item = (TicketId, Timestamp)> + 'a {
-        state.domain.tickets.iter().filter(|(_, t)| t.open && !t.escalated).filter_map(|(id, t)| {
+    fn deadlines<'a>(&'a self, state: &'a Desk) -> impl Iterator<Item = (TicketId, Timestamp)> + 'a {
+        state.tickets.iter().filter(|(_, t)| t.open && !t.escalated).filter_map(|(id, t)| {
             let deadline = self.deadline_ms(t.triage.as_ref()?.priority)?;
             Some((*id, t.opened_at.plus_ms(deadline)))
         })
@@ -227,19 +224,17 @@ impl Domain for TicketTriage {
         }
     }
 
-    fn validate(&self, event: &TriageEvent) -> Result<(), Rejection> {
-        match event {
-            TriageEvent::Opened(p) => {
-                check_text("payload.subject", &p.subject, 200, false)?;
-                check_text("payload.body", &p.body, 4_000, true)
-            }
-            _ => Ok(()),
+    fn prepare(&self, event: TriageEvent) -> Result<TriageEvent, Rejection> {
+        if let TriageEvent::Opened(p) = &event {
+            check_text("payload.subject", &p.subject, 200, false)?;
+            check_text("payload.body", &p.body, 4_000, true)?;
         }
+        Ok(event)
     }
 
-    fn decide(&self, state: &State<Self>, event: &TriageEvent, _: &EventMeta) -> Result<(), Rejection> {
+    fn decide(&self, state: &Desk, event: &TriageEvent, _: &EventMeta) -> Result<(), Rejection> {
         if let TriageEvent::Closed(p) = event {
-            match state.domain.tickets.get(&p.ticket_id) {
+            match state.tickets.get(&p.ticket_id) {
                 None => return Err(Rejection::field(TICKET_NOT_FOUND, "payload.ticket_id", "no such ticket")),
                 Some(t) if !t.open => {
                     return Err(Rejection::field(TICKET_CLOSED, "payload.ticket_id", "the ticket is closed"))
@@ -250,12 +245,11 @@ impl Domain for TicketTriage {
         Ok(())
     }
 
-    fn starts_operation(&self, event: &TriageEvent) -> bool {
-        matches!(event, TriageEvent::Opened(_))
+    fn opens(&self, _: &Desk, event: &TriageEvent, meta: &EventMeta) -> Option<Triage> {
+        matches!(event, TriageEvent::Opened(_)).then_some(Triage { ticket_id: TicketId(meta.event_id.0) })
     }
 
-    fn apply(&self, state: &mut Desk, event: TriageEvent, cx: &mut Apply<'_, Triage>) {
-        let meta = *cx.meta();
+    fn apply(&self, state: &mut Desk, event: TriageEvent, meta: &EventMeta) {
         match event {
             TriageEvent::Opened(p) => {
                 let ticket_id = TicketId(meta.event_id.0);
@@ -269,7 +263,6 @@ impl Domain for TicketTriage {
                     escalated: false,
                 };
                 state.tickets.insert(ticket_id, ticket);
-                cx.open_operation(Triage { ticket_id });
             }
             TriageEvent::Triaged(p) => {
                 if let Some(t) = state.tickets.get_mut(&p.ticket_id) {
@@ -290,23 +283,21 @@ impl Domain for TicketTriage {
         }
     }
 
-    fn prompt(&self, state: &State<Self>, op: &Operation<Triage>, _: Timestamp) -> Prompt {
-        let ticket = state.domain.tickets.get(&op.input.ticket_id);
+    fn prompt(&self, state: &Desk, op: &Operation<Triage>, _: Timestamp) -> Prompt {
+        let ticket = state.tickets.get(&op.input.ticket_id);
         let (subject, body) = ticket.map_or(("", ""), |t| (t.subject.as_str(), t.body.as_str()));
         let system = "You triage customer support tickets. Answer only with JSON of the form \
                       {\"priority\":\"low|normal|high|urgent\",\"category\":\"billing|bug|account|other\",\
                       \"summary\":\"one sentence\"}.";
-        Prompt {
-            messages: vec![
-                PromptMessage { role: PromptRole::System, content: system.into() },
-                PromptMessage { role: PromptRole::User, content: format!("Subject: {subject}\n\n{body}") },
-            ],
-            schema: Some(schema()),
-            max_tokens: 256,
-        }
+        let messages = vec![
+            PromptMessage { role: PromptRole::System, content: system.into() },
+            PromptMessage { role: PromptRole::User, content: format!("Subject: {subject}\n\n{body}") },
+        ];
+        Prompt::new(messages, 256).with_schema(schema())
     }
 
-    fn complete(&self, _: &State<Self>, op: &Operation<Triage>, output: &str) -> Result<TriageEvent, String> {
+    fn complete(&self, _: &Desk, op: &Operation<Triage>, reply: &Reply<'_>) -> Result<TriageEvent, String> {
+        let output = reply.text;
         let start = output.find('{').ok_or("no JSON object in the output")?;
         let end = output.rfind('}').filter(|e| *e > start).ok_or("unterminated JSON object")?;
         let a: Answer = serde_json::from_str(&output[start..=end]).map_err(|e| format!("triage JSON: {e}"))?;
@@ -323,24 +314,16 @@ impl Domain for TicketTriage {
         }))
     }
 
-    /// Escalates every open urgent or high ticket past its deadline, once.
-    fn due(&self, state: &State<Self>, now: Timestamp) -> Vec<Job<TriageEvent>> {
-        self.deadlines(state)
-            .filter(|(_, at)| *at <= now)
-            .map(|(ticket_id, _)| Job {
-                name: "escalate",
-                key: ticket_id.to_string(),
-                event: TriageEvent::Escalated(TicketEscalated { ticket_id }),
-            })
-            .collect()
+    /// Escalates every open urgent or high ticket at its deadline, once.
+    fn jobs(&self, state: &Desk, _: Timestamp) -> Vec<Scheduled<TriageEvent>> {
+        let escalate = |ticket_id| TriageEvent::Escalated(TicketEscalated { ticket_id });
+        let job =
+            |ticket_id: TicketId| Job { name: "escalate", key: ticket_id.to_string(), event: escalate(ticket_id) };
+        self.deadlines(state).map(|(ticket_id, at)| Scheduled { at, job: job(ticket_id) }).collect()
     }
 
-    fn next_wake(&self, state: &State<Self>, _now: Timestamp) -> Option<Timestamp> {
-        self.deadlines(state).map(|(_, at)| at).min()
-    }
-
-    fn view<'a>(&'a self, state: &'a State<Self>, operations: Vec<OperationView>, _: Timestamp) -> DeskView<'a> {
-        DeskView { open: state.domain.tickets.iter().filter(|(_, t)| t.open).collect(), operations }
+    fn view<'a>(&'a self, state: &'a Desk, _: Timestamp) -> DeskView<'a> {
+        DeskView { open: state.tickets.iter().filter(|(_, t)| t.open).collect() }
     }
 }
 

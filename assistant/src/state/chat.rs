@@ -1,7 +1,7 @@
 //! Chat memory: the recent messages, those evicted from the window and
 //! not yet summarised, and the rolling summary.
 
-use alloc::collections::VecDeque;
+use alloc::collections::{BTreeSet, VecDeque};
 use alloc::string::String;
 
 use microcos_core::domain::EventMeta;
@@ -64,9 +64,17 @@ pub struct Chat {
     pub total_messages: u64,
     /// The summary operation in flight, if any.
     pub summary_in_flight: Option<OperationId>,
+    /// The replies being written (chat operations not finished), by id.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub replies_in_flight: BTreeSet<OperationId>,
 }
 
 impl Chat {
+    /// A reply is being written: operation `id` opened.
+    pub(super) fn reply_opened(&mut self, id: OperationId) {
+        self.replies_in_flight.insert(id);
+    }
+
     pub(super) fn user_message(&mut self, p: UserMessage, m: &EventMeta, bounds: &AssistantBounds) {
         self.push(Role::User, p.text, m, bounds);
     }
@@ -110,6 +118,7 @@ impl Chat {
         if self.summary_in_flight == Some(operation.operation_id) {
             self.summary_in_flight = None;
         }
+        self.replies_in_flight.remove(&operation.operation_id);
         let stopped = operation.status == OperationStatus::Cancelled && !operation.text.is_empty();
         if stopped && operation.input == AssistantOperation::Chat {
             self.push(Role::Assistant, operation.text.clone(), m, bounds);

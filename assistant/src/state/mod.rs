@@ -20,7 +20,7 @@
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 
-use microcos_core::domain::{Apply, EventMeta};
+use microcos_core::domain::EventMeta;
 use microcos_core::ids::Seq;
 use microcos_core::time::LocalDate;
 use microcos_core::Operation;
@@ -45,7 +45,12 @@ pub use tasks::{Task, TaskStatus, Tasks};
 ///
 /// 2: a cancelled chat reply is kept as a stopped message.
 /// 3: reminders, and the assistant's actions (tool calls).
-/// 4: settings hold a time zone (its name and recorded rule), not an offset.
+/// 4: settings hold a time zone (its name and recorded rule), not an offset;
+///    since, the chat also knows the replies being written
+///    (`Chat::replies_in_flight`, absent when empty, so the golden state's
+///    bytes stay as they were: a version-4 snapshot taken by an earlier
+///    build while a reply streamed lacks it, and lets a regenerate or clear
+///    through while that one reply ends).
 pub const STATE_VERSION: u32 = 4;
 
 /// Bounds of the assistant's working set. Part of the replay contract: the
@@ -146,16 +151,36 @@ impl microcos_core::OperationInput for AssistantOperation {
 }
 
 impl AssistantState {
+    /// The operation an assistant event opens, if it opens one (the event's
+    /// type says whether: [`crate::AssistantEventType::starts_operation`]),
+    /// with what it works on, read from the state before the event.
+    pub fn opens(&self, event: &AssistantEvent, m: &EventMeta) -> Option<AssistantOperation> {
+        use AssistantEvent as E;
+        Some(match event {
+            E::UserMessage(_) | E::ChatRegenerate(_) => AssistantOperation::Chat,
+            E::SummaryRequested(_) => {
+                AssistantOperation::Summary { through_seq: self.chat.messages.back().map_or(m.seq, |m| m.seq) }
+            }
+            E::WorkflowGenerateSummary(p) => AssistantOperation::Summary { through_seq: p.through_seq },
+            E::PlanRequested(p) => AssistantOperation::DailyPlan {
+                date: p.date.unwrap_or_else(|| self.planner.settings.today(m.timestamp)),
+            },
+            E::WorkflowDailyPlan(p) => AssistantOperation::DailyPlan { date: p.date },
+            E::TaskExtract(p) => AssistantOperation::ExtractTasks { text: p.text.clone() },
+            _ => return None,
+        })
+    }
+
     /// Folds one stored assistant event into the sub-state it concerns.
     /// Never fails: events that no longer apply (an update of a deleted
     /// task) change nothing.
-    pub fn apply(&mut self, event: AssistantEvent, bounds: &AssistantBounds, cx: &mut Apply<'_, AssistantOperation>) {
-        let m = *cx.meta();
+    pub fn apply(&mut self, event: AssistantEvent, bounds: &AssistantBounds, m: &EventMeta) {
+        let m = *m;
         use AssistantEvent as E;
         match event {
             E::UserMessage(p) => {
                 self.chat.user_message(p, &m, bounds);
-                cx.open_operation(AssistantOperation::Chat);
+                self.chat.reply_opened(m.opened_operation());
             }
             E::AssistantMessage(p) => {
                 self.chat.assistant_message(&p.text, p.actions.is_empty(), &m, bounds);
@@ -163,37 +188,23 @@ impl AssistantState {
             }
             E::ChatRegenerate(_) => {
                 self.chat.regenerate();
-                cx.open_operation(AssistantOperation::Chat);
+                self.chat.reply_opened(m.opened_operation());
             }
             E::ChatCleared(_) => self.chat.clear(),
-            E::SummaryRequested(_) => {
-                let through_seq = self.chat.messages.back().map_or(m.seq, |m| m.seq);
-                let id = cx.open_operation(AssistantOperation::Summary { through_seq });
-                self.chat.summary_in_flight = Some(id);
-            }
-            E::WorkflowGenerateSummary(p) => {
-                let id = cx.open_operation(AssistantOperation::Summary { through_seq: p.through_seq });
-                self.chat.summary_in_flight = Some(id);
+            E::SummaryRequested(_) | E::WorkflowGenerateSummary(_) => {
+                self.chat.summary_in_flight = Some(m.opened_operation());
             }
             E::SummaryGenerated(p) => self.chat.summary_generated(p),
             E::SettingsUpdated(p) => self.planner.settings_updated(&p),
-            E::PlanRequested(p) => {
-                let date = p.date.unwrap_or_else(|| self.planner.settings.today(m.timestamp));
-                cx.open_operation(AssistantOperation::DailyPlan { date });
-            }
-            E::WorkflowDailyPlan(p) => {
-                self.planner.daily_plan_fired(p.date);
-                cx.open_operation(AssistantOperation::DailyPlan { date: p.date });
-            }
+            E::PlanRequested(_) => {}
+            E::WorkflowDailyPlan(p) => self.planner.daily_plan_fired(p.date),
             E::PlanGenerated(p) => self.planner.plan_generated(p, &m, bounds),
             E::TaskCreated(p) => self.tasks.created(p, &m, bounds),
             E::TaskUpdated(p) => self.tasks.updated(p, &m),
             E::TaskCompleted(p) => self.tasks.completed(p.task_id, &m, bounds),
             E::TaskReopened(p) => self.tasks.reopened(p.task_id, &m, bounds),
             E::TaskDeleted(p) => self.tasks.deleted(p.task_id),
-            E::TaskExtract(p) => {
-                cx.open_operation(AssistantOperation::ExtractTasks { text: p.text });
-            }
+            E::TaskExtract(_) => {}
             E::TasksExtracted(p) => self.tasks.extracted(p, &m, bounds),
             E::ReminderSet(p) => self.reminders.set(p, &self.planner.settings, &m, bounds),
             E::ReminderSnoozed(p) => self.reminders.snoozed(p, &m),
