@@ -9,11 +9,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use microcos_core::domain::{EventMeta, Job, Reply, Scheduled, TypeOf};
+use microcos_core::domain::{EventMeta, Job, Reply, Scheduled};
 use microcos_core::error::{DomainCode, ErrorCode, Rejection};
 use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
 use microcos_core::testing::{arb_client_ops_timed, arb_client_ops_with, CheckFailed, ClientOp, TimeSteps};
-use microcos_core::validate::{FieldKind, FieldSpec};
 use microcos_core::{Config, Domain, Operation, OperationInput, Timestamp};
 use microcos_memory::check::{
     arb_fault, check_crash_at_every_append, check_live_run, check_resume_exactly_once, check_retries_change_nothing,
@@ -29,19 +28,14 @@ const WEEK_MS: u64 = 7 * 86_400_000;
 /// 1970-01-05T00:00:00Z, a Monday.
 const MONDAY_MS: u64 = 4 * 86_400_000;
 
-/// `habit.logged`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HabitLogged {
-    habit: String,
-}
-
-/// `habit.archived`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HabitArchived {
-    habit: String,
-}
+microcos_core::payload!(
+    /// `habit.logged`.
+    HabitLogged { habit: String }
+);
+microcos_core::payload!(
+    /// `habit.archived`.
+    HabitArchived { habit: String }
+);
 
 /// `coach.replied`: the model's encouragement.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,7 +129,6 @@ struct Habits {
 }
 
 const HABIT_ARCHIVED: ErrorCode = DomainCode::code("habit_archived", 409);
-const HABIT: &[FieldSpec] = &[FieldSpec::required("habit", FieldKind::Str)];
 
 impl Habits {
     fn archive<'a>(&self, book: &'a Book) -> &'a BTreeSet<String> {
@@ -162,13 +155,6 @@ impl Domain for Habits {
     type Operation = Coach;
     type View<'a> = &'a Book;
     const STATE_VERSION: u32 = 1;
-
-    fn payload_fields(&self, ty: TypeOf<Self>) -> &'static [FieldSpec] {
-        match ty {
-            HabitEventType::Logged | HabitEventType::Archived => HABIT,
-            _ => &[],
-        }
-    }
 
     fn decide(&self, book: &Book, event: &HabitEvent, _: &EventMeta) -> Result<(), Rejection> {
         match event {

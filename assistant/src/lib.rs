@@ -84,11 +84,10 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use microcos_core::domain::{EventMeta, Job, Reply, Scheduled, TypeOf};
+use microcos_core::domain::{EventMeta, Job, Reply, Scheduled};
 use microcos_core::error::{DomainCode, ErrorCode, Rejection};
 use microcos_core::llm::Prompt;
 use microcos_core::time::LocalDate;
-use microcos_core::validate::FieldSpec;
 use microcos_core::{Domain, Operation, Timestamp};
 
 pub use event::{
@@ -232,13 +231,15 @@ impl Domain for Assistant {
     type View<'a> = view::StateView<'a>;
     const STATE_VERSION: u32 = STATE_VERSION;
 
-    fn payload_fields(&self, ty: TypeOf<Self>) -> &'static [FieldSpec] {
-        validate::client_fields(ty)
-    }
-
     /// Checks a client event's content bounds ([`AssistantLimits`]), and
     /// records the rule of the zone a `settings.updated` names ([`zone`]).
+    /// That rule is the service's to record: a client that sends one is
+    /// refused as if the field did not exist.
     fn prepare(&self, event: AssistantEvent) -> Result<AssistantEvent, Rejection> {
+        if let AssistantEvent::SettingsUpdated(SettingsUpdated { time_zone_rule: Some(_), .. }) = &event {
+            let message = "unknown field: the service records the zone's rule";
+            return Err(Rejection::field(ErrorCode::UnknownField, "payload.time_zone_rule", message));
+        }
         validate::check_event(&event, &self.limits)?;
         match event {
             AssistantEvent::SettingsUpdated(p) => zone::prepare(p).map(AssistantEvent::SettingsUpdated),

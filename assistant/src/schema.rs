@@ -7,7 +7,8 @@ use std::string::{String, ToString};
 use microcos_core::event::{EventKind, Origin};
 use microcos_core::schema::{client_request_branch, client_request_document, llm_cancel_branch};
 use microcos_core::validate::Limits;
-use schemars::{Schema, SchemaGenerator};
+use microcos_core::Catalogue;
+use schemars::SchemaGenerator;
 use serde_json::{json, Value};
 
 use crate::event::*;
@@ -24,26 +25,7 @@ pub fn client_request_schema() -> Value {
     let mut generator = SchemaGenerator::default();
     let mut branches = std::vec::Vec::new();
     for ty in AssistantEventType::ALL.iter().copied().filter(|t| t.origin() == Origin::Client) {
-        let payload: Schema = match ty {
-            AssistantEventType::UserMessage => generator.subschema_for::<UserMessage>(),
-            AssistantEventType::SettingsUpdated => generator.subschema_for::<SettingsUpdated>(),
-            AssistantEventType::TaskCreated => generator.subschema_for::<TaskCreated>(),
-            AssistantEventType::TaskUpdated => generator.subschema_for::<TaskUpdated>(),
-            AssistantEventType::TaskCompleted => generator.subschema_for::<TaskCompleted>(),
-            AssistantEventType::TaskDeleted => generator.subschema_for::<TaskDeleted>(),
-            AssistantEventType::TaskReopened => generator.subschema_for::<TaskReopened>(),
-            AssistantEventType::PlanRequested => generator.subschema_for::<PlanRequested>(),
-            AssistantEventType::SummaryRequested => generator.subschema_for::<SummaryRequested>(),
-            AssistantEventType::TaskExtract => generator.subschema_for::<TaskExtract>(),
-            AssistantEventType::ChatRegenerate => generator.subschema_for::<ChatRegenerate>(),
-            AssistantEventType::ChatCleared => generator.subschema_for::<ChatCleared>(),
-            AssistantEventType::ReminderSet => generator.subschema_for::<ReminderSet>(),
-            AssistantEventType::ReminderSnoozed => generator.subschema_for::<ReminderSnoozed>(),
-            AssistantEventType::ReminderCancelled => generator.subschema_for::<ReminderCancelled>(),
-            AssistantEventType::ActionApproved => generator.subschema_for::<ActionApproved>(),
-            AssistantEventType::ActionDeclined => generator.subschema_for::<ActionDeclined>(),
-            _ => continue,
-        };
+        let Some(payload) = AssistantEvent::client_schema(ty, &mut generator) else { continue };
         branches.push(client_request_branch(ty.as_str(), payload));
     }
     branches.push(llm_cancel_branch(&mut generator));

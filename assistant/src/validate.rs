@@ -1,10 +1,11 @@
-//! Client payload shapes and content bounds of the assistant's events.
+//! Content bounds of the assistant's client events (their shapes come from
+//! the payloads' declarations, `microcos_core::payload!`).
 
 use microcos_core::error::{ErrorCode, Rejection};
 use microcos_core::tz::OFFSET_MINUTES;
-use microcos_core::validate::{check_text, FieldKind::*, FieldSpec};
+use microcos_core::validate::check_text;
 
-use crate::event::{AssistantEvent, AssistantEventType};
+use crate::event::AssistantEvent;
 
 /// Content bounds of client events. `AssistantLimits::default()` is what the
 /// services use.
@@ -37,60 +38,8 @@ impl Default for AssistantLimits {
     }
 }
 
-const TEXT: &[FieldSpec] = &[FieldSpec::required("text", Str)];
 /// The longest zone name a client may send (the database's longest is 30).
 pub const MAX_ZONE_CHARS: usize = 64;
-
-const SETTINGS: &[FieldSpec] = &[
-    FieldSpec::optional("time_zone", Str),
-    FieldSpec::optional("tz_offset_minutes", Int),
-    FieldSpec::optional("daily_plan_time", NullableTime),
-    FieldSpec::optional("confirm_actions", Bool),
-];
-const ACTION_ID: &[FieldSpec] = &[FieldSpec::required("action_id", Uuid)];
-const TASK_CREATED: &[FieldSpec] = &[
-    FieldSpec::optional("task_id", Uuid),
-    FieldSpec::required("title", Str),
-    FieldSpec::optional("notes", Str),
-    FieldSpec::optional("due_date", Date),
-];
-const TASK_UPDATED: &[FieldSpec] = &[
-    FieldSpec::required("task_id", Uuid),
-    FieldSpec::optional("title", Str),
-    FieldSpec::optional("notes", Str),
-    FieldSpec::optional("due_date", Date),
-];
-const TASK_ID: &[FieldSpec] = &[FieldSpec::required("task_id", Uuid)];
-const PLAN_REQUESTED: &[FieldSpec] = &[FieldSpec::optional("date", Date)];
-const REMINDER_SET: &[FieldSpec] = &[
-    FieldSpec::optional("reminder_id", Uuid),
-    FieldSpec::required("text", Str),
-    FieldSpec::optional("at", Int),
-    FieldSpec::optional("date", Date),
-    FieldSpec::optional("time", NullableTime),
-    FieldSpec::optional("task_id", Uuid),
-];
-const REMINDER_SNOOZED: &[FieldSpec] = &[FieldSpec::required("reminder_id", Uuid), FieldSpec::required("minutes", Int)];
-const REMINDER_ID: &[FieldSpec] = &[FieldSpec::required("reminder_id", Uuid)];
-
-/// The payload shape of each client-sendable type (all client payloads are flat).
-pub fn client_fields(ty: AssistantEventType) -> &'static [FieldSpec] {
-    match ty {
-        AssistantEventType::UserMessage | AssistantEventType::TaskExtract => TEXT,
-        AssistantEventType::SettingsUpdated => SETTINGS,
-        AssistantEventType::TaskCreated => TASK_CREATED,
-        AssistantEventType::TaskUpdated => TASK_UPDATED,
-        AssistantEventType::TaskCompleted | AssistantEventType::TaskDeleted | AssistantEventType::TaskReopened => {
-            TASK_ID
-        }
-        AssistantEventType::PlanRequested => PLAN_REQUESTED,
-        AssistantEventType::ReminderSet => REMINDER_SET,
-        AssistantEventType::ReminderSnoozed => REMINDER_SNOOZED,
-        AssistantEventType::ReminderCancelled => REMINDER_ID,
-        AssistantEventType::ActionApproved | AssistantEventType::ActionDeclined => ACTION_ID,
-        _ => &[],
-    }
-}
 
 /// Checks the content bounds of a client-originated event.
 pub fn check_event(event: &AssistantEvent, limits: &AssistantLimits) -> Result<(), Rejection> {
@@ -240,5 +189,70 @@ mod tests {
         let limits = Limits { max_body_bytes: 10, ..Limits::default() };
         let r = parse_client_request(&[b'x'; 11], &Assistant::default(), &limits).unwrap_err();
         assert_eq!(r.code, ErrorCode::BodyTooLarge);
+    }
+
+    /// The field tables `payload!` derives are the ones the edge checked
+    /// when they were written by hand (API v1: what a client may send).
+    #[test]
+    fn derived_field_tables_are_the_hand_written_ones() {
+        use crate::event::{AssistantEvent, AssistantEventType as T};
+        use microcos_core::validate::{FieldKind::*, FieldSpec};
+        use microcos_core::Catalogue;
+        const TEXT: &[FieldSpec] = &[FieldSpec::required("text", Str)];
+        const SETTINGS: &[FieldSpec] = &[
+            FieldSpec::optional("time_zone", Str),
+            // Declared, and refused from a client by `Assistant::prepare` (the
+            // service records it): the same unknown_field as before.
+            FieldSpec::optional("time_zone_rule", Str),
+            FieldSpec::optional("tz_offset_minutes", Int),
+            FieldSpec::optional("daily_plan_time", NullableTime),
+            FieldSpec::optional("confirm_actions", Bool),
+        ];
+        const ACTION_ID: &[FieldSpec] = &[FieldSpec::required("action_id", Uuid)];
+        const TASK_CREATED: &[FieldSpec] = &[
+            FieldSpec::optional("task_id", Uuid),
+            FieldSpec::required("title", Str),
+            FieldSpec::optional("notes", Str),
+            FieldSpec::optional("due_date", Date),
+        ];
+        const TASK_UPDATED: &[FieldSpec] = &[
+            FieldSpec::required("task_id", Uuid),
+            FieldSpec::optional("title", Str),
+            FieldSpec::optional("notes", Str),
+            FieldSpec::optional("due_date", Date),
+        ];
+        const TASK_ID: &[FieldSpec] = &[FieldSpec::required("task_id", Uuid)];
+        const PLAN_REQUESTED: &[FieldSpec] = &[FieldSpec::optional("date", Date)];
+        const REMINDER_SET: &[FieldSpec] = &[
+            FieldSpec::optional("reminder_id", Uuid),
+            FieldSpec::required("text", Str),
+            FieldSpec::optional("at", Int),
+            FieldSpec::optional("date", Date),
+            FieldSpec::optional("time", NullableTime),
+            FieldSpec::optional("task_id", Uuid),
+        ];
+        const REMINDER_SNOOZED: &[FieldSpec] =
+            &[FieldSpec::required("reminder_id", Uuid), FieldSpec::required("minutes", Int)];
+        const REMINDER_ID: &[FieldSpec] = &[FieldSpec::required("reminder_id", Uuid)];
+        let expected = |ty: T| -> &'static [FieldSpec] {
+            match ty {
+                T::UserMessage | T::TaskExtract => TEXT,
+                T::SettingsUpdated => SETTINGS,
+                T::TaskCreated => TASK_CREATED,
+                T::TaskUpdated => TASK_UPDATED,
+                T::TaskCompleted | T::TaskDeleted | T::TaskReopened => TASK_ID,
+                T::PlanRequested => PLAN_REQUESTED,
+                T::ReminderSet => REMINDER_SET,
+                T::ReminderSnoozed => REMINDER_SNOOZED,
+                T::ReminderCancelled => REMINDER_ID,
+                T::ActionApproved | T::ActionDeclined => ACTION_ID,
+                _ => &[],
+            }
+        };
+        for ty in <T as microcos_core::EventKind>::ALL.iter().copied() {
+            if microcos_core::EventKind::origin(ty) == microcos_core::Origin::Client {
+                assert_eq!(AssistantEvent::fields(ty), expected(ty), "{ty}");
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@
 //! | the domain supplies | trait item |
 //! | --- | --- |
 //! | its event catalogue (names, client-sendable types, payloads) | [`Domain::Event`], declared with [`catalogue!`](crate::catalogue) |
-//! | payload shapes of client events | [`Domain::payload_fields`] |
+//! | payload shapes of client events | its payloads' declarations ([`payload!`](crate::payload)) |
 //! | content bounds of a client event, and what the service records for it | [`Domain::prepare`] |
 //! | its rules | [`Domain::decide`] |
 //! | which events open a model operation, and on what | [`Domain::opens`] |
@@ -39,15 +39,13 @@ use crate::ids::{EventId, OperationId, RequestId, Seq, Timestamp};
 use crate::llm::Prompt;
 use crate::operation::ToolCall;
 use crate::operation::{Operation, OperationInput};
-use crate::validate::FieldSpec;
 
 /// The type enum of a domain's catalogue.
 pub type TypeOf<D> = <<D as Domain>::Event as Catalogue>::Type;
 
 /// An application built on the kernel. See the [module docs](self).
 ///
-/// Seven methods are required ([`payload_fields`](Domain::payload_fields),
-/// [`decide`](Domain::decide), [`opens`](Domain::opens),
+/// Six methods are required ([`decide`](Domain::decide), [`opens`](Domain::opens),
 /// [`apply`](Domain::apply), [`prompt`](Domain::prompt),
 /// [`complete`](Domain::complete) and [`view`](Domain::view)), and four
 /// have defaults.
@@ -73,11 +71,6 @@ pub trait Domain: Clone + fmt::Debug + 'static {
     /// Version of [`Domain::State`]'s layout. Bump it on any change: a
     /// snapshot of another version is discarded and the state rebuilt.
     const STATE_VERSION: u32;
-
-    /// The payload fields of a client-sendable type, checked before the
-    /// payload is decoded so that errors name the failing field. A payload
-    /// with no required field may be omitted.
-    fn payload_fields(&self, ty: TypeOf<Self>) -> &'static [FieldSpec];
 
     /// Checks a decoded client event's content (lengths, ranges) and
     /// completes it with what the service resolves on the user's behalf and

@@ -67,23 +67,36 @@ pub trait Catalogue: Clone + fmt::Debug + PartialEq + Eq + Sized + 'static {
     fn serialize_payload<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
     /// Reads the payload of an event of type `ty`.
     fn deserialize_payload<'de, D: Deserializer<'de>>(ty: Self::Type, d: D) -> Result<Self, D::Error>;
+    /// The payload fields of a client-sendable type, checked before the
+    /// payload is decoded so that errors name the failing field (empty for
+    /// the others). [`catalogue!`](crate::catalogue) takes each from its
+    /// payload's declaration ([`crate::validate::Payload`]).
+    fn fields(ty: Self::Type) -> &'static [crate::validate::FieldSpec];
+    /// The JSON Schema of the payload of a client-sendable type (`None` for
+    /// the others), from its declaration (feature `schema`; for a
+    /// catalogue's client request schema, see [`crate::schema`]).
+    #[cfg(feature = "schema")]
+    fn client_schema(ty: Self::Type, generator: &mut schemars::SchemaGenerator) -> Option<schemars::Schema>;
 }
 
 /// Declares an event catalogue: the event enum (one variant per type, each
 /// holding its payload struct), the type enum, and their [`Catalogue`]
-/// implementation. Payloads are `Serialize + Deserialize` structs; mark them
-/// `#[serde(deny_unknown_fields)]` so that stored events stay exact.
+/// implementation. Declare the payloads with [`payload!`](crate::payload):
+/// their field tables, which the edge checks client payloads against, come
+/// from the declaration. (A payload declared by hand is a `Serialize +
+/// Deserialize` struct with `#[serde(deny_unknown_fields)]`, so that stored
+/// events stay exact, and a client-sendable one implements
+/// [`crate::validate::Payload`].)
 ///
 /// ```
-/// use serde::{Deserialize, Serialize};
-///
-/// #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-/// #[serde(deny_unknown_fields)]
-/// pub struct TicketOpened { pub subject: String }
-///
-/// #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-/// #[serde(deny_unknown_fields)]
-/// pub struct TicketClosed {}
+/// microcos_core::payload!(
+///     /// A customer opened a ticket.
+///     TicketOpened { subject: String }
+/// );
+/// microcos_core::payload!(
+///     /// The ticket was closed.
+///     TicketClosed {}
+/// );
 ///
 /// microcos_core::catalogue! {
 ///     /// What happens to a ticket.
@@ -167,6 +180,10 @@ macro_rules! catalogue {
                     $($ty::$variant => <$payload as $crate::__private::serde::Deserialize>::deserialize(d).map($event::$variant),)*
                 }
             }
+            fn fields(ty: $ty) -> &'static [$crate::validate::FieldSpec] {
+                match ty { $($ty::$variant => $crate::__client_fields!($origin, $payload),)* }
+            }
+            $crate::__client_schema!($ty; $($variant, $origin, $payload;)*);
         }
 
         $(impl ::core::convert::From<$payload> for $event {
@@ -316,6 +333,56 @@ macro_rules! payload {
             #[serde(crate = "::microcos_core::__private::serde", deny_unknown_fields)]
             pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
         }
+        impl $crate::validate::Payload for $name {
+            const FIELDS: &'static [$crate::validate::FieldSpec] =
+                &[$($crate::validate::FieldSpec::of::<$ty>(::core::stringify!($field)),)*];
+        }
+        impl $crate::validate::FieldType for $name {
+            const KIND: $crate::validate::FieldKind = $crate::validate::FieldKind::Object;
+        }
+    };
+}
+
+/// With the kernel's `schema` feature, a catalogue's
+/// [`Catalogue::client_schema`]: each client-sendable payload's schema.
+#[cfg(feature = "schema")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __client_schema {
+    ($ty:ident; $($variant:ident, $origin:ident, $payload:ty;)*) => {
+        fn client_schema(
+            ty: $ty,
+            generator: &mut $crate::__private::schemars::SchemaGenerator,
+        ) -> ::core::option::Option<$crate::__private::schemars::Schema> {
+            match ty { $($ty::$variant => $crate::__client_schema!(@one $origin, $payload, generator),)* }
+        }
+    };
+    (@one Client, $payload:ty, $generator:ident) => {
+        ::core::option::Option::Some($generator.subschema_for::<$payload>())
+    };
+    (@one System, $payload:ty, $generator:ident) => {
+        ::core::option::Option::None
+    };
+}
+
+/// Without the kernel's `schema` feature: nothing.
+#[cfg(not(feature = "schema"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __client_schema {
+    ($($tt:tt)*) => {};
+}
+
+/// The field table of a catalogue variant: its payload's for a
+/// client-sendable type, none for a system one.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __client_fields {
+    (Client, $payload:ty) => {
+        <$payload as $crate::validate::Payload>::FIELDS
+    };
+    (System, $payload:ty) => {
+        &[]
     };
 }
 

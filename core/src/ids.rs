@@ -63,6 +63,9 @@ macro_rules! uuid_id {
                 ::core::fmt::Display::fmt(&self.0.hyphenated(), f)
             }
         }
+        impl $crate::validate::FieldType for $name {
+            const KIND: $crate::validate::FieldKind = $crate::validate::FieldKind::Uuid;
+        }
         $crate::__uuid_schema!($name);
     };
 }

@@ -27,27 +27,26 @@
 //! `derive`) to your dependencies; this runs as it is:
 //!
 //! ```
-//! use microcos_core::domain::{EventMeta, Reply, TypeOf};
+//! use microcos_core::domain::{EventMeta, Reply};
 //! use microcos_core::engine::{Answer, Input, Output};
 //! use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
 //! use microcos_core::ports::{Appended, Row, SnapshotRecord};
-//! use microcos_core::validate::{check_text, parse_client_request, FieldKind, FieldSpec, Limits};
+//! use microcos_core::validate::{check_text, parse_client_request, Limits};
 //! use microcos_core::{uuid::Uuid, Config, Domain, Engine, EventId, Operation, OperationInput, Rejection};
 //! use microcos_core::{RequestId, RequestMeta, Seq, Store, StoreError, Timestamp, UserId};
 //! use serde::{Deserialize, Serialize};
 //!
-//! // 1. The events: payloads, then the catalogue (wire names, and who may send each).
-//! #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-//! #[serde(deny_unknown_fields)]
-//! pub struct NoteAdded {
-//!     pub text: String,
-//! }
-//!
-//! #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-//! #[serde(deny_unknown_fields)]
-//! pub struct NoteAnswered {
-//!     pub text: String,
-//! }
+//! // 1. The events: payloads (their field tables, which client payloads are
+//! //    checked against field by field, come from the declaration), then the
+//! //    catalogue (wire names, and who may send each).
+//! microcos_core::payload!(
+//!     /// A note to answer.
+//!     NoteAdded { text: String }
+//! );
+//! microcos_core::payload!(
+//!     /// The model's answer.
+//!     NoteAnswered { text: String }
+//! );
 //!
 //! microcos_core::catalogue! {
 //!     /// What happens to the notes.
@@ -78,8 +77,8 @@
 //!     }
 //! }
 //!
-//! // 3. The domain: payload shapes and bounds, rules, which events open an
-//! //    operation, the reducer, the prompt, and how the reply becomes an event.
+//! // 3. The domain: content bounds, rules, which events open an operation,
+//! //    the reducer, the prompt, and how the reply becomes an event.
 //! #[derive(Clone, Debug, Default)]
 //! pub struct Notebook;
 //!
@@ -90,13 +89,6 @@
 //!     type View<'a> = &'a Notes;
 //!     const STATE_VERSION: u32 = 1;
 //!
-//!     fn payload_fields(&self, ty: TypeOf<Self>) -> &'static [FieldSpec] {
-//!         const ADDED: &[FieldSpec] = &[FieldSpec::required("text", FieldKind::Str)];
-//!         match ty {
-//!             NoteEventType::Added => ADDED,
-//!             NoteEventType::Answered => &[],
-//!         }
-//!     }
 //!     fn prepare(&self, event: NoteEvent) -> Result<NoteEvent, Rejection> {
 //!         if let NoteEvent::Added(p) = &event {
 //!             check_text("payload.text", &p.text, 500, false)?;
@@ -254,6 +246,7 @@ pub mod domain;
 pub mod engine;
 pub mod error;
 pub mod event;
+mod field;
 pub mod frame;
 pub mod ids;
 pub mod llm;

@@ -24,7 +24,7 @@ use crate::ids::{EventId, OperationId, RequestId, Seq, Timestamp};
 
 /// A call of a [`Tool`](crate::Tool) the model made in its reply. Stored in
 /// `llm.completed`, so replay never asks the model again; the domain turns
-/// it into events ([`crate::Domain::complete_with_tools`]).
+/// it into events ([`crate::Domain::complete`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ToolCall {
@@ -388,6 +388,18 @@ impl<I> Operation<I> {
     }
 }
 
+impl crate::validate::FieldType for OperationKind {
+    const KIND: crate::validate::FieldKind = crate::validate::FieldKind::Str;
+}
+
+impl crate::validate::FieldType for FailureCode {
+    const KIND: crate::validate::FieldKind = crate::validate::FieldKind::Str;
+}
+
+impl crate::validate::FieldType for Tokens {
+    const KIND: crate::validate::FieldKind = crate::validate::FieldKind::Array;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,3 +418,4 @@ mod tests {
         }
     }
 }
+

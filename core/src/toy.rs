@@ -1,30 +1,30 @@
 //! A toy domain for the kernel's own unit tests: notes that the model echoes.
 
+// `payload!` declares public structs, here in a private module.
+#![allow(unreachable_pub)]
+
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Domain, EventMeta, Job, Reply, Scheduled, TypeOf};
+use crate::domain::{Domain, EventMeta, Job, Reply, Scheduled};
 use crate::error::Rejection;
 use crate::ids::{EventId, Seq};
 use crate::llm::{Prompt, PromptMessage, PromptRole};
 use crate::operation::{Operation, OperationInput};
 use crate::ports::{Appended, Row, SnapshotRecord, Store, StoreError};
-use crate::validate::{check_text, FieldKind, FieldSpec};
+use crate::validate::check_text;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct NoteAdded {
-    pub(crate) text: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct NoteEchoed {
-    pub(crate) text: String,
-}
+crate::payload!(
+    /// A note.
+    NoteAdded { text: String }
+);
+crate::payload!(
+    /// The model's echo.
+    NoteEchoed { text: String }
+);
 
 crate::catalogue! {
     /// Toy events.
@@ -67,13 +67,6 @@ impl Domain for Toy {
     type View<'a> = ToyView<'a>;
     const STATE_VERSION: u32 = 1;
 
-    fn payload_fields(&self, ty: TypeOf<Self>) -> &'static [FieldSpec] {
-        const ADDED: &[FieldSpec] = &[FieldSpec::required("text", FieldKind::Str)];
-        match ty {
-            ToyEventType::Added => ADDED,
-            ToyEventType::Echoed => &[],
-        }
-    }
     /// A note `tz:<zone>` is recorded with the zone's rule (`tz:<zone>=<rule>`).
     fn prepare(&self, event: ToyEvent) -> Result<ToyEvent, Rejection> {
         if let ToyEvent::Added(p) = &event {

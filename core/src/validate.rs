@@ -50,50 +50,7 @@ pub struct ClientRequest<E> {
     pub event_id: Option<EventId>,
 }
 
-/// The JSON shape of a payload field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FieldKind {
-    /// A string.
-    Str,
-    /// A UUID string.
-    Uuid,
-    /// A date, `YYYY-MM-DD`.
-    Date,
-    /// A time, `HH:MM`, or `null`.
-    NullableTime,
-    /// An integer.
-    Int,
-    /// `true` or `false`.
-    Bool,
-}
-
-/// One field of a client payload, checked before the payload is decoded so
-/// that an error names it. Build lists of them in a `const`:
-///
-/// ```
-/// use microcos_core::validate::{FieldKind, FieldSpec};
-/// const OPENED: &[FieldSpec] = &[FieldSpec::required("subject", FieldKind::Str)];
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FieldSpec {
-    /// The field's name.
-    pub name: &'static str,
-    /// Its JSON shape.
-    pub kind: FieldKind,
-    /// Whether it must be present.
-    pub required: bool,
-}
-
-impl FieldSpec {
-    /// A required field.
-    pub const fn required(name: &'static str, kind: FieldKind) -> Self {
-        FieldSpec { name, kind, required: true }
-    }
-    /// An optional field (absent or `null`).
-    pub const fn optional(name: &'static str, kind: FieldKind) -> Self {
-        FieldSpec { name, kind, required: false }
-    }
-}
+pub use crate::field::{FieldKind, FieldSpec, FieldType, Payload};
 
 /// The payload shapes of the kernel's client-sendable types.
 fn llm_fields(ty: LlmEventType) -> &'static [FieldSpec] {
@@ -149,6 +106,11 @@ fn invalid_type(field: &str, expected: &str, got: &Value) -> Rejection {
 
 fn check_kind(path: &str, kind: FieldKind, v: &Value) -> Result<(), Rejection> {
     let s = match (kind, v) {
+        (FieldKind::Float, Value::Number(_)) | (FieldKind::Array, Value::Array(_)) => return Ok(()),
+        (FieldKind::Object, Value::Object(_)) | (FieldKind::Any, _) => return Ok(()),
+        (FieldKind::Float, other) => return Err(invalid_type(path, "a number", other)),
+        (FieldKind::Array, other) => return Err(invalid_type(path, "an array", other)),
+        (FieldKind::Object, other) => return Err(invalid_type(path, "an object", other)),
         (FieldKind::Int, Value::Number(n)) => {
             return if n.is_i64() {
                 Ok(())
@@ -164,18 +126,20 @@ fn check_kind(path: &str, kind: FieldKind, v: &Value) -> Result<(), Rejection> {
         (_, other) => return Err(invalid_type(path, "a string", other)),
     };
     let ok = match kind {
-        FieldKind::Str | FieldKind::Int | FieldKind::Bool => true,
         FieldKind::Uuid => uuid::Uuid::try_parse(s).is_ok(),
         FieldKind::Date => LocalDate::parse(s).is_some(),
         FieldKind::NullableTime => LocalTime::parse(s).is_some(),
+        FieldKind::Enum(names) => names.contains(&s.as_str()),
+        _ => true,
     };
     if ok {
         Ok(())
     } else {
         let what = match kind {
-            FieldKind::Uuid => "a UUID",
-            FieldKind::Date => "a date as YYYY-MM-DD",
-            _ => "a time as HH:MM",
+            FieldKind::Uuid => String::from("a UUID"),
+            FieldKind::Date => String::from("a date as YYYY-MM-DD"),
+            FieldKind::Enum(names) => format!("one of {}", names.join(", ")),
+            _ => String::from("a time as HH:MM"),
         };
         Err(Rejection::field(ErrorCode::InvalidValue, path, format!("expected {what}")))
     }
@@ -271,7 +235,7 @@ pub fn parse_client_request<D: Domain>(
     };
     let fields = match ty {
         EventType::Llm(t) => llm_fields(t),
-        EventType::Domain(t) => domain.payload_fields(t),
+        EventType::Domain(t) => <D::Event as crate::event::Catalogue>::fields(t),
     };
     let payload = match top.remove("payload") {
         // A payload with no required field may be left out.

@@ -7,10 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use microcos_core::domain::{EventMeta, Job, Reply, Scheduled, TypeOf};
+use microcos_core::domain::{EventMeta, Job, Reply, Scheduled};
 use microcos_core::error::{DomainCode, ErrorCode, Rejection};
 use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
-use microcos_core::validate::{check_text, FieldKind, FieldSpec};
+use microcos_core::validate::check_text;
 use microcos_core::{Domain, LlmRequest, Operation, OperationInput, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -19,15 +19,15 @@ microcos_core::uuid_id!(
     pub TicketId
 );
 
-/// `ticket.opened`: a customer asks for help.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TicketOpened {
-    /// One line.
-    pub subject: String,
-    /// The message.
-    pub body: String,
-}
+microcos_core::payload!(
+    /// `ticket.opened`: a customer asks for help.
+    TicketOpened {
+        /// One line.
+        subject: String,
+        /// The message.
+        body: String,
+    }
+);
 
 /// How urgent a ticket is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -57,13 +57,13 @@ pub struct TicketTriaged {
     pub summary: String,
 }
 
-/// `ticket.closed`: an agent closes a ticket.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TicketClosed {
-    /// The ticket.
-    pub ticket_id: TicketId,
-}
+microcos_core::payload!(
+    /// `ticket.closed`: an agent closes a ticket.
+    TicketClosed {
+        /// The ticket.
+        ticket_id: TicketId,
+    }
+);
 
 /// `ticket.escalated`: the deadline of an open ticket passed (a job).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,10 +155,6 @@ pub struct DeskView<'a> {
     pub open: Vec<(&'a TicketId, &'a Ticket)>,
 }
 
-const OPENED: &[FieldSpec] =
-    &[FieldSpec::required("subject", FieldKind::Str), FieldSpec::required("body", FieldKind::Str)];
-const CLOSED: &[FieldSpec] = &[FieldSpec::required("ticket_id", FieldKind::Uuid)];
-
 /// The JSON the model must answer with.
 fn schema() -> serde_json::Value {
     serde_json::json!({
@@ -215,14 +211,6 @@ impl Domain for TicketTriage {
     type Operation = Triage;
     type View<'a> = DeskView<'a>;
     const STATE_VERSION: u32 = 1;
-
-    fn payload_fields(&self, ty: TypeOf<Self>) -> &'static [FieldSpec] {
-        match ty {
-            TriageEventType::Opened => OPENED,
-            TriageEventType::Closed => CLOSED,
-            _ => &[],
-        }
-    }
 
     fn prepare(&self, event: TriageEvent) -> Result<TriageEvent, Rejection> {
         if let TriageEvent::Opened(p) = &event {

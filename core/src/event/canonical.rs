@@ -261,9 +261,15 @@ mod tests {
     use super::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+    #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     #[serde(deny_unknown_fields)]
     struct Said {
         text: String,
+    }
+
+    impl crate::validate::Payload for Said {
+        const FIELDS: &'static [crate::validate::FieldSpec] =
+            &[crate::validate::FieldSpec::required("text", crate::validate::FieldKind::Str)];
     }
 
     #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -123,6 +123,10 @@ mod tests {
     #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
     pub struct Offset(i16);
 
+    impl crate::validate::FieldType for Offset {
+        const KIND: crate::validate::FieldKind = crate::validate::FieldKind::Int;
+    }
+
     crate::catalogue! {
         enum Toy / ToyType {
             Snoozed(Snoozed) = "toy.snoozed", Client;
