@@ -184,7 +184,7 @@ pub enum Input<E> {
         /// The attempt.
         attempt: u32,
         /// The tool calls of the reply ([`crate::TokenStream::tool_calls`]).
-        tool_calls: Vec<crate::ToolCall>,
+        tool_calls: Vec<crate::operation::ToolCall>,
         /// Now.
         now: Timestamp,
     },
@@ -847,14 +847,14 @@ mod tests {
     }
 
     /// Ends the stream of `op` (attempt `attempt`) with `calls`.
-    fn end_with(e: &mut Engine<Toy, VecStore>, op: OperationId, attempt: u32, calls: Vec<crate::ToolCall>) {
+    fn end_with(e: &mut Engine<Toy, VecStore>, op: OperationId, attempt: u32, calls: Vec<crate::operation::ToolCall>) {
         e.handle_input(Input::StreamEnd { operation_id: op, attempt, tool_calls: calls, now: Timestamp(13) }).unwrap();
         drain(e);
     }
 
     #[test]
     fn tool_calls_a_domain_does_not_declare_or_too_many_fail_the_attempt() {
-        let call = |n: usize| crate::ToolCall { id: alloc::format!("c{n}"), name: "x".into(), arguments: "{}".into() };
+        let call = |n: usize| crate::operation::ToolCall { id: alloc::format!("c{n}"), name: "x".into(), arguments: "{}".into() };
         let mut e = engine();
         let op = generate(&mut e, 1, &["a"], false);
         // The toy domain declares no tools: a reply that calls one is unusable (retried).
@@ -1074,7 +1074,7 @@ mod tests {
         assert_eq!(ops.len(), 4);
         assert_eq!(e.state().operations_in_flight().count(), 2, "pending, streaming or retrying: at most the bound");
         let refused: Vec<_> =
-            ops.iter().filter(|o| o.last_failure == Some(crate::FailureCode::TooManyOperations)).collect();
+            ops.iter().filter(|o| o.last_failure == Some(crate::operation::FailureCode::TooManyOperations)).collect();
         assert_eq!(refused.len(), 2, "the jobs past the bound are recorded as failed");
         assert!(refused.iter().all(|o| o.status == OperationStatus::Failed && o.attempt == 0), "and never ran");
         let refused: Vec<OperationId> = refused.iter().map(|o| o.operation_id).collect();
@@ -1148,7 +1148,7 @@ mod tests {
         let o = &e.state().operations[&op];
         assert_eq!(
             (o.status, o.text.as_str(), o.last_failure),
-            (OperationStatus::Failed, "abc", Some(crate::FailureCode::OutputTooLarge))
+            (OperationStatus::Failed, "abc", Some(crate::operation::FailureCode::OutputTooLarge))
         );
     }
 

@@ -71,7 +71,7 @@ pub trait Catalogue: Clone + fmt::Debug + PartialEq + Eq + Sized + 'static {
     /// payload is decoded so that errors name the failing field (empty for
     /// the others). [`catalogue!`](crate::catalogue) takes each from its
     /// payload's declaration ([`crate::validate::Payload`]).
-    fn fields(ty: Self::Type) -> &'static [crate::validate::FieldSpec];
+    fn fields(ty: Self::Type) -> &'static [crate::field::FieldSpec];
     /// The JSON Schema of the payload of a client-sendable type (`None` for
     /// the others), from its declaration (feature `schema`; for a
     /// catalogue's client request schema, see [`crate::schema`]).

@@ -388,16 +388,16 @@ impl<I> Operation<I> {
     }
 }
 
-impl crate::validate::FieldType for OperationKind {
-    const KIND: crate::validate::FieldKind = crate::validate::FieldKind::Str;
+impl crate::field::FieldType for OperationKind {
+    const KIND: crate::field::FieldKind = crate::field::FieldKind::Str;
 }
 
-impl crate::validate::FieldType for FailureCode {
-    const KIND: crate::validate::FieldKind = crate::validate::FieldKind::Str;
+impl crate::field::FieldType for FailureCode {
+    const KIND: crate::field::FieldKind = crate::field::FieldKind::Str;
 }
 
-impl crate::validate::FieldType for Tokens {
-    const KIND: crate::validate::FieldKind = crate::validate::FieldKind::Array;
+impl crate::field::FieldType for Tokens {
+    const KIND: crate::field::FieldKind = crate::field::FieldKind::Array;
 }
 
 #[cfg(test)]

@@ -194,7 +194,7 @@ pub fn arb_llm_event(kinds: &'static [&'static str]) -> impl Strategy<Value = Ll
                 tokens,
                 tool_calls: calls
                     .into_iter()
-                    .map(|(id, name, arguments)| crate::ToolCall { id, name, arguments })
+                    .map(|(id, name, arguments)| crate::operation::ToolCall { id, name, arguments })
                     .collect(),
             })),
         (1u32..5, code, arb_text(60), any::<bool>()).prop_map(|(attempt, code, message, terminal)| LlmEvent::Failed(

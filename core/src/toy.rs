@@ -77,7 +77,7 @@ impl Domain for Toy {
                 let zone = &text[3..];
                 let rule = crate::tz::zone_rule(zone).ok_or_else(|| {
                     Rejection::field(
-                        crate::ErrorCode::InvalidValue,
+                        crate::error::ErrorCode::InvalidValue,
                         "payload.text",
                         "a time zone the database does not have",
                     )
@@ -102,7 +102,7 @@ impl Domain for Toy {
             ToyEvent::Echoed(p) => state.notes.push(p.text),
         }
     }
-    fn prompt(&self, state: &ToyState, _: &Operation<Echo>, _: crate::Timestamp) -> Prompt {
+    fn prompt(&self, state: &ToyState, _: &Operation<Echo>, _: crate::ids::Timestamp) -> Prompt {
         let content = state.notes.last().cloned().unwrap_or_default();
         Prompt::new(alloc::vec![PromptMessage { role: PromptRole::User, content }], 16)
     }
@@ -112,18 +112,18 @@ impl Domain for Toy {
     /// A note `jobs@<at>x<k>` calls `k` jobs due from time `at` on, and
     /// never stops calling them: a domain whose job keys do not name the
     /// occurrence (each adds a note, which opens an operation).
-    fn jobs(&self, state: &ToyState, _: crate::Timestamp) -> Vec<Scheduled<ToyEvent>> {
+    fn jobs(&self, state: &ToyState, _: crate::ids::Timestamp) -> Vec<Scheduled<ToyEvent>> {
         let mut jobs = Vec::new();
         for (at, k) in state.notes.iter().filter_map(|n| toy_jobs(n)) {
             for i in 0..k {
                 let event = ToyEvent::Added(NoteAdded { text: String::from("job") });
                 let job = Job { name: "toy", key: alloc::format!("{at}/{i}"), event };
-                jobs.push(Scheduled { at: crate::Timestamp(at), job });
+                jobs.push(Scheduled { at: crate::ids::Timestamp(at), job });
             }
         }
         jobs
     }
-    fn view<'a>(&'a self, state: &'a ToyState, _: crate::Timestamp) -> ToyView<'a> {
+    fn view<'a>(&'a self, state: &'a ToyState, _: crate::ids::Timestamp) -> ToyView<'a> {
         ToyView { notes: &state.notes }
     }
 }
