@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 
-use microcos_assistant::{stand_in, Assistant, AssistantEvent, Frame};
+use microcos_assistant::{stand_in, Assistant, Frame};
 use microcos_core::engine::{Answer, Input, Output};
 use microcos_core::validate::parse_client_request;
 use microcos_core::{
@@ -34,10 +34,7 @@ fn drain(engine: &mut Kernel, model: &StandIn, frames: &mut Vec<Frame>) -> Resul
     }
     while let Some(operation_id) = ready.pop_front() {
         // Stores `llm.started`: the model is called only once that is durable.
-        let request = match engine.handle_input(Input::Begin { operation_id, now: SystemClock.now() })? {
-            Answer::Generate(request) => request,
-            _ => continue,
-        };
+        let Some(request) = engine.begin(operation_id, SystemClock.now())? else { continue };
         drain(engine, model, frames)?;
         let attempt = request.attempt;
         let mut stream = match block_on(model.generate(&request)) {
@@ -86,12 +83,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 event_id: EventId(Uuid::from_u128(1 << 64 | n)),
                 timestamp: SystemClock.now(),
             };
-            let answer = engine.handle_input(Input::<AssistantEvent>::Submit { request, meta })?;
+            let accepted = engine.submit(request, meta)?;
             drain(engine, &model, frames)?; // streams the reply token by token
-            match answer {
-                Answer::Accepted(accepted) => Ok(accepted),
-                other => Err(format!("unexpected answer {other:?}").into()),
-            }
+            Ok(accepted)
         };
 
     let body = r#"{"type":"task.created","payload":{"title":"Book flights"},"client_action_id":"t1"}"#;

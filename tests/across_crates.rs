@@ -118,8 +118,7 @@ fn edge_events_sent_over_a_stream_get_the_answers_of_a_post() {
 /// Was the example of `microcos-assistant`'s crate docs.
 #[test]
 fn assistant_engine_over_the_memory_store() {
-    use microcos_assistant::{Assistant, AssistantEvent};
-    use microcos_core::engine::{Answer, Input};
+    use microcos_assistant::Assistant;
     use microcos_core::validate::{parse_client_request, Limits};
     use microcos_core::{Config, EventId, RequestId, RequestMeta, Timestamp, UserId};
     use microcos_memory::MemoryStore;
@@ -135,7 +134,7 @@ fn assistant_engine_over_the_memory_store() {
         event_id: EventId(microcos_core::uuid::Uuid::from_u128(2)),
         timestamp: now,
     };
-    let answer = engine.handle_input(Input::<AssistantEvent>::Submit { request, meta }).unwrap();
-    assert!(matches!(answer, Answer::Accepted(a) if a.seq.0 == 1));
+    let accepted = engine.submit(request, meta).unwrap();
+    assert_eq!(accepted.seq.0, 1);
     assert_eq!(engine.state().domain.tasks.open_count(), 1);
 }

@@ -183,38 +183,24 @@ impl<D: Domain> Sim<D> {
     /// Validates and submits a client body with the given ids (for exact retries).
     pub fn send_as(&mut self, body: &str, meta: RequestMeta) -> Result<Accepted, SendError> {
         let request = parse_client_request(body.as_bytes(), &self.domain, &self.config.limits)?;
-        match self.handle(Input::Submit { request, meta })? {
-            Answer::Accepted(a) => Ok(a),
-            other => Err(SendError::Engine(EngineError::Corrupt {
-                seq: microcos_core::Seq::ZERO,
-                message: format!("unexpected answer {other:?}"),
-            })),
-        }
+        Ok(self.live()?.accept(request, meta)?)
     }
 
     /// Feeds an input through the host (drain rule and recovery included).
-    pub fn handle(&mut self, input: Input<D::Event>) -> Result<Answer<D::Event>, EngineError> {
+    pub fn handle(&mut self, input: Input) -> Result<Answer, EngineError> {
         self.live()?.handle(input)
     }
 
     /// The whole backlog of a subscriber resuming at `cursor`, read part by
-    /// part as a transport reads it ([`Answer::Backlog`]).
+    /// part as a transport reads it ([`microcos_host::Host::backlog`]).
     pub fn backlog(&mut self, cursor: &Cursor) -> Result<Vec<Frame<D::Event>>, EngineError> {
         let (mut frames, mut cursor) = (Vec::new(), cursor.clone());
         loop {
-            match self.handle(Input::Subscribe { cursor })? {
-                Answer::Backlog(part) => {
-                    frames.extend(part.frames);
-                    match part.more {
-                        Some(next) => cursor = next,
-                        None => return Ok(frames),
-                    }
-                }
-                other => {
-                    return Err(EngineError::Store(microcos_core::StoreError::Backend(format!(
-                        "not a backlog: {other:?}"
-                    ))))
-                }
+            let part = self.live()?.backlog(&cursor)?;
+            frames.extend(part.frames);
+            match part.more {
+                Some(next) => cursor = next,
+                None => return Ok(frames),
             }
         }
     }
@@ -271,7 +257,7 @@ impl<D: Domain> Sim<D> {
         drop(tasks.remove(at));
         drop(tasks);
         let now = self.clock.now();
-        let Ok(Answer::Generate(request)) = self.handle(Input::Begin { operation_id: op, now }) else { return None };
+        let Ok(Some(request)) = self.live().ok()?.begin(op, now) else { return None };
         if let Some(script) = script {
             self.llm.queue_next(script);
         }

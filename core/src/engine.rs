@@ -1,28 +1,35 @@
 //! The engine: one user's kernel, driven by one input/output API.
 //!
-//! The host feeds an [`Input`] with [`Engine::handle_input`] and then drains
+//! Requests get typed answers: [`Engine::submit`] records a client request
+//! and answers [`Accepted`], [`Engine::begin`] starts an operation's next
+//! attempt and answers its model request, [`Engine::subscribe`] answers a
+//! subscriber's backlog. What happens to the engine on its own, time
+//! passing and a model's stream, is fed as an [`Input`] with
+//! [`Engine::handle_input`]. After each of these, the host drains
 //! [`Engine::poll_output`] until it returns [`Output::Wait`]:
 //!
 //! ```text
-//! host ── Input::Submit / Tick / Begin / Token / StreamEnd / StreamError / Subscribe ──► Engine
-//!      ◄── Answer (Accepted, Backlog, Generate, Recorded, Stop)
+//! host ── submit(request) ──► Accepted          ── begin(operation) ──► Option<LlmRequest>
+//!      ── subscribe(cursor) ──► Backlog
+//!      ── handle_input(Tick / Token / StreamEnd / StreamError) ──► Answer (Recorded, Stop)
 //!      ◄── Output::Push(frame)* , Output::Start(operation)* , Output::Wait(at)
 //! ```
 //!
 //! # The drain rule
 //!
-//! After [`Engine::open`] and after every [`Engine::handle_input`], call
-//! [`Engine::poll_output`] until it returns [`Output::Wait`], and carry out
-//! each output in order before the next input:
+//! After [`Engine::open`] and after every call that feeds the engine
+//! ([`Engine::submit`], [`Engine::begin`], [`Engine::subscribe`],
+//! [`Engine::handle_input`]), call [`Engine::poll_output`] until it returns
+//! [`Output::Wait`], and carry out each output in order before the next:
 //!
 //! - [`Output::Push`]: send the frame to every live subscriber;
 //! - [`Output::Start`]: an operation is ready for its next attempt. In a
-//!   concurrent job of its own, feed [`Input::Begin`]: it stores `llm.started` and
-//!   answers [`Answer::Generate`] with the model request (or [`Answer::Stop`]
-//!   when there is nothing to start any more). Then stream the model and
-//!   feed what it yields as [`Input::Token`], then [`Input::StreamEnd`] or
+//!   concurrent job of its own, call [`Engine::begin`]: it stores
+//!   `llm.started` and answers the model request (or `None` when there is
+//!   nothing to start any more). Then stream the model and feed what it
+//!   yields as [`Input::Token`], then [`Input::StreamEnd`] or
 //!   [`Input::StreamError`] (also when the model refuses to start); stop
-//!   the stream when an input answers [`Answer::Stop`];
+//!   the stream when a token answers [`Answer::Stop`];
 //! - [`Output::Wait`]: nothing else is due; feed [`Input::Tick`] at that time
 //!   (never, for `None`).
 //!
@@ -144,29 +151,16 @@ impl TokenBucket {
     }
 }
 
-/// What the host feeds the engine.
+/// What happens to the engine that no request asked for: time passes, and
+/// a model streams (each token, then its end or its failure).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Input<E> {
-    /// A validated client request, with the ids and time the transport assigned.
-    Submit {
-        /// The request.
-        request: ClientRequest<E>,
-        /// Its ids and time.
-        meta: RequestMeta,
-    },
+pub enum Input {
     /// Time passed: fire the jobs and retries due at `now`.
     Tick {
         /// Now.
         now: Timestamp,
     },
-    /// Begin the next attempt of an operation announced by [`Output::Start`].
-    Begin {
-        /// The operation.
-        operation_id: OperationId,
-        /// Now.
-        now: Timestamp,
-    },
-    /// A token of a model stream begun with [`Input::Begin`].
+    /// A token of a model stream begun with [`Engine::begin`].
     Token {
         /// The operation.
         operation_id: OperationId,
@@ -199,31 +193,20 @@ pub enum Input<E> {
         /// Now.
         now: Timestamp,
     },
-    /// A subscriber connects and resumes at `cursor`.
-    Subscribe {
-        /// Where it resumes.
-        cursor: Cursor,
-    },
 }
 
-/// The engine's immediate answer to an [`Input`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Answer<E> {
-    /// To [`Input::Submit`]: the request was accepted (or was a duplicate).
-    Accepted(Accepted),
-    /// To [`Input::Subscribe`]: one part of the subscriber's backlog.
-    Backlog(Backlog<E>),
-    /// To [`Input::Begin`]: `llm.started` is stored; stream the model for this request.
-    Generate(LlmRequest),
-    /// The input was recorded.
+/// The engine's answer to an [`Input`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// The input was taken (a token pushed and checkpointed as due, a
+    /// stream's end or failure recorded, a tick's jobs fired).
     Recorded,
-    /// To [`Input::Token`]: the attempt no longer streams (it was cancelled or
-    /// superseded); stop the model stream. To [`Input::Begin`]: nothing to
-    /// start (the operation finished, was cancelled, or already runs).
+    /// To [`Input::Token`]: the attempt no longer streams (it was cancelled,
+    /// superseded or passed its size cap); stop the model stream.
     Stop,
 }
 
-/// One part of a subscriber's backlog ([`Answer::Backlog`]).
+/// One part of a subscriber's backlog ([`Engine::subscribe`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Backlog<E> {
     /// Send these frames to the subscriber, in order.
@@ -241,7 +224,7 @@ pub struct Backlog<E> {
 pub enum Output<E> {
     /// Send this frame to every live subscriber.
     Push(Frame<E>),
-    /// An operation is ready for its next attempt: feed [`Input::Begin`] for it.
+    /// An operation is ready for its next attempt: call [`Engine::begin`] for it.
     Start(OperationId),
     /// Nothing more for now: feed [`Input::Tick`] at this time, if any.
     Wait(Option<Timestamp>),
@@ -398,26 +381,60 @@ impl<D: Domain, S: Store> Engine<D, S> {
         Ok(restored)
     }
 
-    /// Feeds one input. See the drain rule in the module docs.
-    pub fn handle_input(&mut self, input: Input<D::Event>) -> Result<Answer<D::Event>, EngineError> {
+    /// Records a validated client request, with the ids and time the
+    /// transport assigned: the request is accepted (or was a duplicate, and
+    /// gets the original answer), or refused with a [`Rejection`] that
+    /// stores nothing. Then drain the outputs (see the drain rule in the
+    /// module docs).
+    pub fn submit(&mut self, request: ClientRequest<D::Event>, meta: RequestMeta) -> Result<Accepted, EngineError> {
+        self.check()?;
+        self.now = self.now.max(meta.timestamp);
+        let accepted = self.accept(request, meta)?;
+        self.announce_ready();
+        Ok(accepted)
+    }
+
+    /// Begins the next attempt of an operation announced by
+    /// [`Output::Start`]: stores `llm.started`, then answers the model
+    /// request to stream (the model is called only once that is durable).
+    /// `None`: nothing to start (the operation finished, was cancelled,
+    /// already runs, or every streaming slot is taken: it is announced
+    /// again when one frees). Then drain the outputs.
+    pub fn begin(&mut self, operation_id: OperationId, now: Timestamp) -> Result<Option<LlmRequest>, EngineError> {
+        self.check()?;
+        self.now = self.now.max(now);
+        let request = self.begin_attempt(operation_id, now)?;
+        self.announce_ready();
+        Ok(request)
+    }
+
+    /// One part of the backlog of a subscriber that connects and resumes at
+    /// `cursor`: at most one page of stored events; when it is the last
+    /// part, the frames end with the tokens of generations in flight (then
+    /// register the subscriber for live frames before anything else).
+    pub fn subscribe(&mut self, cursor: &Cursor) -> Result<Backlog<D::Event>, EngineError> {
+        self.check()?;
+        let backlog = self.backlog(cursor)?;
+        self.announce_ready();
+        Ok(backlog)
+    }
+
+    /// Feeds what happened to the engine: time passed, or a model stream
+    /// moved. See the drain rule in the module docs.
+    pub fn handle_input(&mut self, input: Input) -> Result<Answer, EngineError> {
         self.check()?;
         let now = match &input {
-            Input::Submit { meta, .. } => meta.timestamp,
             Input::Tick { now }
-            | Input::Begin { now, .. }
             | Input::Token { now, .. }
             | Input::StreamEnd { now, .. }
             | Input::StreamError { now, .. } => *now,
-            Input::Subscribe { .. } => self.now,
         };
         self.now = self.now.max(now);
         let answer = match input {
-            Input::Submit { request, meta } => Answer::Accepted(self.submit(request, meta)?),
             Input::Tick { now } => {
                 self.tick(now)?;
                 Answer::Recorded
             }
-            Input::Begin { operation_id, now } => self.begin(operation_id, now)?,
             Input::Token { operation_id, attempt, text, now } => self.on_token(operation_id, attempt, text, now)?,
             Input::StreamEnd { operation_id, attempt, tool_calls, now } => {
                 let events = self.machine.on_complete(operation_id, attempt, tool_calls, now);
@@ -429,7 +446,6 @@ impl<D: Domain, S: Store> Engine<D, S> {
                 self.commit_system(events)?;
                 Answer::Recorded
             }
-            Input::Subscribe { cursor } => Answer::Backlog(self.backlog(&cursor)?),
         };
         self.announce_ready();
         Ok(answer)
@@ -596,7 +612,7 @@ impl<D: Domain, S: Store> Engine<D, S> {
         })
     }
 
-    fn submit(&mut self, req: ClientRequest<D::Event>, meta: RequestMeta) -> Result<Accepted, EngineError> {
+    fn accept(&mut self, req: ClientRequest<D::Event>, meta: RequestMeta) -> Result<Accepted, EngineError> {
         let env = self.machine.envelope(req, meta);
         // The exact event id first: it is permanent (a unique index), while
         // client action ids are remembered only within their retention.
@@ -677,9 +693,9 @@ impl<D: Domain, S: Store> Engine<D, S> {
 
     /// Begins the next attempt of `op`: stores `llm.started`, then hands
     /// back the model request (the model is called only once it is durable).
-    fn begin(&mut self, op: OperationId, now: Timestamp) -> Result<Answer<D::Event>, EngineError> {
+    fn begin_attempt(&mut self, op: OperationId, now: Timestamp) -> Result<Option<LlmRequest>, EngineError> {
         self.announced.remove(&op);
-        let Some(started) = self.machine.begin_attempt(op, now) else { return Ok(Answer::Stop) };
+        let Some(started) = self.machine.begin_attempt(op, now) else { return Ok(None) };
         self.forget_finished_streams();
         let state = self.machine.state();
         if self.streaming.len() >= self.machine.config().max_streaming.max(1) {
@@ -687,11 +703,11 @@ impl<D: Domain, S: Store> Engine<D, S> {
             if let Some(o) = state.operations.get(&op) {
                 self.waiting.insert((o.request_seq, op));
             }
-            return Ok(Answer::Stop);
+            return Ok(None);
         }
         self.commit_system(alloc::vec![started])?;
         self.streaming.insert(op);
-        Ok(self.machine.request_for(op, now).map_or(Answer::Stop, Answer::Generate))
+        Ok(self.machine.request_for(op, now))
     }
 
     fn on_token(
@@ -700,7 +716,7 @@ impl<D: Domain, S: Store> Engine<D, S> {
         attempt: u32,
         mut text: String,
         now: Timestamp,
-    ) -> Result<Answer<D::Event>, EngineError> {
+    ) -> Result<Answer, EngineError> {
         // A piece longer than a token (a reply that came in one piece) is
         // split into tokens, never truncated.
         let max = self.machine.config().max_token_bytes.max(4);
@@ -788,9 +804,16 @@ mod tests {
         }
     }
 
-    fn note(text: &str) -> Input<ToyEvent> {
+    /// A client request and its ids and time, for [`Engine::submit`].
+    type Submission = (ClientRequest<ToyEvent>, RequestMeta);
+
+    fn sub(e: &mut Engine<Toy, VecStore>, (request, meta): Submission) -> Result<Accepted, EngineError> {
+        e.submit(request, meta)
+    }
+
+    fn note(text: &str) -> Submission {
         let event = Event::Domain(ToyEvent::Added(NoteAdded { text: text.into() }));
-        Input::Submit { request: ClientRequest { event, client_action_id: None, event_id: None }, meta: meta(1) }
+        (ClientRequest { event, client_action_id: None, event_id: None }, meta(1))
     }
 
     fn types(store: &VecStore) -> Vec<String> {
@@ -800,24 +823,21 @@ mod tests {
     #[test]
     fn a_request_is_stored_then_pushed_then_generated_in_that_order() {
         let mut e = engine();
-        let Answer::Accepted(a) = e.handle_input(note("hi")).unwrap() else { panic!("not accepted") };
+        let a = sub(&mut e, note("hi")).unwrap();
         assert_eq!((a.seq, a.duplicate), (Seq(1), false));
         let op = a.operation_id.unwrap();
         let out = drain(&mut e);
         assert!(matches!(&out[0], Output::Push(Frame::Event { seq: Seq(1), .. })));
         assert_eq!(out[1..], [Output::Start(op), Output::Wait(None)]);
         // llm.started is durable before the host gets the request to send.
-        let Answer::Generate(req) = e.handle_input(Input::Begin { operation_id: op, now: Timestamp(11) }).unwrap()
-        else {
-            panic!("no request")
-        };
+        let req = e.begin(op, Timestamp(11)).unwrap().expect("a request");
         assert_eq!(types(e.store()), ["note.added", "llm.started"]);
         assert_eq!((req.kind.as_str(), req.attempt, req.operation_id), ("echo", 1, op));
         assert!(matches!(drain(&mut e)[0], Output::Push(Frame::Event { seq: Seq(2), .. })));
         // Beginning twice starts nothing.
-        assert_eq!(e.handle_input(Input::Begin { operation_id: op, now: Timestamp(12) }).unwrap(), Answer::Stop);
+        assert_eq!(e.begin(op, Timestamp(12)).unwrap(), None);
         // The same request again is a duplicate with the original answer, and nothing is output.
-        let Answer::Accepted(again) = e.handle_input(note("hi")).unwrap() else { panic!() };
+        let again = sub(&mut e, note("hi")).unwrap();
         assert!(again.duplicate && again.seq == Seq(1));
         assert_eq!(drain(&mut e), [Output::Wait(None)]);
     }
@@ -826,9 +846,9 @@ mod tests {
     fn generate(e: &mut Engine<Toy, VecStore>, n: u128, tokens: &[&str], end: bool) -> OperationId {
         let event = Event::Domain(ToyEvent::Added(NoteAdded { text: alloc::format!("note {n}") }));
         let request = ClientRequest { event, client_action_id: None, event_id: None };
-        let Answer::Accepted(a) = e.handle_input(Input::Submit { request, meta: meta(n) }).unwrap() else { panic!() };
+        let a = e.submit(request, meta(n)).unwrap();
         let op = a.operation_id.unwrap();
-        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(11) }).unwrap();
+        e.begin(op, Timestamp(11)).unwrap();
         for t in tokens {
             e.handle_input(Input::Token { operation_id: op, attempt: 1, text: (*t).into(), now: Timestamp(12) })
                 .unwrap();
@@ -854,7 +874,11 @@ mod tests {
 
     #[test]
     fn tool_calls_a_domain_does_not_declare_or_too_many_fail_the_attempt() {
-        let call = |n: usize| crate::operation::ToolCall { id: alloc::format!("c{n}"), name: "x".into(), arguments: "{}".into() };
+        let call = |n: usize| crate::operation::ToolCall {
+            id: alloc::format!("c{n}"),
+            name: "x".into(),
+            arguments: "{}".into(),
+        };
         let mut e = engine();
         let op = generate(&mut e, 1, &["a"], false);
         // The toy domain declares no tools: a reply that calls one is unusable (retried).
@@ -909,9 +933,7 @@ mod tests {
             }
         }
         // Through the engine: parts of at most one page each, until the last.
-        let Answer::Backlog(first) = e.handle_input(Input::Subscribe { cursor: Cursor::default() }).unwrap() else {
-            panic!()
-        };
+        let first = e.subscribe(&Cursor::default()).unwrap();
         assert_eq!(first.more, None, "a short log is one part");
     }
 
@@ -922,15 +944,13 @@ mod tests {
         for n in 0..(PAGE as u128 + 10) {
             let event = Event::Domain(ToyEvent::Added(NoteAdded { text: alloc::format!("n{n}") }));
             let request = ClientRequest { event, client_action_id: None, event_id: None };
-            e.handle_input(Input::Submit { request, meta: meta(100 + n) }).unwrap();
+            e.submit(request, meta(100 + n)).unwrap();
             drain(&mut e);
         }
         let last = e.state().seq;
         let (mut cursor, mut parts, mut seqs) = (Cursor::default(), 0, Vec::new());
         loop {
-            let Answer::Backlog(part) = e.handle_input(Input::Subscribe { cursor: cursor.clone() }).unwrap() else {
-                panic!()
-            };
+            let part = e.subscribe(&cursor.clone()).unwrap();
             parts += 1;
             assert!(part.frames.iter().filter(|f| f.seq().is_some()).count() <= PAGE);
             seqs.extend(part.frames.iter().filter_map(Frame::seq));
@@ -946,9 +966,9 @@ mod tests {
     #[test]
     fn tokens_are_pushed_checkpointed_and_completed_into_a_domain_event() {
         let mut e = engine();
-        let Answer::Accepted(a) = e.handle_input(note("hi")).unwrap() else { panic!() };
+        let a = sub(&mut e, note("hi")).unwrap();
         let op = a.operation_id.unwrap();
-        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(11) }).unwrap();
+        e.begin(op, Timestamp(11)).unwrap();
         drain(&mut e);
         for (i, t) in ["ec", "ho", "!"].iter().enumerate() {
             let input = Input::Token { operation_id: op, attempt: 1, text: (*t).into(), now: Timestamp(20 + i as u64) };
@@ -968,31 +988,20 @@ mod tests {
     #[test]
     fn a_cancelled_stream_is_told_to_stop_and_a_failure_schedules_a_retry() {
         let mut e = engine();
-        let Answer::Accepted(a) = e.handle_input(note("hi")).unwrap() else { panic!() };
+        let a = sub(&mut e, note("hi")).unwrap();
         let op = a.operation_id.unwrap();
-        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(11) }).unwrap();
+        e.begin(op, Timestamp(11)).unwrap();
         drain(&mut e);
         let cancel = Event::Llm(LlmEvent::Cancel(LlmCancel { operation_id: op }));
         let request = ClientRequest { event: cancel, client_action_id: None, event_id: None };
-        e.handle_input(Input::Submit { request, meta: meta(2) }).unwrap();
+        e.submit(request, meta(2)).unwrap();
         let token = Input::Token { operation_id: op, attempt: 1, text: "x".into(), now: Timestamp(40) };
         assert_eq!(e.handle_input(token).unwrap(), Answer::Stop);
 
-        let Answer::Accepted(b) = e
-            .handle_input(Input::Submit {
-                request: ClientRequest {
-                    event: Event::Domain(ToyEvent::Added(NoteAdded { text: "again".into() })),
-                    client_action_id: None,
-                    event_id: None,
-                },
-                meta: meta(3),
-            })
-            .unwrap()
-        else {
-            panic!()
-        };
+        let again = Event::Domain(ToyEvent::Added(NoteAdded { text: "again".into() }));
+        let b = e.submit(ClientRequest { event: again, client_action_id: None, event_id: None }, meta(3)).unwrap();
         let op = b.operation_id.unwrap();
-        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(41) }).unwrap();
+        e.begin(op, Timestamp(41)).unwrap();
         drain(&mut e);
         let error = LlmError::new(crate::ports::LlmErrorKind::Provider, "503");
         e.handle_input(Input::StreamError { operation_id: op, attempt: 1, error, now: Timestamp(50) }).unwrap();
@@ -1001,8 +1010,8 @@ mod tests {
         assert!(at > Timestamp(50));
         e.handle_input(Input::Tick { now: at }).unwrap();
         assert_eq!(drain(&mut e)[0], Output::Start(op));
-        let begun = e.handle_input(Input::Begin { operation_id: op, now: at }).unwrap();
-        assert!(matches!(begun, Answer::Generate(ref r) if r.attempt == 2));
+        let begun = e.begin(op, at).unwrap();
+        assert!(matches!(begun, Some(ref r) if r.attempt == 2));
     }
 
     fn engine_with(config: Config) -> Engine<Toy, VecStore> {
@@ -1010,16 +1019,13 @@ mod tests {
         Engine::open(user, config, Toy, VecStore::default(), Timestamp(1)).unwrap().0
     }
 
-    fn note_n(n: u128) -> Input<ToyEvent> {
+    fn note_n(n: u128) -> Submission {
         let event = Event::Domain(ToyEvent::Added(NoteAdded { text: alloc::format!("note {n}") }));
-        Input::Submit { request: ClientRequest { event, client_action_id: None, event_id: None }, meta: meta(n) }
+        (ClientRequest { event, client_action_id: None, event_id: None }, meta(n))
     }
 
     fn submit_note(e: &mut Engine<Toy, VecStore>, n: u128) -> OperationId {
-        match e.handle_input(note_n(n)).unwrap() {
-            Answer::Accepted(a) => a.operation_id.unwrap(),
-            other => panic!("{other:?}"),
-        }
+        sub(e, note_n(n)).unwrap().operation_id.unwrap()
     }
 
     fn starts(out: &[Output<ToyEvent>]) -> Vec<OperationId> {
@@ -1032,10 +1038,7 @@ mod tests {
         let ops: Vec<OperationId> = (1..=4).map(|n| submit_note(&mut e, n)).collect();
         assert_eq!(starts(&drain(&mut e)), ops[..2], "two slots");
         for op in &ops[..2] {
-            assert!(matches!(
-                e.handle_input(Input::Begin { operation_id: *op, now: Timestamp(11) }).unwrap(),
-                Answer::Generate(_)
-            ));
+            assert!(e.begin(*op, Timestamp(11)).unwrap().is_some());
         }
         assert!(starts(&drain(&mut e)).is_empty(), "no slot is free");
         let pending = e.state().operations_in_flight().filter(|o| o.status == OperationStatus::Pending).count();
@@ -1057,10 +1060,10 @@ mod tests {
         assert_eq!(e.state().operations[&ops[3]].status, OperationStatus::Pending);
     }
 
-    fn note_at(text: &str, n: u128, at: u64) -> Input<ToyEvent> {
+    fn note_at(text: &str, n: u128, at: u64) -> Submission {
         let event = Event::Domain(ToyEvent::Added(NoteAdded { text: text.into() }));
         let meta = RequestMeta { timestamp: Timestamp(at), ..meta(n) };
-        Input::Submit { request: ClientRequest { event, client_action_id: None, event_id: None }, meta }
+        (ClientRequest { event, client_action_id: None, event_id: None }, meta)
     }
 
     #[test]
@@ -1068,7 +1071,7 @@ mod tests {
         let bounds = crate::state::Bounds { max_operations: 2, ..Default::default() };
         let mut e = engine_with(Config { bounds, max_streaming: 1, ..Config::default() });
         // A client event opens one; its note calls three jobs, each opening one more.
-        e.handle_input(note_at("jobs@10x3", 1, 10)).unwrap();
+        sub(&mut e, note_at("jobs@10x3", 1, 10)).unwrap();
         e.handle_input(Input::Tick { now: Timestamp(10) }).unwrap();
         let ops: Vec<_> = e.state().operations.values().cloned().collect();
         assert_eq!(ops.len(), 4);
@@ -1082,23 +1085,23 @@ mod tests {
         assert!(!started.is_empty() && started.iter().all(|op| !refused.contains(op)));
         // A client event past the bound is refused before anything is stored.
         let rows = e.store().rows.len();
-        let Err(EngineError::Rejected(r)) = e.handle_input(note_at("one more", 2, 11)) else { panic!("accepted") };
+        let Err(EngineError::Rejected(r)) = sub(&mut e, note_at("one more", 2, 11)) else { panic!("accepted") };
         assert_eq!((r.code, r.code.http_status()), (ErrorCode::TooManyOperations, 429));
         assert_eq!(e.store().rows.len(), rows);
         // Once one finishes there is room again.
         let op = e.state().operations_in_flight().next().unwrap().operation_id;
-        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(12) }).unwrap();
+        e.begin(op, Timestamp(12)).unwrap();
         let end = Input::StreamEnd { operation_id: op, attempt: 1, tool_calls: Vec::new(), now: Timestamp(13) };
         e.handle_input(end).unwrap();
-        assert!(matches!(e.handle_input(note_at("room", 3, 14)).unwrap(), Answer::Accepted(_)));
+        assert!(sub(&mut e, note_at("room", 3, 14)).is_ok());
     }
 
     #[test]
     fn a_failure_shown_to_clients_names_no_url() {
         let mut e = engine();
-        let Answer::Accepted(a) = e.handle_input(note("hi")).unwrap() else { panic!() };
+        let a = sub(&mut e, note("hi")).unwrap();
         let op = a.operation_id.unwrap();
-        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(11) }).unwrap();
+        e.begin(op, Timestamp(11)).unwrap();
         let error = LlmError::new(
             crate::ports::LlmErrorKind::Provider,
             "POST http://10.0.0.7:8080/v1/generate failed: 503 (see https://internal.example/runbook)",
@@ -1111,7 +1114,7 @@ mod tests {
     #[test]
     fn a_tick_that_records_nothing_backs_off_instead_of_waking_at_once() {
         let mut e = engine_with(Config::default());
-        e.handle_input(note_at("jobs@5x1", 1, 10)).unwrap();
+        sub(&mut e, note_at("jobs@5x1", 1, 10)).unwrap();
         e.handle_input(Input::Tick { now: Timestamp(10) }).unwrap();
         assert!(e.stalled().is_none(), "the first tick recorded the job");
         // The domain still calls it due (its key does not name the occurrence).
@@ -1130,7 +1133,7 @@ mod tests {
         assert_eq!(*delays.last().unwrap(), 300_000, "the backoff is capped");
         assert_eq!(e.stalled().unwrap().count, 12);
         // New domain state may make a job due: one tick soon, same backoff after.
-        e.handle_input(note_at("another", 2, now.0)).unwrap();
+        sub(&mut e, note_at("another", 2, now.0)).unwrap();
         assert_eq!(e.next_wake(), Some(now));
         e.handle_input(Input::Tick { now }).unwrap();
         assert_eq!(e.stalled().unwrap().delay_ms, 300_000);
@@ -1140,7 +1143,7 @@ mod tests {
     fn a_reply_past_its_cap_fails_for_good_and_keeps_its_partial_text() {
         let mut e = engine_with(Config { max_reply_bytes: 5, checkpoint_tokens: 100, ..Config::default() });
         let op = submit_note(&mut e, 1);
-        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(11) }).unwrap();
+        e.begin(op, Timestamp(11)).unwrap();
         let token = |text: &str| Input::Token { operation_id: op, attempt: 1, text: text.into(), now: Timestamp(12) };
         assert_eq!(e.handle_input(token("abc")).unwrap(), Answer::Recorded);
         assert_eq!(e.handle_input(token("def")).unwrap(), Answer::Stop, "the cap stops the stream");
@@ -1156,7 +1159,7 @@ mod tests {
     fn a_reply_in_one_piece_is_split_into_tokens_not_truncated() {
         let mut e = engine_with(Config { max_token_bytes: 4, checkpoint_tokens: 100, ..Config::default() });
         let op = submit_note(&mut e, 1);
-        e.handle_input(Input::Begin { operation_id: op, now: Timestamp(11) }).unwrap();
+        e.begin(op, Timestamp(11)).unwrap();
         drain(&mut e);
         let whole = "ab\u{e9}cdefghij"; // é is two bytes: no piece splits it
         e.handle_input(Input::Token { operation_id: op, attempt: 1, text: whole.into(), now: Timestamp(12) }).unwrap();
@@ -1179,22 +1182,22 @@ mod tests {
         }
         let event = Event::Domain(ToyEvent::Added(NoteAdded { text: "one too many".into() }));
         let request = ClientRequest { event, client_action_id: None, event_id: None };
-        let err = e.handle_input(Input::Submit { request: request.clone(), meta: meta(4) }).unwrap_err();
+        let err = e.submit(request.clone(), meta(4)).unwrap_err();
         let EngineError::Rejected(r) = err else { panic!("{err:?}") };
         assert_eq!((r.code, r.retry_after_ms), (ErrorCode::RateLimited, Some(500)));
         assert_eq!(e.state().seq, Seq(3), "nothing stored");
         // An exact retry of an accepted request is answered, not limited.
-        let Answer::Accepted(a) = e.handle_input(note_n(2)).unwrap() else { panic!() };
+        let a = sub(&mut e, note_n(2)).unwrap();
         assert!(a.duplicate && a.seq == Seq(2));
         // Half a second later, one more fits.
         let later = RequestMeta { timestamp: Timestamp(510), ..meta(4) };
-        assert!(e.handle_input(Input::Submit { request, meta: later }).is_ok());
+        assert!(e.submit(request, later).is_ok());
     }
 
     #[test]
     fn a_snapshot_with_integer_map_keys_restores_the_same_state() {
         let mut e = engine();
-        e.handle_input(note("hi")).unwrap();
+        sub(&mut e, note("hi")).unwrap();
         let rec = snapshot::encode(e.state(), 16);
         let back = snapshot::decode::<Toy>(&rec).unwrap();
         assert_eq!(&back, e.state());

@@ -12,7 +12,7 @@
 //!
 //! A client that reconnects sends a [`Cursor`]: the last `seq` it saw and, for
 //! each operation it was receiving, the attempt and the next token index it
-//! expects. It then gets exactly what it missed (`Input::Subscribe` of [`crate::engine`]).
+//! expects. It then gets exactly what it missed ([`crate::Engine::subscribe`]).
 //! An `event` frame of type `llm.started` means: a (new) attempt begins, drop
 //! the text of earlier attempts of that operation.
 

@@ -28,7 +28,7 @@
 //!
 //! ```
 //! use microcos_core::domain::{EventMeta, Reply};
-//! use microcos_core::engine::{Answer, Input, Output};
+//! use microcos_core::engine::{Input, Output};
 //! use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
 //! use microcos_core::ports::{Appended, Row, SnapshotRecord};
 //! use microcos_core::validate::{check_text, parse_client_request, Limits};
@@ -168,13 +168,13 @@
 //!         event_id: EventId(Uuid::from_u128(2)),
 //!         timestamp: now,
 //!     };
-//!     let Answer::Accepted(accepted) = engine.handle_input(Input::Submit { request, meta })? else { unreachable!() };
+//!     let accepted = engine.submit(request, meta)?;
 //!     assert_eq!(accepted.seq, Seq(1));
 //!
 //!     // The drain rule: after every input, poll outputs until `Wait`.
 //!     while let Output::Push(_) | Output::Start(_) = engine.poll_output() {} // (a real host pushes and starts them)
 //!     let op = accepted.operation_id.ok_or("a note starts an answer")?;
-//!     let Answer::Generate(req) = engine.handle_input(Input::Begin { operation_id: op, now })? else { unreachable!() };
+//!     let req = engine.begin(op, now)?.ok_or("nothing to start")?;
 //!     assert_eq!(req.messages[0].content, "Water the ferns"); // the domain's prompt
 //!     for text in ["Once a week", ", with rain water."] {
 //!         // the model's tokens: each is checkpointed and pushed as it comes

@@ -24,7 +24,7 @@ use core::future::Future;
 use core::pin::Pin;
 
 use crate::log::LogBudget;
-use microcos_core::engine::{Accepted, Answer, Engine, EngineError, Input, Output, Restored};
+use microcos_core::engine::{Accepted, Answer, Backlog, Engine, EngineError, Input, Output, Restored};
 use microcos_core::error::{ErrorCode, Rejection};
 use microcos_core::event::Event;
 use microcos_core::frame::{Cursor, Frame};
@@ -504,12 +504,11 @@ where
         meta: RequestMeta,
     ) -> Response {
         let event_type = request.event.event_type().as_str();
-        match self.input(Input::Submit { request, meta }, None) {
-            Ok(Answer::Accepted(a)) => {
+        match self.accept(request, meta) {
+            Ok(a) => {
                 self.report(Report::Accepted { accepted: &a, event_type });
                 edge::respond_accepted(&a)
             }
-            Ok(_) => edge::respond_rejection(&Rejection::new(ErrorCode::Unavailable, "unexpected answer")),
             Err(e) => {
                 self.refused(meta.request_id, &e);
                 edge::respond_error(&e)
@@ -558,11 +557,8 @@ where
         let after = cursor.after;
         let (mut frames, mut bytes, mut cursor) = (Vec::new(), 0, cursor);
         loop {
-            let part = match self.input(Input::Subscribe { cursor }, None) {
-                Ok(Answer::Backlog(part)) => part,
-                Ok(_) => {
-                    return Err(edge::respond_rejection(&Rejection::new(ErrorCode::Unavailable, "unexpected answer")))
-                }
+            let part = match self.backlog(&cursor) {
+                Ok(part) => part,
                 Err(e) => return Err(edge::respond_error(&e)),
             };
             for frame in &part.frames {
@@ -594,7 +590,7 @@ where
             self.watchdog_at.set(Some(now.plus_ms(self.watchdog_ms)));
         }
         // A failure is reported and recovered inside; the alarm is re-armed either way.
-        let _recorded = self.input(Input::Tick { now }, None);
+        let _recorded = self.call(None, |engine| engine.handle_input(Input::Tick { now }));
         self.report_stall();
         let window_over =
             self.reporting.borrow().window_start.is_some_and(|s| now.0.saturating_sub(s.0) >= REFUSAL_WINDOW_MS);
@@ -603,31 +599,59 @@ where
         }
     }
 
+    /// [`Engine::submit`] the way the transports call it: drains the outputs
+    /// after it and recovers from a storage failure. For embedders and
+    /// tests that drive the kernel by hand ([`Host::submit`] answers HTTP).
+    pub fn accept(
+        self: &Rc<Self>,
+        request: microcos_core::validate::ClientRequest<D::Event>,
+        meta: RequestMeta,
+    ) -> Result<Accepted, EngineError> {
+        self.call(None, |engine| engine.submit(request, meta))
+    }
+
+    /// [`Engine::begin`], draining and recovering as [`Host::accept`] does.
+    pub fn begin(
+        self: &Rc<Self>,
+        operation_id: OperationId,
+        now: Timestamp,
+    ) -> Result<Option<microcos_core::LlmRequest>, EngineError> {
+        self.call(Some(operation_id), |engine| engine.begin(operation_id, now))
+    }
+
+    /// [`Engine::subscribe`] (one part of a backlog), draining and
+    /// recovering as [`Host::accept`] does.
+    pub fn backlog(self: &Rc<Self>, cursor: &Cursor) -> Result<Backlog<D::Event>, EngineError> {
+        self.call(None, |engine| engine.subscribe(cursor))
+    }
+
     /// Feeds an input the way the transports do: drains the outputs after it
     /// and recovers from a storage failure. For embedders and tests that
     /// drive the kernel by hand (the edge entry points above call it).
-    pub fn handle(self: &Rc<Self>, input: Input<D::Event>) -> Result<Answer<D::Event>, EngineError> {
+    pub fn handle(self: &Rc<Self>, input: Input) -> Result<Answer, EngineError> {
         let op = match &input {
             Input::Token { operation_id, .. }
             | Input::StreamEnd { operation_id, .. }
             | Input::StreamError { operation_id, .. } => Some(*operation_id),
-            _ => None,
+            Input::Tick { .. } => None,
         };
-        self.input(input, op)
+        self.call(op, |engine| engine.handle_input(input))
     }
 
-    /// Feeds an input, drains the outputs, and recovers from a storage failure.
-    fn input(
+    /// Feeds the engine through `feed` (a request or an input), drains the
+    /// outputs, and recovers from a storage failure (reported with `op`,
+    /// the operation concerned, if any).
+    fn call<A>(
         self: &Rc<Self>,
-        input: Input<D::Event>,
         op: Option<OperationId>,
-    ) -> Result<Answer<D::Event>, EngineError> {
+        feed: impl FnOnce(&mut Engine<D, S>) -> Result<A, EngineError>,
+    ) -> Result<A, EngineError> {
         if self.engine.borrow().is_poisoned() {
             // An earlier restore failed: try again (a failure is reported, and
             // the input below is refused as `Poisoned`).
             self.recover();
         }
-        let result = self.engine.borrow_mut().handle_input(input);
+        let result = feed(&mut self.engine.borrow_mut());
         if let Err(e) = &result {
             if !matches!(e, EngineError::Rejected(_)) {
                 self.report(Report::RecordFailed { operation_id: op, error: e });
@@ -689,8 +713,8 @@ where
     /// feeding each token back as an input.
     async fn generate(self: Rc<Self>, operation_id: OperationId) {
         let now = self.clock.now();
-        let request = match self.input(Input::Begin { operation_id, now }, Some(operation_id)) {
-            Ok(Answer::Generate(request)) => request,
+        let request = match self.begin(operation_id, now) {
+            Ok(Some(request)) => request,
             _ => return, // nothing to start any more (or a failure, reported and recovered)
         };
         let attempt = request.attempt;
@@ -707,7 +731,7 @@ where
         match self.llm.generate(&request).await {
             Err(error) => {
                 let now = self.clock.now();
-                let _ = self.input(Input::StreamError { operation_id, attempt, error, now }, Some(operation_id));
+                let _ = self.handle(Input::StreamError { operation_id, attempt, error, now });
             }
             Ok(mut stream) => loop {
                 let next = stream.next_token().await; // no borrow is held while waiting
@@ -721,7 +745,7 @@ where
                     Some(Err(error)) => (Input::StreamError { operation_id, attempt, error, now }, true),
                     None => (Input::StreamEnd { operation_id, attempt, tool_calls: stream.tool_calls(), now }, true),
                 };
-                match self.input(input, Some(operation_id)) {
+                match self.handle(input) {
                     Ok(Answer::Stop) | Err(_) => break,
                     Ok(_) if last => break,
                     Ok(_) => {}
