@@ -11,8 +11,10 @@ use alloc::vec::Vec;
 
 use microcos_core::ids::OperationId;
 use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
+use microcos_core::structured::Structured;
 use microcos_core::time::{LocalDate, LocalTime};
 use microcos_core::{Operation, Timestamp};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::event::{ExtractedTask, OperationKind, PlanItem, TaskId};
@@ -227,34 +229,14 @@ pub fn build_prompt(
 }
 
 /// The JSON Schema a model's answer must follow for `kind`, for providers
-/// with a structured-output mode (`None` for free-text operations).
+/// with a structured-output mode (`None` for free-text operations): the
+/// schema of the type the answer is parsed into ([`Structured`]).
 pub fn output_schema(kind: OperationKind) -> Option<serde_json::Value> {
-    // Kept as text and parsed when asked for: smaller code than building
-    // the values (it matters in the Worker's wasm), and the same values.
-    let text = match kind {
-        OperationKind::ExtractTasks => TASKS_SCHEMA,
-        OperationKind::DailyPlan => PLAN_SCHEMA,
-        OperationKind::Chat | OperationKind::Summary => return None,
-    };
-    serde_json::from_str(text).ok()
-}
-
-const TASKS_SCHEMA: &str = r#"{"type":"object","properties":{"tasks":{"type":"array","items":{"type":"object",
-"properties":{"title":{"type":"string"},"due_date":{"type":["string","null"]}},"required":["title"]}}},
-"required":["tasks"]}"#;
-
-const PLAN_SCHEMA: &str = r#"{"type":"object","properties":{"items":{"type":"array","items":{"type":"object",
-"properties":{"time":{"type":["string","null"]},"title":{"type":"string"},"task_id":{"type":["string","null"]}},
-"required":["title"]}}},"required":["items"]}"#;
-
-/// Finds the JSON object in a model's answer (models like to wrap it in prose or fences).
-fn json_object(text: &str) -> Result<&str, String> {
-    let start = text.find('{').ok_or_else(|| "no JSON object in the output".to_string())?;
-    let end = text.rfind('}').ok_or_else(|| "unterminated JSON object".to_string())?;
-    if end < start {
-        return Err("unterminated JSON object".to_string());
+    match kind {
+        OperationKind::ExtractTasks => Some(Structured::<RawTasks>::schema()),
+        OperationKind::DailyPlan => Some(Structured::<RawPlan>::schema()),
+        OperationKind::Chat | OperationKind::Summary => None,
     }
-    Ok(&text[start..=end])
 }
 
 const MAX_ITEMS: usize = 50;
@@ -266,23 +248,23 @@ fn clean_title(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
-#[derive(Deserialize)]
+// A daily plan, as the model answers it (a doc comment would be a
+// `description` in its schema).
+#[derive(Deserialize, JsonSchema)]
 struct RawPlan {
     items: Vec<RawPlanItem>,
 }
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct RawPlanItem {
-    #[serde(default)]
     time: Option<String>,
     title: String,
-    #[serde(default)]
     task_id: Option<String>,
 }
 
 /// Parses a daily plan. Items with an unknown `task_id` keep their title but
 /// lose the link; a bad time is dropped; at most 50 items.
 pub fn parse_plan(text: &str, state: &AssistantState) -> Result<Vec<PlanItem>, String> {
-    let raw: RawPlan = serde_json::from_str(json_object(text)?).map_err(|e| format!("plan JSON: {e}"))?;
+    let raw = Structured::<RawPlan>::parse(text).map_err(|e| e.describe("plan"))?;
     let mut items = Vec::new();
     for r in raw.items.into_iter().take(MAX_ITEMS) {
         let Some(title) = clean_title(&r.title) else { continue };
@@ -295,21 +277,21 @@ pub fn parse_plan(text: &str, state: &AssistantState) -> Result<Vec<PlanItem>, S
     Ok(items)
 }
 
-#[derive(Deserialize)]
+// Extracted tasks, as the model answers them.
+#[derive(Deserialize, JsonSchema)]
 struct RawTasks {
     tasks: Vec<RawTask>,
 }
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 struct RawTask {
     title: String,
-    #[serde(default)]
     due_date: Option<String>,
 }
 
 /// Parses extracted tasks; ids are derived from the operation so a repeated
 /// completion creates the same tasks. An empty list is a valid answer.
 pub fn parse_extracted_tasks(text: &str, op: OperationId) -> Result<Vec<ExtractedTask>, String> {
-    let raw: RawTasks = serde_json::from_str(json_object(text)?).map_err(|e| format!("tasks JSON: {e}"))?;
+    let raw = Structured::<RawTasks>::parse(text).map_err(|e| e.describe("tasks"))?;
     let mut out = Vec::new();
     for (i, r) in raw.tasks.into_iter().take(MAX_ITEMS).enumerate() {
         let Some(title) = clean_title(&r.title) else { continue };
@@ -331,7 +313,7 @@ mod tests {
         let plan = output_schema(OperationKind::DailyPlan).unwrap();
         assert_eq!(plan["properties"]["items"]["items"]["properties"]["task_id"]["type"][1], "null");
         assert!(output_schema(OperationKind::Chat).is_none());
-        // The same values as before they were kept as text.
+        // The same values as the schemas had when they were written by hand.
         assert_eq!(
             plan,
             serde_json::json!({"type": "object", "properties": {"items": {"type": "array", "items": {

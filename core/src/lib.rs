@@ -218,12 +218,14 @@
 //! - [`engine`]: the one way to drive the kernel: `handle_input`, then drain `poll_output`.
 //! - `testing` (feature `testing`): replay checkers for any domain.
 //! - `schema` (feature `schema`): JSON Schema of the kernel's wire types and of a client request.
+//! - `structured` (feature `structured`): a model's structured answer: its schema and its parse from one type.
 //!
 //! # Features
 //!
 //! - `std` (default): `std::error::Error` impls.
 //! - `testing`: public checkers for property-based replay.
 //! - `schema`: JSON Schema derives on the kernel's wire types (schemars).
+//! - `structured`: [`structured::Structured`], a model's structured answer declared once as a type (its schema and its parse; schemars, no std needed).
 
 #![no_std]
 #![deny(missing_docs)]
@@ -257,6 +259,9 @@ pub mod replay;
 pub mod replica;
 pub mod snapshot;
 pub mod state;
+#[cfg(feature = "structured")]
+#[cfg_attr(docsrs, doc(cfg(feature = "structured")))]
+pub mod structured;
 pub mod time;
 pub mod tz;
 pub mod validate;

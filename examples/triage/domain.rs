@@ -10,8 +10,10 @@ use std::collections::BTreeMap;
 use microcos_core::domain::{EventMeta, Job, Reply, Scheduled};
 use microcos_core::error::{DomainCode, ErrorCode, Rejection};
 use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
+use microcos_core::structured::Structured;
 use microcos_core::validate::check_text;
 use microcos_core::{Domain, LlmRequest, Operation, OperationInput, Timestamp};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 microcos_core::uuid_id!(
@@ -30,7 +32,7 @@ microcos_core::payload!(
 );
 
 /// How urgent a ticket is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     /// Whenever.
@@ -155,24 +157,36 @@ pub struct DeskView<'a> {
     pub open: Vec<(&'a TicketId, &'a Ticket)>,
 }
 
-/// The JSON the model must answer with.
-fn schema() -> serde_json::Value {
-    serde_json::json!({
-        "type": "object",
-        "properties": {
-            "priority": {"enum": ["low", "normal", "high", "urgent"]},
-            "category": {"enum": ["billing", "bug", "account", "other"]},
-            "summary": {"type": "string"}
-        },
-        "required": ["priority", "category", "summary"]
-    })
-}
-
-#[derive(Deserialize)]
+// What the model answers: the type gives the prompt's schema and parses
+// the reply (`Structured`). (A doc comment would be its schema's
+// description.)
+#[derive(Deserialize, JsonSchema)]
 struct Answer {
     priority: Priority,
-    category: String,
+    category: Category,
     summary: String,
+}
+
+// A ticket's category, as the model answers it; any other word is `other`.
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+enum Category {
+    Billing,
+    Bug,
+    Account,
+    #[serde(other)]
+    Other,
+}
+
+impl Category {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Category::Billing => "billing",
+            Category::Bug => "bug",
+            Category::Account => "account",
+            Category::Other => "other",
+        }
+    }
 }
 
 impl TicketTriage {
@@ -281,18 +295,12 @@ impl Domain for TicketTriage {
             PromptMessage { role: PromptRole::System, content: system.into() },
             PromptMessage { role: PromptRole::User, content: format!("Subject: {subject}\n\n{body}") },
         ];
-        Prompt::new(messages, 256).with_schema(schema())
+        Prompt::new(messages, 256).with_schema(Structured::<Answer>::schema())
     }
 
     fn complete(&self, _: &Desk, op: &Operation<Triage>, reply: &Reply<'_>) -> Result<TriageEvent, String> {
-        let output = reply.text;
-        let start = output.find('{').ok_or("no JSON object in the output")?;
-        let end = output.rfind('}').filter(|e| *e > start).ok_or("unterminated JSON object")?;
-        let a: Answer = serde_json::from_str(&output[start..=end]).map_err(|e| format!("triage JSON: {e}"))?;
-        let category = match a.category.as_str() {
-            "billing" | "bug" | "account" => a.category,
-            _ => "other".to_string(),
-        };
+        let a = Structured::<Answer>::parse(reply.text).map_err(|e| e.describe("triage"))?;
+        let category = a.category.as_str().to_string();
         let summary: String = a.summary.chars().filter(|c| !c.is_control()).take(200).collect();
         Ok(TriageEvent::Triaged(TicketTriaged {
             ticket_id: op.input.ticket_id,
