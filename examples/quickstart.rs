@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 
 use microcos_assistant::{stand_in, Assistant, Frame};
 use microcos_core::engine::{Answer, Input, Output};
-use microcos_core::validate::parse_client_request;
+use microcos_core::validate::{parse_client_request, Limits};
 use microcos_core::{
     uuid::Uuid, Clock, Config, Engine, EngineError, EventId, Llm, OperationId, RequestId, RequestMeta, TokenStream,
     UserId,
@@ -77,7 +77,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut send =
         |engine: &mut Kernel, frames: &mut Vec<Frame>, body: &str| -> Result<_, Box<dyn std::error::Error>> {
             n += 1;
-            let request = parse_client_request::<Assistant>(body.as_bytes(), &assistant, &Config::default().limits)?;
+            let request = parse_client_request::<Assistant>(body.as_bytes(), &assistant, &Limits::default())?;
             let meta = RequestMeta {
                 request_id: RequestId(Uuid::from_u128(n)),
                 event_id: EventId(Uuid::from_u128(1 << 64 | n)),

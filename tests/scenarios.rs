@@ -241,7 +241,7 @@ fn crash_mid_stream_restores_the_last_checkpoint_then_retries() {
     for _ in 0..5 {
         run.step(&mut sim).unwrap();
     }
-    assert_eq!(sim.host().unwrap().engine().machine().partial_text(op).unwrap(), "abcde");
+    assert_eq!(sim.host().unwrap().engine().partial_text(op).unwrap(), "abcde");
     // The process dies: only the checkpoint of "abc" is durable.
     let state_before = microcos_core::replay::replay(&log(&sim.store), &Assistant::default(), &config().bounds);
     assert_eq!(state_before.operations[&op].text, "abc");

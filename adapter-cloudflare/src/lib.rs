@@ -534,7 +534,7 @@ pub async fn edge(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         }
     } else {
         match edge::authenticate_token(&head.http(&[]), &keys(&env), now) {
-            Ok(token) => match head.check(&Config::default().limits) {
+            Ok(token) => match head.check(&microcos_host::HostConfig::default().limits) {
                 Some(refused) => refused,
                 None => {
                     let user = token.verified.user;

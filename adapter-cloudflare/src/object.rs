@@ -15,12 +15,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use microcos_core::{
-    uuid::Uuid, Clock, Config, Domain, EngineError, ErrorCode, EventId, Rejection, RequestId, StoreError, Timestamp,
-    UserId,
+    uuid::Uuid, Clock, Domain, EngineError, ErrorCode, EventId, Rejection, RequestId, StoreError, Timestamp, UserId,
 };
 use microcos_host::auth::Verified;
 use microcos_host::edge::{self, close, Action};
-use microcos_host::{Host, HostParts, Report, RequestIds, Served, Subscribed, Task, Transport};
+use microcos_host::{Host, HostConfig, HostParts, Report, RequestIds, Served, Subscribed, Task, Transport};
 use worker::{Env, Method, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage, WebSocketPair};
 
 use crate::ai::WorkersAi;
@@ -201,6 +200,7 @@ impl<D: Domain> Object<D> {
         let parts = HostParts {
             user,
             config: crate::config(&self.env),
+            host: HostConfig::default(),
             domain: self.domain.clone(),
             store,
             llm: WorkersAi::new(ai, IDLE_MS),
@@ -236,7 +236,7 @@ impl<D: Domain> Object<D> {
             return answer;
         }
         let head = Head::read(&req, false);
-        let limits = Config::default().limits;
+        let limits = HostConfig::default().limits;
         if let Some(refused) = head.check(&limits) {
             return to_response(refused, request_id);
         }
@@ -367,8 +367,8 @@ impl<D: Domain> Object<D> {
             WebSocketIncomingMessage::Binary(_) => return ws.send_with_str(edge::binary_frame_answer()),
         };
         let host = self.open(None).map_err(storage_error)?;
-        let user = host.engine().machine().user().clone();
-        let action = edge::route_message(&message, user.clone(), &self.domain, &Config::default().limits);
+        let user = host.engine().user().clone();
+        let action = edge::route_message(&message, user.clone(), &self.domain, &HostConfig::default().limits);
         let ids = RequestIds { request_id: RequestId(Uuid::new_v4()), event_id: EventId(Uuid::new_v4()) };
         let response = match host.serve(action, ids, None) {
             Served::Response(r) => r,

@@ -150,6 +150,7 @@ impl<D: Domain> Sim<D> {
         let parts = HostParts {
             user: self.user.clone(),
             config: self.config.clone(),
+            host: microcos_host::HostConfig::default(),
             domain: self.domain.clone(),
             store: self.store.clone(),
             llm: self.llm.clone(),
@@ -182,7 +183,8 @@ impl<D: Domain> Sim<D> {
 
     /// Validates and submits a client body with the given ids (for exact retries).
     pub fn send_as(&mut self, body: &str, meta: RequestMeta) -> Result<Accepted, SendError> {
-        let request = parse_client_request(body.as_bytes(), &self.domain, &self.config.limits)?;
+        let request =
+            parse_client_request(body.as_bytes(), &self.domain, &microcos_host::HostConfig::default().limits)?;
         Ok(self.live()?.accept(request, meta)?)
     }
 

@@ -99,8 +99,6 @@ pub use validate::AssistantLimits;
 
 use event::*;
 
-/// The kernel's state machine running the assistant.
-pub type Machine = microcos_core::Machine<Assistant>;
 /// A user's state under the assistant.
 pub type State = microcos_core::State<Assistant>;
 /// A frame pushed to the assistant's subscribers.

@@ -59,6 +59,7 @@ use crate::ports::{Appended, LlmError, Row, Store, StoreError};
 use crate::snapshot;
 use crate::state::State;
 use crate::validate::ClientRequest;
+use crate::view::SnapshotView;
 
 /// Rows read per page when restoring or serving history.
 pub const PAGE: usize = 512;
@@ -484,13 +485,41 @@ impl<D: Domain, S: Store> Engine<D, S> {
         self.machine.next_wake_except(now, queued)
     }
 
-    /// The kernel's view of the user: state, domain, configuration, partial texts.
-    pub fn machine(&self) -> &Machine<D> {
+    /// The pure state machine inside (the kernel's own tests).
+    #[cfg(test)]
+    pub(crate) fn machine(&self) -> &Machine<D> {
         &self.machine
+    }
+    /// The user whose engine this is.
+    pub fn user(&self) -> &UserId {
+        self.machine.user()
+    }
+    /// The kernel's configuration.
+    pub fn config(&self) -> &Config {
+        self.machine.config()
+    }
+    /// The domain (its configuration).
+    pub fn domain(&self) -> &D {
+        self.machine.domain()
     }
     /// The durable state (what replay reproduces).
     pub fn state(&self) -> &State<D> {
         self.machine.state()
+    }
+    /// What clients see at `now` (the body of `GET /v1/snapshot`): the
+    /// domain's view with the operations in flight and their partial text.
+    pub fn view(&self, now: Timestamp) -> SnapshotView<'_, D> {
+        crate::view::snapshot(&self.machine, now)
+    }
+    /// Text generated so far by an operation's current attempt: the durable
+    /// part plus the tokens not yet checkpointed.
+    pub fn partial_text(&self, op: OperationId) -> Option<String> {
+        self.machine.partial_text(op)
+    }
+    /// Tokens generated but not yet stored: with the seq, it identifies a
+    /// version of what clients see (the snapshot's ETag).
+    pub fn live_tokens(&self) -> usize {
+        self.machine.live_tokens()
     }
     /// The store.
     pub fn store(&self) -> &S {

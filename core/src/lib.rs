@@ -209,7 +209,7 @@
 //! - [`tz`]: time-zone rules (POSIX TZ strings), local time to instant and back, and the rule of each zone of the database today.
 //! - [`validate`], [`error`]: bounded, field-precise validation; stable error codes.
 //! - [`state`]: the state and the kernel's reducer (no logic, cannot fail).
-//! - [`machine`]: decisions, effects, token checkpoints, retries, jobs, resume.
+//! - `machine` (private): decisions, effects, token checkpoints, retries, jobs, resume; the engine drives it, and [`Engine`] reads it ([`Engine::state`], [`Engine::view`], [`Engine::partial_text`]).
 //! - [`llm`]: the request the kernel sends a model.
 //! - [`frame`]: realtime frames and the resume cursor.
 //! - [`snapshot`], [`replay`], [`dedupe`]: pieces under 2 MB; exact-dedupe replay.
@@ -252,7 +252,7 @@ mod field;
 pub mod frame;
 pub mod ids;
 pub mod llm;
-pub mod machine;
+mod machine;
 pub mod operation;
 pub mod ports;
 pub mod replay;
@@ -290,7 +290,7 @@ pub use event::{Catalogue, Envelope, Event, EventKind, EventType, Origin, SCHEMA
 pub use frame::{Cursor, Delivery, Frame, Gap};
 pub use ids::{ClientActionId, EventId, OperationId, RequestId, Seq, Timestamp, UserId};
 pub use llm::{LlmRequest, Prompt, PromptMessage, PromptRole, Tool};
-pub use machine::{Config, Machine, RequestMeta};
+pub use machine::{Config, RequestMeta};
 pub use operation::{FailureCode, LlmEvent, Operation, OperationInput, OperationKind, OperationStatus, ToolCall};
 pub use ports::{Clock, Llm, LlmError, LlmErrorKind, Push, Store, StoreError, TokenStream};
 pub use replica::{Received, Replica};

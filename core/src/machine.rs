@@ -31,15 +31,15 @@ use crate::operation::{
 };
 use crate::ports::{LlmError, LlmErrorKind};
 use crate::state::{ActionRecord, Bounds, State};
-use crate::validate::{ClientRequest, Limits};
+use crate::validate::ClientRequest;
 
-/// Everything tunable. `Config::default()` is what the services run with.
+/// The kernel's settings (what a transport's own settings are, body size and
+/// subscribers, is `microcos_host::HostConfig`). `Config::default()` is
+/// what the services run with.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     /// Working-set bounds (part of the replay contract).
     pub bounds: Bounds,
-    /// Input bounds.
-    pub limits: Limits,
     /// Store a checkpoint after this many tokens…
     pub checkpoint_tokens: u32,
     /// …or when this many milliseconds passed since the last one.
@@ -69,14 +69,6 @@ pub struct Config {
     /// with a recorded `output_too_large` failure (not retried) and keeps
     /// its partial text.
     pub max_reply_bytes: usize,
-    /// Subscribers (open streams) per user. Past it a stream is closed
-    /// at once with the documented "too many subscribers" code.
-    pub max_subscribers: usize,
-    /// One bound, in bytes of frames, on what one subscriber may have
-    /// waiting: its backlog and its live frames together. A longer backlog is
-    /// sent in parts (the client resumes from its cursor for the next), and
-    /// a client that falls this far behind live frames is told to resume.
-    pub subscriber_bytes: usize,
     /// Tool calls in one reply, at most; the arguments of one, in bytes, at
     /// most. A reply past either fails as `malformed_output` (retried).
     pub max_tool_calls: usize,
@@ -88,7 +80,6 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             bounds: Bounds::default(),
-            limits: Limits::default(),
             checkpoint_tokens: 32,
             checkpoint_ms: 1_000,
             max_attempts: 3,
@@ -101,8 +92,6 @@ impl Default for Config {
             rate_per_s: 20,
             rate_burst: 120,
             max_reply_bytes: 64 * 1024,
-            max_subscribers: 16,
-            subscriber_bytes: 256 * 1024,
             max_tool_calls: 8,
             max_tool_call_bytes: 8 * 1024,
         }
@@ -202,7 +191,7 @@ impl Tail {
 
 /// The state machine of one user, over domain `D`.
 #[derive(Clone, Debug)]
-pub struct Machine<D: Domain> {
+pub(crate) struct Machine<D: Domain> {
     user: UserId,
     config: Config,
     domain: D,
@@ -222,19 +211,19 @@ impl<D: Domain> Machine<D> {
     }
 
     /// The user.
-    pub fn user(&self) -> &UserId {
+    pub(crate) fn user(&self) -> &UserId {
         &self.user
     }
     /// The configuration.
-    pub fn config(&self) -> &Config {
+    pub(crate) fn config(&self) -> &Config {
         &self.config
     }
     /// The domain.
-    pub fn domain(&self) -> &D {
+    pub(crate) fn domain(&self) -> &D {
         &self.domain
     }
     /// The durable state (what replay reproduces).
-    pub fn state(&self) -> &State<D> {
+    pub(crate) fn state(&self) -> &State<D> {
         &self.state
     }
     /// The durable state, by value.
@@ -248,13 +237,9 @@ impl<D: Domain> Machine<D> {
     }
 
     /// When the next retry or domain job falls due (it may be in the past:
-    /// hosts wake at [`crate::Engine::next_wake`], which never spins).
-    pub fn next_wake(&self, now: Timestamp) -> Option<Timestamp> {
-        self.next_wake_except(now, |_| false)
-    }
-
-    /// [`Machine::next_wake`], leaving out the retries `queued` says are
-    /// already waiting for a slot (a tick would not start them sooner).
+    /// hosts wake at [`crate::Engine::next_wake`], which never spins),
+    /// leaving out the retries `queued` says are already waiting for a slot
+    /// (a tick would not start them sooner).
     pub(crate) fn next_wake_except(&self, now: Timestamp, queued: impl Fn(&OperationId) -> bool) -> Option<Timestamp> {
         let retries = self
             .state
@@ -266,7 +251,7 @@ impl<D: Domain> Machine<D> {
 
     /// Text generated so far by an operation's current attempt: the durable part
     /// plus the tokens not yet checkpointed.
-    pub fn partial_text(&self, op: OperationId) -> Option<String> {
+    pub(crate) fn partial_text(&self, op: OperationId) -> Option<String> {
         let o = self.state.operations.get(&op)?;
         let mut text = o.text.clone();
         if let Some(t) = self.tails.get(&op).filter(|t| t.attempt == o.attempt) {
@@ -277,7 +262,7 @@ impl<D: Domain> Machine<D> {
 
     /// Tokens generated but not yet stored, across operations: with the seq,
     /// it identifies a version of what clients see (the snapshot's ETag).
-    pub fn live_tokens(&self) -> usize {
+    pub(crate) fn live_tokens(&self) -> usize {
         self.tails.values().map(|t| t.tokens.len()).sum()
     }
 

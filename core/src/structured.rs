@@ -78,7 +78,7 @@ pub enum AnswerError {
 
 impl AnswerError {
     /// The message, naming `what` for an object that does not follow its
-    /// type (`"plan JSON: missing field `items`…"`).
+    /// type (`"verdict JSON: missing field `spam`…"`).
     pub fn describe(&self, what: &str) -> String {
         match self {
             AnswerError::Invalid(message) => format!("{what} JSON: {message}"),

@@ -50,7 +50,7 @@ pub struct OperationView {
 }
 
 /// The operations in flight, in id order, with their partial text.
-pub fn operations<D: Domain>(machine: &Machine<D>) -> Vec<OperationView> {
+pub(crate) fn operations<D: Domain>(machine: &Machine<D>) -> Vec<OperationView> {
     machine
         .state()
         .operations_in_flight()
@@ -64,8 +64,9 @@ pub fn operations<D: Domain>(machine: &Machine<D>) -> Vec<OperationView> {
         .collect()
 }
 
-/// The client view of a machine's state at `now`.
-pub fn snapshot<D: Domain>(machine: &Machine<D>, now: Timestamp) -> SnapshotView<'_, D> {
+/// The client view of a machine's state at `now` ([`crate::Engine::view`],
+/// [`crate::Replica::view`]).
+pub(crate) fn snapshot<D: Domain>(machine: &Machine<D>, now: Timestamp) -> SnapshotView<'_, D> {
     let state = machine.state();
     let domain = machine.domain().view(&state.domain, now);
     SnapshotView { seq: state.seq, state: StateView { domain, operations: operations(machine) } }

@@ -47,10 +47,8 @@ use microcos_core::engine::{Accepted, EngineError};
 use microcos_core::error::{ErrorCode, Rejection};
 use microcos_core::frame::Cursor;
 use microcos_core::ids::{Seq, Timestamp, UserId};
-use microcos_core::machine::Machine;
 use microcos_core::ports::Row;
 use microcos_core::validate::{parse_client_request, ClientRequest, Limits};
-use microcos_core::view;
 use microcos_core::Domain;
 
 /// Headers of every API answer (not of the web app's files, which have
@@ -106,7 +104,7 @@ pub mod close {
     /// The stream's token expired: reconnect with a fresh token.
     pub const TOKEN_EXPIRED: u16 = 4001;
     /// The user already has the most subscribers allowed
-    /// ([`microcos_core::machine::Config::max_subscribers`]); close another first.
+    /// ([`crate::HostConfig::max_subscribers`]); close another first.
     pub const TOO_MANY_SUBSCRIBERS: u16 = 4029;
     /// The client kept sending events while they were refused with 429
     /// (`rate_limited`, `too_many_operations`): [`super::STREAM_REFUSALS_BEFORE_CLOSE`]
@@ -521,13 +519,17 @@ pub fn respond_accepted(a: &Accepted) -> Response {
 }
 
 /// The snapshot with its ETag, or 304 when `if_none_match` names it.
-pub fn respond_snapshot<D: Domain>(machine: &Machine<D>, now: Timestamp, if_none_match: Option<&str>) -> Response {
-    let etag = format!("\"{}.{}\"", machine.state().seq.0, machine.live_tokens());
+pub fn respond_snapshot<D: Domain, S: microcos_core::Store>(
+    engine: &microcos_core::Engine<D, S>,
+    now: Timestamp,
+    if_none_match: Option<&str>,
+) -> Response {
+    let etag = format!("\"{}.{}\"", engine.state().seq.0, engine.live_tokens());
     let headers = vec![("etag".to_string(), etag.clone())];
     if crate::web::not_modified(if_none_match, &etag) {
         return Response { status: 304, headers, body: String::new() };
     }
-    let body = serde_json::to_string(&view::snapshot(machine, now)).unwrap_or_default();
+    let body = serde_json::to_string(&engine.view(now)).unwrap_or_default();
     Response { status: 200, headers, body }
 }
 

@@ -29,10 +29,11 @@ use microcos_core::error::{ErrorCode, Rejection};
 use microcos_core::event::Event;
 use microcos_core::frame::{Cursor, Frame};
 use microcos_core::ids::{EventId, OperationId, RequestId, Seq, Timestamp, UserId};
-use microcos_core::machine::{Config, RequestMeta};
 use microcos_core::operation::{FailureCode, LlmEvent, OperationStatus};
 use microcos_core::ports::{Clock, Llm, Push, Store, TokenStream};
+use microcos_core::validate::Limits;
 use microcos_core::Domain;
+use microcos_core::{Config, RequestMeta};
 
 use crate::edge::{self, Action, Response};
 
@@ -283,10 +284,9 @@ pub enum Subscribed<R> {
     /// The backlog is longer than one subscriber's bound: send these frames,
     /// then close with [`crate::edge::close::RESUME`].
     Part(Vec<String>),
-    /// The user has [`Config::max_subscribers`] already: close at once with
+    /// The user has [`HostConfig::max_subscribers`] already: close at once with
     /// [`crate::edge::close::TOO_MANY_SUBSCRIBERS`].
     ///
-    /// [`Config::max_subscribers`]: microcos_core::machine::Config::max_subscribers
     Full,
 }
 
@@ -302,6 +302,7 @@ pub struct RequestIds {
 /// One user's engine, model, clock and subscribers, behind one protocol.
 pub struct Host<D: Domain, S: Store, L: Llm, C: Clock, P: Push<D::Event>, T: Transport> {
     engine: RefCell<Engine<D, S>>,
+    config: HostConfig,
     llm: L,
     clock: C,
     push: RefCell<P>,
@@ -320,12 +321,37 @@ pub struct Host<D: Domain, S: Store, L: Llm, C: Clock, P: Push<D::Event>, T: Tra
     reporting: RefCell<Reporting>,
 }
 
+/// What a transport decides besides the kernel's [`Config`]: the bounds on
+/// a request body and on subscribers. `HostConfig::default()` is what the
+/// services run with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostConfig {
+    /// Bounds on every request body (size, nesting).
+    pub limits: Limits,
+    /// Subscribers (open streams) per user. Past it a stream is closed
+    /// at once with the documented "too many subscribers" code.
+    pub max_subscribers: usize,
+    /// One bound, in bytes of frames, on what one subscriber may have
+    /// waiting: its backlog and its live frames together. A longer backlog is
+    /// sent in parts (the client resumes from its cursor for the next), and
+    /// a client that falls this far behind live frames is told to resume.
+    pub subscriber_bytes: usize,
+}
+
+impl Default for HostConfig {
+    fn default() -> Self {
+        HostConfig { limits: Limits::default(), max_subscribers: 16, subscriber_bytes: 256 * 1024 }
+    }
+}
+
 /// Parts of a [`Host`] (see [`Host::open`]).
 pub struct HostParts<D, S, L, C, P, T> {
     /// The user.
     pub user: UserId,
     /// The kernel's configuration.
     pub config: Config,
+    /// The transport's bounds on bodies and subscribers.
+    pub host: HostConfig,
     /// The domain.
     pub domain: D,
     /// The user's store.
@@ -354,11 +380,13 @@ where
     /// Opens the user's engine from its store and starts the work it finds
     /// (interrupted generations, due jobs).
     pub fn open(parts: HostParts<D, S, L, C, P, T>) -> Result<(Rc<Self>, Restored), EngineError> {
-        let HostParts { user, config, domain, store, llm, clock, push, transport, watchdog_ms } = parts;
+        let HostParts { user, config, host: host_config, domain, store, llm, clock, push, transport, watchdog_ms } =
+            parts;
         let (engine, restored) = Engine::open(user.clone(), config, domain, store, clock.now())?;
         tell(&transport, Report::Restored { user: &user, seq: engine.state().seq, restored: &restored });
         let host = Rc::new(Host {
             engine: RefCell::new(engine),
+            config: host_config,
             llm,
             clock,
             push: RefCell::new(push),
@@ -372,6 +400,11 @@ where
         host.drain();
         host.report_stall();
         Ok((host, restored))
+    }
+
+    /// The transport's bounds on bodies and subscribers.
+    pub fn config(&self) -> &HostConfig {
+        &self.config
     }
 
     /// Reads the engine (state, store). Do not hold across an `.await`.
@@ -411,7 +444,7 @@ where
         let Some(suppressed) = self.reporting.borrow_mut().budget.admit(now) else { return };
         if suppressed > 0 {
             let engine = self.engine.borrow();
-            tell(&self.transport, Report::Suppressed { user: engine.machine().user(), lines: suppressed });
+            tell(&self.transport, Report::Suppressed { user: engine.user(), lines: suppressed });
         }
         self.transport.report(report);
     }
@@ -455,7 +488,7 @@ where
         if let (false, Some(start)) = (counts.is_empty(), start) {
             let engine = self.engine.borrow();
             let window_ms = now.0.saturating_sub(start.0);
-            self.report(Report::Refusals { user: engine.machine().user(), counts: &counts, window_ms });
+            self.report(Report::Refusals { user: engine.user(), counts: &counts, window_ms });
         }
     }
 
@@ -464,7 +497,7 @@ where
         let engine = self.engine.borrow();
         if let Some(stall) = engine.stalled().filter(|s| s.count == 1) {
             let retry_in_ms = stall.retry_at.0.saturating_sub(self.clock.now().0);
-            self.report(Report::Stalled { user: engine.machine().user(), jobs: &stall.jobs, retry_in_ms });
+            self.report(Report::Stalled { user: engine.user(), jobs: &stall.jobs, retry_in_ms });
         }
     }
 
@@ -518,7 +551,7 @@ where
 
     /// The client view with its ETag, or 304.
     pub fn snapshot(&self, if_none_match: Option<&str>) -> Response {
-        edge::respond_snapshot(self.engine.borrow().machine(), self.clock.now(), if_none_match)
+        edge::respond_snapshot(&self.engine.borrow(), self.clock.now(), if_none_match)
     }
 
     /// A page of the log.
@@ -531,7 +564,7 @@ where
     }
 
     /// Connects a subscriber at `cursor`. Its backlog is read a page at a
-    /// time and serialised, up to [`Config::subscriber_bytes`]: when all of
+    /// time and serialised, up to [`HostConfig::subscriber_bytes`]: when all of
     /// it fits, `register` receives the push port and the backlog's frames,
     /// registers the subscriber for live frames, and no frame can fall in
     /// between ([`Subscribed::Live`]). When it does not, the transport sends
@@ -539,18 +572,13 @@ where
     /// reconnects from its cursor for the next ([`Subscribed::Part`]). Never
     /// more than one bound of a log is in memory for a subscriber.
     ///
-    /// [`Config::subscriber_bytes`]: microcos_core::machine::Config::subscriber_bytes
     /// [`close::RESUME`]: crate::edge::close::RESUME
     pub fn subscribe<R>(
         self: &Rc<Self>,
         cursor: Cursor,
         register: impl FnOnce(&mut P, Vec<String>) -> R,
     ) -> Result<Subscribed<R>, Response> {
-        let (max_subscribers, bound) = {
-            let engine = self.engine.borrow();
-            let config = engine.machine().config();
-            (config.max_subscribers, config.subscriber_bytes)
-        };
+        let (max_subscribers, bound) = (self.config.max_subscribers, self.config.subscriber_bytes);
         if self.push.borrow().subscribers() >= max_subscribers {
             return Ok(Subscribed::Full);
         }
@@ -668,7 +696,7 @@ where
         let now = self.clock.now();
         match engine.restore(now) {
             Ok(restored) => {
-                let user = engine.machine().user().clone();
+                let user = engine.user().clone();
                 tell(&self.transport, Report::Restored { user: &user, seq: engine.state().seq, restored: &restored });
             }
             // Still failing: the next input tries again.

@@ -39,5 +39,5 @@ pub mod sse;
 pub mod stand_in;
 pub mod web;
 
-pub use host::{Host, HostParts, Report, RequestIds, Served, Subscribed, Task, Transport};
+pub use host::{Host, HostConfig, HostParts, Report, RequestIds, Served, Subscribed, Task, Transport};
 pub use stand_in::{StandIn, StandInStream, STAND_IN_NAME};

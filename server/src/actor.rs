@@ -57,6 +57,8 @@ pub struct Services<D> {
     pub data_dir: PathBuf,
     /// Engine configuration.
     pub config: Config,
+    /// Bounds on bodies and subscribers.
+    pub host: microcos_host::HostConfig,
     /// The domain.
     pub domain: D,
     /// The model.
@@ -557,11 +559,12 @@ fn open<D: ServedDomain>(
     let parts = HostParts {
         user: user.clone(),
         config: services.config.clone(),
+        host: services.host.clone(),
         domain: services.domain.clone(),
         store,
         llm: services.model.clone(),
         clock: SystemClock,
-        push: LocalPush::new(services.config.subscriber_bytes, gate, services.metrics.clone()),
+        push: LocalPush::new(services.host.subscriber_bytes, gate, services.metrics.clone()),
         transport,
         watchdog_ms: WATCHDOG_MS,
     };

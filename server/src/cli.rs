@@ -20,6 +20,7 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use microcos_core::{Clock, Config, Timestamp, UserId};
 use microcos_host::auth::{secret_problem, Keys, Policy, DEFAULT_MAX_LIFETIME_S};
+use microcos_host::HostConfig;
 
 use crate::actor::{Lifecycle, ServedDomain};
 use crate::clock::SystemClock;
@@ -170,10 +171,10 @@ struct LimitArgs {
     #[arg(long, env = "MICROCOS_RATE_BURST", default_value_t = Config::default().rate_burst)]
     rate_burst: u32,
     /// Open streams per user; past it a stream closes with code 4029.
-    #[arg(long, env = "MICROCOS_MAX_SUBSCRIBERS", default_value_t = Config::default().max_subscribers)]
+    #[arg(long, env = "MICROCOS_MAX_SUBSCRIBERS", default_value_t = HostConfig::default().max_subscribers)]
     max_subscribers: usize,
     /// Bytes of frames one stream may have waiting (backlog and live); past it, close code 4000 (resume).
-    #[arg(long, env = "MICROCOS_SUBSCRIBER_BYTES", default_value_t = Config::default().subscriber_bytes)]
+    #[arg(long, env = "MICROCOS_SUBSCRIBER_BYTES", default_value_t = HostConfig::default().subscriber_bytes)]
     subscriber_bytes: usize,
 }
 
@@ -233,9 +234,15 @@ impl LimitArgs {
             max_reply_bytes: self.max_reply_bytes,
             rate_per_s: self.rate_per_s,
             rate_burst: self.rate_burst,
+            ..Config::default()
+        }
+    }
+
+    fn host(&self) -> HostConfig {
+        HostConfig {
             max_subscribers: self.max_subscribers,
             subscriber_bytes: self.subscriber_bytes,
-            ..Config::default()
+            ..HostConfig::default()
         }
     }
 }
@@ -477,6 +484,7 @@ fn serve<D: ServedDomain>(args: ServeArgs, site: Site<D>, name: &str) -> Result<
         durability: args.durability.into(),
         backend: args.model.backend(),
         config: args.limits.config(),
+        host: args.limits.host(),
         lifecycle: args.service.lifecycle(),
         listener: args.service.listener(),
         token_policy: args.tokens.policy().map_err(usage)?,

@@ -99,7 +99,7 @@ async fn serve<D: ServedDomain>(app: App<D>, request: Request) -> Response {
     if let Some(file) = web {
         return file;
     }
-    let limits = &app.users.services().config.limits;
+    let limits = &app.users.services().host.limits;
     let body = if method == "POST" {
         let read = axum::body::to_bytes(Body::new(body), limits.max_body_bytes + 1);
         match tokio::time::timeout(app.body_timeout, read).await {
@@ -331,7 +331,7 @@ async fn submit_message<D: ServedDomain>(
     if let Err(revoked) = check_revocation(issued, app.revocations.revoked_before(user)) {
         return edge::respond_rejection(&revoked);
     }
-    match edge::route_message(message, user.clone(), &services.domain, &services.config.limits) {
+    match edge::route_message(message, user.clone(), &services.domain, &services.host.limits) {
         Action::Respond(refused) => refused,
         action => {
             let ids = RequestIds { request_id: RequestId(Uuid::new_v4()), event_id: EventId(Uuid::new_v4()) };

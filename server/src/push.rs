@@ -2,7 +2,7 @@
 //!
 //! Each subscriber has one bound, in bytes, on the frames waiting for its
 //! socket: its backlog and its live frames together
-//! ([`microcos_core::Config::subscriber_bytes`]). One that falls that far
+//! ([`microcos_host::HostConfig::subscriber_bytes`]). One that falls that far
 //! behind is dropped: its socket gets what was queued, then closes with
 //! `close::RESUME`, and the client resumes from its cursor. So a slow client
 //! never slows the user's actor or grows memory without bound.

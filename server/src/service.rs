@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 
 use microcos_core::{Config, ErrorCode, Rejection};
 use microcos_host::auth::{secret_problem, Policy};
-use microcos_host::StandIn;
+use microcos_host::{HostConfig, StandIn};
 
 use crate::actor::{Lifecycle, ServedDomain, Services, Users};
 use crate::http::{router, App};
@@ -97,8 +97,10 @@ pub struct ServeOptions {
     pub durability: Durability,
     /// The model; `None`: the site's offline stand-in at `token_delay`.
     pub backend: Option<Backend>,
-    /// The kernel's configuration (limits, checkpoints, retries).
+    /// The kernel's configuration (checkpoints, retries, rates, bounds).
     pub config: Config,
+    /// Bounds on request bodies and subscribers.
+    pub host: HostConfig,
     /// How long actors live, and how many at once.
     pub lifecycle: Lifecycle,
     /// The listener's limits.
@@ -156,6 +158,7 @@ impl Default for ServeOptions {
             durability: Durability::Full,
             backend: None,
             config: Config::default(),
+            host: HostConfig::default(),
             lifecycle: Lifecycle::default(),
             listener: ListenerLimits::default(),
             token_policy: Policy::default(),
@@ -234,6 +237,7 @@ pub async fn start<D: ServedDomain>(opts: &ServeOptions, site: Site<D>) -> std::
     let services = Services {
         data_dir: opts.data.clone(),
         config: opts.config.clone(),
+        host: opts.host.clone(),
         domain: site.domain,
         model: Model::new(backend, Duration::from_secs(30)),
         durability: opts.durability,

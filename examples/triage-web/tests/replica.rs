@@ -59,9 +59,7 @@ fn caught_up(client: &Client, sim: &Sim<TicketTriage>) {
     assert_eq!(view["pending"], serde_json::json!([]));
     view.as_object_mut().unwrap().remove("pending");
     let host = sim.host().unwrap();
-    let server_view =
-        serde_json::to_value(microcos_core::view::snapshot(host.engine().machine(), microcos_core::Timestamp(0)))
-            .unwrap();
+    let server_view = serde_json::to_value(host.engine().view(microcos_core::Timestamp(0))).unwrap();
     assert_eq!(view, server_view, "and shows what the server shows");
 }
 

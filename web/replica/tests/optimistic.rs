@@ -56,7 +56,7 @@ impl Client {
 fn server_view(sim: &Sim<Assistant>) -> Value {
     let host = sim.host().unwrap();
     let engine = host.engine();
-    serde_json::to_value(microcos_core::view::snapshot(engine.machine(), microcos_core::Timestamp(0))).unwrap()
+    serde_json::to_value(engine.view(microcos_core::Timestamp(0))).unwrap()
 }
 
 fn caught_up(client: &Client, sim: &Sim<Assistant>) {
