@@ -8,12 +8,12 @@
 use std::collections::VecDeque;
 
 use microcos_assistant::{stand_in, Assistant, Frame};
-use microcos_core::engine::{Answer, Input, Output};
 use microcos_core::validate::{parse_client_request, Limits};
 use microcos_core::{
     uuid::Uuid, Clock, Config, Engine, EngineError, EventId, Llm, OperationId, RequestId, RequestMeta, TokenStream,
     UserId,
 };
+use microcos_core::{Answer, Input, Output};
 use microcos_memory::{block_on, MemoryStore, StandIn};
 use microcos_server::SystemClock;
 

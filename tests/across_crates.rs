@@ -9,8 +9,8 @@
 //!   dev-depend on `microcos-memory`, which dev-depends on the assistant).
 
 use microcos_assistant::Assistant;
-use microcos_core::ids::{Seq, Timestamp, UserId};
 use microcos_core::validate::Limits;
+use microcos_core::{Seq, Timestamp, UserId};
 use microcos_host::auth::{sign_token, Keys};
 use microcos_host::edge::{
     answer_frame, before_body, binary_frame_answer, route, route_message, Action, HttpRequest, Response,

@@ -9,11 +9,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use microcos_core::domain::{EventMeta, Job, Reply, Scheduled};
-use microcos_core::error::{DomainCode, ErrorCode, Rejection};
-use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
 use microcos_core::testing::{arb_client_ops_timed, arb_client_ops_with, CheckFailed, ClientOp, TimeSteps};
 use microcos_core::{Config, Domain, Operation, OperationInput, Timestamp};
+use microcos_core::{DomainCode, ErrorCode, Rejection};
+use microcos_core::{EventMeta, Job, Reply, Scheduled};
+use microcos_core::{Prompt, PromptMessage, PromptRole};
 use microcos_memory::check::{
     arb_fault, check_crash_at_every_append, check_live_run, check_resume_exactly_once, check_retries_change_nothing,
     play, Fault, Resume,

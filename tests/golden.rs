@@ -6,7 +6,7 @@ mod common;
 
 use microcos_assistant::Assistant;
 use microcos_core::replay::{replay, Replayer};
-use microcos_core::state::Bounds;
+use microcos_core::Bounds;
 use microcos_core::{Config, LlmError, LlmErrorKind};
 use microcos_memory::{Script, Sim, Step};
 

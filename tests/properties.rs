@@ -7,7 +7,7 @@ mod common;
 
 use microcos_assistant::testing::{arb_client_ops, arb_envelope, check_round_trip};
 use microcos_assistant::{Assistant, AssistantBounds};
-use microcos_core::state::Bounds;
+use microcos_core::Bounds;
 use microcos_core::Config;
 use microcos_memory::check::{
     arb_hostile_fault, arb_resume, check_crash_at_every_append, check_live_run, check_resume_exactly_once,

@@ -5,11 +5,13 @@ mod common;
 
 use microcos_assistant::event::*;
 use microcos_assistant::{Frame, API_ERROR_CODES};
-use microcos_core::event::Origin;
-use microcos_core::ids::*;
-use microcos_core::operation::*;
 use microcos_core::time::{LocalDate, LocalTime};
 use microcos_core::uuid::Uuid;
+use microcos_core::Origin;
+use microcos_core::{
+    ClientActionId, EventId, FailureCode, LlmCancel, LlmCheckpoint, LlmCompleted, LlmEvent, LlmEventType, LlmFailed,
+    LlmRetryScheduled, LlmStarted, LlmToken, OperationId, RequestId, Seq, Timestamp, UserId,
+};
 use microcos_core::{ErrorCode, Rejection, SCHEMA_VERSION};
 
 fn id(n: u128) -> Uuid {

@@ -4,8 +4,8 @@
 
 use futures_util::future::{select, Either};
 use futures_util::StreamExt;
-use microcos_core::llm::{LlmRequest, PromptMessage};
 use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
+use microcos_core::{LlmRequest, PromptMessage};
 use microcos_host::sse::{request_tools, whole_tool_calls, Dialect, Next, TokenDecoder};
 use serde::Serialize;
 use worker::js_sys::{Function, Promise, Reflect, JSON};

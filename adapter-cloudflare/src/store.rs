@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use microcos_core::ports::{Appended, Row, SnapshotRecord, Store, StoreError};
+use microcos_core::{Appended, Row, SnapshotRecord, Store, StoreError};
 use microcos_core::{EventId, OperationId, RequestId, Seq, Timestamp};
 use microcos_host::sql;
 use serde::Deserialize;

@@ -58,12 +58,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use microcos_core::operation::LlmEvent;
 use microcos_core::testing::{
     check_replay, check_round_trip, check_snapshot_prefixes, check_tokens_concatenate, compare_states, replay_checked,
     CheckFailed, ClientOp,
 };
 use microcos_core::Clock;
+use microcos_core::LlmEvent;
 use microcos_core::{
     Accepted, Catalogue, Cursor, Delivery, Domain, Envelope, Event, EventId, Frame, LlmError, LlmErrorKind,
     OperationId, OperationStatus, RequestMeta, Seq,

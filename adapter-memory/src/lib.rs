@@ -31,7 +31,7 @@
 //! clock:
 //!
 //! ```
-//! use microcos_core::llm::LlmRequest;
+//! use microcos_core::LlmRequest;
 //! use microcos_core::{uuid::Uuid, Clock, Llm, LlmErrorKind, OperationId, OperationKind, Timestamp, TokenStream};
 //! use microcos_memory::{block_on, ManualClock, Script, ScriptedLlm, Step};
 //!

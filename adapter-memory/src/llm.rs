@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use microcos_core::llm::LlmRequest;
+use microcos_core::LlmRequest;
 use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
 use microcos_host::StandIn;
 

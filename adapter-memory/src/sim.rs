@@ -7,12 +7,12 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use microcos_core::engine::{Answer, Input, Restored};
 use microcos_core::validate::parse_client_request;
 use microcos_core::{
     uuid::Uuid, Accepted, Clock, Config, Cursor, Domain, EngineError, EventId, Frame, Llm, OperationId, Rejection,
     RequestId, RequestMeta, State, Timestamp, TokenStream, UserId,
 };
+use microcos_core::{Answer, Input, Restored};
 use microcos_host::{Host, HostParts, Report, Task, Transport};
 
 use crate::clock::{block_on, ManualClock};

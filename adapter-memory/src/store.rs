@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use microcos_core::ports::{Appended, Row, SnapshotRecord, Store, StoreError};
+use microcos_core::{Appended, Row, SnapshotRecord, Store, StoreError};
 use microcos_core::{EventId, Seq};
 
 /// Deterministic storage faults, by 1-based call number of `append`.

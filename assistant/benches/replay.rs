@@ -16,13 +16,13 @@ use std::time::Instant;
 
 use microcos_assistant::event::*;
 use microcos_assistant::Assistant;
-use microcos_core::ids::*;
-use microcos_core::operation::{LlmCheckpoint, LlmCompleted, LlmEvent, LlmStarted};
 use microcos_core::replay::Replayer;
-use microcos_core::state::Bounds;
 use microcos_core::time::{LocalDate, LocalTime};
 use microcos_core::uuid::Uuid;
+use microcos_core::Bounds;
 use microcos_core::SCHEMA_VERSION;
+use microcos_core::{ClientActionId, EventId, OperationId, RequestId, Seq, Timestamp, UserId};
+use microcos_core::{LlmCheckpoint, LlmCompleted, LlmEvent, LlmStarted};
 
 /// Counts live heap bytes, to measure the final state's footprint.
 struct Counting;

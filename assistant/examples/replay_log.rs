@@ -15,7 +15,7 @@ use std::io::{Read, Write};
 
 use microcos_assistant::Assistant;
 use microcos_core::replay::Replayer;
-use microcos_core::state::Bounds;
+use microcos_core::Bounds;
 
 fn replay(lines: &[&str]) -> Result<Replayer<Assistant>, String> {
     let mut replayer = Replayer::new(Assistant::default(), Bounds::default());

@@ -26,10 +26,10 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use microcos_core::domain::{EventMeta, Job};
-use microcos_core::error::{ErrorCode, Rejection};
 use microcos_core::validate::{parse_client_request, Limits};
 use microcos_core::{Domain, Event, EventId, RequestId, Seq, Timestamp, Tool};
+use microcos_core::{ErrorCode, Rejection};
+use microcos_core::{EventMeta, Job};
 use serde_json::Value;
 
 use crate::event::{ActionApplied, ActionRejected, AssistantEvent, ReminderId, TaskId};

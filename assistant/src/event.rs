@@ -4,8 +4,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use microcos_core::ids::{Seq, Timestamp};
 use microcos_core::time::{LocalDate, LocalTime};
+use microcos_core::{Seq, Timestamp};
 use serde::{Deserialize, Serialize};
 
 microcos_core::uuid_id!(
@@ -21,7 +21,7 @@ fn derived_from(op: microcos_core::OperationId, index: usize, kind: &[u8]) -> mi
     name[..16].copy_from_slice(op.0.as_bytes());
     name[16..24].copy_from_slice(&(index as u64).to_be_bytes());
     name[24..24 + kind.len()].copy_from_slice(kind);
-    microcos_core::ids::derive_uuid(&name[..24 + kind.len()])
+    microcos_core::derive_uuid(&name[..24 + kind.len()])
 }
 
 impl TaskId {
@@ -397,7 +397,7 @@ impl OperationKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use microcos_core::ids::derive_uuid;
+    use microcos_core::derive_uuid;
     use microcos_core::OperationId;
 
     #[test]

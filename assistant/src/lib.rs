@@ -84,11 +84,11 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use microcos_core::domain::{EventMeta, Job, Reply, Scheduled};
-use microcos_core::error::{DomainCode, ErrorCode, Rejection};
-use microcos_core::llm::Prompt;
 use microcos_core::time::LocalDate;
+use microcos_core::Prompt;
 use microcos_core::{Domain, Operation, Timestamp};
+use microcos_core::{DomainCode, ErrorCode, Rejection};
+use microcos_core::{EventMeta, Job, Reply, Scheduled};
 
 pub use event::{
     ActionId, AssistantEvent, AssistantEventType, Envelope, Event, EventType, OperationKind, ReminderId, TaskId,

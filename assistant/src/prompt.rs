@@ -9,11 +9,11 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use microcos_core::ids::OperationId;
-use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
 use microcos_core::structured::Structured;
 use microcos_core::time::{LocalDate, LocalTime};
+use microcos_core::OperationId;
 use microcos_core::{Operation, Timestamp};
+use microcos_core::{Prompt, PromptMessage, PromptRole};
 use schemars::JsonSchema;
 use serde::Deserialize;
 

@@ -4,10 +4,10 @@
 
 use std::string::{String, ToString};
 
-use microcos_core::event::{EventKind, Origin};
 use microcos_core::schema::{client_request_branch, client_request_document, llm_cancel_branch};
 use microcos_core::validate::Limits;
 use microcos_core::Catalogue;
+use microcos_core::{EventKind, Origin};
 use schemars::SchemaGenerator;
 use serde_json::{json, Value};
 

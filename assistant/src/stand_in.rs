@@ -5,8 +5,8 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use microcos_core::llm::{LlmRequest, PromptRole};
 use microcos_core::ToolCall;
+use microcos_core::{LlmRequest, PromptRole};
 
 /// Name the stand-in puts in every reply, so nobody mistakes it for a real model.
 pub const STAND_IN_NAME: &str = "[offline stand-in model]";

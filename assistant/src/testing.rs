@@ -5,7 +5,7 @@
 //! ```
 //! use microcos_assistant::testing::{check_replay, check_snapshot_prefixes};
 //! use microcos_assistant::{Assistant, Envelope, State};
-//! use microcos_core::state::Bounds;
+//! use microcos_core::Bounds;
 //! let log: Vec<Envelope> = Vec::new();
 //! let live = State::default();
 //! check_replay(&live, &log, &Assistant::default(), &Bounds::default()).unwrap();
@@ -18,8 +18,8 @@ use std::string::{String, ToString};
 use std::vec;
 use std::vec::Vec;
 
-use microcos_core::ids::Seq;
 use microcos_core::time::{LocalDate, LocalTime};
+use microcos_core::Seq;
 use proptest::prelude::*;
 
 pub use microcos_core::testing::*;

@@ -1,9 +1,9 @@
 //! Content bounds of the assistant's client events (their shapes come from
 //! the payloads' declarations, `microcos_core::payload!`).
 
-use microcos_core::error::{ErrorCode, Rejection};
 use microcos_core::tz::OFFSET_MINUTES;
 use microcos_core::validate::check_text;
+use microcos_core::{ErrorCode, Rejection};
 
 use crate::event::AssistantEvent;
 

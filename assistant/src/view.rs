@@ -4,8 +4,8 @@
 
 use alloc::vec::Vec;
 
-use microcos_core::ids::{Seq, Timestamp};
 use microcos_core::time::{LocalDate, LocalTime};
+use microcos_core::{Seq, Timestamp};
 use serde::Serialize;
 
 use alloc::string::String;

@@ -23,9 +23,9 @@
 use alloc::format;
 use alloc::string::ToString;
 
-use microcos_core::error::{ErrorCode, Rejection};
 use microcos_core::tz::{Zone, DATABASE_VERSION};
 use microcos_core::Timestamp;
+use microcos_core::{ErrorCode, Rejection};
 
 use crate::event::{ReminderSet, SettingsUpdated};
 use crate::state::Settings;

@@ -1,13 +1,4 @@
 //! [`ExactSet`]: a set of 128-bit ids for deduplicating a replayed log.
-//!
-//! Membership is decided by comparing the full 128-bit key, never a hash or
-//! a prefix, so two different event ids can never be mistaken for one
-//! another (the invariant "dedupe compares exact keys"). The key's bits only
-//! choose where to start looking (open addressing, linear probing) and a
-//! one-byte tag that spares reading keys that cannot match, which affects
-//! speed, never the answer. The set is never iterated, so its layout cannot
-//! leak into state. It exists because replaying a million events through a
-//! `BTreeSet<u128>` spent a fifth of the time on cache misses.
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -20,6 +11,15 @@ use alloc::vec::Vec;
 /// Telling a new key (most of a log) from the ones present thus reads the
 /// control bytes, a sixteenth of the memory of the keys, which stay in the
 /// cache far longer at a million ids; the key itself is only written.
+///
+/// Membership is decided by comparing the full 128-bit key, never a hash or
+/// a prefix, so two different event ids can never be mistaken for one
+/// another (the invariant "dedupe compares exact keys"). The key's bits only
+/// choose where to start looking (open addressing, linear probing) and a
+/// one-byte tag that spares reading keys that cannot match, which affects
+/// speed, never the answer. The set is never iterated, so its layout cannot
+/// leak into state. It exists because replaying a million events through a
+/// `BTreeSet<u128>` spent a fifth of the time on cache misses.
 #[derive(Clone, Debug, Default)]
 pub struct ExactSet {
     ctrl: Vec<u8>,

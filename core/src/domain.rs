@@ -1,30 +1,4 @@
 //! The [`Domain`] trait: what an application supplies to the kernel.
-//!
-//! The kernel owns the mechanisms (the log, exact dedupe, the client-action
-//! window, snapshots, operations and their retries, jobs, realtime frames
-//! and resume). A domain owns the meaning, each fact said once:
-//!
-//! | the domain supplies | trait item |
-//! | --- | --- |
-//! | its event catalogue (names, client-sendable types, payloads) | [`Domain::Event`], declared with [`catalogue!`](crate::catalogue) |
-//! | payload shapes of client events | its payloads' declarations ([`payload!`](crate::payload)) |
-//! | content bounds of a client event, and what the service records for it | [`Domain::prepare`] |
-//! | its rules | [`Domain::decide`] |
-//! | which events open a model operation, and on what | [`Domain::opens`] |
-//! | its state and reducer | [`Domain::State`], [`Domain::apply`], [`Domain::operation_finished`] |
-//! | the prompt, with its schema and tools | [`Domain::prompt`] |
-//! | how a finished operation's reply becomes an event | [`Domain::complete`] |
-//! | its jobs: scheduled ones with their times, and follow-ups | [`Domain::jobs`], [`Domain::follow_ups`] |
-//! | what clients see | [`Domain::view`] (the kernel adds the operations in flight) |
-//!
-//! Every method sees the domain's own state, [`Domain::State`], never the
-//! kernel's: time and ids arrive in [`EventMeta`] and in the `now`
-//! arguments, and what the domain wants to know of its operations it
-//! records itself (in [`Domain::apply`] of the event that opened one, and
-//! in [`Domain::operation_finished`]).
-//!
-//! Deciding is pure and may refuse; applying cannot fail and has no rules.
-//! Neither sees a clock, a store or a model.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -43,7 +17,33 @@ use crate::operation::{Operation, OperationInput};
 /// The type enum of a domain's catalogue.
 pub type TypeOf<D> = <<D as Domain>::Event as Catalogue>::Type;
 
-/// An application built on the kernel. See the [module docs](self).
+/// An application built on the kernel.
+///
+/// The kernel owns the mechanisms (the log, exact dedupe, the client-action
+/// window, snapshots, operations and their retries, jobs, realtime frames
+/// and resume). A domain owns the meaning, each fact said once:
+///
+/// | the domain supplies | trait item |
+/// | --- | --- |
+/// | its event catalogue (names, client-sendable types, payloads) | [`Domain::Event`], declared with [`catalogue!`](crate::catalogue) |
+/// | payload shapes of client events | its payloads' declarations ([`payload!`](crate::payload)) |
+/// | content bounds of a client event, and what the service records for it | [`Domain::prepare`] |
+/// | its rules | [`Domain::decide`] |
+/// | which events open a model operation, and on what | [`Domain::opens`] |
+/// | its state and reducer | [`Domain::State`], [`Domain::apply`], [`Domain::operation_finished`] |
+/// | the prompt, with its schema and tools | [`Domain::prompt`] |
+/// | how a finished operation's reply becomes an event | [`Domain::complete`] |
+/// | its jobs: scheduled ones with their times, and follow-ups | [`Domain::jobs`], [`Domain::follow_ups`] |
+/// | what clients see | [`Domain::view`] (the kernel adds the operations in flight) |
+///
+/// Every method sees the domain's own state, [`Domain::State`], never the
+/// kernel's: time and ids arrive in [`EventMeta`] and in the `now`
+/// arguments, and what the domain wants to know of its operations it
+/// records itself (in [`Domain::apply`] of the event that opened one, and
+/// in [`Domain::operation_finished`]).
+///
+/// Deciding is pure and may refuse; applying cannot fail and has no rules.
+/// Neither sees a clock, a store or a model.
 ///
 /// Six methods are required ([`decide`](Domain::decide), [`opens`](Domain::opens),
 /// [`apply`](Domain::apply), [`prompt`](Domain::prompt),

@@ -1,46 +1,4 @@
-//! The engine: one user's kernel, driven by one input/output API.
-//!
-//! Requests get typed answers: [`Engine::submit`] records a client request
-//! and answers [`Accepted`], [`Engine::begin`] starts an operation's next
-//! attempt and answers its model request, [`Engine::subscribe`] answers a
-//! subscriber's backlog. What happens to the engine on its own, time
-//! passing and a model's stream, is fed as an [`Input`] with
-//! [`Engine::handle_input`]. After each of these, the host drains
-//! [`Engine::poll_output`] until it returns [`Output::Wait`]:
-//!
-//! ```text
-//! host ── submit(request) ──► Accepted          ── begin(operation) ──► Option<LlmRequest>
-//!      ── subscribe(cursor) ──► Backlog
-//!      ── handle_input(Tick / Token / StreamEnd / StreamError) ──► Answer (Recorded, Stop)
-//!      ◄── Output::Push(frame)* , Output::Start(operation)* , Output::Wait(at)
-//! ```
-//!
-//! # The drain rule
-//!
-//! After [`Engine::open`] and after every call that feeds the engine
-//! ([`Engine::submit`], [`Engine::begin`], [`Engine::subscribe`],
-//! [`Engine::handle_input`]), call [`Engine::poll_output`] until it returns
-//! [`Output::Wait`], and carry out each output in order before the next:
-//!
-//! - [`Output::Push`]: send the frame to every live subscriber;
-//! - [`Output::Start`]: an operation is ready for its next attempt. In a
-//!   concurrent job of its own, call [`Engine::begin`]: it stores
-//!   `llm.started` and answers the model request (or `None` when there is
-//!   nothing to start any more). Then stream the model and feed what it
-//!   yields as [`Input::Token`], then [`Input::StreamEnd`] or
-//!   [`Input::StreamError`] (also when the model refuses to start); stop
-//!   the stream when a token answers [`Answer::Stop`];
-//! - [`Output::Wait`]: nothing else is due; feed [`Input::Tick`] at that time
-//!   (never, for `None`).
-//!
-//! Inputs are processed one at a time and each runs to completion:
-//! validate → dedupe → append → reduce → release outputs. Outputs are
-//! released only after the store acknowledged the events that caused them
-//! (the one synchronous port, [`Store`], is called inside the engine: both
-//! real backends are synchronous, and exact dedupe needs a lookup before a
-//! request is decided). After a storage failure the engine refuses further
-//! work ([`EngineError::Poisoned`]): restore it with [`Engine::restore`], which
-//! restores from the store the way a Durable Object restarts.
+//! The engine: one user's kernel, driven by one input/output API ([`Engine`]).
 
 use alloc::collections::{BTreeSet, VecDeque};
 use alloc::format;
@@ -62,7 +20,7 @@ use crate::validate::ClientRequest;
 use crate::view::SnapshotView;
 
 /// Rows read per page when restoring or serving history.
-pub const PAGE: usize = 512;
+pub(crate) const PAGE: usize = 512;
 
 /// Why an engine call did not succeed.
 #[derive(Debug, thiserror::Error)]
@@ -219,7 +177,7 @@ pub struct Backlog<E> {
     pub more: Option<Cursor>,
 }
 
-/// What the engine asks the host to do (see the drain rule in the module docs).
+/// What the engine asks the host to do (see the drain rule of [`Engine`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)] // drained at once; boxing would cost an allocation per frame
 pub enum Output<E> {
@@ -254,7 +212,50 @@ pub struct Stall {
 const STALL_FIRST_MS: u64 = 1_000;
 const STALL_MAX_MS: u64 = 5 * 60_000;
 
-/// One user's engine over domain `D` and store `S`.
+/// One user's engine over domain `D` and store `S`, driven by one
+/// input/output API.
+///
+/// Requests get typed answers: [`Engine::submit`] records a client request
+/// and answers [`Accepted`], [`Engine::begin`] starts an operation's next
+/// attempt and answers its model request, [`Engine::subscribe`] answers a
+/// subscriber's backlog. What happens to the engine on its own, time
+/// passing and a model's stream, is fed as an [`Input`] with
+/// [`Engine::handle_input`]. After each of these, the host drains
+/// [`Engine::poll_output`] until it returns [`Output::Wait`]:
+///
+/// ```text
+/// host ── submit(request) ──► Accepted          ── begin(operation) ──► Option<LlmRequest>
+///      ── subscribe(cursor) ──► Backlog
+///      ── handle_input(Tick / Token / StreamEnd / StreamError) ──► Answer (Recorded, Stop)
+///      ◄── Output::Push(frame)* , Output::Start(operation)* , Output::Wait(at)
+/// ```
+///
+/// # The drain rule
+///
+/// After [`Engine::open`] and after every call that feeds the engine
+/// ([`Engine::submit`], [`Engine::begin`], [`Engine::subscribe`],
+/// [`Engine::handle_input`]), call [`Engine::poll_output`] until it returns
+/// [`Output::Wait`], and carry out each output in order before the next:
+///
+/// - [`Output::Push`]: send the frame to every live subscriber;
+/// - [`Output::Start`]: an operation is ready for its next attempt. In a
+///   concurrent job of its own, call [`Engine::begin`]: it stores
+///   `llm.started` and answers the model request (or `None` when there is
+///   nothing to start any more). Then stream the model and feed what it
+///   yields as [`Input::Token`], then [`Input::StreamEnd`] or
+///   [`Input::StreamError`] (also when the model refuses to start); stop
+///   the stream when a token answers [`Answer::Stop`];
+/// - [`Output::Wait`]: nothing else is due; feed [`Input::Tick`] at that time
+///   (never, for `None`).
+///
+/// Inputs are processed one at a time and each runs to completion:
+/// validate → dedupe → append → reduce → release outputs. Outputs are
+/// released only after the store acknowledged the events that caused them
+/// (the one synchronous port, [`Store`], is called inside the engine: both
+/// real backends are synchronous, and exact dedupe needs a lookup before a
+/// request is decided). After a storage failure the engine refuses further
+/// work ([`EngineError::Poisoned`]): restore it with [`Engine::restore`], which
+/// restores from the store the way a Durable Object restarts.
 pub struct Engine<D: Domain, S: Store> {
     machine: Machine<D>,
     store: S,
@@ -278,7 +279,7 @@ pub struct Engine<D: Domain, S: Store> {
 }
 
 /// Decodes a stored row, checking that it holds the seq it is stored at.
-pub fn decode<E: Catalogue>(row: &Row) -> Result<Envelope<E>, EngineError> {
+pub fn decode_row<E: Catalogue>(row: &Row) -> Result<Envelope<E>, EngineError> {
     let env = Envelope::<E>::from_json(&row.body)
         .map_err(|e| EngineError::Corrupt { seq: row.seq, message: e.to_string() })?;
     if env.seq != row.seq {
@@ -310,7 +311,7 @@ fn load<D: Domain, S: Store>(machine: &mut Machine<D>, store: &S) -> Result<Rest
             break;
         }
         for row in &rows {
-            let env = decode(row)?;
+            let env = decode_row(row)?;
             machine.apply(&env);
             restored.replayed += 1;
         }
@@ -385,8 +386,8 @@ impl<D: Domain, S: Store> Engine<D, S> {
     /// Records a validated client request, with the ids and time the
     /// transport assigned: the request is accepted (or was a duplicate, and
     /// gets the original answer), or refused with a [`Rejection`] that
-    /// stores nothing. Then drain the outputs (see the drain rule in the
-    /// module docs).
+    /// stores nothing. Then drain the outputs (see the drain rule of
+    /// [`Engine`]).
     pub fn submit(&mut self, request: ClientRequest<D::Event>, meta: RequestMeta) -> Result<Accepted, EngineError> {
         self.check()?;
         self.now = self.now.max(meta.timestamp);
@@ -421,7 +422,7 @@ impl<D: Domain, S: Store> Engine<D, S> {
     }
 
     /// Feeds what happened to the engine: time passed, or a model stream
-    /// moved. See the drain rule in the module docs.
+    /// moved. See the drain rule of [`Engine`].
     pub fn handle_input(&mut self, input: Input) -> Result<Answer, EngineError> {
         self.check()?;
         let now = match &input {
@@ -536,7 +537,7 @@ impl<D: Domain, S: Store> Engine<D, S> {
 
     /// Stored events after `after`, at most `limit`, decoded.
     pub fn read_events(&self, after: Seq, limit: usize) -> Result<Vec<Envelope<D::Event>>, EngineError> {
-        self.store.read_after(after, limit)?.iter().map(decode).collect()
+        self.store.read_after(after, limit)?.iter().map(decode_row).collect()
     }
 
     fn check(&self) -> Result<(), EngineError> {
@@ -618,7 +619,7 @@ impl<D: Domain, S: Store> Engine<D, S> {
 
     fn original(&self, seq: Seq) -> Result<Envelope<D::Event>, EngineError> {
         let row = self.store.read_at(seq)?.ok_or(EngineError::Corrupt { seq, message: "missing row".to_string() })?;
-        decode(&row)
+        decode_row(&row)
     }
 
     fn replay_answer(

@@ -1,21 +1,4 @@
 //! The envelope every event travels in, and the catalogue trait a domain
-//! implements for its event types.
-//!
-//! On the wire an event is one JSON object, fields always in this order:
-//!
-//! ```json
-//! {"v":1,"seq":7,"event_id":"…","type":"ticket.opened","timestamp":1764300000000,
-//!  "user_id":"alice","request_id":"…","client_action_id":"ca-1","payload":{…}}
-//! ```
-//!
-//! `client_action_id`, `operation_id` and `causation_id` are omitted when absent.
-//! The payload is typed per `type`; unknown payload fields are rejected. `v`
-//! is the envelope schema version: older versions are upcast on read
-//! ([`Envelope::from_json`]).
-//!
-//! An [`Event`] is either one of the kernel's operation events (`llm.*`, see
-//! [`crate::operation`]) or one of the domain's, whose catalogue is declared
-//! with [`catalogue!`](crate::catalogue).
 
 use alloc::string::String;
 use core::fmt;
@@ -108,7 +91,7 @@ pub trait Catalogue: Clone + fmt::Debug + PartialEq + Eq + Sized + 'static {
 ///     }
 /// }
 ///
-/// use microcos_core::event::EventKind;
+/// use microcos_core::EventKind;
 /// assert_eq!(TicketEventType::Opened.as_str(), "ticket.opened");
 /// assert_eq!(TicketEventType::parse("ticket.closed"), Some(TicketEventType::Closed));
 /// ```
@@ -148,7 +131,7 @@ macro_rules! catalogue {
             }
         }
 
-        impl $crate::event::EventKind for $ty {
+        impl $crate::EventKind for $ty {
             const ALL: &'static [$ty] = &[$($ty::$variant,)*];
             fn name(self) -> &'static str {
                 self.as_str()
@@ -156,12 +139,12 @@ macro_rules! catalogue {
             fn parse(name: &str) -> ::core::option::Option<$ty> {
                 match name { $($name => ::core::option::Option::Some($ty::$variant),)* _ => ::core::option::Option::None }
             }
-            fn origin(self) -> $crate::event::Origin {
-                match self { $($ty::$variant => $crate::event::Origin::$origin,)* }
+            fn origin(self) -> $crate::Origin {
+                match self { $($ty::$variant => $crate::Origin::$origin,)* }
             }
         }
 
-        impl $crate::event::Catalogue for $event {
+        impl $crate::Catalogue for $event {
             type Type = $ty;
             fn event_type(&self) -> $ty {
                 match self { $($event::$variant(_) => $ty::$variant,)* }
@@ -411,6 +394,24 @@ macro_rules! __schema_derive {
 }
 
 /// An event with its metadata: the unit that is validated, stored, reduced and pushed.
+///
+/// implements for its event types.
+///
+/// On the wire an event is one JSON object, fields always in this order:
+///
+/// ```json
+/// {"v":1,"seq":7,"event_id":"…","type":"ticket.opened","timestamp":1764300000000,
+///  "user_id":"alice","request_id":"…","client_action_id":"ca-1","payload":{…}}
+/// ```
+///
+/// `client_action_id`, `operation_id` and `causation_id` are omitted when absent.
+/// The payload is typed per `type`; unknown payload fields are rejected. `v`
+/// is the envelope schema version: older versions are upcast on read
+/// ([`Envelope::from_json`]).
+///
+/// An [`Event`] is either one of the kernel's operation events (`llm.*`, see
+/// [`crate::LlmEvent`]) or one of the domain's, whose catalogue is declared
+/// with [`catalogue!`](crate::catalogue).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Envelope<E> {
     /// Envelope schema version ([`SCHEMA_VERSION`] once upcast).

@@ -1,20 +1,4 @@
 //! Realtime frames pushed to subscribers, and the resume cursor.
-//!
-//! Three frames, each self-identifying so a client can dedupe on its own:
-//!
-//! - `{"frame":"event","seq":S,"event":{…envelope…}}` for stored events;
-//! - `{"frame":"token","after":S,"operation_id":O,"attempt":A,"index":I,"text":"…"}`
-//!   for each generated token, pushed at once (`after`: the last stored
-//!   event before it);
-//! - `{"frame":"progress","seq":S,…,"through_index":I}` for a stored
-//!   `llm.checkpoint` / `llm.completed`: it advances `seq`, and its tokens
-//!   reach the client as `token` frames exactly once.
-//!
-//! A client that reconnects sends a [`Cursor`]: the last `seq` it saw and, for
-//! each operation it was receiving, the attempt and the next token index it
-//! expects. It then gets exactly what it missed ([`crate::Engine::subscribe`]).
-//! An `event` frame of type `llm.started` means: a (new) attempt begins, drop
-//! the text of earlier attempts of that operation.
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -26,6 +10,22 @@ use crate::ids::{EventId, OperationId, Seq, Timestamp};
 use crate::operation::{LlmEvent, LlmEventType};
 
 /// A frame pushed to a subscriber.
+///
+/// Three frames, each self-identifying so a client can dedupe on its own:
+///
+/// - `{"frame":"event","seq":S,"event":{…envelope…}}` for stored events;
+/// - `{"frame":"token","after":S,"operation_id":O,"attempt":A,"index":I,"text":"…"}`
+///   for each generated token, pushed at once (`after`: the last stored
+///   event before it);
+/// - `{"frame":"progress","seq":S,…,"through_index":I}` for a stored
+///   `llm.checkpoint` / `llm.completed`: it advances `seq`, and its tokens
+///   reach the client as `token` frames exactly once.
+///
+/// A client that reconnects sends a [`Cursor`]: the last `seq` it saw and, for
+/// each operation it was receiving, the attempt and the next token index it
+/// expects. It then gets exactly what it missed ([`crate::Engine::subscribe`]).
+/// An `event` frame of type `llm.started` means: a (new) attempt begins, drop
+/// the text of earlier attempts of that operation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "frame", rename_all = "snake_case", bound = "E: Catalogue")]
 pub enum Frame<E> {

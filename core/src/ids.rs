@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// The UUID v5 namespace under which microcos derives deterministic ids.
-pub const NAMESPACE: Uuid = Uuid::from_u128(0x6d69_6372_6f63_4f53_8000_0000_0000_0001);
+pub const ID_NAMESPACE: Uuid = Uuid::from_u128(0x6d69_6372_6f63_4f53_8000_0000_0000_0001);
 
 /// Declares a UUID-backed id newtype (`Copy`, ordered, serialised as a
 /// hyphenated string) like the kernel's own ids. Domains use it for theirs.
@@ -98,10 +98,10 @@ macro_rules! __uuid_schema {
     ($name:ident) => {};
 }
 
-/// A deterministic UUID (v5 under [`NAMESPACE`]) of `name`: for ids that
+/// A deterministic UUID (v5 under [`ID_NAMESPACE`]) of `name`: for ids that
 /// must come out the same every time the same thing is derived.
 pub fn derive_uuid(name: &[u8]) -> Uuid {
-    Uuid::new_v5(&NAMESPACE, name)
+    Uuid::new_v5(&ID_NAMESPACE, name)
 }
 
 uuid_id!(

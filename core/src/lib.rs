@@ -27,10 +27,10 @@
 //! `derive`) to your dependencies; this runs as it is:
 //!
 //! ```
-//! use microcos_core::domain::{EventMeta, Reply};
-//! use microcos_core::engine::{Input, Output};
-//! use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
-//! use microcos_core::ports::{Appended, Row, SnapshotRecord};
+//! use microcos_core::{EventMeta, Reply};
+//! use microcos_core::{Input, Output};
+//! use microcos_core::{Prompt, PromptMessage, PromptRole};
+//! use microcos_core::{Appended, Row, SnapshotRecord};
 //! use microcos_core::validate::{check_text, parse_client_request, Limits};
 //! use microcos_core::{uuid::Uuid, Config, Domain, Engine, EventId, Operation, OperationInput, Rejection};
 //! use microcos_core::{RequestId, RequestMeta, Seq, Store, StoreError, Timestamp, UserId};
@@ -201,21 +201,26 @@
 //!
 //! # Layout
 //!
-//! - [`domain`]: the [`Domain`] trait and what it is given and gives back ([`domain::EventMeta`], [`domain::Reply`], [`domain::Job`], [`domain::Scheduled`]).
-//! - [`event`]: the envelope and its wire format; the [`event::Catalogue`] trait and [`catalogue!`].
-//! - [`operation`]: model operations and their `llm.*` events.
-//! - [`ids`], [`time`]: identifiers (deterministic UUID v5 for system events),
-//!   sequence numbers, timestamps, civil dates.
-//! - [`tz`]: time-zone rules (POSIX TZ strings), local time to instant and back, and the rule of each zone of the database today.
-//! - [`validate`], [`error`]: bounded, field-precise validation; stable error codes.
-//! - [`state`]: the state and the kernel's reducer (no logic, cannot fail).
-//! - `machine` (private): decisions, effects, token checkpoints, retries, jobs, resume; the engine drives it, and [`Engine`] reads it ([`Engine::state`], [`Engine::view`], [`Engine::partial_text`]).
-//! - [`llm`]: the request the kernel sends a model.
-//! - [`frame`]: realtime frames and the resume cursor.
-//! - [`snapshot`], [`replay`], [`dedupe`]: pieces under 2 MB; exact-dedupe replay.
-//! - [`ports`]: `Store`, `Llm`, `Push`, `Clock`.
-//! - [`view`]: what clients see of operations in flight, and the snapshot body.
-//! - [`engine`]: the one way to drive the kernel: `handle_input`, then drain `poll_output`.
+//! Every item has one path. The kernel's vocabulary is named at the crate
+//! root, from private files; the toolkits that have items of their own are
+//! modules.
+//!
+//! - `domain.rs`: the [`Domain`] trait and what it is given and gives back ([`EventMeta`], [`Reply`], [`Job`], [`Scheduled`]).
+//! - `event.rs` (and `event/`): the envelope and its wire format; the [`Catalogue`] trait, [`catalogue!`] and [`payload!`].
+//! - `operation.rs`: model operations and their `llm.*` events.
+//! - `ids.rs`: identifiers (deterministic UUID v5 for system events), sequence numbers, timestamps.
+//! - `error.rs`: stable error codes and rejections.
+//! - `state.rs`: the state and the kernel's reducer (no logic, cannot fail).
+//! - `machine.rs`: decisions, effects, token checkpoints, retries, jobs, resume; the engine drives it, and [`Engine`] reads it ([`Engine::state`], [`Engine::view`], [`Engine::partial_text`]).
+//! - `llm.rs`: the request the kernel sends a model.
+//! - `frame.rs`: realtime frames and the resume cursor.
+//! - `ports.rs`: [`Store`], [`Llm`], [`Push`], [`Clock`].
+//! - `view.rs`: what clients see: the snapshot body, the operations in flight.
+//! - `engine.rs`: the one way to drive the kernel: [`Engine::submit`], [`Engine::begin`], [`Engine::subscribe`], [`Engine::handle_input`], then drain [`Engine::poll_output`].
+//! - `replica.rs`: a client's copy of one user's state, for optimistic updates.
+//! - [`validate`]: bounded, field-precise validation of client bodies; payload field tables.
+//! - [`time`], [`tz`]: civil dates and times; time-zone rules (POSIX TZ strings), local time to instant and back, and the rule of each zone of the database today.
+//! - [`snapshot`], [`replay`]: pieces under 2 MB; exact-dedupe replay ([`ExactSet`]).
 //! - `testing` (feature `testing`): replay checkers for any domain.
 //! - `schema` (feature `schema`): JSON Schema of the kernel's wire types and of a client request.
 //! - `structured` (feature `structured`): a model's structured answer: its schema and its parse from one type.
@@ -243,29 +248,32 @@ extern crate self as microcos_core;
 #[cfg(feature = "std")]
 extern crate std;
 
-pub mod dedupe;
-pub mod domain;
-pub mod engine;
-pub mod error;
-pub mod event;
+// The kernel's vocabulary lives in private modules, each item named once,
+// at the crate root (below). The toolkits with items of their own stay
+// modules: validate, replay, snapshot, time, tz, and the feature kits.
+mod dedupe;
+mod domain;
+mod engine;
+mod error;
+mod event;
 mod field;
-pub mod frame;
-pub mod ids;
-pub mod llm;
+mod frame;
+mod ids;
+mod llm;
 mod machine;
-pub mod operation;
-pub mod ports;
+mod operation;
+mod ports;
 pub mod replay;
-pub mod replica;
+mod replica;
 pub mod snapshot;
-pub mod state;
+mod state;
 #[cfg(feature = "structured")]
 #[cfg_attr(docsrs, doc(cfg(feature = "structured")))]
 pub mod structured;
 pub mod time;
 pub mod tz;
 pub mod validate;
-pub mod view;
+mod view;
 
 #[cfg(feature = "schema")]
 pub mod schema;
@@ -283,16 +291,25 @@ pub mod __private {
     pub use serde;
 }
 
-pub use domain::{Domain, EventMeta, Job, Reply, Scheduled};
-pub use engine::{Accepted, Answer, Backlog, Engine, EngineError, Input, Output, Restored};
+pub use dedupe::ExactSet;
+pub use domain::{Domain, EventMeta, Job, Reply, Scheduled, TypeOf};
+pub use engine::{
+    decode_row, read_state, Accepted, Answer, Backlog, Engine, EngineError, Input, Output, Restored, Stall,
+};
 pub use error::{DomainCode, ErrorCode, Rejection};
 pub use event::{Catalogue, Envelope, Event, EventKind, EventType, Origin, SCHEMA_VERSION};
 pub use frame::{Cursor, Delivery, Frame, Gap};
-pub use ids::{ClientActionId, EventId, OperationId, RequestId, Seq, Timestamp, UserId};
+pub use ids::{derive_uuid, ClientActionId, EventId, OperationId, RequestId, Seq, Timestamp, UserId, ID_NAMESPACE};
 pub use llm::{LlmRequest, Prompt, PromptMessage, PromptRole, Tool};
 pub use machine::{Config, RequestMeta};
-pub use operation::{FailureCode, LlmEvent, Operation, OperationInput, OperationKind, OperationStatus, ToolCall};
-pub use ports::{Clock, Llm, LlmError, LlmErrorKind, Push, Store, StoreError, TokenStream};
+pub use operation::{
+    FailureCode, LlmCancel, LlmCheckpoint, LlmCompleted, LlmEvent, LlmEventType, LlmFailed, LlmRetryScheduled,
+    LlmStarted, LlmToken, Operation, OperationInput, OperationKind, OperationStatus, Tokens, ToolCall,
+};
+pub use ports::{
+    Appended, Clock, Llm, LlmError, LlmErrorKind, Push, Row, SnapshotRecord, Store, StoreError, TokenStream,
+};
 pub use replica::{Received, Replica};
-pub use state::State;
+pub use state::{ActionRecord, Bounds, Idempotency, State};
 pub use uuid;
+pub use view::{OperationView, SnapshotView, StateView};

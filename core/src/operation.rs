@@ -1,17 +1,4 @@
 //! Operations: the lifecycle of one model call, owned by the kernel.
-//!
-//! A domain event may open an operation ([`crate::Domain::apply`]); the
-//! kernel then records its attempts as `llm.*` events:
-//!
-//! ```text
-//! llm.started ─► (tokens pushed live; llm.checkpoint every N tokens / T ms)
-//!             ─► llm.completed + the domain's result event
-//!             ─► llm.failed (terminal) | llm.failed + llm.retry_scheduled ─► llm.started …
-//! llm.cancel (a client) stops it at any point.
-//! ```
-//!
-//! Tokens are pushed one by one but stored in checkpoints, so a restart
-//! loses at most one checkpoint interval and replay restores the partial text.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -337,6 +324,19 @@ impl OperationStatus {
 }
 
 /// One model operation, as the state records it.
+///
+/// A domain event may open an operation ([`crate::Domain::apply`]); the
+/// kernel then records its attempts as `llm.*` events:
+///
+/// ```text
+/// llm.started ─► (tokens pushed live; llm.checkpoint every N tokens / T ms)
+///             ─► llm.completed + the domain's result event
+///             ─► llm.failed (terminal) | llm.failed + llm.retry_scheduled ─► llm.started …
+/// llm.cancel (a client) stops it at any point.
+/// ```
+///
+/// Tokens are pushed one by one but stored in checkpoints, so a restart
+/// loses at most one checkpoint interval and replay restores the partial text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Operation<I> {
     /// Id.

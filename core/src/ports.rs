@@ -1,11 +1,4 @@
 //! The ports adapters implement: [`Store`], [`Llm`], [`Push`] and [`Clock`].
-//!
-//! They are deliberately small and carry no `Send` bound and no executor:
-//! futures on Cloudflare Workers are not `Send`, and a single-threaded host
-//! interleaves requests only at `.await` points. `Store` and `Push` are
-//! synchronous because both real backends are (Durable Object SQLite and
-//! SQLite itself; a WebSocket send), which also makes "one event at a time"
-//! trivially true. Only the model is asynchronous.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -84,6 +77,13 @@ pub enum StoreError {
 }
 
 /// Durable, append-only event log of one user, plus its latest snapshot.
+///
+/// They are deliberately small and carry no `Send` bound and no executor:
+/// futures on Cloudflare Workers are not `Send`, and a single-threaded host
+/// interleaves requests only at `.await` points. `Store` and `Push` are
+/// synchronous because both real backends are (Durable Object SQLite and
+/// SQLite itself; a WebSocket send), which also makes "one event at a time"
+/// trivially true. Only the model is asynchronous.
 pub trait Store {
     /// Appends `rows` atomically. Their seqs are consecutive and must start
     /// right after the last stored seq. If any row's event id is already
@@ -152,7 +152,7 @@ impl LlmError {
 ///
 /// Implementations enforce their own idle timeout and yield
 /// `Some(Err(LlmErrorKind::Stalled))` rather than hang forever.
-#[allow(async_fn_in_trait)] // no Send bound on purpose: see the module docs
+#[allow(async_fn_in_trait)] // no Send bound on purpose: see the docs of `Store`
 pub trait TokenStream {
     /// The next token; `None` when the reply is complete.
     async fn next_token(&mut self) -> Option<Result<String, LlmError>>;
@@ -166,7 +166,7 @@ pub trait TokenStream {
 }
 
 /// A language model.
-#[allow(async_fn_in_trait)] // no Send bound on purpose: see the module docs
+#[allow(async_fn_in_trait)] // no Send bound on purpose: see the docs of `Store`
 pub trait Llm {
     /// The token stream of one call.
     type Stream: TokenStream;

@@ -1,26 +1,4 @@
 //! [`Replica`]: a client's copy of one user's state, for optimistic updates.
-//!
-//! A client (the web app, through wasm) keeps a replica fed with the frames
-//! of its stream. The replica holds two things:
-//!
-//! - the **confirmed** state: the stored events folded in by the same
-//!   reducer as the server's, so it is the server's state at that seq, byte
-//!   for byte. `progress` frames are rebuilt into the stored checkpoint they
-//!   stand for from the tokens already received (same id, same tokens, the
-//!   frame's time), so no text travels twice;
-//! - the **pending** events: what the client proposed and the server has not
-//!   stored yet. [`Replica::propose`] runs the same validation and rules
-//!   ([`Domain::decide`]) as the server against the confirmed state plus what
-//!   is pending, and applies the event at once.
-//!
-//! What a client shows ([`Replica::view`]) is always rebuilt from the
-//! confirmed state plus the pending events, in order. When the stored event
-//! arrives its pending copy is dropped; when the server refuses it,
-//! [`Replica::reject`] drops it. Either way the view is the server's state
-//! plus what is still in flight, by construction: there is no merge.
-//!
-//! The replica keeps the resume [`Cursor`] of its stream, so a client that
-//! reconnects gets exactly what it missed.
 
 use alloc::vec::Vec;
 
@@ -35,6 +13,28 @@ use crate::validate::ClientRequest;
 use crate::view::{self, SnapshotView};
 
 /// A client's copy of one user's state: confirmed events and pending ones.
+///
+/// A client (the web app, through wasm) keeps a replica fed with the frames
+/// of its stream. The replica holds two things:
+///
+/// - the **confirmed** state: the stored events folded in by the same
+///   reducer as the server's, so it is the server's state at that seq, byte
+///   for byte. `progress` frames are rebuilt into the stored checkpoint they
+///   stand for from the tokens already received (same id, same tokens, the
+///   frame's time), so no text travels twice;
+/// - the **pending** events: what the client proposed and the server has not
+///   stored yet. [`Replica::propose`] runs the same validation and rules
+///   ([`Domain::decide`]) as the server against the confirmed state plus what
+///   is pending, and applies the event at once.
+///
+/// What a client shows ([`Replica::view`]) is always rebuilt from the
+/// confirmed state plus the pending events, in order. When the stored event
+/// arrives its pending copy is dropped; when the server refuses it,
+/// [`Replica::reject`] drops it. Either way the view is the server's state
+/// plus what is still in flight, by construction: there is no merge.
+///
+/// The replica keeps the resume [`Cursor`] of its stream, so a client that
+/// reconnects gets exactly what it missed.
 #[derive(Clone, Debug)]
 pub struct Replica<D: Domain> {
     confirmed: Machine<D>,

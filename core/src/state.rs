@@ -1,13 +1,4 @@
 //! The state of one user and the kernel's reducer.
-//!
-//! Applying an event has no business logic and cannot fail: decisions were
-//! taken before the event was stored. The kernel folds what it owns (the
-//! seq, the client-action window, operations) and hands domain events to
-//! [`Domain::apply`]. The state is a bounded working set; full history
-//! stays in the log.
-//!
-//! Everything here uses ordered maps, so serialising a state gives the same
-//! bytes on every target, and the state is part of snapshots.
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -75,6 +66,15 @@ pub struct Idempotency {
 ///
 /// Serialised, the domain's fields sit between `last_timestamp` and
 /// `operations` (flattened): that is the snapshot layout.
+///
+/// Applying an event has no business logic and cannot fail: decisions were
+/// taken before the event was stored. The kernel folds what it owns (the
+/// seq, the client-action window, operations) and hands domain events to
+/// [`Domain::apply`]. The state is a bounded working set; full history
+/// stays in the log.
+///
+/// Everything here uses ordered maps, so serialising a state gives the same
+/// bytes on every target, and the state is part of snapshots.
 #[derive(Serialize)]
 #[serde(bound = "")]
 pub struct State<D: Domain> {

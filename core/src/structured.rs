@@ -3,7 +3,7 @@
 //! for, so the two cannot disagree.
 //!
 //! ```
-//! use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
+//! use microcos_core::{Prompt, PromptMessage, PromptRole};
 //! use microcos_core::structured::Structured;
 //!
 //! #[derive(Debug, serde::Deserialize, schemars::JsonSchema)]

@@ -7,12 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use microcos_core::domain::{EventMeta, Job, Reply, Scheduled};
-use microcos_core::error::{DomainCode, ErrorCode, Rejection};
-use microcos_core::llm::{Prompt, PromptMessage, PromptRole};
 use microcos_core::structured::Structured;
 use microcos_core::validate::check_text;
 use microcos_core::{Domain, LlmRequest, Operation, OperationInput, Timestamp};
+use microcos_core::{DomainCode, ErrorCode, Rejection};
+use microcos_core::{EventMeta, Job, Reply, Scheduled};
+use microcos_core::{Prompt, PromptMessage, PromptRole};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 

@@ -6,7 +6,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use microcos_assistant::Envelope;
-use microcos_core::event::SCHEMA_VERSION;
+use microcos_core::SCHEMA_VERSION;
 
 fuzz_target!(|text: &str| {
     let read = Envelope::from_json(text);

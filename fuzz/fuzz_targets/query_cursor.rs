@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use microcos_core::frame::Cursor;
-use microcos_core::ids::{ClientActionId, OperationId, Seq, UserId};
+use microcos_core::Cursor;
+use microcos_core::{ClientActionId, OperationId, Seq, UserId};
 use microcos_core::time::{LocalDate, LocalTime};
 use microcos_core::uuid::Uuid;
 use microcos_host::edge::query_param;

@@ -11,11 +11,11 @@ use std::sync::OnceLock;
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use microcos_assistant::Assistant;
-use microcos_core::ids::Seq;
-use microcos_core::ports::SnapshotRecord;
+use microcos_core::Seq;
+use microcos_core::SnapshotRecord;
 use microcos_core::replay::Replayer;
 use microcos_core::snapshot::{decode, encode};
-use microcos_core::state::Bounds;
+use microcos_core::Bounds;
 use microcos_core::Domain;
 
 #[derive(Arbitrary, Debug)]

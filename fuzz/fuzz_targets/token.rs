@@ -5,7 +5,7 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use microcos_core::ids::{Timestamp, UserId};
+use microcos_core::{Timestamp, UserId};
 use microcos_host::auth::{verify_token, Keys};
 
 const SECRET: &[u8] = b"fuzz-secret-of-at-least-32-bytes-long";

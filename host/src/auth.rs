@@ -42,8 +42,8 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use microcos_core::error::{ErrorCode, Rejection};
-use microcos_core::ids::{Timestamp, UserId};
+use microcos_core::{ErrorCode, Rejection};
+use microcos_core::{Timestamp, UserId};
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 

@@ -16,7 +16,7 @@
 //! | `POST /v1/events` | 202 new / 200 duplicate: `{"event_id","request_id","seq","duplicate"}` |
 //! | `GET /v1/snapshot` | 200 `{"seq","state"}` with an `ETag`; 304 on `If-None-Match` |
 //! | `GET /v1/events?after=N&limit=M` | 200 `{"events":[…],"next_after":N,"more":bool}` |
-//! | `GET /v1/stream?after=N&tokens=…` | WebSocket of frames ([`microcos_core::frame`]) |
+//! | `GET /v1/stream?after=N&tokens=…` | WebSocket of frames ([`microcos_core::Frame`], resumed at a [`microcos_core::Cursor`]) |
 //!
 //! Authentication: `Authorization: Bearer <token>` ([`crate::auth`]). A
 //! browser cannot set that header on a WebSocket, so the stream also takes
@@ -43,13 +43,13 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::auth::{Authenticated, Keys, Verified, MIN_SECRET_BYTES};
-use microcos_core::engine::{Accepted, EngineError};
-use microcos_core::error::{ErrorCode, Rejection};
-use microcos_core::frame::Cursor;
-use microcos_core::ids::{Seq, Timestamp, UserId};
-use microcos_core::ports::Row;
 use microcos_core::validate::{parse_client_request, ClientRequest, Limits};
+use microcos_core::Cursor;
 use microcos_core::Domain;
+use microcos_core::Row;
+use microcos_core::{Accepted, EngineError};
+use microcos_core::{ErrorCode, Rejection};
+use microcos_core::{Seq, Timestamp, UserId};
 
 /// Headers of every API answer (not of the web app's files, which have
 /// their own, [`crate::web::HEADERS`]): nothing of a user's data is kept by

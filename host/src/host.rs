@@ -24,16 +24,16 @@ use core::future::Future;
 use core::pin::Pin;
 
 use crate::log::LogBudget;
-use microcos_core::engine::{Accepted, Answer, Backlog, Engine, EngineError, Input, Output, Restored};
-use microcos_core::error::{ErrorCode, Rejection};
-use microcos_core::event::Event;
-use microcos_core::frame::{Cursor, Frame};
-use microcos_core::ids::{EventId, OperationId, RequestId, Seq, Timestamp, UserId};
-use microcos_core::operation::{FailureCode, LlmEvent, OperationStatus};
-use microcos_core::ports::{Clock, Llm, Push, Store, TokenStream};
 use microcos_core::validate::Limits;
 use microcos_core::Domain;
+use microcos_core::Event;
+use microcos_core::{Accepted, Answer, Backlog, Engine, EngineError, Input, Output, Restored};
+use microcos_core::{Clock, Llm, Push, Store, TokenStream};
 use microcos_core::{Config, RequestMeta};
+use microcos_core::{Cursor, Frame};
+use microcos_core::{ErrorCode, Rejection};
+use microcos_core::{EventId, OperationId, RequestId, Seq, Timestamp, UserId};
+use microcos_core::{FailureCode, LlmEvent, OperationStatus};
 
 use crate::edge::{self, Action, Response};
 
@@ -147,7 +147,7 @@ pub enum Report<'a> {
         lines: u64,
     },
     /// A tick recorded nothing while a job stayed due: the engine backs off
-    /// (see [`microcos_core::engine::Stall`]). Reported once per stall.
+    /// (see [`microcos_core::Stall`]). Reported once per stall.
     Stalled {
         /// The user.
         user: &'a UserId,

@@ -12,8 +12,8 @@ use alloc::vec::Vec;
 
 use serde::Deserialize;
 
-use microcos_core::ports::{LlmError, LlmErrorKind};
 use microcos_core::ToolCall;
+use microcos_core::{LlmError, LlmErrorKind};
 
 /// The longest line, and the most `data` of one event, an [`SseDecoder`]
 /// holds, in bytes. A stream that goes past it (a provider that never sends

@@ -8,8 +8,8 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use microcos_core::llm::{LlmRequest, PromptRole};
 use microcos_core::{Llm, LlmError, TokenStream};
+use microcos_core::{LlmRequest, PromptRole};
 
 /// What the default stand-in puts in every reply, so nobody mistakes it for a real model.
 pub const STAND_IN_NAME: &str = "[offline stand-in model]";

@@ -1,12 +1,12 @@
 //! `microcos operations`: the model operations in flight across every user of
 //! a data folder, oldest first, for an operator looking for a stuck one
 //! without knowing whose it is. It reads each user's database (the latest
-//! snapshot and the log tail, [`microcos_core::engine::read_state`]) and
+//! snapshot and the log tail, [`microcos_core::read_state`]) and
 //! writes nothing, so it may run beside the service.
 
 use std::path::Path;
 
-use microcos_core::engine::{decode, read_state};
+use microcos_core::{decode_row, read_state};
 use microcos_core::{Config, Domain, FailureCode, OperationId, OperationStatus, Store, Timestamp, UserId};
 use serde::Serialize;
 
@@ -74,7 +74,7 @@ fn user_operations<D: Domain>(
     let mut out = Vec::new();
     for o in state.operations_in_flight() {
         let requested_at = match store.read_at(o.request_seq).map_err(|e| e.to_string())? {
-            Some(row) => decode::<D::Event>(&row).map_err(|e| e.to_string())?.timestamp,
+            Some(row) => decode_row::<D::Event>(&row).map_err(|e| e.to_string())?.timestamp,
             None => Timestamp(0),
         };
         out.push(InFlight {

@@ -17,8 +17,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
-use microcos_core::llm::{LlmRequest, PromptRole};
 use microcos_core::{Llm, LlmError, LlmErrorKind, TokenStream};
+use microcos_core::{LlmRequest, PromptRole};
 use microcos_host::sse::{request_tools, whole_tool_calls, Dialect, Next, TokenDecoder, MAX_WHOLE_ANSWER_BYTES};
 use microcos_host::StandIn;
 

@@ -27,7 +27,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use microcos_core::ports::{Appended, Row, SnapshotRecord, Store, StoreError};
+use microcos_core::{Appended, Row, SnapshotRecord, Store, StoreError};
 use microcos_core::{EventId, OperationId, RequestId, Seq, Timestamp, UserId};
 use microcos_host::sql;
 use rusqlite::{params, Connection, OptionalExtension};

@@ -15,8 +15,8 @@ use axum::routing::post;
 use axum::Router;
 use microcos_assistant::prompt::output_schema;
 use microcos_assistant::OperationKind;
-use microcos_core::llm::{LlmRequest, PromptMessage, PromptRole};
 use microcos_core::{uuid::Uuid, Llm, LlmErrorKind, OperationId, TokenStream, ToolCall};
+use microcos_core::{LlmRequest, PromptMessage, PromptRole};
 use microcos_server::llm::{Backend, Model, StructuredOutput};
 use serde_json::json;
 

@@ -4,9 +4,9 @@
 use alloc::collections::{BTreeSet, VecDeque};
 use alloc::string::String;
 
-use microcos_core::domain::EventMeta;
-use microcos_core::ids::{OperationId, Seq, Timestamp};
+use microcos_core::EventMeta;
 use microcos_core::{Operation, OperationStatus};
+use microcos_core::{OperationId, Seq, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::{AssistantBounds, AssistantOperation};

@@ -20,10 +20,10 @@
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 
-use microcos_core::domain::EventMeta;
-use microcos_core::ids::Seq;
 use microcos_core::time::LocalDate;
+use microcos_core::EventMeta;
 use microcos_core::Operation;
+use microcos_core::Seq;
 use serde::{Deserialize, Serialize};
 
 use crate::event::{AssistantEvent, OperationKind};

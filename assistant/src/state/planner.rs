@@ -4,10 +4,10 @@
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
-use microcos_core::domain::EventMeta;
-use microcos_core::ids::{Seq, Timestamp};
 use microcos_core::time::{LocalDate, LocalTime};
 use microcos_core::tz::{TzRule, Zone};
+use microcos_core::EventMeta;
+use microcos_core::{Seq, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::AssistantBounds;

@@ -3,8 +3,8 @@
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 
-use microcos_core::domain::EventMeta;
-use microcos_core::ids::{Seq, Timestamp};
+use microcos_core::EventMeta;
+use microcos_core::{Seq, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::{evict_oldest, AssistantBounds, Settings};

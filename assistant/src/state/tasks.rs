@@ -3,9 +3,9 @@
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 
-use microcos_core::domain::EventMeta;
-use microcos_core::ids::Seq;
 use microcos_core::time::LocalDate;
+use microcos_core::EventMeta;
+use microcos_core::Seq;
 use serde::{Deserialize, Serialize};
 
 use super::{evict_oldest, AssistantBounds};

@@ -11,9 +11,9 @@
 //! disagree on a field's name or type. The string bounds are the ones
 //! `TicketTriage::validate` checks, and the tests hold them to it.
 
-use microcos_core::event::{EventKind, Origin};
 use microcos_core::schema::{client_request_branch, client_request_document, llm_cancel_branch};
 use microcos_core::validate::Limits;
+use microcos_core::{EventKind, Origin};
 use schemars::{Schema, SchemaGenerator};
 use serde_json::Value;
 
