@@ -43,8 +43,10 @@
 //!
 //! - [`event`]: the catalogue (API v1 event types and payloads), [`TaskId`].
 //! - [`state`]: chat memory, tasks, planner, and their reducer.
-//! - [`validate`]: payload shapes and content bounds of client events.
-//! - [`prompt`]: the context builder and structured-output parsing.
+//! - [`validate`]: content bounds of client events (their shapes come from the payloads' declarations).
+//! - [`actions`]: the assistant's tools, and how a proposed action is decided.
+//! - [`guard`]: what the assistant must not act on (pasted text, risky arguments) and data defanged in prompts.
+//! - [`prompt`]: the context builder and the structured answers (tasks, plans) it asks for.
 //! - [`stand_in`]: the offline stand-in model's replies.
 //! - [`view`]: what `GET /v1/snapshot` shows.
 //! - [`zone`]: the user's time zone, and the local-time rules of reminders.
@@ -68,6 +70,7 @@ extern crate std;
 
 pub mod actions;
 pub mod event;
+pub mod guard;
 pub mod prompt;
 pub mod stand_in;
 pub mod state;
@@ -394,7 +397,7 @@ impl Domain for Assistant {
                     .iter()
                     .rev()
                     .find(|m| m.seq <= operation.request_seq && m.role == state::Role::User);
-                let untrusted_input = asked.is_none_or(|m| actions::pasted(&m.text));
+                let untrusted_input = asked.is_none_or(|m| guard::pasted(&m.text));
                 Ok(AssistantEvent::AssistantMessage(AssistantMessage {
                     text: text.to_string(),
                     actions,

@@ -113,7 +113,7 @@ impl Actions {
                 continue;
             }
             let guarded = confirm && TOOLS_NEEDING_APPROVAL.contains(&a.tool.as_str());
-            let status = if guarded || p.untrusted_input || crate::actions::risky(&a.arguments) {
+            let status = if guarded || p.untrusted_input || crate::guard::risky(&a.arguments) {
                 ActionStatus::AwaitingApproval
             } else {
                 ActionStatus::Proposed
