@@ -1,6 +1,9 @@
 //! Replay benchmark: typed replay (parse + exact dedupe + reduce) against the
 //! baseline of merely parsing the same log into `serde_json::Value`.
 //!
+//! Also the decoding of the payload alone (`payload_only`), what a store
+//! that kept the envelope's metadata in columns would leave to parse.
+//!
 //! Run: `cargo bench -p microcos-assistant --bench replay` (set `MICROCOS_BENCH_EVENTS` to change
 //! the log size; default 1,000,000). Prints `name: value` lines. `MICROCOS_BENCH_WRITE=<file>`
 //! writes the generated log there as JSON lines and stops (scripts/wasm-figures replays it).
@@ -279,6 +282,28 @@ fn main() {
         }
         count
     };
+    // The payload alone, as a store that kept the metadata in columns would
+    // leave to decode (issue 21's question: would the envelope fast path
+    // still be needed?). The lines are split outside the timing.
+    let split: Vec<(microcos_core::EventType<AssistantEventType>, String)> = lines
+        .iter()
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).expect("valid JSON");
+            let ty = microcos_core::EventType::parse(v["type"].as_str().expect("a type")).expect("known type");
+            (ty, v["payload"].to_string())
+        })
+        .collect();
+    let payload_only = || {
+        let mut count = 0usize;
+        for (ty, payload) in &split {
+            let mut d = serde_json::Deserializer::from_str(payload);
+            let event =
+                microcos_core::Event::<AssistantEvent>::deserialize_payload(*ty, &mut d).expect("valid payload");
+            count += usize::from(matches!(event, microcos_core::Event::Domain(_)));
+            black_box(&event);
+        }
+        count
+    };
     let replay = || {
         let mut r = Replayer::new(Assistant::default(), Bounds::default());
         for line in &lines {
@@ -288,12 +313,13 @@ fn main() {
         r.duplicates()
     };
     // Round-robin rounds, best of each: a noisy neighbour slows all three alike.
-    let (mut parse_s, mut typed_s, mut replay_s) = (f64::NAN, f64::NAN, f64::NAN);
+    let (mut parse_s, mut typed_s, mut replay_s, mut payload_s) = (f64::NAN, f64::NAN, f64::NAN, f64::NAN);
     let mut duplicates = 0;
     for _ in 0..3 {
         if !only_replay {
             parse_s = parse_s.min(time(parse_value).0);
             typed_s = typed_s.min(time(parse_typed).0);
+            payload_s = payload_s.min(time(payload_only).0);
         }
         let (t, d) = time(replay);
         replay_s = replay_s.min(t);
@@ -315,6 +341,8 @@ fn main() {
     println!("duplicates_dropped: {duplicates}");
     println!("parse_value_events_per_s: {:.0}", n as f64 / parse_s);
     println!("parse_typed_events_per_s: {:.0}", n as f64 / typed_s);
+    println!("payload_only_events_per_s: {:.0}", n as f64 / payload_s);
+    println!("envelope_vs_payload_only: {:.2}", payload_s / typed_s);
     println!("replay_events_per_s: {:.0}", n as f64 / replay_s);
     println!("replay_vs_parse_value: {:.2}", parse_s / replay_s);
     println!("state_bytes: {state_bytes}");
