@@ -1,4 +1,5 @@
 //! The envelope every event travels in, and the catalogue trait a domain
+//! implements for its event types.
 
 use alloc::string::String;
 use core::fmt;
@@ -394,8 +395,6 @@ macro_rules! __schema_derive {
 }
 
 /// An event with its metadata: the unit that is validated, stored, reduced and pushed.
-///
-/// implements for its event types.
 ///
 /// On the wire an event is one JSON object, fields always in this order:
 ///
