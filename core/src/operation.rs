@@ -9,9 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::ids::{EventId, OperationId, RequestId, Seq, Timestamp};
 
-/// A call of a [`Tool`](crate::Tool) the model made in its reply. Stored in
+/// A call of a [`Tool`](crate::llm::Tool) the model made in its reply. Stored in
 /// `llm.completed`, so replay never asks the model again; the domain turns
-/// it into events ([`crate::Domain::complete`]).
+/// it into events ([`crate::domain::Domain::complete`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ToolCall {
@@ -57,7 +57,7 @@ pub trait OperationInput:
 }
 
 /// Why an LLM attempt failed. Stable, snake_case on the wire; also the kind
-/// of a model port error ([`crate::LlmErrorKind`]).
+/// of a model port error ([`crate::ports::LlmErrorKind`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -75,7 +75,7 @@ pub enum FailureCode {
     Interrupted,
     /// The provider refused the request (4xx, bad model). Not retryable.
     Rejected,
-    /// The reply passed its size cap ([`crate::Config::max_reply_bytes`]);
+    /// The reply passed its size cap ([`crate::machine::Config::max_reply_bytes`]);
     /// the partial text is kept. Not retryable.
     OutputTooLarge,
     /// The operation was opened (by a job or a tool call) while the user

@@ -10,7 +10,7 @@ use crate::llm::LlmRequest;
 use crate::operation::FailureCode;
 
 /// One stored event: the unit a [`Store`] persists. `body` is the envelope's
-/// JSON ([`crate::Envelope::to_json`]); the other columns are for indexing.
+/// JSON ([`crate::event::Envelope::to_json`]); the other columns are for indexing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Row {
     /// Position in the log.
@@ -49,7 +49,7 @@ pub enum Appended {
 pub struct SnapshotRecord {
     /// Seq of the last event folded in.
     pub seq: Seq,
-    /// [`crate::Domain::STATE_VERSION`] of the state inside.
+    /// [`crate::domain::Domain::STATE_VERSION`] of the state inside.
     pub state_version: u32,
     /// The state's JSON, split into pieces no larger than the configured size.
     pub pieces: Vec<String>,
@@ -160,7 +160,7 @@ pub trait TokenStream {
     /// The tool calls of the reply, once [`TokenStream::next_token`] returned
     /// `None` (providers stream a call's arguments in pieces: the adapter
     /// assembles them). Default: none.
-    fn tool_calls(&mut self) -> Vec<crate::ToolCall> {
+    fn tool_calls(&mut self) -> Vec<crate::operation::ToolCall> {
         Vec::new()
     }
 }
