@@ -760,3 +760,33 @@ fn tasks_show_by_due_date_then_creation_done_below_and_a_done_task_reopens() {
     sim.restart().unwrap();
     assert_eq!(shown(&sim), before);
 }
+
+/// The approval cap is decided by a follow-up and recorded: past
+/// `max_awaiting_actions` waiting, the newest actions of a reply are
+/// rejected by stored `action.rejected` events (`too_many_actions`), never
+/// by the reducer, so a replay of the log reaches the same state.
+#[test]
+fn the_approval_cap_is_a_recorded_decision() {
+    let bounds = AssistantBounds { max_awaiting_actions: 2, ..AssistantBounds::default() };
+    let assistant = Assistant { bounds, ..Assistant::default() };
+    let mut sim = common::sim_with("cap", microcos_core::Config::default(), assistant.clone());
+    // Each names a link: risky, so each waits for approval.
+    let calls: Vec<String> = (0..4).map(|i| format!(r#"{{"title":"Read https://example.com/{i}"}}"#)).collect();
+    let calls: Vec<(&str, &str)> = calls.iter().map(|c| ("create_task", c.as_str())).collect();
+    sim.llm.queue(obeying(&calls));
+    sim.send(r#"{"type":"user.message","payload":{"text":"add these"}}"#).unwrap();
+    sim.run().unwrap();
+    let statuses: Vec<String> = actions_of(&sim).into_iter().map(|(_, s)| s).collect();
+    assert_eq!(
+        statuses,
+        ["AwaitingApproval", "AwaitingApproval", "rejected:too_many_actions", "rejected:too_many_actions"]
+    );
+    let stored = log(&sim.store);
+    let rejections = stored
+        .iter()
+        .filter(|e| e.event_type().as_str() == "action.rejected" && e.to_json().contains("too_many_actions"))
+        .count();
+    assert_eq!(rejections, 2, "each rejection is an event in the log");
+    let replayed = microcos_core::replay::replay(&stored, &assistant, &microcos_core::Config::default().bounds);
+    assert_eq!(replayed.to_bytes(), state(&sim).to_bytes(), "the replay reaches the same state");
+}

@@ -137,6 +137,26 @@ fn equivalent(
     Ok(event)
 }
 
+/// The rejections of the actions waiting for approval past
+/// [`crate::AssistantBounds::max_awaiting_actions`] (the newest): the
+/// approval cap, decided here and recorded, never in the reducer. The key
+/// names the action, so each is rejected once.
+pub(crate) fn reject_over_cap<'a>(
+    assistant: &'a Assistant,
+    state: &'a State,
+) -> impl Iterator<Item = Job<AssistantEvent>> + 'a {
+    let max = assistant.bounds.max_awaiting_actions;
+    state.actions.over_cap(max).map(move |action| {
+        let rejected = ActionRejected {
+            action_id: action.action_id,
+            code: "too_many_actions".to_string(),
+            message: format!("at most {max} actions may wait for approval"),
+            field: None,
+        };
+        Job { name: "action", key: action.action_id.to_string(), event: AssistantEvent::ActionRejected(rejected) }
+    })
+}
+
 /// The rejection of the first action waiting for approval that can no
 /// longer be approved ([`stale`]), if any: Approve is never offered for it.
 pub(crate) fn reject_stale(assistant: &Assistant, state: &State, now: Timestamp) -> Option<Job<AssistantEvent>> {

@@ -428,12 +428,18 @@ impl Domain for Assistant {
         }
     }
 
-    /// The next proposed action, decided by the rules of its equivalent
+    /// First the approval cap: the actions waiting for approval past
+    /// `max_awaiting_actions`, the newest, rejected (`too_many_actions`).
+    /// Then the next proposed action, decided by the rules of its equivalent
     /// client event (one per batch, so each is checked against the state the
     /// ones before it left); then an action waiting for approval that can no
     /// longer be approved, rejected; then the summary job, once enough
     /// messages left the window and none is in flight.
     fn follow_ups(&self, state: &AssistantState, now: Timestamp) -> Vec<Job<AssistantEvent>> {
+        let over: Vec<Job<AssistantEvent>> = actions::reject_over_cap(self, state).collect();
+        if !over.is_empty() {
+            return over;
+        }
         if let Some(action) = state.actions.next_proposed() {
             return actions::decide(self, state, action, now);
         }

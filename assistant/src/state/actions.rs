@@ -105,9 +105,10 @@ pub const TOOLS_NEEDING_APPROVAL: &[&str] = &["complete_task"];
 impl Actions {
     /// The actions of a reply. Guarded tools wait when the settings ask
     /// (`confirm`); what pasted text or risky arguments propose waits
-    /// whatever they say. Past [`AssistantBounds::max_awaiting_actions`]
-    /// waiting, an action is rejected (`too_many_actions`).
-    pub(super) fn proposed(&mut self, p: AssistantMessage, confirm: bool, m: &EventMeta, bounds: &AssistantBounds) {
+    /// whatever they say. (Past [`AssistantBounds::max_awaiting_actions`]
+    /// waiting, the newest are rejected by a recorded `action.rejected`
+    /// follow-up: [`Actions::over_cap`].)
+    pub(super) fn proposed(&mut self, p: AssistantMessage, confirm: bool, m: &EventMeta) {
         for (index, a) in p.actions.into_iter().enumerate() {
             if self.items.contains_key(&a.action_id) {
                 continue;
@@ -119,7 +120,6 @@ impl Actions {
                 ActionStatus::Proposed
             };
             let id = a.action_id;
-            let over = status == ActionStatus::AwaitingApproval && self.awaiting() >= bounds.max_awaiting_actions;
             let action = Action {
                 action_id: id,
                 tool: a.tool,
@@ -129,12 +129,17 @@ impl Actions {
                 index: index as u32,
             };
             self.items.insert(id, action);
-            if over {
-                let message = alloc::format!("at most {} actions may wait for approval", bounds.max_awaiting_actions);
-                let status = ActionStatus::Rejected { code: "too_many_actions".into(), message, field: None };
-                self.decide(id, status, m.seq, bounds);
-            }
         }
+    }
+
+    /// The actions waiting for approval past the first `max`, in the order
+    /// they were proposed: the newest, which the assistant's follow-ups
+    /// reject (`too_many_actions`).
+    pub fn over_cap(&self, max: usize) -> impl Iterator<Item = &Action> {
+        let mut awaiting: alloc::vec::Vec<&Action> =
+            self.items.values().filter(|a| a.status == ActionStatus::AwaitingApproval).collect();
+        awaiting.sort_by_key(|a| a.order());
+        awaiting.into_iter().skip(max)
     }
 
     pub(super) fn approved(&mut self, id: ActionId) {

@@ -71,8 +71,8 @@ pub struct AssistantBounds {
     pub max_reminders: usize,
     /// Fired reminders kept (oldest dropped first).
     pub max_fired_reminders: usize,
-    /// Actions waiting for the user's approval; a reply's actions past it
-    /// are rejected (`too_many_actions`).
+    /// Actions waiting for the user's approval; past it, the newest are
+    /// rejected by a recorded follow-up (`too_many_actions`).
     pub max_awaiting_actions: usize,
     /// Decided actions kept (oldest dropped first).
     pub max_decided_actions: usize,
@@ -184,7 +184,7 @@ impl AssistantState {
             }
             E::AssistantMessage(p) => {
                 self.chat.assistant_message(&p.text, p.actions.is_empty(), &m, bounds);
-                self.actions.proposed(p, self.planner.settings.confirm_actions, &m, bounds);
+                self.actions.proposed(p, self.planner.settings.confirm_actions, &m);
             }
             E::ChatRegenerate(_) => {
                 self.chat.regenerate();
