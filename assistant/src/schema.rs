@@ -12,7 +12,7 @@ use schemars::SchemaGenerator;
 use serde_json::{json, Value};
 
 use crate::event::*;
-use crate::validate::AssistantLimits;
+use crate::validate::{AssistantLimits, Bound, BOUNDS};
 
 // TaskId, ReminderId and ActionId: `uuid_id!` gives each its schema.
 
@@ -24,39 +24,34 @@ pub fn client_request_schema() -> Value {
     let limits = AssistantLimits::default();
     let mut generator = SchemaGenerator::default();
     let mut branches = std::vec::Vec::new();
+    // Each client type's payload definition, by the name its branch refers to.
+    let mut def_of = std::collections::BTreeMap::new();
     for ty in AssistantEventType::ALL.iter().copied().filter(|t| t.origin() == Origin::Client) {
         let Some(payload) = AssistantEvent::client_schema(ty, &mut generator) else { continue };
+        if let Some(name) = payload.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
+            def_of.insert(ty, name.to_string());
+        }
         branches.push(client_request_branch(ty.as_str(), payload));
     }
     branches.push(llm_cancel_branch(&mut generator));
     let mut defs: serde_json::Map<String, Value> = generator.take_definitions(true);
-    // String bounds enforced by validation, stated in the schema too.
-    let bounds = [
-        ("UserMessage", "text", limits.max_message_chars),
-        ("TaskExtract", "text", limits.max_extract_chars),
-        ("TaskCreated", "title", limits.max_title_chars),
-        ("TaskCreated", "notes", limits.max_notes_chars),
-        ("TaskUpdated", "title", limits.max_title_chars),
-        ("TaskUpdated", "notes", limits.max_notes_chars),
-        ("ReminderSet", "text", limits.max_reminder_chars),
-        ("SettingsUpdated", "time_zone", crate::validate::MAX_ZONE_CHARS),
-    ];
-    for (def, field, max) in bounds {
-        if let Some(Value::Object(p)) =
-            defs.get_mut(def).and_then(|d| d.pointer_mut(&std::format!("/properties/{field}")))
-        {
-            p.insert("maxLength".to_string(), json!(max));
+    // The bounds the assistant checks, stated in the schema too (one table).
+    for b in BOUNDS {
+        let Some(def) = def_of.get(&b.ty) else { continue };
+        let Some(Value::Object(p)) =
+            defs.get_mut(def).and_then(|d| d.pointer_mut(&std::format!("/properties/{}", b.field)))
+        else {
+            continue;
+        };
+        match (b.bound)(&limits) {
+            Bound::Chars { max, .. } => {
+                p.insert("maxLength".to_string(), json!(max));
+            }
+            Bound::Range { min, max } => {
+                p.insert("minimum".to_string(), json!(min));
+                p.insert("maximum".to_string(), json!(max));
+            }
         }
-    }
-    if let Some(Value::Object(p)) =
-        defs.get_mut("SettingsUpdated").and_then(|d| d.pointer_mut("/properties/tz_offset_minutes"))
-    {
-        p.insert("minimum".to_string(), json!(-720));
-        p.insert("maximum".to_string(), json!(840));
-    }
-    if let Some(Value::Object(p)) = defs.get_mut("ReminderSnoozed").and_then(|d| d.pointer_mut("/properties/minutes")) {
-        p.insert("minimum".to_string(), json!(1));
-        p.insert("maximum".to_string(), json!(limits.max_snooze_minutes));
     }
     client_request_document("microcos client request", &body_limits, branches, defs)
 }

@@ -1,11 +1,13 @@
-//! Content bounds of the assistant's client events (their shapes come from
-//! the payloads' declarations, `microcos_core::payload!`).
+//! Content bounds of the assistant's client events. Their shapes come from
+//! the payloads' declarations (`microcos_core::payload!`); their bounds are
+//! stated once, in [`BOUNDS`], which [`check_event`] checks and the client
+//! schema states.
 
 use microcos_core::tz::OFFSET_MINUTES;
 use microcos_core::validate::check_text;
 use microcos_core::{ErrorCode, Rejection};
 
-use crate::event::AssistantEvent;
+use crate::event::{AssistantEvent, AssistantEventType};
 
 /// Content bounds of client events. `AssistantLimits::default()` is what the
 /// services use.
@@ -41,76 +43,198 @@ impl Default for AssistantLimits {
 /// The longest zone name a client may send (the database's longest is 30).
 pub const MAX_ZONE_CHARS: usize = 64;
 
-/// Checks the content bounds of a client-originated event.
+/// A bound on one field of a client payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bound {
+    /// A string of at most `max` characters; `empty`: it may be `""`.
+    Chars {
+        /// The longest, in characters.
+        max: usize,
+        /// Whether `""` is allowed.
+        empty: bool,
+    },
+    /// An integer within `min..=max`.
+    Range {
+        /// The least.
+        min: i64,
+        /// The greatest.
+        max: i64,
+    },
+}
+
+/// One bounded field: its type, its name, its bound under the limits, and
+/// how to read it from the event (`None`: absent).
+pub struct Bounded {
+    /// The client type.
+    pub ty: AssistantEventType,
+    /// The field, as the payload declares it.
+    pub field: &'static str,
+    /// Its bound under `limits`.
+    pub bound: fn(&AssistantLimits) -> Bound,
+    read: fn(&AssistantEvent) -> Option<Value<'_>>,
+}
+
+/// A bounded field's value.
+enum Value<'a> {
+    Text(&'a str),
+    Int(i64),
+}
+
+const fn chars(max: usize, empty: bool) -> Bound {
+    Bound::Chars { max, empty }
+}
+
+/// Every bound on the fields of client payloads, each stated once: the
+/// assistant checks them ([`check_event`]) and the client schema states them
+/// (`maxLength`, `minimum`, `maximum`).
+pub const BOUNDS: &[Bounded] = {
+    use AssistantEvent as E;
+    use AssistantEventType as T;
+    use Value::{Int, Text};
+    &[
+        Bounded {
+            ty: T::UserMessage,
+            field: "text",
+            bound: |l| chars(l.max_message_chars, true),
+            read: |e| match e {
+                E::UserMessage(p) => Some(Text(&p.text)),
+                _ => None,
+            },
+        },
+        Bounded {
+            ty: T::TaskExtract,
+            field: "text",
+            bound: |l| chars(l.max_extract_chars, true),
+            read: |e| match e {
+                E::TaskExtract(p) => Some(Text(&p.text)),
+                _ => None,
+            },
+        },
+        Bounded {
+            ty: T::TaskCreated,
+            field: "title",
+            bound: |l| chars(l.max_title_chars, false),
+            read: |e| match e {
+                E::TaskCreated(p) => Some(Text(&p.title)),
+                _ => None,
+            },
+        },
+        Bounded {
+            ty: T::TaskCreated,
+            field: "notes",
+            bound: |l| chars(l.max_notes_chars, true),
+            read: |e| match e {
+                E::TaskCreated(p) => p.notes.as_deref().map(Text),
+                _ => None,
+            },
+        },
+        Bounded {
+            ty: T::TaskUpdated,
+            field: "title",
+            bound: |l| chars(l.max_title_chars, false),
+            read: |e| match e {
+                E::TaskUpdated(p) => p.title.as_deref().map(Text),
+                _ => None,
+            },
+        },
+        Bounded {
+            ty: T::TaskUpdated,
+            field: "notes",
+            bound: |l| chars(l.max_notes_chars, true),
+            read: |e| match e {
+                E::TaskUpdated(p) => p.notes.as_deref().map(Text),
+                _ => None,
+            },
+        },
+        Bounded {
+            ty: T::ReminderSet,
+            field: "text",
+            bound: |l| chars(l.max_reminder_chars, false),
+            read: |e| match e {
+                E::ReminderSet(p) => Some(Text(&p.text)),
+                _ => None,
+            },
+        },
+        Bounded {
+            ty: T::ReminderSnoozed,
+            field: "minutes",
+            bound: |l| Bound::Range { min: 1, max: i64::from(l.max_snooze_minutes) },
+            read: |e| match e {
+                E::ReminderSnoozed(p) => Some(Int(i64::from(p.minutes))),
+                _ => None,
+            },
+        },
+        Bounded {
+            ty: T::SettingsUpdated,
+            field: "time_zone",
+            bound: |_| chars(MAX_ZONE_CHARS, false),
+            read: |e| match e {
+                E::SettingsUpdated(p) => p.time_zone.as_deref().map(Text),
+                _ => None,
+            },
+        },
+        Bounded {
+            ty: T::SettingsUpdated,
+            field: "tz_offset_minutes",
+            bound: |_| Bound::Range { min: *OFFSET_MINUTES.start() as i64, max: *OFFSET_MINUTES.end() as i64 },
+            read: |e| match e {
+                E::SettingsUpdated(p) => p.tz_offset_minutes.map(|m| Int(i64::from(m))),
+                _ => None,
+            },
+        },
+    ]
+};
+
+/// Checks the content bounds of a client-originated event: each bounded
+/// field ([`BOUNDS`]) first, in declaration order, then the rules between
+/// fields.
 pub fn check_event(event: &AssistantEvent, limits: &AssistantLimits) -> Result<(), Rejection> {
-    match event {
-        AssistantEvent::UserMessage(p) => check_text("payload.text", &p.text, limits.max_message_chars, true),
-        AssistantEvent::TaskExtract(p) => check_text("payload.text", &p.text, limits.max_extract_chars, true),
-        AssistantEvent::TaskCreated(p) => {
-            check_text("payload.title", &p.title, limits.max_title_chars, false)?;
-            match &p.notes {
-                Some(n) if !n.is_empty() => check_text("payload.notes", n, limits.max_notes_chars, true),
-                _ => Ok(()),
-            }
-        }
-        AssistantEvent::TaskUpdated(p) => {
-            if p.title.is_none() && p.notes.is_none() && p.due_date.is_none() {
+    let ty = microcos_core::Catalogue::event_type(event);
+    for b in BOUNDS.iter().filter(|b| b.ty == ty) {
+        let path = alloc::format!("payload.{}", b.field);
+        match ((b.bound)(limits), (b.read)(event)) {
+            (Bound::Chars { max, empty }, Some(Value::Text(text))) => check_text(&path, text, max, empty)?,
+            (Bound::Range { min, max }, Some(Value::Int(n))) if !(min..=max).contains(&n) => {
                 return Err(Rejection::field(
-                    ErrorCode::MissingField,
-                    "payload",
-                    "give at least one of title, notes, due_date",
+                    ErrorCode::OutOfRange,
+                    path,
+                    alloc::format!("must be within {min}..={max}"),
                 ));
             }
-            if let Some(t) = &p.title {
-                check_text("payload.title", t, limits.max_title_chars, false)?;
-            }
-            match &p.notes {
-                Some(n) if !n.is_empty() => check_text("payload.notes", n, limits.max_notes_chars, true),
-                _ => Ok(()),
-            }
+            _ => {}
         }
-        AssistantEvent::ReminderSet(p) => {
-            check_text("payload.text", &p.text, limits.max_reminder_chars, false)?;
-            match (p.at, p.time) {
-                (Some(_), Some(_)) => {
-                    Err(Rejection::field(ErrorCode::InvalidValue, "payload.time", "give either at or time, not both"))
-                }
-                (None, None) => Err(Rejection::field(
-                    ErrorCode::MissingField,
-                    "payload.at",
-                    "give at (ms since the epoch) or time (HH:MM, in your time zone)",
-                )),
-                (Some(_), None) if p.date.is_some() => {
-                    Err(Rejection::field(ErrorCode::InvalidValue, "payload.date", "date goes with time, not with at"))
-                }
-                _ => Ok(()),
-            }
+    }
+    match event {
+        AssistantEvent::TaskUpdated(p) if p.title.is_none() && p.notes.is_none() && p.due_date.is_none() => {
+            Err(Rejection::field(ErrorCode::MissingField, "payload", "give at least one of title, notes, due_date"))
         }
-        AssistantEvent::ReminderSnoozed(p) => {
-            if (1..=limits.max_snooze_minutes).contains(&p.minutes) {
-                Ok(())
-            } else {
-                let message = alloc::format!("must be within 1..={}", limits.max_snooze_minutes);
-                Err(Rejection::field(ErrorCode::OutOfRange, "payload.minutes", message))
+        AssistantEvent::ReminderSet(p) => match (p.at, p.time) {
+            (Some(_), Some(_)) => {
+                Err(Rejection::field(ErrorCode::InvalidValue, "payload.time", "give either at or time, not both"))
             }
-        }
+            (None, None) => Err(Rejection::field(
+                ErrorCode::MissingField,
+                "payload.at",
+                "give at (ms since the epoch) or time (HH:MM, in your time zone)",
+            )),
+            (Some(_), None) if p.date.is_some() => {
+                Err(Rejection::field(ErrorCode::InvalidValue, "payload.date", "date goes with time, not with at"))
+            }
+            _ => Ok(()),
+        },
         AssistantEvent::SettingsUpdated(p) => match (&p.time_zone, p.tz_offset_minutes) {
             (Some(_), Some(_)) => Err(Rejection::field(
                 ErrorCode::InvalidValue,
                 "payload.tz_offset_minutes",
                 "give time_zone or tz_offset_minutes, not both",
             )),
+            // A zone is resolved against the database when the event is prepared.
             (None, None) => Err(Rejection::field(
                 ErrorCode::MissingField,
                 "payload.time_zone",
                 "give time_zone: a zone such as Europe/Berlin, or an offset such as +05:30",
             )),
-            // Resolved against the database when the event is prepared.
-            (Some(name), None) => check_text("payload.time_zone", name, MAX_ZONE_CHARS, false),
-            (None, Some(minutes)) if OFFSET_MINUTES.contains(&minutes) => Ok(()),
-            (None, Some(_)) => {
-                Err(Rejection::field(ErrorCode::OutOfRange, "payload.tz_offset_minutes", "must be within -720..=840"))
-            }
+            _ => Ok(()),
         },
         _ => Ok(()),
     }
@@ -253,6 +377,17 @@ mod tests {
             if microcos_core::EventKind::origin(ty) == microcos_core::Origin::Client {
                 assert_eq!(AssistantEvent::fields(ty), expected(ty), "{ty}");
             }
+        }
+    }
+
+    /// Every bound names a field its type's payload declares (a bound on a
+    /// field that does not exist would be checked and stated for nothing).
+    #[test]
+    fn every_bound_names_a_declared_field() {
+        use microcos_core::Catalogue;
+        for b in super::BOUNDS {
+            let declared = AssistantEvent::fields(b.ty);
+            assert!(declared.iter().any(|f| f.name == b.field), "{}: no field {}", b.ty, b.field);
         }
     }
 }
