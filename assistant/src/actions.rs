@@ -84,16 +84,15 @@ pub(crate) fn decide(
             },
             Job { name: "action", key, event },
         ],
-        Err(r) => {
-            let rejected = ActionRejected {
-                action_id: action.action_id,
-                code: r.code.as_str().to_string(),
-                message: r.message,
-                field: r.field,
-            };
-            alloc::vec![Job { name: "action", key, event: AssistantEvent::ActionRejected(rejected) }]
-        }
+        Err(r) => alloc::vec![rejection(action, r.code.as_str(), r.message, r.field)],
     }
+}
+
+/// The `action.rejected` job of `action`. Its key names the action (as the
+/// `action.applied` job's does): an action is decided once.
+fn rejection(action: &Action, code: &str, message: String, field: Option<String>) -> Job<AssistantEvent> {
+    let rejected = ActionRejected { action_id: action.action_id, code: code.to_string(), message, field };
+    Job { name: "action", key: action.action_id.to_string(), event: AssistantEvent::ActionRejected(rejected) }
 }
 
 /// The client event `action` stands for, checked by that event's validation
@@ -146,33 +145,18 @@ pub(crate) fn reject_over_cap<'a>(
     state: &'a State,
 ) -> impl Iterator<Item = Job<AssistantEvent>> + 'a {
     let max = assistant.bounds.max_awaiting_actions;
-    state.actions.over_cap(max).map(move |action| {
-        let rejected = ActionRejected {
-            action_id: action.action_id,
-            code: "too_many_actions".to_string(),
-            message: format!("at most {max} actions may wait for approval"),
-            field: None,
-        };
-        Job { name: "action", key: action.action_id.to_string(), event: AssistantEvent::ActionRejected(rejected) }
+    let over = state.actions.awaiting_in_order().skip(max);
+    over.map(move |action| {
+        rejection(action, "too_many_actions", format!("at most {max} actions may wait for approval"), None)
     })
 }
 
 /// The rejection of the first action waiting for approval that can no
 /// longer be approved ([`stale`]), if any: Approve is never offered for it.
 pub(crate) fn reject_stale(assistant: &Assistant, state: &State, now: Timestamp) -> Option<Job<AssistantEvent>> {
-    let mut awaiting: Vec<&Action> =
-        state.actions.items.values().filter(|a| a.status == ActionStatus::AwaitingApproval).collect();
-    awaiting.sort_by_key(|a| a.order());
-    awaiting.into_iter().find_map(|action| {
+    state.actions.awaiting_in_order().find_map(|action| {
         let r = stale(assistant, state, action, now)?;
-        let rejected = ActionRejected {
-            action_id: action.action_id,
-            code: r.code.as_str().to_string(),
-            message: r.message,
-            field: r.field,
-        };
-        // The key names the decision; an action is rejected once.
-        Some(Job { name: "action", key: action.action_id.to_string(), event: AssistantEvent::ActionRejected(rejected) })
+        Some(rejection(action, r.code.as_str(), r.message, r.field))
     })
 }
 

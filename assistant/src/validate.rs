@@ -84,11 +84,21 @@ const fn chars(max: usize, empty: bool) -> Bound {
     Bound::Chars { max, empty }
 }
 
+/// The reader of a bounded field: the payload of variant `$variant`, or
+/// `None` for any other event.
+macro_rules! read {
+    ($variant:ident, |$p:ident| $value:expr) => {
+        |e| match e {
+            AssistantEvent::$variant($p) => $value,
+            _ => None,
+        }
+    };
+}
+
 /// Every bound on the fields of client payloads, each stated once: the
 /// assistant checks them ([`check_event`]) and the client schema states them
 /// (`maxLength`, `minimum`, `maximum`).
 pub const BOUNDS: &[Bounded] = {
-    use AssistantEvent as E;
     use AssistantEventType as T;
     use Value::{Int, Text};
     &[
@@ -96,91 +106,61 @@ pub const BOUNDS: &[Bounded] = {
             ty: T::UserMessage,
             field: "text",
             bound: |l| chars(l.max_message_chars, true),
-            read: |e| match e {
-                E::UserMessage(p) => Some(Text(&p.text)),
-                _ => None,
-            },
+            read: read!(UserMessage, |p| Some(Text(&p.text))),
         },
         Bounded {
             ty: T::TaskExtract,
             field: "text",
             bound: |l| chars(l.max_extract_chars, true),
-            read: |e| match e {
-                E::TaskExtract(p) => Some(Text(&p.text)),
-                _ => None,
-            },
+            read: read!(TaskExtract, |p| Some(Text(&p.text))),
         },
         Bounded {
             ty: T::TaskCreated,
             field: "title",
             bound: |l| chars(l.max_title_chars, false),
-            read: |e| match e {
-                E::TaskCreated(p) => Some(Text(&p.title)),
-                _ => None,
-            },
+            read: read!(TaskCreated, |p| Some(Text(&p.title))),
         },
         Bounded {
             ty: T::TaskCreated,
             field: "notes",
             bound: |l| chars(l.max_notes_chars, true),
-            read: |e| match e {
-                E::TaskCreated(p) => p.notes.as_deref().map(Text),
-                _ => None,
-            },
+            read: read!(TaskCreated, |p| p.notes.as_deref().map(Text)),
         },
         Bounded {
             ty: T::TaskUpdated,
             field: "title",
             bound: |l| chars(l.max_title_chars, false),
-            read: |e| match e {
-                E::TaskUpdated(p) => p.title.as_deref().map(Text),
-                _ => None,
-            },
+            read: read!(TaskUpdated, |p| p.title.as_deref().map(Text)),
         },
         Bounded {
             ty: T::TaskUpdated,
             field: "notes",
             bound: |l| chars(l.max_notes_chars, true),
-            read: |e| match e {
-                E::TaskUpdated(p) => p.notes.as_deref().map(Text),
-                _ => None,
-            },
+            read: read!(TaskUpdated, |p| p.notes.as_deref().map(Text)),
         },
         Bounded {
             ty: T::ReminderSet,
             field: "text",
             bound: |l| chars(l.max_reminder_chars, false),
-            read: |e| match e {
-                E::ReminderSet(p) => Some(Text(&p.text)),
-                _ => None,
-            },
+            read: read!(ReminderSet, |p| Some(Text(&p.text))),
         },
         Bounded {
             ty: T::ReminderSnoozed,
             field: "minutes",
             bound: |l| Bound::Range { min: 1, max: i64::from(l.max_snooze_minutes) },
-            read: |e| match e {
-                E::ReminderSnoozed(p) => Some(Int(i64::from(p.minutes))),
-                _ => None,
-            },
+            read: read!(ReminderSnoozed, |p| Some(Int(i64::from(p.minutes)))),
         },
         Bounded {
             ty: T::SettingsUpdated,
             field: "time_zone",
             bound: |_| chars(MAX_ZONE_CHARS, false),
-            read: |e| match e {
-                E::SettingsUpdated(p) => p.time_zone.as_deref().map(Text),
-                _ => None,
-            },
+            read: read!(SettingsUpdated, |p| p.time_zone.as_deref().map(Text)),
         },
         Bounded {
             ty: T::SettingsUpdated,
             field: "tz_offset_minutes",
             bound: |_| Bound::Range { min: *OFFSET_MINUTES.start() as i64, max: *OFFSET_MINUTES.end() as i64 },
-            read: |e| match e {
-                E::SettingsUpdated(p) => p.tz_offset_minutes.map(|m| Int(i64::from(m))),
-                _ => None,
-            },
+            read: read!(SettingsUpdated, |p| p.tz_offset_minutes.map(|m| Int(i64::from(m)))),
         },
     ]
 };

@@ -107,7 +107,7 @@ impl Actions {
     /// (`confirm`); what pasted text or risky arguments propose waits
     /// whatever they say. (Past [`AssistantBounds::max_awaiting_actions`]
     /// waiting, the newest are rejected by a recorded `action.rejected`
-    /// follow-up: [`Actions::over_cap`].)
+    /// follow-up, in the order of [`Actions::awaiting_in_order`].)
     pub(super) fn proposed(&mut self, p: AssistantMessage, confirm: bool, m: &EventMeta) {
         for (index, a) in p.actions.into_iter().enumerate() {
             if self.items.contains_key(&a.action_id) {
@@ -132,14 +132,13 @@ impl Actions {
         }
     }
 
-    /// The actions waiting for approval past the first `max`, in the order
-    /// they were proposed: the newest, which the assistant's follow-ups
-    /// reject (`too_many_actions`).
-    pub fn over_cap(&self, max: usize) -> impl Iterator<Item = &Action> {
+    /// The actions waiting for approval, in the order they were proposed
+    /// (past the approval cap, the newest are rejected by a follow-up).
+    pub fn awaiting_in_order(&self) -> impl Iterator<Item = &Action> {
         let mut awaiting: alloc::vec::Vec<&Action> =
             self.items.values().filter(|a| a.status == ActionStatus::AwaitingApproval).collect();
         awaiting.sort_by_key(|a| a.order());
-        awaiting.into_iter().skip(max)
+        awaiting.into_iter()
     }
 
     pub(super) fn approved(&mut self, id: ActionId) {
