@@ -389,11 +389,7 @@ impl<D: Domain, S: Store> Engine<D, S> {
     /// stores nothing. Then drain the outputs (see the drain rule of
     /// [`Engine`]).
     pub fn submit(&mut self, request: ClientRequest<D::Event>, meta: RequestMeta) -> Result<Accepted, EngineError> {
-        self.check()?;
-        self.now = self.now.max(meta.timestamp);
-        let accepted = self.accept(request, meta)?;
-        self.announce_ready();
-        Ok(accepted)
+        self.feed(Some(meta.timestamp), |e| e.accept(request, meta))
     }
 
     /// Begins the next attempt of an operation announced by
@@ -403,11 +399,7 @@ impl<D: Domain, S: Store> Engine<D, S> {
     /// already runs, or every streaming slot is taken: it is announced
     /// again when one frees). Then drain the outputs.
     pub fn begin(&mut self, operation_id: OperationId, now: Timestamp) -> Result<Option<LlmRequest>, EngineError> {
-        self.check()?;
-        self.now = self.now.max(now);
-        let request = self.begin_attempt(operation_id, now)?;
-        self.announce_ready();
-        Ok(request)
+        self.feed(Some(now), |e| e.begin_attempt(operation_id, now))
     }
 
     /// One part of the backlog of a subscriber that connects and resumes at
@@ -415,24 +407,40 @@ impl<D: Domain, S: Store> Engine<D, S> {
     /// part, the frames end with the tokens of generations in flight (then
     /// register the subscriber for live frames before anything else).
     pub fn subscribe(&mut self, cursor: &Cursor) -> Result<Backlog<D::Event>, EngineError> {
-        self.check()?;
-        let backlog = self.backlog(cursor)?;
-        self.announce_ready();
-        Ok(backlog)
+        self.feed(None, |e| e.backlog(cursor))
     }
 
     /// Feeds what happened to the engine: time passed, or a model stream
     /// moved. See the drain rule of [`Engine`].
     pub fn handle_input(&mut self, input: Input) -> Result<Answer, EngineError> {
-        self.check()?;
         let now = match &input {
             Input::Tick { now }
             | Input::Token { now, .. }
             | Input::StreamEnd { now, .. }
             | Input::StreamError { now, .. } => *now,
         };
-        self.now = self.now.max(now);
-        let answer = match input {
+        self.feed(Some(now), |e| e.step(input))
+    }
+
+    /// What every call that feeds the engine shares: refused once poisoned,
+    /// the engine's time moved to `now` (never back), then `run`, then the
+    /// operations it made ready announced as slots free.
+    fn feed<A>(
+        &mut self,
+        now: Option<Timestamp>,
+        run: impl FnOnce(&mut Self) -> Result<A, EngineError>,
+    ) -> Result<A, EngineError> {
+        self.check()?;
+        if let Some(now) = now {
+            self.now = self.now.max(now);
+        }
+        let answer = run(self)?;
+        self.announce_ready();
+        Ok(answer)
+    }
+
+    fn step(&mut self, input: Input) -> Result<Answer, EngineError> {
+        Ok(match input {
             Input::Tick { now } => {
                 self.tick(now)?;
                 Answer::Recorded
@@ -448,9 +456,7 @@ impl<D: Domain, S: Store> Engine<D, S> {
                 self.commit_system(events)?;
                 Answer::Recorded
             }
-        };
-        self.announce_ready();
-        Ok(answer)
+        })
     }
 
     /// The next output; [`Output::Wait`] once none is left (see the drain rule).
